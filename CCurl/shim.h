@@ -1,0 +1,44 @@
+#ifndef EXCHANGE_GATEWAY_CCURL_SHIM_H
+#define EXCHANGE_GATEWAY_CCURL_SHIM_H
+
+#include <curl/curl.h>
+
+/* curl_easy_setopt, curl_easy_getinfo and curl_multi_setopt are variadic, which
+ * Swift cannot call; each wrapper fixes the type of the one argument. */
+
+/* curl_easy_setopt for options that take a long. */
+static inline CURLcode eg_curl_easy_setopt_long(CURL *handle, CURLoption option, long value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+/* curl_easy_setopt for options that take a pointer (strings, CURLOPT_PRIVATE, CURLOPT_WRITEDATA). */
+static inline CURLcode eg_curl_easy_setopt_pointer(CURL *handle, CURLoption option, const void *value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+/* curl_easy_setopt(CURLOPT_WRITEFUNCTION): the callback type differs from a data pointer. */
+static inline CURLcode eg_curl_easy_setopt_write_function(CURL *handle, curl_write_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, callback);
+}
+
+/* curl_easy_getinfo for CURLINFO_*_LONG values. */
+static inline CURLcode eg_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+/* curl_easy_getinfo for CURLINFO_*_T (curl_off_t) values. */
+static inline CURLcode eg_curl_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
+    return curl_easy_getinfo(handle, info, value);
+}
+
+/* curl_easy_getinfo(CURLINFO_PRIVATE). */
+static inline CURLcode eg_curl_easy_getinfo_private(CURL *handle, void **value) {
+    return curl_easy_getinfo(handle, CURLINFO_PRIVATE, (char **)value);
+}
+
+/* curl_multi_setopt for options that take a long. */
+static inline CURLMcode eg_curl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
+    return curl_multi_setopt(handle, option, value);
+}
+
+#endif

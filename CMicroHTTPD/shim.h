@@ -1,0 +1,53 @@
+#ifndef EXCHANGE_GATEWAY_CMICROHTTPD_SHIM_H
+#define EXCHANGE_GATEWAY_CMICROHTTPD_SHIM_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <microhttpd.h>
+
+/* MHD_start_daemon is variadic, which Swift cannot call. This wrapper passes the
+ * options every daemon of ours sets, then `extra` (an MHD_OPTION_END-terminated
+ * array, e.g. for TLS) through MHD_OPTION_ARRAY. */
+static inline struct MHD_Daemon *eg_mhd_start_daemon(unsigned int flags,
+                                                     const struct sockaddr *address,
+                                                     MHD_AccessHandlerCallback handler,
+                                                     void *handler_context,
+                                                     MHD_RequestCompletedCallback completed,
+                                                     void *completed_context,
+                                                     unsigned int thread_pool_size,
+                                                     unsigned int connection_limit,
+                                                     unsigned int connection_timeout_seconds,
+                                                     size_t connection_memory_limit,
+                                                     const struct MHD_OptionItem *extra) {
+    return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_context,
+                            MHD_OPTION_SOCK_ADDR, address,
+                            MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
+                            MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
+                            MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+                            MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
+                            MHD_OPTION_ARRAY, extra,
+                            MHD_OPTION_END);
+}
+
+/* MHD_get_daemon_info is variadic; this asks for the bound port only. */
+static inline unsigned short eg_mhd_bound_port(struct MHD_Daemon *daemon) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return info == NULL ? 0 : info->port;
+}
+
+/* MHD_get_daemon_info is variadic; this asks for the number of open connections. */
+static inline unsigned int eg_mhd_current_connections(struct MHD_Daemon *daemon) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    return info == NULL ? 0 : info->num_connections;
+}
+
+/* MHD_get_connection_info is variadic; this asks for the client's address. */
+static inline const struct sockaddr *eg_mhd_client_address(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    return info == NULL ? NULL : info->client_addr;
+}
+
+#endif

@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "exchange-gateway",
+    products: [
+        .executable(name: "exchange-gateway", targets: ["exchange-gateway"]),
+        .executable(name: "department-stubs", targets: ["department-stubs"]),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages, one module map each.
+        .systemLibrary(name: "CCurl", path: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", path: "CMicroHTTPD", pkgConfig: "libmicrohttpd",
+                       providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CJansson", path: "CJansson", pkgConfig: "jansson",
+                       providers: [.apt(["libjansson-dev"])]),
+
+        // JSON on the hot path: one small Swift type over jansson.
+        .target(name: "GatewayJSON", dependencies: ["CJansson"]),
+        // Pure logic: no sockets, no server, no HTTP client.
+        .target(name: "GatewayCore", dependencies: ["GatewayJSON"]),
+        // Thin adapters over the C network libraries.
+        .target(name: "UpstreamClient", dependencies: ["CCurl", "GatewayCore"]),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+        // The gateway itself and the fake departments, as libraries so tests run them in-process.
+        .target(name: "Gateway", dependencies: ["GatewayCore", "GatewayJSON", "UpstreamClient", "HTTPServer"]),
+        .target(name: "DepartmentStubs", dependencies: ["HTTPServer", "GatewayJSON", "GatewayCore"]),
+
+        // Argument parsing, signals and bundled-file lookup shared by both executables.
+        .target(name: "CLISupport"),
+        .executableTarget(name: "exchange-gateway", dependencies: ["Gateway", "DepartmentStubs", "CLISupport"]),
+        .executableTarget(name: "department-stubs", dependencies: ["DepartmentStubs", "CLISupport"]),
+
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON"]),
+        .testTarget(name: "IntegrationTests",
+                    dependencies: ["Gateway", "DepartmentStubs", "GatewayCore", "GatewayJSON", "HTTPServer"]),
+    ]
+)

@@ -1,0 +1,37 @@
+import GatewayCore
+import HTTPServer
+import UpstreamClient
+
+/// A running gateway: the HTTP listener, the upstream client, and the routes between them.
+public final class GatewayServer: Sendable {
+    public let config: GatewayConfig
+    private let client: UpstreamClient
+    private let server: HTTPServer
+
+    /// The port the gateway listens on (useful when the config asks for port 0).
+    public var port: Int { server.port }
+
+    public init(config: GatewayConfig) throws(HTTPServerError) {
+        let client = UpstreamClient()
+        let router = GatewayRouter(service: DossierService(config: config, client: client))
+        let configuration = HTTPServer.Configuration(
+            host: config.listen.host, port: config.listen.port, threads: config.server.threads,
+            connectionLimit: config.server.connectionLimit,
+            connectionTimeoutSeconds: config.server.connectionTimeoutSeconds,
+            maxBodyBytes: config.maxBodyBytes)
+        do {
+            self.server = try HTTPServer(configuration: configuration) { request in await router.handle(request) }
+        } catch {
+            client.shutdown()
+            throw error
+        }
+        self.config = config
+        self.client = client
+    }
+
+    /// Stops accepting, finishes in-flight dossiers for up to `gracePeriod`, then stops.
+    public func shutdown(gracePeriod: Duration = .seconds(5)) async {
+        await server.shutdown(gracePeriod: gracePeriod)
+        client.shutdown()
+    }
+}

@@ -1,0 +1,23 @@
+import GatewayCore
+import GatewayJSON
+import HTTPServer
+
+extension HTTPResponse {
+    /// Headers on every gateway answer: nothing is cached, nothing is sniffed.
+    static let standardHeaders: [(name: String, value: String)] = [
+        ("Cache-Control", "no-store"),
+        ("X-Content-Type-Options", "nosniff"),
+    ]
+
+    static func json(_ body: JSON, status: Int, requestID: String,
+                     headers: [(name: String, value: String)] = []) -> HTTPResponse {
+        HTTPResponse(status: status, contentType: "application/json; charset=utf-8", body: body.encoded(),
+                     headers: standardHeaders + [("X-Request-Id", requestID)] + headers)
+    }
+
+    static func problem(_ problem: Problem, requestID: String) -> HTTPResponse {
+        HTTPResponse(status: problem.status, contentType: "application/problem+json; charset=utf-8",
+                     body: problem.json(requestID: requestID).encoded(),
+                     headers: standardHeaders + [("X-Request-Id", requestID)] + problem.headers)
+    }
+}

@@ -1,0 +1,76 @@
+/// The gateway's configuration (SPEC §3), validated as a whole before anything starts.
+public struct GatewayConfig: Sendable {
+    public var listen: ListenConfig
+    /// The whole dossier must be answered within this many milliseconds.
+    public var deadlineMs: Int
+    public var maxBodyBytes: Int
+    public var server: ServerConfig
+    /// Sources in the order their sections appear in a dossier.
+    public var sources: [SourceConfig]
+
+    public init(listen: ListenConfig, deadlineMs: Int = 3000, maxBodyBytes: Int = 65536,
+                server: ServerConfig = ServerConfig(), sources: [SourceConfig]) {
+        self.listen = listen
+        self.deadlineMs = deadlineMs
+        self.maxBodyBytes = maxBodyBytes
+        self.server = server
+        self.sources = sources
+    }
+
+    public func source(named name: String) -> SourceConfig? {
+        sources.first { $0.name == name }
+    }
+}
+
+public struct ListenConfig: Sendable, Equatable {
+    /// An IPv4 address; `127.0.0.1` keeps the gateway on loopback.
+    public var host: String
+    /// `0` picks a free port.
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// Tuning of the HTTP listener.
+public struct ServerConfig: Sendable, Equatable {
+    /// Threads that accept and parse requests; `0` means one per core.
+    public var threads: Int
+    public var connectionLimit: Int
+    /// Idle keep-alive connections are closed after this many seconds.
+    public var connectionTimeoutSeconds: Int
+
+    public init(threads: Int = 0, connectionLimit: Int = 10000, connectionTimeoutSeconds: Int = 30) {
+        self.threads = threads
+        self.connectionLimit = connectionLimit
+        self.connectionTimeoutSeconds = connectionTimeoutSeconds
+    }
+}
+
+/// One department API.
+public struct SourceConfig: Sendable, Equatable {
+    public static let propertyIDPlaceholder = "{property_id}"
+
+    public var name: String
+    /// Scheme, host, optional port and optional path prefix, without a trailing slash.
+    public var baseURL: String
+    /// Starts with `/` and holds `{property_id}` exactly once.
+    public var path: String
+    public var timeoutMs: Int
+    public var connectTimeoutMs: Int
+    public var maxInFlight: Int
+    public var maxResponseBytes: Int
+
+    public init(name: String, baseURL: String, path: String, timeoutMs: Int = 1500,
+                connectTimeoutMs: Int = 300, maxInFlight: Int = 256, maxResponseBytes: Int = 1 << 20) {
+        self.name = name
+        self.baseURL = baseURL
+        self.path = path
+        self.timeoutMs = timeoutMs
+        self.connectTimeoutMs = connectTimeoutMs
+        self.maxInFlight = maxInFlight
+        self.maxResponseBytes = maxResponseBytes
+    }
+}

@@ -1,0 +1,61 @@
+import GatewayJSON
+
+/// An error of the gateway itself, sent as RFC 9457 `application/problem+json`.
+public struct Problem: Sendable, Error, Equatable {
+    /// A short stable slug; the problem `type` is `urn:exchange-gateway:problem:<kind>`.
+    public var kind: String
+    public var title: String
+    public var status: Int
+    public var detail: String
+    public var headers: [(String, String)] = []
+
+    public init(kind: String, title: String, status: Int, detail: String, headers: [(String, String)] = []) {
+        self.kind = kind
+        self.title = title
+        self.status = status
+        self.detail = detail
+        self.headers = headers
+    }
+
+    public var type: String { "urn:exchange-gateway:problem:" + kind }
+
+    public func json(requestID: String) -> JSON {
+        JSON.object([
+            "type": JSON(type),
+            "title": JSON(title),
+            "status": JSON(status),
+            "detail": JSON(detail),
+            "request_id": JSON(requestID),
+        ])
+    }
+
+    public static func == (lhs: Problem, rhs: Problem) -> Bool {
+        lhs.kind == rhs.kind && lhs.status == rhs.status && lhs.detail == rhs.detail
+    }
+}
+
+extension Problem {
+    public static func invalidPropertyID() -> Problem {
+        Problem(kind: "invalid-property-id", title: "Invalid property id", status: 400,
+                detail: "a property id is 1 to \(PropertyID.maximumLength) characters of A-Z, a-z, 0-9 and '-'")
+    }
+
+    public static func invalidParameter(_ detail: String) -> Problem {
+        Problem(kind: "invalid-parameter", title: "Invalid parameter", status: 400, detail: detail)
+    }
+
+    public static func routeNotFound() -> Problem {
+        Problem(kind: "not-found", title: "Not found", status: 404, detail: "no route for this path")
+    }
+
+    public static func methodNotAllowed(allowed: [String]) -> Problem {
+        Problem(kind: "method-not-allowed", title: "Method not allowed", status: 405,
+                detail: "this route accepts " + allowed.joined(separator: ", "),
+                headers: [("Allow", allowed.joined(separator: ", "))])
+    }
+
+    public static func payloadTooLarge(limit: Int) -> Problem {
+        Problem(kind: "payload-too-large", title: "Payload too large", status: 413,
+                detail: "request bodies are limited to \(limit) bytes")
+    }
+}

@@ -1,0 +1,57 @@
+import GatewayJSON
+
+extension SourceOutcome {
+    /// Interprets a transfer as the SPEC's source status, with a short error for the clerk.
+    /// Upstream bodies are parsed here, never quoted.
+    public init(request: UpstreamRequest, result: TransferResult, latencyMs: Int) {
+        switch result {
+        case .failure(let failure):
+            let (status, error) = Self.describe(failure, of: request)
+            self.init(status: status, latencyMs: latencyMs, error: error)
+        case .response(let httpStatus, _) where httpStatus == 404:
+            self.init(status: .notFound, latencyMs: latencyMs, httpStatus: httpStatus,
+                      error: "the department has no record of this property")
+        case .response(let httpStatus, _) where !(200...299).contains(httpStatus):
+            self.init(status: .upstreamError, latencyMs: latencyMs, httpStatus: httpStatus,
+                      error: "the department answered HTTP \(httpStatus)")
+        case .response(let httpStatus, let body):
+            do {
+                let data = try JSON.parse(body)
+                if data.kind == .object {
+                    self.init(status: .ok, latencyMs: latencyMs, httpStatus: httpStatus, data: data)
+                } else {
+                    self.init(status: .invalidResponse, latencyMs: latencyMs, httpStatus: httpStatus,
+                              error: "the department's answer is JSON but not an object")
+                }
+            } catch {
+                self.init(status: .invalidResponse, latencyMs: latencyMs, httpStatus: httpStatus,
+                          error: "the department's answer is not valid JSON (line \(error.line), column \(error.column))")
+            }
+        }
+    }
+
+    private static func describe(_ failure: TransferFailure, of request: UpstreamRequest) -> (SourceStatus, String) {
+        switch failure {
+        case .timedOut where request.isLimitedByDeadline:
+            (.timeout, "no response within the dossier deadline (\(request.timeoutMs) ms left)")
+        case .timedOut:
+            (.timeout, "no response within \(request.timeoutMs) ms")
+        case .connectTimedOut:
+            (.unavailable, "could not connect within \(request.connectTimeoutMs) ms")
+        case .connectionRefused:
+            (.unavailable, "connection refused")
+        case .hostNotFound:
+            (.unavailable, "the department's host name could not be resolved")
+        case .closedWithoutResponse:
+            (.unavailable, "the department closed the connection without answering")
+        case .connectionReset:
+            (.unavailable, "the connection was reset")
+        case .tlsFailed:
+            (.unavailable, "TLS handshake or certificate check failed")
+        case .responseTooLarge:
+            (.invalidResponse, "the department's answer is larger than \(request.maxResponseBytes) bytes")
+        case .other(let reason):
+            (.unavailable, "transfer failed: \(reason)")
+        }
+    }
+}

@@ -1,0 +1,37 @@
+import GatewayJSON
+
+/// One source's section of a dossier: its status, how long it took, and its data or error.
+public struct SourceOutcome: Sendable {
+    public var status: SourceStatus
+    public var latencyMs: Int
+    /// The department's HTTP status, when it answered.
+    public var httpStatus: Int?
+    /// The department's JSON object, when `status` is `ok`.
+    public var data: JSON?
+    /// A short explanation for the clerk when `status` is not `ok`; never an upstream body.
+    public var error: String?
+
+    public init(status: SourceStatus, latencyMs: Int, httpStatus: Int? = nil, data: JSON? = nil, error: String? = nil) {
+        self.status = status
+        self.latencyMs = latencyMs
+        self.httpStatus = httpStatus
+        self.data = data
+        self.error = error
+    }
+
+    /// The outcome of a source that was not called.
+    public static func notCalled(_ status: SourceStatus, error: String) -> SourceOutcome {
+        SourceOutcome(status: status, latencyMs: 0, error: error)
+    }
+
+    /// The section as it appears in the dossier body.
+    public func json() -> JSON {
+        let section = JSON.object()
+        section["status"] = JSON(status.rawValue)
+        section["latency_ms"] = JSON(latencyMs)
+        if let httpStatus { section["http_status"] = JSON(httpStatus) }
+        if let data { section["data"] = data }
+        if let error { section["error"] = JSON(error) }
+        return section
+    }
+}

@@ -1,0 +1,36 @@
+/// One call to one department, with every limit the transfer must respect.
+public struct UpstreamRequest: Sendable, Equatable {
+    public var source: String
+    public var url: String
+    public var timeoutMs: Int
+    public var connectTimeoutMs: Int
+    public var maxResponseBytes: Int
+    /// True when the dossier deadline, not the source's own timeout, set `timeoutMs`.
+    public var isLimitedByDeadline: Bool
+
+    public init(source: String, url: String, timeoutMs: Int, connectTimeoutMs: Int,
+                maxResponseBytes: Int, isLimitedByDeadline: Bool = false) {
+        self.source = source
+        self.url = url
+        self.timeoutMs = timeoutMs
+        self.connectTimeoutMs = connectTimeoutMs
+        self.maxResponseBytes = maxResponseBytes
+        self.isLimitedByDeadline = isLimitedByDeadline
+    }
+}
+
+extension SourceConfig {
+    /// The request for `propertyID`, with the id percent-encoded into the path template
+    /// and the timeout cut to what is left of the dossier deadline.
+    public func request(for propertyID: PropertyID, remainingMs: Int) -> UpstreamRequest {
+        let segment = PercentEncoding.encodePathSegment(propertyID.rawValue)
+        let path = self.path.replacing(SourceConfig.propertyIDPlaceholder, with: segment)
+        let timeout = max(1, min(timeoutMs, remainingMs))
+        return UpstreamRequest(source: name,
+                               url: baseURL + path,
+                               timeoutMs: timeout,
+                               connectTimeoutMs: min(connectTimeoutMs, timeout),
+                               maxResponseBytes: maxResponseBytes,
+                               isLimitedByDeadline: timeout < timeoutMs)
+    }
+}

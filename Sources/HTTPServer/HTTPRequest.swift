@@ -1,0 +1,35 @@
+/// A request as the server hands it to the handler: parsed, body complete, nothing left to read.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    /// The path, percent-decoded, without the query.
+    public var path: String
+    public var query: [(name: String, value: String)]
+    /// Header names are lower-cased.
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// True when the body was longer than the server's limit; `body` is then empty.
+    public var bodyExceededLimit: Bool
+    public var remoteAddress: String
+
+    public init(method: String, path: String, query: [(name: String, value: String)] = [],
+                headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+                bodyExceededLimit: Bool = false, remoteAddress: String = "") {
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+        self.bodyExceededLimit = bodyExceededLimit
+        self.remoteAddress = remoteAddress
+    }
+
+    /// The first value of header `name`, compared case-insensitively.
+    public func header(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        return headers.first { $0.name == lowered }?.value
+    }
+
+    public func queryValue(_ name: String) -> String? {
+        query.first { $0.name == name }?.value
+    }
+}

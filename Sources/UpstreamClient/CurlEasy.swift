@@ -1,0 +1,82 @@
+import CCurl
+import GatewayCore
+
+/// The libcurl easy-handle calls, wrapped once: options that every transfer gets, and the
+/// translation of a finished transfer's `CURLcode` into a `TransferResult`.
+enum CurlEasy {
+    static let userAgent = "exchange-gateway/1.0"
+
+    /// Accept header sent with every upstream request; never freed, shared read-only by all handles.
+    nonisolated(unsafe) static let acceptJSON: UnsafeMutablePointer<curl_slist> = curl_slist_append(nil, "Accept: application/json")!
+
+    /// Readies `handle` (fresh or reset) for `transfer`.
+    static func configure(_ handle: UnsafeMutableRawPointer, for transfer: Transfer) {
+        let request = transfer.request
+        setLong(handle, CURLOPT_NOSIGNAL, 1)
+        setLong(handle, CURLOPT_TIMEOUT_MS, request.timeoutMs)
+        setLong(handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeoutMs)
+        setLong(handle, CURLOPT_MAXFILESIZE, request.maxResponseBytes)
+        setLong(handle, CURLOPT_FOLLOWLOCATION, 0)
+        setLong(handle, CURLOPT_TCP_NODELAY, 1)
+        setString(handle, CURLOPT_URL, request.url)
+        setString(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        setString(handle, CURLOPT_USERAGENT, userAgent)
+        check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, acceptJSON))
+        check(eg_curl_easy_setopt_write_function(handle, writeBody))
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        check(eg_curl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
+        check(eg_curl_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context))
+    }
+
+    /// The outcome of a finished transfer; `elapsedMs` tells a connect timeout from a slow answer.
+    static func result(of handle: UnsafeMutableRawPointer, code: CURLcode, transfer: Transfer, elapsedMs: Int) -> TransferResult {
+        switch code {
+        case CURLE_OK:
+            var status = 0
+            check(eg_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status))
+            return .response(status: status, body: transfer.body)
+        case CURLE_OPERATION_TIMEDOUT:
+            var connectTime: curl_off_t = 0
+            check(eg_curl_easy_getinfo_off_t(handle, CURLINFO_CONNECT_TIME_T, &connectTime))
+            let stillConnecting = connectTime == 0 && elapsedMs < transfer.request.timeoutMs
+            return .failure(stillConnecting ? .connectTimedOut : .timedOut)
+        case CURLE_COULDNT_CONNECT:
+            return .failure(.connectionRefused)
+        case CURLE_COULDNT_RESOLVE_HOST:
+            return .failure(.hostNotFound)
+        case CURLE_GOT_NOTHING:
+            return .failure(.closedWithoutResponse)
+        case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE:
+            return .failure(.connectionReset)
+        case CURLE_WRITE_ERROR where transfer.exceededCap, CURLE_FILESIZE_EXCEEDED:
+            return .failure(.responseTooLarge)
+        case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
+             CURLE_SSL_CIPHER, CURLE_SSL_CACERT_BADFILE:
+            return .failure(.tlsFailed)
+        default:
+            return .failure(.other(String(cString: curl_easy_strerror(code))))
+        }
+    }
+
+    /// CURLOPT_WRITEFUNCTION: appends to the transfer's body; a short count stops a body over the cap.
+    static let writeBody: curl_write_callback = { data, size, count, context in
+        guard let context else { return 0 }
+        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        return transfer.receive(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+    }
+
+    private static func setLong(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: Int) {
+        check(eg_curl_easy_setopt_long(handle, option, value))
+    }
+
+    private static func setString(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: String) {
+        // libcurl copies string options (since 7.17), so the temporary C string may go.
+        check(value.withCString { eg_curl_easy_setopt_pointer(handle, option, $0) })
+    }
+
+    /// A failing setopt/getinfo here is a programming error (unknown option, wrong type).
+    private static func check(_ code: CURLcode) {
+        precondition(code == CURLE_OK, "libcurl rejected an option: \(String(cString: curl_easy_strerror(code)))")
+    }
+}

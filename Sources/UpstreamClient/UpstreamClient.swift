@@ -1,0 +1,30 @@
+import GatewayCore
+
+/// Fetches department data over HTTP(S) with libcurl; every failure comes back as a
+/// `SourceOutcome`, never as a thrown error, so a dossier always knows which source failed and why.
+public final class UpstreamClient: Sendable {
+    private let loop = CurlMultiLoop()
+
+    public init() {}
+
+    /// Calls one department and interprets its answer; returns within `request.timeoutMs`.
+    public func fetch(_ request: UpstreamRequest) async -> SourceOutcome {
+        let start = ContinuousClock.now
+        let result = await withCheckedContinuation { continuation in
+            loop.submit(Transfer(request: request, continuation: continuation))
+        }
+        let elapsed = start.duration(to: .now)
+        return SourceOutcome(request: request, result: result, latencyMs: elapsed.wholeMilliseconds)
+    }
+
+    /// Fails what is in flight and stops the transfer thread.
+    public func shutdown() {
+        loop.stop()
+    }
+}
+
+extension Duration {
+    var wholeMilliseconds: Int {
+        Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -1,0 +1,88 @@
+import CLISupport
+import DepartmentStubs
+import Gateway
+import GatewayCore
+import GatewayJSON
+import UpstreamClient
+
+/// `exchange-gateway demo`: the whole path on loopback, in one process — three stub
+/// departments, a gateway on the bundled config, and a clerk asking for two dossiers.
+enum DemoCommand {
+    static let usage = """
+        usage: exchange-gateway demo [--config FILE] [--fixtures DIR]
+
+        Starts the three stub departments and a gateway on free loopback ports, fetches
+        the dossier of LA2023001 and of a fault case (the tax bureau never answers),
+        prints both, and shuts everything down.
+        """
+
+    static let cases = [
+        ("LA2023001", "an ordinary property: all three departments answer"),
+        (Fault.timeout.propertyID(for: .tax), "the tax bureau holds the connection and never answers"),
+    ]
+
+    static func run(_ arguments: consuming Arguments) async {
+        var arguments = arguments
+        if arguments.wantsHelp() { return Terminal.print(usage) }
+        let configPath: String?, fixturesPath: String?
+        do throws(ArgumentError) {
+            configPath = try arguments.option("--config")
+            fixturesPath = try arguments.option("--fixtures")
+            try arguments.finish()
+        } catch {
+            Terminal.fail(error.description, program: ExchangeGateway.program, code: 2)
+        }
+        var config = ExchangeGateway.loadConfig(configPath)
+        do {
+            let fixtures = try FixtureStore(directory: fixturesPath ?? BundledFile.locate("stubs/fixtures"))
+            let stubs = try await DepartmentStubs(fixtures: fixtures)
+            config.listen = ListenConfig(host: "127.0.0.1", port: 0)
+            for index in config.sources.indices {
+                if let department = Department(rawValue: config.sources[index].name) {
+                    config.sources[index].baseURL = "http://127.0.0.1:\(stubs[department].port)"
+                }
+            }
+            let gateway = try GatewayServer(config: config)
+            Terminal.print("Stub departments on ports " + Department.allCases.map { "\($0.rawValue) \(stubs[$0].port)" }.joined(separator: ", ")
+                           + "; gateway on 127.0.0.1:\(gateway.port)\n")
+            let client = UpstreamClient()
+            for (propertyID, story) in cases {
+                await show(propertyID, story: story, gatewayPort: gateway.port, deadlineMs: config.deadlineMs, client: client)
+            }
+            client.shutdown()
+            await gateway.shutdown(gracePeriod: .seconds(1))
+            await stubs.shutdown()
+        } catch {
+            Terminal.fail("demo failed: \(error)", program: ExchangeGateway.program)
+        }
+    }
+
+    private static func show(_ propertyID: String, story: String, gatewayPort: Int, deadlineMs: Int, client: UpstreamClient) async {
+        let path = "/v1/properties/\(propertyID)/dossier"
+        let request = UpstreamRequest(source: "gateway", url: "http://127.0.0.1:\(gatewayPort)\(path)",
+                                      timeoutMs: deadlineMs + 2000, connectTimeoutMs: 1000, maxResponseBytes: 8 << 20)
+        let answer = await client.fetch(request)
+        Terminal.print("GET \(path)  — \(story)")
+        guard let dossier = answer.data else {
+            return Terminal.print("  no dossier: \(answer.error ?? answer.status.rawValue)\n")
+        }
+        Terminal.print("  HTTP \(answer.httpStatus ?? 0), complete: \(dossier["complete"]?.bool == true), \(answer.latencyMs) ms")
+        for (name, section) in dossier["sources"]?.members ?? [] {
+            let status = section["status"]?.string ?? "?"
+            let latency = section["latency_ms"]?.integer ?? 0
+            let detail = section["error"]?.string.map { " — \($0)" } ?? ""
+            Terminal.print("  \(name.padding(5)) \(status.padding(16)) \(String(latency).leftPadding(5)) ms\(detail)")
+        }
+        Terminal.print(dossier.encodedString(pretty: true) + "\n")
+    }
+}
+
+extension String {
+    fileprivate func padding(_ width: Int) -> String {
+        self + String(repeating: " ", count: max(0, width - count))
+    }
+
+    fileprivate func leftPadding(_ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - count)) + self
+    }
+}

@@ -1,0 +1,46 @@
+import CLISupport
+import Gateway
+import GatewayCore
+import Glibc
+import UpstreamClient
+
+/// `exchange-gateway dossier ID`: one dossier, fetched directly, printed as JSON.
+enum DossierCommand {
+    static let usage = """
+        usage: exchange-gateway dossier ID [--config FILE] [--sources land,tax]
+
+        Fetches the dossier of property ID from the departments in FILE (default:
+        config/gateway.json) without starting a server, and prints it as JSON.
+        Exits 0 when the dossier's HTTP status would be 200, 1 otherwise.
+        """
+
+    static func run(_ arguments: consuming Arguments) async {
+        var arguments = arguments
+        if arguments.wantsHelp() { return Terminal.print(usage) }
+        let rawID: String, configPath: String?, sourceList: String?
+        do throws(ArgumentError) {
+            configPath = try arguments.option("--config")
+            sourceList = try arguments.option("--sources")
+            rawID = try arguments.requiredPositional("property ID")
+            try arguments.finish()
+        } catch {
+            Terminal.fail(error.description, program: ExchangeGateway.program, code: 2)
+        }
+        guard let propertyID = PropertyID(rawID) else {
+            Terminal.fail(Problem.invalidPropertyID().detail, program: ExchangeGateway.program, code: 2)
+        }
+        let config = ExchangeGateway.loadConfig(configPath)
+        let sources: [SourceConfig]
+        do {
+            sources = try SourceSelection.sources(named: sourceList, in: config)
+        } catch {
+            Terminal.fail(error.detail, program: ExchangeGateway.program, code: 2)
+        }
+        let client = UpstreamClient()
+        let service = DossierService(config: config, client: client)
+        let dossier = await service.dossier(for: propertyID, from: sources, requestID: RequestID.generate())
+        client.shutdown()
+        Terminal.print(dossier.json().encodedString(pretty: true))
+        if dossier.httpStatus != 200 { exit(1) }
+    }
+}

@@ -1,0 +1,46 @@
+import CLISupport
+import GatewayCore
+
+/// `exchange-gateway`: the gateway server and its tools.
+@main
+enum ExchangeGateway {
+    static let program = "exchange-gateway"
+
+    static let usage = """
+        usage: exchange-gateway <command> [options]
+
+        commands:
+          serve [--config FILE]                 run the gateway (default config: config/gateway.json)
+          dossier ID [--config FILE] [--sources land,tax]
+                                                fetch one dossier directly and print it as JSON
+          demo                                  start the stub departments and a gateway, show two dossiers
+          config check FILE                     validate a config file
+
+        Run `exchange-gateway <command> --help` for a command's options.
+        """
+
+    static func main() async {
+        var arguments = Arguments(Array(CommandLine.arguments.dropFirst()))
+        do throws(ArgumentError) {
+            switch arguments.positional() {
+            case "serve": await ServeCommand.run(arguments)
+            case "dossier": await DossierCommand.run(arguments)
+            case "demo": await DemoCommand.run(arguments)
+            case "config": try ConfigCommand.run(arguments)
+            case nil where arguments.wantsHelp():
+                Terminal.print(usage)
+            case nil:
+                throw ArgumentError("missing command (serve, dossier, demo, config check); see --help")
+            case let other?:
+                throw ArgumentError("unknown command '\(other)'; see --help")
+            }
+        } catch {
+            Terminal.fail(error.description, program: program, code: 2)
+        }
+    }
+
+    /// The config at `--config`, or the bundled one; exits with a one-line message if invalid.
+    static func loadConfig(_ path: String?) -> GatewayConfig {
+        GatewayConfigLoad(path: path ?? BundledFile.locate("config/gateway.json")).config
+    }
+}
