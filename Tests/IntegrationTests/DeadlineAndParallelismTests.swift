@@ -1,0 +1,65 @@
+import DepartmentStubs
+import Glibc
+import GatewayCore
+import Testing
+
+/// The dossier's timing: sources in parallel, the overall deadline, and unreachable departments.
+@Suite struct DeadlineAndParallelismTests {
+    /// Departments taking 200, 300 and 400 ms give a dossier in about 400 ms, not 900.
+    @Test func sourcesAreFetchedConcurrently() async throws {
+        let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(200), .tax: .milliseconds(300), .house: .milliseconds(400)])
+        defer { Task { await environment.stop() } }
+        let started = ContinuousClock.now
+        let response = try await environment.get("/v1/properties/LA2023001/dossier")
+        let elapsed = started.duration(to: .now)
+        #expect(response.status == 200)
+        #expect(elapsed >= .milliseconds(400))
+        #expect(elapsed < .milliseconds(550), "took \(elapsed)")
+        let dossier = try response.json()
+        #expect(dossier["sources"]?["house"]?["latency_ms"]?.integer ?? 0 >= 400)
+    }
+
+    /// A dossier deadline shorter than a source's timeout cuts that source off at the deadline.
+    @Test func deadlineBoundsTheDossier() async throws {
+        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, timeoutMs: 1500, deadlineMs: 400) }
+        defer { Task { await environment.stop() } }
+        let started = ContinuousClock.now
+        let response = try await environment.get("/v1/properties/\(Fault.timeout.propertyID(for: .house))/dossier")
+        let elapsed = started.duration(to: .now)
+        #expect(elapsed < .milliseconds(400 + 300), "took \(elapsed)")
+        let house = try #require(try response.json()["sources"]?["house"])
+        #expect(house["status"]?.string == "timeout")
+        #expect(house["error"]?.string?.contains("deadline") == true)
+    }
+
+    /// A fourth, config-only source whose port refuses connections is `unavailable`; the rest still answer.
+    @Test func refusedConnectionIsUnavailable() async throws {
+        let closedPort = try freePortWithNothingListening()
+        let registry = SourceConfig(name: "registry", baseURL: "http://127.0.0.1:\(closedPort)", path: "/records/{property_id}",
+                                    timeoutMs: 1000, connectTimeoutMs: 300)
+        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, extraSources: [registry]) }
+        defer { Task { await environment.stop() } }
+        let response = try await environment.get("/v1/properties/LA2023001/dossier")
+        #expect(response.status == 200)
+        let section = try #require(try response.json()["sources"]?["registry"])
+        #expect(section["status"]?.string == "unavailable")
+        #expect(section["error"]?.string == "connection refused")
+    }
+
+    private func freePortWithNothingListening() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                guard bind(socket, socketAddress, length) == 0, getsockname(socket, socketAddress, &length) == 0 else {
+                    throw RawHTTPError.connectFailed(errno)
+                }
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
