@@ -5,42 +5,45 @@ import GatewayJSON
 struct ConfigObject {
     let json: JSON
     let path: String
-    private var readKeys: Set<String> = []
 
-    init(_ json: JSON, path: String) throws(ConfigError) {
+    /// Rejects keys not in `knownKeys` up front, so a typo is named as such and never
+    /// silently falls back to a default.
+    init(_ json: JSON, path: String, knownKeys: Set<String>) throws(ConfigError) {
         guard json.kind == .object else { throw ConfigError(path: path, problem: "must be an object") }
         self.json = json
         self.path = path
+        if let unknown = json.members.map(\.key).first(where: { !knownKeys.contains($0) }) {
+            throw ConfigError(path: keyPath(unknown), problem: "is not a known setting (known: \(knownKeys.sorted().joined(separator: ", ")))")
+        }
     }
 
     func keyPath(_ key: String) -> String {
         path.isEmpty ? key : "\(path).\(key)"
     }
 
-    mutating func value(_ key: String) -> JSON? {
-        readKeys.insert(key)
+    func value(_ key: String) -> JSON? {
         guard let value = json[key], !value.isNull else { return nil }
         return value
     }
 
-    mutating func required(_ key: String) throws(ConfigError) -> JSON {
+    func required(_ key: String) throws(ConfigError) -> JSON {
         guard let value = value(key) else { throw ConfigError(path: keyPath(key), problem: "is required") }
         return value
     }
 
-    mutating func string(_ key: String) throws(ConfigError) -> String? {
+    func string(_ key: String) throws(ConfigError) -> String? {
         guard let value = value(key) else { return nil }
         guard let string = value.string else { throw ConfigError(path: keyPath(key), problem: "must be a string") }
         return string
     }
 
-    mutating func requiredString(_ key: String) throws(ConfigError) -> String {
+    func requiredString(_ key: String) throws(ConfigError) -> String {
         guard let string = try string(key) else { throw ConfigError(path: keyPath(key), problem: "is required") }
         return string
     }
 
     /// An integer within `range`, or `defaultValue` when absent.
-    mutating func integer(_ key: String, in range: ClosedRange<Int>, default defaultValue: Int? = nil) throws(ConfigError) -> Int {
+    func integer(_ key: String, in range: ClosedRange<Int>, default defaultValue: Int? = nil) throws(ConfigError) -> Int {
         guard let value = value(key) else {
             guard let defaultValue else { throw ConfigError(path: keyPath(key), problem: "is required") }
             return defaultValue
@@ -52,21 +55,14 @@ struct ConfigObject {
         return integer
     }
 
-    mutating func object(_ key: String) throws(ConfigError) -> ConfigObject? {
+    func object(_ key: String, knownKeys: Set<String>) throws(ConfigError) -> ConfigObject? {
         guard let value = value(key) else { return nil }
-        return try ConfigObject(value, path: keyPath(key))
+        return try ConfigObject(value, path: keyPath(key), knownKeys: knownKeys)
     }
 
-    mutating func array(_ key: String) throws(ConfigError) -> [(path: String, value: JSON)] {
+    func array(_ key: String) throws(ConfigError) -> [(path: String, value: JSON)] {
         guard let value = value(key) else { throw ConfigError(path: keyPath(key), problem: "is required") }
         guard value.kind == .array else { throw ConfigError(path: keyPath(key), problem: "must be an array") }
         return value.elements.enumerated().map { ("\(keyPath(key))[\($0.offset)]", $0.element) }
-    }
-
-    /// Rejects keys that were never read: a typo must not silently fall back to a default.
-    func rejectUnknownKeys() throws(ConfigError) {
-        if let unknown = json.members.map(\.key).first(where: { !readKeys.contains($0) }) {
-            throw ConfigError(path: keyPath(unknown), problem: "is not a known setting")
-        }
     }
 }

@@ -16,9 +16,9 @@ public struct Dossier: Sendable {
         self.sources = sources
     }
 
-    /// True only if every requested source is `ok`.
+    /// True only if there are sources and every one of them is `ok`.
     public var isComplete: Bool {
-        sources.allSatisfy { $0.outcome.status == .ok }
+        !sources.isEmpty && sources.allSatisfy { $0.outcome.status == .ok }
     }
 
     public var httpStatus: Int {

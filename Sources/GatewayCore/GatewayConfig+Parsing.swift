@@ -22,14 +22,15 @@ extension GatewayConfig {
     }
 
     init(json: JSON) throws(ConfigError) {
-        var root = try ConfigObject(json, path: "")
-        listen = try root.object("listen").map(ListenConfig.init) ?? ListenConfig()
+        let root = try ConfigObject(json, path: "", knownKeys: ["listen", "deadline_ms", "max_body_bytes", "server", "sources"])
+        listen = try root.object("listen", knownKeys: ["host", "port"]).map(ListenConfig.init) ?? ListenConfig()
         deadlineMs = try root.integer("deadline_ms", in: 1...600_000, default: 3000)
         maxBodyBytes = try root.integer("max_body_bytes", in: 1...(64 << 20), default: 65536)
-        server = try root.object("server").map(ServerConfig.init) ?? ServerConfig()
+        server = try root.object("server", knownKeys: ["threads", "connection_limit", "connection_timeout_s"])
+            .map(ServerConfig.init) ?? ServerConfig()
         var sources: [SourceConfig] = []
         for (path, value) in try root.array("sources") {
-            let source = try SourceConfig(object: ConfigObject(value, path: path))
+            let source = try SourceConfig(object: ConfigObject(value, path: path, knownKeys: SourceConfig.knownKeys))
             if sources.contains(where: { $0.name == source.name }) {
                 throw ConfigError(path: path + ".name", problem: "duplicate source name \"\(source.name)\"")
             }
@@ -39,36 +40,33 @@ extension GatewayConfig {
             throw ConfigError(path: "sources", problem: "must list at least one source")
         }
         self.sources = sources
-        try root.rejectUnknownKeys()
     }
 }
 
 extension ListenConfig {
     init(object: ConfigObject) throws(ConfigError) {
-        var object = object
         host = try object.string("host") ?? "127.0.0.1"
         var address = in_addr()
         guard inet_pton(AF_INET, host, &address) == 1 else {
             throw ConfigError(path: object.keyPath("host"), problem: "must be an IPv4 address such as 127.0.0.1")
         }
         port = try object.integer("port", in: 0...65535, default: 8080)
-        try object.rejectUnknownKeys()
     }
 }
 
 extension ServerConfig {
     init(object: ConfigObject) throws(ConfigError) {
-        var object = object
         threads = try object.integer("threads", in: 0...256, default: 0)
         connectionLimit = try object.integer("connection_limit", in: 1...1_000_000, default: 10000)
         connectionTimeoutSeconds = try object.integer("connection_timeout_s", in: 1...3600, default: 30)
-        try object.rejectUnknownKeys()
     }
 }
 
 extension SourceConfig {
+    static let knownKeys: Set<String> = ["name", "base_url", "path", "timeout_ms", "connect_timeout_ms",
+                                         "max_in_flight", "max_response_bytes"]
+
     init(object: ConfigObject) throws(ConfigError) {
-        var object = object
         name = try object.requiredString("name")
         guard Self.isValidName(name) else {
             throw ConfigError(path: object.keyPath("name"), problem: "must be 1-32 characters of a-z, 0-9, '_' and '-', starting with a letter")
@@ -88,7 +86,6 @@ extension SourceConfig {
         }
         maxInFlight = try object.integer("max_in_flight", in: 1...100_000, default: 256)
         maxResponseBytes = try object.integer("max_response_bytes", in: 1...(256 << 20), default: 1 << 20)
-        try object.rejectUnknownKeys()
     }
 
     static func isValidName(_ name: String) -> Bool {
@@ -114,13 +111,24 @@ extension SourceConfig {
         guard !url.contains("@"), !url.contains("?"), !url.contains("#"), !url.contains(where: \.isWhitespace) else {
             throw ConfigError(path: path, problem: "must not contain credentials, a query, a fragment or spaces")
         }
+        var host = authority[...]
         if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
-            guard let port = Int(authority[authority.index(after: colon)...]), (1...65535).contains(port) else {
+            let digits = authority[authority.index(after: colon)...]
+            guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let port = Int(digits), (1...65535).contains(port) else {
                 throw ConfigError(path: path, problem: "has an invalid port")
             }
+            host = authority[..<colon]
+        }
+        let isBracketedIPv6 = host.hasPrefix("[") && host.hasSuffix("]")
+        guard isBracketedIPv6 || host.utf8.allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }) else {
+            throw ConfigError(path: path, problem: "has an invalid host name")
         }
         var trimmed = url
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         return trimmed
     }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }

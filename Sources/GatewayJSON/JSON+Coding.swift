@@ -15,9 +15,16 @@ extension JSON {
         let flags = JSON_REJECT_DUPLICATES
         guard let node = json_loadb(bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count, Int(flags), &error) else {
             let message = withUnsafeBytes(of: error.text) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            throw JSONParseError(description: message, line: Int(error.line), column: Int(error.column))
+            throw JSONParseError(description: withoutQuotedText(message), line: Int(error.line), column: Int(error.column))
         }
         return JSON(taking: node)
+    }
+
+    /// jansson ends many messages with ` near '<text>'`, quoting the input; the input may be
+    /// personal data, so that part is cut.
+    private static func withoutQuotedText(_ message: String) -> String {
+        guard let near = message.ranges(of: " near ").first else { return message }
+        return String(message[..<near.lowerBound])
     }
 
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSON {

@@ -1,0 +1,212 @@
+import Testing
+import GatewayCore
+import GatewayJSON
+
+/// A valid three-source config; each invalid case changes one thing in a fresh copy.
+private let validConfigText = """
+{
+  "listen": {"host": "127.0.0.1", "port": 8080},
+  "deadline_ms": 3000,
+  "max_body_bytes": 65536,
+  "server": {"threads": 0, "connection_limit": 10000, "connection_timeout_s": 30},
+  "sources": [
+    {"name": "land", "base_url": "http://127.0.0.1:9101", "path": "/land/{property_id}",
+     "timeout_ms": 1500, "connect_timeout_ms": 300, "max_in_flight": 256, "max_response_bytes": 1048576},
+    {"name": "tax", "base_url": "http://127.0.0.1:9102", "path": "/property-tax/{property_id}",
+     "timeout_ms": 1500, "connect_timeout_ms": 300, "max_in_flight": 256, "max_response_bytes": 1048576},
+    {"name": "house", "base_url": "http://127.0.0.1:9103", "path": "/house/{property_id}",
+     "timeout_ms": 1500, "connect_timeout_ms": 300, "max_in_flight": 256, "max_response_bytes": 1048576}
+  ]
+}
+"""
+
+struct InvalidConfig: Sendable, CustomTestStringConvertible {
+    let path: String
+    let change: String
+    let mutate: @Sendable (JSON) -> Void
+    var testDescription: String { "\(path): \(change)" }
+
+    init(_ path: String, _ change: String, _ mutate: @escaping @Sendable (JSON) -> Void) {
+        self.path = path
+        self.change = change
+        self.mutate = mutate
+    }
+
+    /// Sets `key` of source `index`; `nil` removes it.
+    static func source(_ index: Int, _ key: String, _ value: @autoclosure @escaping @Sendable () -> JSON?,
+                       expect path: String? = nil, _ change: String) -> InvalidConfig {
+        InvalidConfig(path ?? "sources[\(index)].\(key)", change) { root in
+            root["sources"]!.elements[index][key] = value()
+        }
+    }
+
+    static func root(_ key: String, _ value: @autoclosure @escaping @Sendable () -> JSON?,
+                     expect path: String? = nil, _ change: String) -> InvalidConfig {
+        InvalidConfig(path ?? key, change) { root in root[key] = value() }
+    }
+
+    static func nested(_ object: String, _ key: String, _ value: @autoclosure @escaping @Sendable () -> JSON?,
+                       _ change: String) -> InvalidConfig {
+        InvalidConfig("\(object).\(key)", change) { root in root[object]![key] = value() }
+    }
+}
+
+struct ConfigValidationTests {
+    static func repoRoot() -> String {
+        // #filePath is <root>/Tests/GatewayCoreTests/ConfigValidationTests.swift
+        "/" + String("\(#filePath)").split(separator: "/").dropLast(3).joined(separator: "/")
+    }
+
+    /// The sample config itself is valid, so each table row tests exactly its own change.
+    @Test func baselineIsValid() throws {
+        let config = try GatewayConfig.parse(Array(validConfigText.utf8))
+        #expect(config.sources.map(\.name) == ["land", "tax", "house"])
+    }
+
+    /// The bundled config/gateway.json parses into the three departments of SPEC §1.
+    @Test func bundledConfigParses() throws {
+        let config = try GatewayConfig.load(path: Self.repoRoot() + "/config/gateway.json")
+        #expect(config.listen == ListenConfig(host: "127.0.0.1", port: 8080))
+        #expect(config.deadlineMs == 3000)
+        #expect(config.maxBodyBytes == 65536)
+        #expect(config.server == ServerConfig(threads: 0, connectionLimit: 10000, connectionTimeoutSeconds: 30))
+        #expect(config.sources == [
+            SourceConfig(name: "land", baseURL: "http://127.0.0.1:9101", path: "/land/{property_id}"),
+            SourceConfig(name: "tax", baseURL: "http://127.0.0.1:9102", path: "/property-tax/{property_id}"),
+            SourceConfig(name: "house", baseURL: "http://127.0.0.1:9103", path: "/house/{property_id}"),
+        ])
+        #expect(config.source(named: "tax")?.baseURL == "http://127.0.0.1:9102")
+        #expect(config.source(named: "nope") == nil)
+    }
+
+    /// Absent optional keys take their documented defaults; connect timeout defaults to min(300, timeout).
+    @Test func optionalKeysDefault() throws {
+        let text = """
+        {"sources": [
+          {"name": "land", "base_url": "http://127.0.0.1:9101", "path": "/land/{property_id}", "timeout_ms": 1500},
+          {"name": "fast", "base_url": "http://127.0.0.1:9104", "path": "/f/{property_id}", "timeout_ms": 100}
+        ]}
+        """
+        let config = try GatewayConfig.parse(Array(text.utf8))
+        #expect(config.listen == ListenConfig(host: "127.0.0.1", port: 8080))
+        #expect(config.deadlineMs == 3000)
+        #expect(config.maxBodyBytes == 65536)
+        #expect(config.server == ServerConfig())
+        let land = try #require(config.source(named: "land"))
+        #expect(land.connectTimeoutMs == 300)
+        #expect(land.maxInFlight == 256)
+        #expect(land.maxResponseBytes == 1_048_576)
+        #expect(config.source(named: "fast")?.connectTimeoutMs == 100)
+    }
+
+    /// Base URLs lose trailing slashes; https, path prefixes, IPv6 literals and port 0 for listen are accepted.
+    @Test func acceptsURLVariants() throws {
+        let text = """
+        {"listen": {"host": "0.0.0.0", "port": 0},
+         "sources": [
+          {"name": "land", "base_url": "http://127.0.0.1:9101/gw//", "path": "/land/{property_id}", "timeout_ms": 1500},
+          {"name": "tax_2", "base_url": "https://tax.example.gov.cn", "path": "/t/{property_id}/summary", "timeout_ms": 1500},
+          {"name": "house-v6", "base_url": "http://[::1]:9103", "path": "/h/{property_id}", "timeout_ms": 1500}
+        ]}
+        """
+        let config = try GatewayConfig.parse(Array(text.utf8))
+        #expect(config.listen == ListenConfig(host: "0.0.0.0", port: 0))
+        #expect(config.sources.map(\.baseURL) == ["http://127.0.0.1:9101/gw", "https://tax.example.gov.cn", "http://[::1]:9103"])
+    }
+
+    /// Each invalid config is rejected with the key path that names the mistake.
+    @Test(arguments: [
+        InvalidConfig.source(1, "timeout_ms", JSON(0), "timeout zero"),
+        InvalidConfig.source(0, "timeout_ms", JSON(-5), "timeout negative"),
+        InvalidConfig.source(1, "timeout_ms", JSON("1500"), "timeout as string"),
+        InvalidConfig.source(1, "timeout_ms", JSON(1500.5), "timeout as real"),
+        InvalidConfig.source(1, "timeout_ms", nil, "timeout missing"),
+        InvalidConfig.source(0, "connect_timeout_ms", JSON(0), "connect timeout zero"),
+        InvalidConfig.source(0, "connect_timeout_ms", JSON(2000), "connect timeout above timeout"),
+        InvalidConfig.source(2, "max_in_flight", JSON(0), "no in-flight calls"),
+        InvalidConfig.source(0, "max_response_bytes", JSON(0), "zero response cap"),
+        InvalidConfig.source(0, "path", JSON("/land"), "no placeholder"),
+        InvalidConfig.source(0, "path", JSON("/land/{property_id}/{property_id}"), "placeholder twice"),
+        InvalidConfig.source(0, "path", JSON("land/{property_id}"), "no leading slash"),
+        InvalidConfig.source(0, "path", JSON("/land/{property_id}?full=1"), "query in path"),
+        InvalidConfig.source(0, "path", JSON(7), "path not a string"),
+        InvalidConfig.source(0, "base_url", JSON("http://user:pw@127.0.0.1:9101"), "credentials"),
+        InvalidConfig.source(0, "base_url", JSON("http://127.0.0.1:9101?key=1"), "query"),
+        InvalidConfig.source(0, "base_url", JSON("http://127.0.0.1:9101#top"), "fragment"),
+        InvalidConfig.source(0, "base_url", JSON("ftp://127.0.0.1:9101"), "ftp scheme"),
+        InvalidConfig.source(0, "base_url", JSON("127.0.0.1:9101"), "no scheme"),
+        InvalidConfig.source(0, "base_url", JSON("http://127.0.0.1:99999"), "port too large"),
+        InvalidConfig.source(0, "base_url", JSON("http://127.0.0.1:0"), "port zero"),
+        InvalidConfig.source(0, "base_url", JSON("http://127.0.0.1:http"), "port not a number"),
+        InvalidConfig.source(0, "base_url", JSON("http://127.0.0.1:"), "empty port"),
+        InvalidConfig.source(0, "base_url", JSON("http://"), "no host"),
+        InvalidConfig.source(0, "base_url", JSON("http://:9101"), "port without host"),
+        InvalidConfig.source(0, "base_url", JSON("http://land dept:9101"), "space"),
+        InvalidConfig.source(0, "base_url", nil, "base_url missing"),
+        InvalidConfig.source(2, "name", JSON("land"), "duplicate name"),
+        InvalidConfig.source(1, "name", JSON("Tax"), "uppercase name"),
+        InvalidConfig.source(1, "name", JSON("1tax"), "name starts with a digit"),
+        InvalidConfig.source(1, "name", JSON(""), "empty name"),
+        InvalidConfig.source(1, "name", JSON(String(repeating: "t", count: 33)), "name too long"),
+        InvalidConfig.source(1, "name", JSON.null(), "null name"),
+        InvalidConfig.source(0, "extra", JSON(1), "unknown source key"),
+        InvalidConfig.root("bogus", JSON(true), "unknown top-level key"),
+        InvalidConfig("sorces", "misspelled required key is named, not reported missing") { root in
+            root["sorces"] = root["sources"]
+            root["sources"] = nil
+        },
+        InvalidConfig.root("deadline_ms", JSON(0), "deadline zero"),
+        InvalidConfig.root("deadline_ms", JSON("3000"), "deadline as string"),
+        InvalidConfig.root("max_body_bytes", JSON(0), "body cap zero"),
+        InvalidConfig.root("listen", JSON("127.0.0.1:8080"), "listen not an object"),
+        InvalidConfig.root("sources", JSON.array(), expect: "sources", "no sources"),
+        InvalidConfig.root("sources", nil, expect: "sources", "sources missing"),
+        InvalidConfig.root("sources", JSON.object(), expect: "sources", "sources not an array"),
+        InvalidConfig("sources[1]", "source not an object") { $0["sources"]!.replaceElement(at: 1, with: JSON("tax")) },
+        InvalidConfig.nested("listen", "host", JSON("localhost"), "host name instead of IPv4"),
+        InvalidConfig.nested("listen", "host", JSON("::1"), "IPv6 listen host"),
+        InvalidConfig.nested("listen", "host", JSON(""), "empty host"),
+        InvalidConfig.nested("listen", "host", JSON(127), "host not a string"),
+        InvalidConfig.nested("listen", "port", JSON(70000), "port out of range"),
+        InvalidConfig.nested("listen", "port", JSON("8080"), "port as string"),
+        InvalidConfig.nested("listen", "tls", JSON(false), "unknown listen key"),
+        InvalidConfig.nested("server", "threads", JSON(-1), "negative threads"),
+        InvalidConfig.nested("server", "connection_timeout_s", JSON(0), "zero idle timeout"),
+        InvalidConfig.nested("server", "workers", JSON(4), "unknown server key"),
+    ])
+    func rejectsWithKeyPath(_ row: InvalidConfig) throws {
+        let root = try JSON.parse(validConfigText)
+        row.mutate(root)
+        let text = root.encoded()
+        let error = try #require(throws: ConfigError.self) { try GatewayConfig.parse(text) }
+        #expect(error.path == row.path)
+        #expect(!error.problem.isEmpty)
+        #expect(error.description == "\(row.path): \(error.problem)")
+    }
+
+    /// Text that is not a JSON object is rejected with the empty path and a line/column.
+    @Test(arguments: ["", "not json", "{\"sources\": [", "[]", "{\"a\": 1, \"a\": 2}"])
+    func rejectsNonObjectText(_ text: String) throws {
+        let error = try #require(throws: ConfigError.self) { try GatewayConfig.parse(Array(text.utf8)) }
+        #expect(error.path == "")
+        #expect(!error.problem.isEmpty)
+    }
+
+    /// A malformed file's error says where it broke.
+    @Test func parseErrorNamesLine() throws {
+        let error = try #require(throws: ConfigError.self) {
+            try GatewayConfig.parse(Array("{\n  \"deadline_ms\": 3000,\n  oops\n}".utf8))
+        }
+        #expect(error.path == "")
+        #expect(error.problem.contains("line 3"))
+    }
+
+    /// A missing file is reported with the empty path and the file name.
+    @Test func missingFileIsReported() throws {
+        let error = try #require(throws: ConfigError.self) {
+            try GatewayConfig.load(path: "/nonexistent/gateway-config.json")
+        }
+        #expect(error.path == "")
+        #expect(error.problem.contains("/nonexistent/gateway-config.json"))
+    }
+}

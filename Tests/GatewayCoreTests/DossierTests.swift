@@ -1,0 +1,97 @@
+import Testing
+import GatewayCore
+import GatewayJSON
+
+struct DossierTests {
+    static let generatedAt = Timestamp(millisecondsSince1970: 1_764_417_600_123)
+
+    static func dossier(_ sources: [(name: String, outcome: SourceOutcome)]) throws -> Dossier {
+        Dossier(propertyID: try #require(PropertyID("LA2023001")), requestID: "01JTESTREQUEST",
+                generatedAt: generatedAt, sources: sources)
+    }
+
+    static func ok(_ text: String, latency: Int = 41) throws -> SourceOutcome {
+        SourceOutcome(status: .ok, latencyMs: latency, httpStatus: 200, data: try JSON.parse(text))
+    }
+
+    static let timeout = SourceOutcome(status: .timeout, latencyMs: 1500, error: "no response within 1500 ms")
+
+    /// The body has exactly SPEC §2's keys in order, and encodes to the expected compact text.
+    @Test func encodesSpecShape() throws {
+        let dossier = try Self.dossier([
+            ("land", try Self.ok(#"{"owner":"张三","area":89.7}"#)),
+            ("tax", Self.timeout),
+            ("house", try Self.ok("{}", latency: 80)),
+        ])
+        let json = dossier.json()
+        #expect(json.members.map(\.key) == ["property_id", "request_id", "generated_at", "complete", "sources"])
+        #expect(dossier.json().encodedString() == """
+            {"property_id":"LA2023001","request_id":"01JTESTREQUEST","generated_at":"2025-11-29T12:00:00.123Z",\
+            "complete":false,"sources":{"land":{"status":"ok","latency_ms":41,"http_status":200,\
+            "data":{"owner":"张三","area":89.7}},"tax":{"status":"timeout","latency_ms":1500,\
+            "error":"no response within 1500 ms"},"house":{"status":"ok","latency_ms":80,"http_status":200,"data":{}}}}
+            """)
+        #expect(dossier.httpStatus == 200)
+        #expect(!dossier.isComplete)
+    }
+
+    /// Sections keep the given order, not alphabetical or config order.
+    @Test func sectionsKeepGivenOrder() throws {
+        let dossier = try Self.dossier([("tax", try Self.ok("{}")), ("land", try Self.ok("{}")), ("house", Self.timeout)])
+        let sources = try #require(dossier.json()["sources"])
+        #expect(sources.members.map(\.key) == ["tax", "land", "house"])
+    }
+
+    /// complete is true only when every source is ok.
+    @Test(arguments: [
+        ([SourceStatus.ok, .ok, .ok], true),
+        ([.ok, .notFound, .ok], false),
+        ([.ok, .ok, .notPermitted], false),
+        ([.timeout, .timeout, .timeout], false),
+    ])
+    func completeOnlyWhenAllOK(_ statuses: [SourceStatus], _ complete: Bool) throws {
+        let sources = try statuses.enumerated().map { index, status in
+            (name: "s\(index)", outcome: status == .ok ? try Self.ok("{}")
+                : SourceOutcome(status: status, latencyMs: 5, error: "failed"))
+        }
+        let dossier = try Self.dossier(sources)
+        #expect(dossier.isComplete == complete)
+        #expect(dossier.json()["complete"]?.bool == complete)
+        #expect(dossier.httpStatus == DossierStatus.httpStatus(for: statuses))
+    }
+
+    /// Non-ok sections carry an error and no data; ok sections carry http_status and data and no error.
+    @Test func sectionContents() throws {
+        let dossier = try Self.dossier([
+            ("land", try Self.ok(#"{"parcel":"GB00001"}"#)),
+            ("tax", SourceOutcome(status: .notFound, latencyMs: 12, httpStatus: 404, error: "no record")),
+            ("house", SourceOutcome.notCalled(.circuitOpen, error: "circuit open")),
+        ])
+        let sources = try #require(dossier.json()["sources"])
+        let land = try #require(sources["land"])
+        #expect(land["status"]?.string == "ok")
+        #expect(land["http_status"]?.integer == 200)
+        #expect(land["data"]?["parcel"]?.string == "GB00001")
+        #expect(land["error"] == nil)
+        for name in ["tax", "house"] {
+            let section = try #require(sources[name])
+            #expect(section["data"] == nil)
+            #expect(section["error"]?.string?.isEmpty == false)
+        }
+        #expect(sources["tax"]?["status"]?.string == "not_found")
+        #expect(sources["house"]?["status"]?.string == "circuit_open")
+        #expect(sources["house"]?["latency_ms"]?.integer == 0)
+        #expect(sources["house"]?["http_status"] == nil)
+    }
+
+    /// Chinese text is written as raw UTF-8, never as \u escapes.
+    @Test func chineseStaysUnescaped() throws {
+        let dossier = try Self.dossier([("land", try Self.ok(#"{"owner":"欧阳娜娜","district":"\u5408\u80a5\u5e02"}"#))])
+        let bytes = dossier.json().encoded()
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.contains("欧阳娜娜"))
+        #expect(text.contains("合肥市"))
+        #expect(!text.contains("\\u"))
+        #expect(String(decoding: dossier.json().encoded(pretty: true), as: UTF8.self).contains("合肥市"))
+    }
+}

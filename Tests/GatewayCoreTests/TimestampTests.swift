@@ -1,0 +1,39 @@
+import Testing
+import GatewayCore
+
+struct TimestampTests {
+    /// rfc3339 renders UTC with exactly three fractional digits (values checked with Python's datetime).
+    @Test(arguments: [
+        (Int64(0), "1970-01-01T00:00:00.000Z"),
+        (Int64(1), "1970-01-01T00:00:00.001Z"),
+        (Int64(1_764_417_600_123), "2025-11-29T12:00:00.123Z"),
+        (Int64(951_782_400_999), "2000-02-29T00:00:00.999Z"),
+        (Int64(4_102_444_799_999), "2099-12-31T23:59:59.999Z"),
+    ])
+    func rendersKnownInstants(_ ms: Int64, _ expected: String) {
+        #expect(Timestamp(millisecondsSince1970: ms).rfc3339 == expected)
+    }
+
+    /// Timestamps order by their milliseconds.
+    @Test func comparesByMilliseconds() {
+        let a = Timestamp(millisecondsSince1970: 1000)
+        let b = Timestamp(millisecondsSince1970: 1001)
+        #expect(a < b)
+        #expect(!(b < a))
+        #expect(a == Timestamp(millisecondsSince1970: 1000))
+    }
+
+    /// now() is after 2024-01-01 and renders in the 24-character RFC 3339 shape.
+    @Test func nowIsPlausible() {
+        let now = Timestamp.now()
+        #expect(now.millisecondsSince1970 > 1_704_067_200_000)
+        let text = now.rfc3339
+        #expect(text.count == 24)
+        #expect(text.hasSuffix("Z"))
+    }
+
+    /// An instant before 1970 renders as a valid RFC 3339 time, rounding down to the earlier second.
+    @Test func rendersInstantBeforeEpoch() {
+        #expect(Timestamp(millisecondsSince1970: -1).rfc3339 == "1969-12-31T23:59:59.999Z")
+    }
+}
