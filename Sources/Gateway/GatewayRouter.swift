@@ -1,13 +1,27 @@
 import GatewayCore
 import GatewayJSON
 import HTTPServer
+import Synchronization
 
 /// Maps HTTP requests to the gateway's routes; everything else is a problem+json answer.
 public struct GatewayRouter: Sendable {
     let service: DossierService
+    let lifecycle: Lifecycle
 
-    public init(service: DossierService) {
+    /// Whether the gateway still takes new dossier requests.
+    final class Lifecycle: Sendable {
+        private let draining = Atomic(false)
+
+        var isDraining: Bool { draining.load(ordering: .relaxed) }
+
+        func beginDraining() {
+            draining.store(true, ordering: .relaxed)
+        }
+    }
+
+    init(service: DossierService, lifecycle: Lifecycle) {
         self.service = service
+        self.lifecycle = lifecycle
     }
 
     static let dossierPrefix = "/v1/properties/"
@@ -33,6 +47,9 @@ public struct GatewayRouter: Sendable {
     }
 
     private func dossier(_ request: HTTPRequest, rawID: String, requestID: String) async -> HTTPResponse {
+        if lifecycle.isDraining {
+            return .problem(.shuttingDown(), requestID: requestID)
+        }
         guard let propertyID = PropertyID(rawID) else {
             return .problem(.invalidPropertyID(), requestID: requestID)
         }

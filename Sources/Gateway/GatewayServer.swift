@@ -7,13 +7,15 @@ public final class GatewayServer: Sendable {
     public let config: GatewayConfig
     private let client: UpstreamClient
     private let server: HTTPServer
+    private let lifecycle: GatewayRouter.Lifecycle
 
     /// The port the gateway listens on (useful when the config asks for port 0).
     public var port: Int { server.port }
 
     public init(config: GatewayConfig) throws(HTTPServerError) {
-        let client = UpstreamClient()
-        let router = GatewayRouter(service: DossierService(config: config, client: client))
+        let client = UpstreamClient(maxCachedConnections: config.sources.reduce(0) { $0 + $1.maxInFlight })
+        let lifecycle = GatewayRouter.Lifecycle()
+        let router = GatewayRouter(service: DossierService(config: config, client: client), lifecycle: lifecycle)
         let configuration = HTTPServer.Configuration(
             host: config.listen.host, port: config.listen.port, threads: config.server.threads,
             connectionLimit: config.server.connectionLimit,
@@ -27,10 +29,13 @@ public final class GatewayServer: Sendable {
         }
         self.config = config
         self.client = client
+        self.lifecycle = lifecycle
     }
 
-    /// Stops accepting, finishes in-flight dossiers for up to `gracePeriod`, then stops.
+    /// Answers new dossier requests with 503, finishes in-flight ones for up to
+    /// `gracePeriod`, then stops.
     public func shutdown(gracePeriod: Duration = .seconds(5)) async {
+        lifecycle.beginDraining()
         await server.shutdown(gracePeriod: gracePeriod)
         client.shutdown()
     }

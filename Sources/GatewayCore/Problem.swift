@@ -59,3 +59,11 @@ extension Problem {
                 detail: "request bodies are limited to \(limit) bytes")
     }
 }
+
+extension Problem {
+    public static func shuttingDown() -> Problem {
+        Problem(kind: "shutting-down", title: "Shutting down", status: 503,
+                detail: "this gateway instance is shutting down; retry on another instance",
+                headers: [("Retry-After", "1"), ("Connection", "close")])
+    }
+}

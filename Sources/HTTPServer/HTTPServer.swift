@@ -66,22 +66,21 @@ public final class HTTPServer: Sendable {
         self.port = Int(eg_mhd_bound_port(started))
     }
 
-    /// Stops accepting, lets running handlers finish for up to `gracePeriod`, cancels the
-    /// rest, then closes every connection. Call once.
+    /// Lets running handlers finish for up to `gracePeriod`, cancels the rest, then closes
+    /// the listener and every connection. Call once. (The handler decides what requests
+    /// arriving meanwhile get; MHD_quiesce_daemon is not used because with a thread pool
+    /// and epoll it races the workers and aborts the process.)
     public func shutdown(gracePeriod: Duration = .seconds(5)) async {
-        let listener = MHD_quiesce_daemon(daemon.pointer)
-        await context.waitForHandlers(upTo: gracePeriod)
-        context.cancelHandlers()
-        await context.waitForHandlers(upTo: .seconds(5))
+        await context.waitForTasks(upTo: gracePeriod)
+        await context.cancelAndDrainTasks()
         MHD_stop_daemon(daemon.pointer)
-        if listener >= 0 { close(listener) }
     }
 }
 
 /// The daemon handle.
 struct MHDDaemon: @unchecked Sendable {
-    // @unchecked: the pointer is set once; MHD_quiesce_daemon and MHD_stop_daemon are
-    // called once, from `shutdown`, after which the handle is never used.
+    // @unchecked: the pointer is set once; MHD_stop_daemon is called once, from
+    // `shutdown`, after which the handle is never used.
     let pointer: OpaquePointer
 }
 

@@ -28,18 +28,19 @@ enum CurlEasy {
         check(eg_curl_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context))
     }
 
-    /// The outcome of a finished transfer; `elapsedMs` tells a connect timeout from a slow answer.
-    static func result(of handle: UnsafeMutableRawPointer, code: CURLcode, transfer: Transfer, elapsedMs: Int) -> TransferResult {
+    /// The outcome of a finished transfer.
+    static func result(of handle: UnsafeMutableRawPointer, code: CURLcode, transfer: Transfer) -> TransferResult {
         switch code {
         case CURLE_OK:
             var status = 0
             check(eg_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status))
             return .response(status: status, body: transfer.body)
         case CURLE_OPERATION_TIMEDOUT:
-            var connectTime: curl_off_t = 0
-            check(eg_curl_easy_getinfo_off_t(handle, CURLINFO_CONNECT_TIME_T, &connectTime))
-            let stillConnecting = connectTime == 0 && elapsedMs < transfer.request.timeoutMs
-            return .failure(stillConnecting ? .connectTimedOut : .timedOut)
+            // A request that was never sent timed out while connecting; a reused
+            // connection reports no connect time but has sent its request.
+            var requestBytes = 0
+            check(eg_curl_easy_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestBytes))
+            return .failure(requestBytes == 0 ? .connectTimedOut : .timedOut)
         case CURLE_COULDNT_CONNECT:
             return .failure(.connectionRefused)
         case CURLE_COULDNT_RESOLVE_HOST:

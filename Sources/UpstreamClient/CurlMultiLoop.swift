@@ -9,13 +9,13 @@ import Synchronization
 /// Other threads only add transfers to the inbox and call `curl_multi_wakeup`, the one
 /// multi call libcurl allows from any thread.
 final class CurlMultiLoop: @unchecked Sendable {
-    // @unchecked: `multi`, `idleHandles` and `started` are used only on the loop thread
+    // @unchecked: `multi`, `idleHandles` and `running` are used only on the loop thread
     // (and by `init` before it starts); other threads go through `inbox`, a Mutex.
     private let multi: UnsafeMutableRawPointer
     private let inbox = Mutex(Inbox())
     private let finished = Mutex(false)
     private var idleHandles: [UnsafeMutableRawPointer] = []
-    private var started: [UnsafeMutableRawPointer: ContinuousClock.Instant] = [:]
+    private var running: Set<UnsafeMutableRawPointer> = []
 
     private struct Inbox {
         var transfers: [Transfer] = []
@@ -27,9 +27,12 @@ final class CurlMultiLoop: @unchecked Sendable {
         signal(SIGPIPE, SIG_IGN)
     }()
 
-    init() {
+    /// - Parameter maxCachedConnections: idle keep-alive connections kept for reuse; libcurl's
+    ///   default (4 per added handle) would close connections whenever traffic dips.
+    init(maxCachedConnections: Int) {
         _ = Self.globalInit
         multi = curl_multi_init()
+        eg_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxCachedConnections)
         let thread = Thread { [self] in run() }
         thread.name = "curl-multi"
         thread.start()
@@ -78,7 +81,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         let handle = idleHandles.popLast().map { handle in curl_easy_reset(handle); return handle } ?? curl_easy_init()!
         _ = Unmanaged.passRetained(transfer)
         CurlEasy.configure(handle, for: transfer)
-        started[handle] = .now
+        running.insert(handle)
         curl_multi_add_handle(multi, handle)
     }
 
@@ -87,27 +90,25 @@ final class CurlMultiLoop: @unchecked Sendable {
         while let message = curl_multi_info_read(multi, &remaining) {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle else { continue }
             let code = message.pointee.data.result
-            finish(handle) { transfer, elapsedMs in
-                CurlEasy.result(of: handle, code: code, transfer: transfer, elapsedMs: elapsedMs)
-            }
+            finish(handle) { transfer in CurlEasy.result(of: handle, code: code, transfer: transfer) }
         }
     }
 
     /// Detaches `handle`, keeps it for reuse, and resumes its waiter with `result`.
-    private func finish(_ handle: UnsafeMutableRawPointer, result: (Transfer, Int) -> TransferResult) {
+    private func finish(_ handle: UnsafeMutableRawPointer, result: (Transfer) -> TransferResult) {
         var context: UnsafeMutableRawPointer?
         _ = eg_curl_easy_getinfo_private(handle, &context)
         curl_multi_remove_handle(multi, handle)
-        let elapsed = started.removeValue(forKey: handle).map { $0.duration(to: .now) } ?? .zero
+        running.remove(handle)
         let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeRetainedValue()
-        let outcome = result(transfer, elapsed.wholeMilliseconds)
+        let outcome = result(transfer)
         idleHandles.append(handle)
         transfer.continuation.resume(returning: outcome)
     }
 
     private func failAll() {
-        for handle in Array(started.keys) {
-            finish(handle) { _, _ in .failure(.other("the upstream client is shut down")) }
+        for handle in running {
+            finish(handle) { _ in .failure(.other("the upstream client is shut down")) }
         }
         for transfer in inbox.withLock({ $0.transfers }) {
             transfer.continuation.resume(returning: .failure(.other("the upstream client is shut down")))

@@ -3,9 +3,12 @@ import GatewayCore
 /// Fetches department data over HTTP(S) with libcurl; every failure comes back as a
 /// `SourceOutcome`, never as a thrown error, so a dossier always knows which source failed and why.
 public final class UpstreamClient: Sendable {
-    private let loop = CurlMultiLoop()
+    private let loop: CurlMultiLoop
 
-    public init() {}
+    /// - Parameter maxCachedConnections: idle keep-alive connections kept across all upstreams.
+    public init(maxCachedConnections: Int = 1024) {
+        loop = CurlMultiLoop(maxCachedConnections: maxCachedConnections)
+    }
 
     /// Calls one department and interprets its answer; returns within `request.timeoutMs`.
     public func fetch(_ request: UpstreamRequest) async -> SourceOutcome {

@@ -6,23 +6,28 @@ import Testing
 /// The dossier's timing: sources in parallel, the overall deadline, and unreachable departments.
 @Suite struct DeadlineAndParallelismTests {
     /// Departments taking 200, 300 and 400 ms give a dossier in about 400 ms, not 900.
+    /// The best of three tries counts: the tests share two cores, and fetching one after
+    /// another could never come in under 900 ms.
     @Test func sourcesAreFetchedConcurrently() async throws {
         let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(200), .tax: .milliseconds(300), .house: .milliseconds(400)])
         defer { Task { await environment.stop() } }
-        let started = ContinuousClock.now
-        let response = try await environment.get("/v1/properties/LA2023001/dossier")
-        let elapsed = started.duration(to: .now)
-        #expect(response.status == 200)
-        #expect(elapsed >= .milliseconds(400))
-        #expect(elapsed < .milliseconds(550), "took \(elapsed)")
-        let dossier = try response.json()
-        #expect(dossier["sources"]?["house"]?["latency_ms"]?.integer ?? 0 >= 400)
+        var fastest = Duration.seconds(60)
+        for _ in 0..<3 {
+            let started = ContinuousClock.now
+            let response = try await environment.get("/v1/properties/LA2023001/dossier")
+            fastest = min(fastest, started.duration(to: .now))
+            #expect(response.status == 200)
+            #expect(try response.json()["sources"]?["house"]?["latency_ms"]?.integer ?? 0 >= 400)
+        }
+        #expect(fastest >= .milliseconds(400))
+        #expect(fastest < .milliseconds(550), "fastest of three took \(fastest)")
     }
 
     /// A dossier deadline shorter than a source's timeout cuts that source off at the deadline.
     @Test func deadlineBoundsTheDossier() async throws {
         let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, timeoutMs: 1500, deadlineMs: 400) }
         defer { Task { await environment.stop() } }
+        _ = try await environment.get("/v1/properties/LA2023001/dossier")
         let started = ContinuousClock.now
         let response = try await environment.get("/v1/properties/\(Fault.timeout.propertyID(for: .house))/dossier")
         let elapsed = started.duration(to: .now)
