@@ -15,11 +15,15 @@ let package = Package(
                        providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CJansson", path: "CJansson", pkgConfig: "jansson",
                        providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(name: "COpenSSL", path: "COpenSSL", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
 
         // JSON on the hot path: one small Swift type over jansson.
         .target(name: "GatewayJSON", dependencies: ["CJansson"]),
+        // Digests, HMAC, signatures and randomness: one small Swift surface over libcrypto.
+        .target(name: "GatewayCrypto", dependencies: ["COpenSSL"]),
         // Pure logic: no sockets, no server, no HTTP client.
-        .target(name: "GatewayCore", dependencies: ["GatewayJSON"]),
+        .target(name: "GatewayCore", dependencies: ["GatewayJSON", "GatewayCrypto"]),
         // Thin adapters over the C network libraries.
         .target(name: "UpstreamClient", dependencies: ["CCurl", "GatewayCore"]),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
@@ -32,7 +36,7 @@ let package = Package(
         .executableTarget(name: "exchange-gateway", dependencies: ["Gateway", "DepartmentStubs", "CLISupport"]),
         .executableTarget(name: "department-stubs", dependencies: ["DepartmentStubs", "CLISupport"]),
 
-        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON"]),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["Gateway", "DepartmentStubs", "GatewayCore", "GatewayJSON", "HTTPServer"]),
     ]

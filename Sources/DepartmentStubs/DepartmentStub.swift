@@ -13,10 +13,10 @@ public final class DepartmentStub: Sendable {
     static let hugeBodyBytes = 50 * 1024 * 1024
 
     public init(department: Department, fixtures: FixtureStore, host: String = "127.0.0.1", port: Int = 0,
-                latency: Duration = .zero) throws(HTTPServerError) {
+                latency: Duration = .zero, tls: HTTPServer.TLS? = nil) throws(HTTPServerError) {
         self.department = department
         let log = self.log
-        let configuration = HTTPServer.Configuration(host: host, port: port, threads: 2, connectionLimit: 20000)
+        let configuration = HTTPServer.Configuration(host: host, port: port, threads: 2, connectionLimit: 20000, tls: tls)
         server = try HTTPServer(configuration: configuration) { request in
             if request.path == "/_stub/requests" {
                 let count = log.paths.count

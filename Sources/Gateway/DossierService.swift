@@ -1,8 +1,9 @@
 import GatewayCore
 import UpstreamClient
 
-/// Builds dossiers: every requested source is fetched at once, each bounded by its own
-/// timeout and by what is left of the dossier deadline.
+/// Builds dossiers: every permitted source is fetched at once, each bounded by its own
+/// timeout and by the dossier deadline; each answer is masked for the caller's role before
+/// it joins the dossier. Forbidden sources are never called.
 public struct DossierService: Sendable {
     public let config: GatewayConfig
     let client: UpstreamClient
@@ -12,20 +13,30 @@ public struct DossierService: Sendable {
         self.client = client
     }
 
-    /// The dossier for `propertyID` from `sources` (in config order), within `deadlineMs`.
-    public func dossier(for propertyID: PropertyID, from sources: [SourceConfig], requestID: String) async -> Dossier {
-        let requests = sources.map { $0.request(for: propertyID, remainingMs: config.deadlineMs) }
+    public func dossier(for propertyID: PropertyID, access: SourceAccess, role: RoleConfig, requestID: String) async -> Dossier {
+        let permitted = access.permitted
         let outcomes = await withTaskGroup(of: (Int, SourceOutcome).self) { group in
-            for (index, request) in requests.enumerated() {
-                group.addTask { (index, await client.fetch(request)) }
+            for (index, source) in permitted.enumerated() {
+                let request = source.request(for: propertyID, remainingMs: config.deadlineMs)
+                let policy = role.maskingPolicy(for: source.name)
+                group.addTask {
+                    let outcome = await client.fetch(request)
+                    if let data = outcome.data { Masking.apply(policy, to: data) }
+                    return (index, outcome)
+                }
             }
-            var outcomes = [SourceOutcome?](repeating: nil, count: requests.count)
+            var outcomes = [SourceOutcome?](repeating: nil, count: permitted.count)
             for await (index, outcome) in group {
                 outcomes[index] = outcome
             }
             return outcomes
         }
-        return Dossier(propertyID: propertyID, requestID: requestID, generatedAt: .now(),
-                       sources: zip(sources, outcomes).map { ($0.name, $1!) })
+        var byName: [String: SourceOutcome] = [:]
+        for (source, outcome) in zip(permitted, outcomes) { byName[source.name] = outcome }
+        for source in access.forbidden {
+            byName[source.name] = .notCalled(.notPermitted, error: "role \(role.name) may not read this department's data")
+        }
+        let sections = config.sources.compactMap { source in byName[source.name].map { (source.name, $0) } }
+        return Dossier(propertyID: propertyID, requestID: requestID, generatedAt: .now(), sources: sections)
     }
 }

@@ -16,12 +16,12 @@ public final class GatewayServer: Sendable {
         let client = UpstreamClient(maxCachedConnections: config.sources.reduce(0) { $0 + $1.maxInFlight })
         let lifecycle = GatewayRouter.Lifecycle()
         let router = GatewayRouter(service: DossierService(config: config, client: client), lifecycle: lifecycle)
-        let configuration = HTTPServer.Configuration(
-            host: config.listen.host, port: config.listen.port, threads: config.server.threads,
-            connectionLimit: config.server.connectionLimit,
-            connectionTimeoutSeconds: config.server.connectionTimeoutSeconds,
-            maxBodyBytes: config.maxBodyBytes)
         do {
+            let configuration = HTTPServer.Configuration(
+                host: config.listen.host, port: config.listen.port, threads: config.server.threads,
+                connectionLimit: config.server.connectionLimit,
+                connectionTimeoutSeconds: config.server.connectionTimeoutSeconds,
+                maxBodyBytes: config.maxBodyBytes, tls: try config.tls.map(Self.loadTLS))
             self.server = try HTTPServer(configuration: configuration) { request in await router.handle(request) }
         } catch {
             client.shutdown()
@@ -30,6 +30,14 @@ public final class GatewayServer: Sendable {
         self.config = config
         self.client = client
         self.lifecycle = lifecycle
+    }
+
+    private static func loadTLS(_ tls: TLSConfig) throws(HTTPServerError) -> HTTPServer.TLS {
+        guard let certificate = FileBytes.read(tls.certFile) else { throw .unreadableTLSFile(tls.certFile) }
+        guard let key = FileBytes.read(tls.keyFile) else { throw .unreadableTLSFile(tls.keyFile) }
+        return HTTPServer.TLS(certificatePEM: String(decoding: certificate, as: UTF8.self),
+                              privateKeyPEM: String(decoding: key, as: UTF8.self),
+                              allowTLS12: tls.minimumVersion == .tls12)
     }
 
     /// Answers new dossier requests with 503, finishes in-flight ones for up to

@@ -7,12 +7,12 @@ struct ConfigObject {
     let path: String
 
     /// Rejects keys not in `knownKeys` up front, so a typo is named as such and never
-    /// silently falls back to a default.
-    init(_ json: JSON, path: String, knownKeys: Set<String>) throws(ConfigError) {
+    /// silently falls back to a default. `nil` accepts any key (maps such as `roles`).
+    init(_ json: JSON, path: String, knownKeys: Set<String>?) throws(ConfigError) {
         guard json.kind == .object else { throw ConfigError(path: path, problem: "must be an object") }
         self.json = json
         self.path = path
-        if let unknown = json.members.map(\.key).first(where: { !knownKeys.contains($0) }) {
+        if let knownKeys, let unknown = json.members.map(\.key).first(where: { !knownKeys.contains($0) }) {
             throw ConfigError(path: keyPath(unknown), problem: "is not a known setting (known: \(knownKeys.sorted().joined(separator: ", ")))")
         }
     }
@@ -55,7 +55,7 @@ struct ConfigObject {
         return integer
     }
 
-    func object(_ key: String, knownKeys: Set<String>) throws(ConfigError) -> ConfigObject? {
+    func object(_ key: String, knownKeys: Set<String>?) throws(ConfigError) -> ConfigObject? {
         guard let value = value(key) else { return nil }
         return try ConfigObject(value, path: keyPath(key), knownKeys: knownKeys)
     }

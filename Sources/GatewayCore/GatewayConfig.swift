@@ -5,16 +5,26 @@ public struct GatewayConfig: Sendable {
     public var deadlineMs: Int
     public var maxBodyBytes: Int
     public var server: ServerConfig
+    /// TLS for the listener; `nil` serves plain HTTP (loopback, or behind a TLS-terminating proxy).
+    public var tls: TLSConfig?
+    public var limits: LimitsConfig
     /// Sources in the order their sections appear in a dossier.
     public var sources: [SourceConfig]
+    public var clients: [ClientConfig]
+    public var roles: [String: RoleConfig]
 
     public init(listen: ListenConfig, deadlineMs: Int = 3000, maxBodyBytes: Int = 65536,
-                server: ServerConfig = ServerConfig(), sources: [SourceConfig]) {
+                server: ServerConfig = ServerConfig(), tls: TLSConfig? = nil, limits: LimitsConfig = LimitsConfig(),
+                sources: [SourceConfig], clients: [ClientConfig] = [], roles: [String: RoleConfig] = [:]) {
         self.listen = listen
         self.deadlineMs = deadlineMs
         self.maxBodyBytes = maxBodyBytes
         self.server = server
+        self.tls = tls
+        self.limits = limits
         self.sources = sources
+        self.clients = clients
+        self.roles = roles
     }
 
     public func source(named name: String) -> SourceConfig? {
@@ -62,9 +72,12 @@ public struct SourceConfig: Sendable, Equatable {
     public var connectTimeoutMs: Int
     public var maxInFlight: Int
     public var maxResponseBytes: Int
+    /// TLS settings for an `https` base URL.
+    public var tls: UpstreamTLSConfig?
 
     public init(name: String, baseURL: String, path: String, timeoutMs: Int = 1500,
-                connectTimeoutMs: Int = 300, maxInFlight: Int = 256, maxResponseBytes: Int = 1 << 20) {
+                connectTimeoutMs: Int = 300, maxInFlight: Int = 256, maxResponseBytes: Int = 1 << 20,
+                tls: UpstreamTLSConfig? = nil) {
         self.name = name
         self.baseURL = baseURL
         self.path = path
@@ -72,5 +85,6 @@ public struct SourceConfig: Sendable, Equatable {
         self.connectTimeoutMs = connectTimeoutMs
         self.maxInFlight = maxInFlight
         self.maxResponseBytes = maxResponseBytes
+        self.tls = tls
     }
 }

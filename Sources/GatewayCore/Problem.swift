@@ -67,3 +67,31 @@ extension Problem {
                 headers: [("Retry-After", "1"), ("Connection", "close")])
     }
 }
+
+extension Problem {
+    /// 401 with the challenge RFC 6750 asks for.
+    public static func unauthorized(keyWasPresented: Bool) -> Problem {
+        let challenge = keyWasPresented ? #"Bearer realm="exchange-gateway", error="invalid_token""# : #"Bearer realm="exchange-gateway""#
+        return Problem(kind: "unauthorized", title: "Unauthorized", status: 401,
+                       detail: keyWasPresented ? "the API key is not valid" : "send Authorization: Bearer <API key>",
+                       headers: [("WWW-Authenticate", challenge)])
+    }
+
+    public static func uriTooLong(limit: Int) -> Problem {
+        Problem(kind: "uri-too-long", title: "URI too long", status: 414,
+                detail: "request targets are limited to \(limit) bytes")
+    }
+
+    public static func tooManyMalformedRequests(retryAfterSeconds: Int) -> Problem {
+        Problem(kind: "too-many-malformed-requests", title: "Too many malformed requests", status: 429,
+                detail: "this address sent too many invalid requests; retry later",
+                headers: [("Retry-After", String(retryAfterSeconds))])
+    }
+}
+
+extension Problem {
+    /// A client whose role is missing from the config; config validation prevents it.
+    public static func forbiddenRole(_ role: String) -> Problem {
+        Problem(kind: "forbidden", title: "Forbidden", status: 403, detail: "role \(role) is not configured")
+    }
+}

@@ -7,15 +7,21 @@ public struct UpstreamRequest: Sendable, Equatable {
     public var maxResponseBytes: Int
     /// True when the dossier deadline, not the source's own timeout, set `timeoutMs`.
     public var isLimitedByDeadline: Bool
+    public var tls: UpstreamTLSConfig?
+    /// Extra request headers as `Name: value` lines.
+    public var headers: [String]
 
     public init(source: String, url: String, timeoutMs: Int, connectTimeoutMs: Int,
-                maxResponseBytes: Int, isLimitedByDeadline: Bool = false) {
+                maxResponseBytes: Int, isLimitedByDeadline: Bool = false, tls: UpstreamTLSConfig? = nil,
+                headers: [String] = []) {
         self.source = source
         self.url = url
         self.timeoutMs = timeoutMs
         self.connectTimeoutMs = connectTimeoutMs
         self.maxResponseBytes = maxResponseBytes
         self.isLimitedByDeadline = isLimitedByDeadline
+        self.tls = tls
+        self.headers = headers
     }
 }
 
@@ -31,6 +37,7 @@ extension SourceConfig {
                                timeoutMs: timeout,
                                connectTimeoutMs: min(connectTimeoutMs, timeout),
                                maxResponseBytes: maxResponseBytes,
-                               isLimitedByDeadline: timeout < timeoutMs)
+                               isLimitedByDeadline: timeout < timeoutMs,
+                               tls: tls)
     }
 }

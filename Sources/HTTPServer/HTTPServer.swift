@@ -18,9 +18,12 @@ public final class HTTPServer: Sendable {
         /// Request line, headers and buffers of one connection; larger headers get 431.
         public var connectionMemoryLimit: Int
         public var maxBodyBytes: Int
+        /// Serve HTTPS with this certificate and key; `nil` serves plain HTTP.
+        public var tls: TLS?
 
         public init(host: String = "127.0.0.1", port: Int = 0, threads: Int = 0, connectionLimit: Int = 10000,
-                    connectionTimeoutSeconds: Int = 30, connectionMemoryLimit: Int = 32 * 1024, maxBodyBytes: Int = 65536) {
+                    connectionTimeoutSeconds: Int = 30, connectionMemoryLimit: Int = 32 * 1024, maxBodyBytes: Int = 65536,
+                    tls: TLS? = nil) {
             self.host = host
             self.port = port
             self.threads = threads
@@ -28,6 +31,21 @@ public final class HTTPServer: Sendable {
             self.connectionTimeoutSeconds = connectionTimeoutSeconds
             self.connectionMemoryLimit = connectionMemoryLimit
             self.maxBodyBytes = maxBodyBytes
+            self.tls = tls
+        }
+    }
+
+    /// PEM certificate chain and key, and the GnuTLS priority string that picks protocol versions.
+    public struct TLS: Sendable {
+        public var certificatePEM: String
+        public var privateKeyPEM: String
+        public var priorities: String
+
+        /// TLS 1.3 only, or TLS 1.2 and 1.3.
+        public init(certificatePEM: String, privateKeyPEM: String, allowTLS12: Bool = false) {
+            self.certificatePEM = certificatePEM
+            self.privateKeyPEM = privateKeyPEM
+            priorities = allowTLS12 ? "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2" : "NORMAL:-VERS-ALL:+VERS-TLS1.3"
         }
     }
 
@@ -35,6 +53,7 @@ public final class HTTPServer: Sendable {
     public let port: Int
     private let daemon: MHDDaemon
     private let context: ServerContext
+    private let tlsStrings: CStrings?
 
     public init(configuration: Configuration, handler: @escaping HTTPHandler) throws(HTTPServerError) {
         var address = sockaddr_in()
@@ -45,9 +64,18 @@ public final class HTTPServer: Sendable {
         }
         let context = ServerContext(handler: handler, maxBodyBytes: configuration.maxBodyBytes)
         let threads = configuration.threads > 0 ? configuration.threads : max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        let flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
+        var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
             | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_TURBO.rawValue
-        var end = MHD_OptionItem(option: .END, value: 0, ptr_value: nil)
+        var options: [MHD_OptionItem] = []
+        let tlsStrings = configuration.tls.map { CStrings([$0.privateKeyPEM, $0.certificatePEM, $0.priorities]) }
+        if let tlsStrings {
+            guard MHD_is_feature_supported(.FEATURE_TLS) == .YES else { throw .tlsUnavailable }
+            flags |= MHD_USE_TLS.rawValue
+            options += [MHD_OptionItem(option: .HTTPS_MEM_KEY, value: 0, ptr_value: tlsStrings[0]),
+                        MHD_OptionItem(option: .HTTPS_MEM_CERT, value: 0, ptr_value: tlsStrings[1]),
+                        MHD_OptionItem(option: .HTTPS_PRIORITIES, value: 0, ptr_value: tlsStrings[2])]
+        }
+        options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
         let started = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
                 eg_mhd_start_daemon(flags, socketAddress,
@@ -55,14 +83,16 @@ public final class HTTPServer: Sendable {
                                     MHDCallbacks.requestCompleted, nil,
                                     UInt32(threads), UInt32(configuration.connectionLimit),
                                     UInt32(configuration.connectionTimeoutSeconds),
-                                    configuration.connectionMemoryLimit, &end)
+                                    configuration.connectionMemoryLimit, options)
             }
         }
         guard let started else {
-            throw .cannotListen(host: configuration.host, port: configuration.port, reason: String(cString: strerror(errno)))
+            let reason = tlsStrings == nil ? String(cString: strerror(errno)) : "\(String(cString: strerror(errno))), or the TLS certificate/key is invalid"
+            throw .cannotListen(host: configuration.host, port: configuration.port, reason: reason)
         }
         self.daemon = MHDDaemon(pointer: started)
         self.context = context
+        self.tlsStrings = tlsStrings
         self.port = Int(eg_mhd_bound_port(started))
     }
 
@@ -89,4 +119,23 @@ struct MHDConnection: @unchecked Sendable {
     // @unchecked: the task only calls MHD_resume_connection, which MHD documents as
     // callable from any thread; everything else happens on MHD's own threads.
     let pointer: OpaquePointer
+}
+
+/// NUL-terminated copies of strings that MHD keeps pointers to for the daemon's lifetime.
+final class CStrings: @unchecked Sendable {
+    // @unchecked: the copies are written once in `init`, only read by MHD afterwards, and
+    // freed in `deinit`, which runs after the server (and so the daemon) is gone.
+    private let pointers: [UnsafeMutablePointer<CChar>]
+
+    init(_ strings: [String]) {
+        pointers = strings.map { strdup($0)! }
+    }
+
+    subscript(index: Int) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer(pointers[index])
+    }
+
+    deinit {
+        for pointer in pointers { free(pointer) }
+    }
 }

@@ -21,7 +21,23 @@ enum CurlEasy {
         setString(handle, CURLOPT_URL, request.url)
         setString(handle, CURLOPT_PROTOCOLS_STR, "http,https")
         setString(handle, CURLOPT_USERAGENT, userAgent)
-        check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, acceptJSON))
+        // Certificates are always verified; TLS below 1.2 is refused.
+        setLong(handle, CURLOPT_SSL_VERIFYPEER, 1)
+        setLong(handle, CURLOPT_SSL_VERIFYHOST, 2)
+        setLong(handle, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2))
+        if let tls = request.tls {
+            if let caFile = tls.caFile { setString(handle, CURLOPT_CAINFO, caFile) }
+            if let certificate = tls.clientCertFile, let key = tls.clientKeyFile {
+                setString(handle, CURLOPT_SSLCERT, certificate)
+                setString(handle, CURLOPT_SSLKEY, key)
+            }
+        }
+        if request.headers.isEmpty {
+            check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, acceptJSON))
+        } else {
+            transfer.headerList = request.headers.reduce(curl_slist_append(nil, "Accept: application/json")) { curl_slist_append($0, $1) }
+            check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, transfer.headerList))
+        }
         check(eg_curl_easy_setopt_write_function(handle, writeBody))
         let context = Unmanaged.passUnretained(transfer).toOpaque()
         check(eg_curl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context))

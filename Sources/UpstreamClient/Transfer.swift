@@ -1,3 +1,4 @@
+import CCurl
 import GatewayCore
 
 /// One upstream call in flight: its limits, its growing body, and who waits for it.
@@ -9,10 +10,16 @@ final class Transfer: @unchecked Sendable {
     var body: [UInt8] = []
     /// Set by the write callback when the body grew past the cap.
     var exceededCap = false
+    /// The request's own header list, when it has extra headers; freed with the transfer.
+    var headerList: UnsafeMutablePointer<curl_slist>?
 
     init(request: UpstreamRequest, continuation: CheckedContinuation<TransferResult, Never>) {
         self.request = request
         self.continuation = continuation
+    }
+
+    deinit {
+        curl_slist_free_all(headerList)
     }
 
     /// Appends a piece of the body; `false` once the body would exceed the cap.

@@ -16,6 +16,9 @@ enum DemoCommand {
         prints both, and shuts everything down.
         """
 
+    /// The key of the bundled config's `demo-registration-desk` client (role clerk): for the demo only.
+    static let demoClerkKey = "demo-only-clerk-key-do-not-use-in-production"
+
     static let cases = [
         ("LA2023001", "an ordinary property: all three departments answer"),
         (Fault.timeout.propertyID(for: .tax), "the tax bureau holds the connection and never answers"),
@@ -60,7 +63,8 @@ enum DemoCommand {
     private static func show(_ propertyID: String, story: String, gatewayPort: Int, deadlineMs: Int, client: UpstreamClient) async {
         let path = "/v1/properties/\(propertyID)/dossier"
         let request = UpstreamRequest(source: "gateway", url: "http://127.0.0.1:\(gatewayPort)\(path)",
-                                      timeoutMs: deadlineMs + 2000, connectTimeoutMs: 1000, maxResponseBytes: 8 << 20)
+                                      timeoutMs: deadlineMs + 2000, connectTimeoutMs: 1000, maxResponseBytes: 8 << 20,
+                                      headers: ["Authorization: Bearer \(demoClerkKey)", "X-Purpose: 演示 demo"])
         let answer = await client.fetch(request)
         Terminal.print("GET \(path)  — \(story)")
         guard let dossier = answer.data else {

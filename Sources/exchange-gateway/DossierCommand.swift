@@ -7,20 +7,21 @@ import UpstreamClient
 /// `exchange-gateway dossier ID`: one dossier, fetched directly, printed as JSON.
 enum DossierCommand {
     static let usage = """
-        usage: exchange-gateway dossier ID [--config FILE] [--sources land,tax]
+        usage: exchange-gateway dossier ID [--config FILE] [--sources land,tax] [--role ROLE]
 
         Fetches the dossier of property ID from the departments in FILE (default:
-        config/gateway.json) without starting a server, and prints it as JSON.
-        Exits 0 when the dossier's HTTP status would be 200, 1 otherwise.
+        config/gateway.json) without starting a server, masked for ROLE (default: clerk),
+        and prints it as JSON. Exits 0 when the dossier's HTTP status would be 200, 1 otherwise.
         """
 
     static func run(_ arguments: consuming Arguments) async {
         var arguments = arguments
         if arguments.wantsHelp() { return Terminal.print(usage) }
-        let rawID: String, configPath: String?, sourceList: String?
+        let rawID: String, configPath: String?, sourceList: String?, roleName: String
         do throws(ArgumentError) {
             configPath = try arguments.option("--config")
             sourceList = try arguments.option("--sources")
+            roleName = try arguments.option("--role") ?? "clerk"
             rawID = try arguments.requiredPositional("property ID")
             try arguments.finish()
         } catch {
@@ -30,15 +31,19 @@ enum DossierCommand {
             Terminal.fail(Problem.invalidPropertyID().detail, program: ExchangeGateway.program, code: 2)
         }
         let config = ExchangeGateway.loadConfig(configPath)
-        let sources: [SourceConfig]
+        guard let role = config.roles[roleName] else {
+            Terminal.fail("unknown role \(roleName); the config defines \(config.roles.keys.sorted().joined(separator: ", "))",
+                          program: ExchangeGateway.program, code: 2)
+        }
+        let access: SourceAccess
         do {
-            sources = try SourceSelection.sources(named: sourceList, in: config)
+            access = try SourceAccess(requested: SourceSelection.sources(named: sourceList, in: config), role: role)
         } catch {
             Terminal.fail(error.detail, program: ExchangeGateway.program, code: 2)
         }
         let client = UpstreamClient()
         let service = DossierService(config: config, client: client)
-        let dossier = await service.dossier(for: propertyID, from: sources, requestID: RequestID.generate())
+        let dossier = await service.dossier(for: propertyID, access: access, role: role, requestID: RequestID.generate())
         client.shutdown()
         Terminal.print(dossier.json().encodedString(pretty: true))
         if dossier.httpStatus != 200 { exit(1) }

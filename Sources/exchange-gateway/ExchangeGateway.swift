@@ -15,6 +15,7 @@ enum ExchangeGateway {
                                                 fetch one dossier directly and print it as JSON
           demo                                  start the stub departments and a gateway, show two dossiers
           config check FILE                     validate a config file
+          keygen [--client ID] [--role ROLE]    make an API key and its config entry
 
         Run `exchange-gateway <command> --help` for a command's options.
         """
@@ -27,10 +28,11 @@ enum ExchangeGateway {
             case "dossier": await DossierCommand.run(arguments)
             case "demo": await DemoCommand.run(arguments)
             case "config": try ConfigCommand.run(arguments)
+            case "keygen": KeygenCommand.run(arguments)
             case nil where arguments.wantsHelp():
                 Terminal.print(usage)
             case nil:
-                throw ArgumentError("missing command (serve, dossier, demo, config check); see --help")
+                throw ArgumentError("missing command (serve, dossier, demo, config check, keygen); see --help")
             case let other?:
                 throw ArgumentError("unknown command '\(other)'; see --help")
             }

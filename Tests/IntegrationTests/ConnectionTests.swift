@@ -8,7 +8,7 @@ import Testing
         let environment = try await TestEnvironment.shared()
         let connection = try RawHTTPConnection(port: environment.gateway.port)
         for path in ["/healthz", "/v1/properties/LA2023002/dossier", "/v1/properties/LA2023003/dossier", "/nowhere"] {
-            let response = try await connection.send("GET", path)
+            let response = try await connection.send("GET", path, headers: TestEnvironment.credentials())
             #expect(response.status != 0)
             #expect(response.headers["connection"]?.lowercased() != "close")
         }

@@ -17,15 +17,40 @@ struct TestEnvironment: Sendable {
         try FixtureStore(directory: repositoryRoot + "/stubs/fixtures")
     }
 
-    /// The SPEC's three sources, each with `timeoutMs`, pointing at `stubs`.
+    /// API keys of the test clients.
+    enum Key {
+        static let clerk = "test-clerk-key"
+        static let auditor = "test-auditor-key"
+        static let landOnly = "test-land-only-key"
+    }
+
+    static let clerkMasking: [String: MaskingRule] = ["name": .name, "id_card": .idCard, "phone": .phone, "taxpayer_id": .idCard]
+
+    /// The SPEC's three sources, each with `timeoutMs`, pointing at `stubs`, and three clients:
+    /// a clerk (masked), an auditor (unmasked) and a land-only system.
     static func config(for stubs: DepartmentStubs, timeoutMs: Int = 1500, deadlineMs: Int = 3000,
-                       extraSources: [SourceConfig] = []) -> GatewayConfig {
+                       extraSources: [SourceConfig] = [], limits: LimitsConfig = LimitsConfig(malformedBurst: 10_000)) -> GatewayConfig {
         let sources = Department.allCases.map { department in
             SourceConfig(name: department.rawValue, baseURL: "http://127.0.0.1:\(stubs[department].port)",
                          path: department.pathPrefix + "{property_id}", timeoutMs: timeoutMs, connectTimeoutMs: 300)
-        }
-        return GatewayConfig(listen: ListenConfig(host: "127.0.0.1", port: 0), deadlineMs: deadlineMs,
-                             sources: sources + extraSources)
+        } + extraSources
+        let everything = sources.map(\.name)
+        let roles = [
+            RoleConfig(name: "clerk", sources: everything, masking: MaskingPolicy(rules: clerkMasking, detectPII: true, hmacKey: nil)),
+            RoleConfig(name: "auditor", sources: everything, masking: MaskingPolicy(rules: [:], detectPII: false, hmacKey: nil)),
+            RoleConfig(name: "land_only", sources: ["land"], masking: MaskingPolicy(rules: clerkMasking, detectPII: true, hmacKey: nil)),
+        ]
+        return GatewayConfig(listen: ListenConfig(host: "127.0.0.1", port: 0), deadlineMs: deadlineMs, limits: limits,
+                             sources: sources,
+                             clients: [ClientConfig(id: "desk-1", role: "clerk", apiKey: Key.clerk),
+                                       ClientConfig(id: "audit-1", role: "auditor", apiKey: Key.auditor),
+                                       ClientConfig(id: "land-1", role: "land_only", apiKey: Key.landOnly)],
+                             roles: Dictionary(uniqueKeysWithValues: roles.map { ($0.name, $0) }))
+    }
+
+    /// Headers of an authorized dossier request by the client with `key`.
+    static func credentials(_ key: String = Key.clerk) -> [String: String] {
+        ["Authorization": "Bearer \(key)", "X-Purpose": "登记案件 2026-0042"]
     }
 
     static func start(latency: [Department: Duration] = [:],
@@ -47,7 +72,8 @@ struct TestEnvironment: Sendable {
         await stubs.shutdown()
     }
 
-    func get(_ path: String, headers: [String: String] = [:]) async throws -> RawResponse {
+    /// GET `path` as the clerk unless `headers` say otherwise.
+    func get(_ path: String, headers: [String: String] = credentials()) async throws -> RawResponse {
         try await httpGet(gateway.port, path, headers: headers)
     }
 

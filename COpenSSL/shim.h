@@ -1,0 +1,11 @@
+#ifndef EXCHANGE_GATEWAY_COPENSSL_SHIM_H
+#define EXCHANGE_GATEWAY_COPENSSL_SHIM_H
+
+/* libcrypto only: digests, HMAC, Ed25519 signatures, randomness. Nothing here is variadic or a
+ * macro Swift cannot import, so this header only gathers the includes. */
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#endif

@@ -1,0 +1,91 @@
+import GatewayCrypto
+import GatewayJSON
+
+extension RoleConfig {
+    static let knownKeys: Set<String> = ["sources", "masking", "source_masking", "detect_pii"]
+
+    /// `roles`: each role's sources must exist; masking rules must be known; `hash` needs the HMAC key.
+    static func parseAll(_ root: ConfigObject, sources: [SourceConfig], hmacKey: [UInt8]?) throws(ConfigError) -> [String: RoleConfig] {
+        guard let rolesObject = try root.object("roles", knownKeys: nil) else {
+            throw ConfigError(path: "roles", problem: "is required: at least one role")
+        }
+        var roles: [String: RoleConfig] = [:]
+        for (name, value) in rolesObject.json.members {
+            let object = try ConfigObject(value, path: rolesObject.keyPath(name), knownKeys: knownKeys)
+            guard SourceConfig.isValidName(name) else {
+                throw ConfigError(path: object.path, problem: "a role name is 1-32 characters of a-z, 0-9, '_' and '-'")
+            }
+            let readable = try object.stringArray("sources")
+            for (index, source) in readable.enumerated() where !sources.contains(where: { $0.name == source }) {
+                throw ConfigError(path: object.keyPath("sources") + "[\(index)]", problem: "unknown source \"\(source)\"")
+            }
+            let rules = try maskingRules(object.object("masking", knownKeys: nil))
+            var sourceMasking: [String: [String: MaskingRule]] = [:]
+            if let perSource = try object.object("source_masking", knownKeys: Set(sources.map(\.name))) {
+                for (source, _) in perSource.json.members {
+                    sourceMasking[source] = try maskingRules(perSource.object(source, knownKeys: nil))
+                }
+            }
+            let usesHash = (Array(rules.values) + sourceMasking.values.flatMap(\.values)).contains(.hash)
+            if usesHash, hmacKey == nil {
+                throw ConfigError(path: object.keyPath("masking"), problem: "the hash rule needs masking.hmac_key_file or masking.hmac_key_env")
+            }
+            let detectPII = try object.bool("detect_pii", default: name != "auditor")
+            roles[name] = RoleConfig(name: name, sources: readable,
+                                     masking: MaskingPolicy(rules: rules, detectPII: detectPII, hmacKey: hmacKey),
+                                     sourceMasking: sourceMasking)
+        }
+        guard !roles.isEmpty else { throw ConfigError(path: "roles", problem: "must define at least one role") }
+        return roles
+    }
+
+    /// `{"<json key>": "<rule>"}`.
+    private static func maskingRules(_ object: ConfigObject?) throws(ConfigError) -> [String: MaskingRule] {
+        guard let object else { return [:] }
+        var rules: [String: MaskingRule] = [:]
+        for (key, value) in object.json.members {
+            guard let name = value.string, let rule = MaskingRule(rawValue: name) else {
+                let known = MaskingRule.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigError(path: object.keyPath(key), problem: "must be one of \(known)")
+            }
+            guard rules.updateValue(rule, forKey: key.lowercased()) == nil else {
+                throw ConfigError(path: object.keyPath(key), problem: "repeats a key that differs only in case")
+            }
+        }
+        return rules
+    }
+}
+
+extension ClientConfig {
+    /// `clients`: unique ids, a known role, and a SHA-256 (64 hex digits) inline, from a file or from the environment.
+    static func parseAll(_ root: ConfigObject, roles: [String: RoleConfig], environment: ConfigEnvironment) throws(ConfigError) -> [ClientConfig] {
+        var clients: [ClientConfig] = []
+        for (path, value) in try root.array("clients") {
+            let object = try ConfigObject(value, path: path,
+                                          knownKeys: ["id", "role", "api_key_sha256", "api_key_sha256_file", "api_key_sha256_env"])
+            let id = try object.requiredString("id")
+            guard RequestID.accepted(id) != nil, id.utf8.count <= 64 else {
+                throw ConfigError(path: object.keyPath("id"), problem: "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'")
+            }
+            guard !clients.contains(where: { $0.id == id }) else {
+                throw ConfigError(path: object.keyPath("id"), problem: "duplicate client id \"\(id)\"")
+            }
+            let role = try object.requiredString("role")
+            guard roles[role] != nil else {
+                throw ConfigError(path: object.keyPath("role"), problem: "unknown role \"\(role)\"")
+            }
+            guard let hex = try object.secret("api_key_sha256", inlineAllowed: true, environment: environment) else {
+                throw ConfigError(path: object.keyPath("api_key_sha256"), problem: "is required (or api_key_sha256_file / api_key_sha256_env)")
+            }
+            guard hex.utf8.count == 64, let hash = Hex.decode(hex) else {
+                throw ConfigError(path: object.keyPath("api_key_sha256"), problem: "must be 64 hexadecimal digits (see exchange-gateway keygen)")
+            }
+            guard !clients.contains(where: { $0.apiKeySHA256 == hash }) else {
+                throw ConfigError(path: object.keyPath("api_key_sha256"), problem: "two clients share one key")
+            }
+            clients.append(ClientConfig(id: id, role: role, apiKeySHA256: hash))
+        }
+        guard !clients.isEmpty else { throw ConfigError(path: "clients", problem: "must list at least one client") }
+        return clients
+    }
+}

@@ -1,0 +1,67 @@
+/// What one role sees of one source: rules by JSON key (matched case-insensitively at any
+/// depth), whether free text is scanned for embedded ID-card and mobile numbers, and the HMAC
+/// key for the `hash` rule.
+public struct MaskingPolicy: Sendable, Equatable {
+    /// Rules by lower-cased key, so that `"ID_Card"` in a department body cannot dodge `id_card`.
+    public private(set) var rules: [String: MaskingRule]
+    /// Whether every string value without a rule is scanned by `PIIDetector`.
+    public var detectPII: Bool
+    /// The key of the `hash` rule; without one (or with an empty one) `hash` fails closed to `"***"`.
+    public var hmacKey: [UInt8]?
+
+    /// Keys are lower-cased. Two keys that differ only in case and name different rules are
+    /// settled fail-closed: `redact` beats any masking rule, a masking rule beats `none`, and
+    /// two different masking rules become `redact`.
+    public init(rules: [String: MaskingRule], detectPII: Bool, hmacKey: [UInt8]?) {
+        self.rules = Self.lowercased(rules)
+        self.detectPII = detectPII
+        self.hmacKey = hmacKey
+    }
+
+    /// This policy with `overrides` replacing or adding rules (per-source overrides).
+    ///
+    /// An override may relax a rule on purpose (e.g. `none` for a field the source is known to
+    /// hold no personal data in), so it replaces rather than merges with the role's rule.
+    public func overriding(with overrides: [String: MaskingRule]) -> MaskingPolicy {
+        var result = self
+        result.rules.merge(Self.lowercased(overrides)) { _, override in override }
+        return result
+    }
+
+    /// The rule for an object member named `key`, if any.
+    func rule(forKey key: String) -> MaskingRule? {
+        rules[key.lowercased()]
+    }
+
+    private static func lowercased(_ rules: [String: MaskingRule]) -> [String: MaskingRule] {
+        var result: [String: MaskingRule] = [:]
+        for (key, rule) in rules {
+            result[key.lowercased()] = result[key.lowercased()].map { settled($0, rule) } ?? rule
+        }
+        return result
+    }
+
+    private static func settled(_ first: MaskingRule, _ second: MaskingRule) -> MaskingRule {
+        if first == second { return first }
+        if first.strictness != second.strictness {
+            return first.strictness > second.strictness ? first : second
+        }
+        return .redact
+    }
+}
+
+extension MaskingPolicy: CustomStringConvertible {
+    /// Never shows the HMAC key, only whether there is one.
+    public var description: String {
+        let rules = rules.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.rawValue)" }
+        return "MaskingPolicy(rules: [\(rules.joined(separator: ", "))], detectPII: \(detectPII), "
+            + "hmacKey: \(hmacKey == nil ? "none" : "set"))"
+    }
+}
+
+extension MaskingPolicy: CustomReflectable {
+    /// `dump` and debuggers see whether there is an HMAC key, never the key itself.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["rules": rules, "detectPII": detectPII, "hasHMACKey": hmacKey != nil])
+    }
+}

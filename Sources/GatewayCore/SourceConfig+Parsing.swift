@@ -1,0 +1,88 @@
+import GatewayJSON
+
+extension SourceConfig {
+    static let knownKeys: Set<String> = ["name", "base_url", "path", "timeout_ms", "connect_timeout_ms",
+                                         "max_in_flight", "max_response_bytes", "tls"]
+
+    init(object: ConfigObject) throws(ConfigError) {
+        name = try object.requiredString("name")
+        guard Self.isValidName(name) else {
+            throw ConfigError(path: object.keyPath("name"), problem: "must be 1-32 characters of a-z, 0-9, '_' and '-', starting with a letter")
+        }
+        baseURL = try Self.validatedBaseURL(object.requiredString("base_url"), path: object.keyPath("base_url"))
+        path = try object.requiredString("path")
+        guard path.hasPrefix("/"), path.ranges(of: Self.propertyIDPlaceholder).count == 1 else {
+            throw ConfigError(path: object.keyPath("path"), problem: "must start with '/' and contain {property_id} exactly once")
+        }
+        guard !path.contains("?"), !path.contains("#") else {
+            throw ConfigError(path: object.keyPath("path"), problem: "must not contain a query or fragment")
+        }
+        timeoutMs = try object.integer("timeout_ms", in: 1...600_000)
+        connectTimeoutMs = try object.integer("connect_timeout_ms", in: 1...600_000, default: min(300, timeoutMs))
+        guard connectTimeoutMs <= timeoutMs else {
+            throw ConfigError(path: object.keyPath("connect_timeout_ms"), problem: "must not exceed timeout_ms (\(timeoutMs))")
+        }
+        maxInFlight = try object.integer("max_in_flight", in: 1...100_000, default: 256)
+        maxResponseBytes = try object.integer("max_response_bytes", in: 1...(256 << 20), default: 1 << 20)
+        tls = try object.object("tls", knownKeys: ["ca_file", "client_cert_file", "client_key_file"]).map(UpstreamTLSConfig.init)
+        if tls != nil, !baseURL.hasPrefix("https://") {
+            throw ConfigError(path: object.keyPath("tls"), problem: "is only for https:// base URLs")
+        }
+    }
+
+    static func isValidName(_ name: String) -> Bool {
+        let utf8 = Array(name.utf8)
+        guard (1...32).contains(utf8.count), (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(utf8[0]) else { return false }
+        return utf8.allSatisfy {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
+        }
+    }
+
+    /// `http(s)://host[:port][/prefix]` with no credentials, query or fragment; returned without a trailing slash.
+    static func validatedBaseURL(_ url: String, path: String) throws(ConfigError) -> String {
+        let scheme: String
+        if url.hasPrefix("http://") { scheme = "http://" } else if url.hasPrefix("https://") { scheme = "https://" } else {
+            throw ConfigError(path: path, problem: "must start with http:// or https://")
+        }
+        let rest = url.dropFirst(scheme.count)
+        let authority = rest.prefix { $0 != "/" }
+        guard !authority.isEmpty, !authority.hasPrefix(":") else {
+            throw ConfigError(path: path, problem: "must name a host")
+        }
+        guard !url.contains("@"), !url.contains("?"), !url.contains("#"), !url.contains(where: \.isWhitespace) else {
+            throw ConfigError(path: path, problem: "must not contain credentials, a query, a fragment or spaces")
+        }
+        var host = authority[...]
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+            let digits = authority[authority.index(after: colon)...]
+            guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let port = Int(digits), (1...65535).contains(port) else {
+                throw ConfigError(path: path, problem: "has an invalid port")
+            }
+            host = authority[..<colon]
+        }
+        let isBracketedIPv6 = host.hasPrefix("[") && host.hasSuffix("]")
+        guard isBracketedIPv6 || host.utf8.allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }) else {
+            throw ConfigError(path: path, problem: "has an invalid host name")
+        }
+        var trimmed = url
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        return trimmed
+    }
+}
+
+extension UpstreamTLSConfig {
+    init(object: ConfigObject) throws(ConfigError) {
+        caFile = try object.string("ca_file")
+        clientCertFile = try object.string("client_cert_file")
+        clientKeyFile = try object.string("client_key_file")
+        if (clientCertFile == nil) != (clientKeyFile == nil) {
+            throw ConfigError(path: object.keyPath(clientCertFile == nil ? "client_cert_file" : "client_key_file"),
+                              problem: "client_cert_file and client_key_file go together")
+        }
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}

@@ -1,0 +1,31 @@
+import CLISupport
+import GatewayCrypto
+
+/// `exchange-gateway keygen`: a new random API key and the config entry that holds its hash.
+enum KeygenCommand {
+    static let usage = """
+        usage: exchange-gateway keygen [--client ID] [--role ROLE]
+
+        Prints a new random API key (give it to the client; it is shown once and stored
+        nowhere) and the "clients" entry for the config, which holds only its SHA-256.
+        """
+
+    static func run(_ arguments: consuming Arguments) {
+        var arguments = arguments
+        if arguments.wantsHelp() { return Terminal.print(usage) }
+        let client: String, role: String
+        do throws(ArgumentError) {
+            client = try arguments.option("--client") ?? "new-client"
+            role = try arguments.option("--role") ?? "clerk"
+            try arguments.finish()
+        } catch {
+            Terminal.fail(error.description, program: ExchangeGateway.program, code: 2)
+        }
+        let key = "egk_" + Hex.encode(Digest.randomBytes(32))
+        let hash = Hex.encode(Digest.sha256(Array(key.utf8)))
+        Terminal.print("""
+            API key:      \(key)
+            config entry: {"id": "\(client)", "role": "\(role)", "api_key_sha256": "\(hash)"}
+            """)
+    }
+}

@@ -1,0 +1,206 @@
+import Testing
+import GatewayCore
+import GatewayCrypto
+import GatewayJSON
+
+/// `text` as a JSON value of any type (`JSON.parse` takes only an object or array at the top).
+func maskingJSONValue(_ text: String) throws -> JSON {
+    try #require(try JSON.parse("[\(text)]").elements.first)
+}
+
+/// One row of a rule table: `input` masked by `rule` must encode as `expected` (JSON texts).
+struct MaskCase: Sendable, CustomTestStringConvertible {
+    let rule: MaskingRule
+    let input: String
+    let expected: String
+    let why: String
+
+    init(_ rule: MaskingRule, _ input: String, _ expected: String, _ why: String) {
+        self.rule = rule
+        self.input = input
+        self.expected = expected
+        self.why = why
+    }
+
+    var testDescription: String { "\(rule.rawValue): \(why)" }
+
+    func check() throws {
+        let value = try maskingJSONValue(input)
+        let masked = try #require(Masking.masked(value, by: rule, hmacKey: nil), "\(why)")
+        #expect(masked.encodedString() == expected, "\(why)")
+        #expect(value.encodedString() == (try maskingJSONValue(input)).encodedString(), "input unchanged: \(why)")
+    }
+}
+
+/// Shapes every rule (other than `none`, `redact` and `hash`) must fail closed on.
+private func wrongTypes(_ rule: MaskingRule, valid: String, masked: String) -> [MaskCase] {
+    [
+        MaskCase(rule, "12345", #""***""#, "integer"),
+        MaskCase(rule, "3.5", #""***""#, "real"),
+        MaskCase(rule, "true", #""***""#, "bool"),
+        MaskCase(rule, "false", #""***""#, "bool false"),
+        MaskCase(rule, #"{"value":\#(valid)}"#, #""***""#, "object holding a valid value"),
+        MaskCase(rule, "{}", #""***""#, "empty object"),
+        MaskCase(rule, "null", "null", "null reveals nothing and stays"),
+        MaskCase(rule, #""""#, #""***""#, "empty string"),
+        MaskCase(rule, "[\(valid),7,true,{\"a\":\(valid)},[\(valid)],null]",
+                 "[\(masked),\"***\",\"***\",\"***\",\"***\",null]", "array of mixed elements"),
+        MaskCase(rule, "[]", "[]", "empty array"),
+    ]
+}
+
+struct MaskingRuleTests {
+    static let idCard: [MaskCase] = [
+        MaskCase(.idCard, #""340102199001011234""#, #""340102********1234""#, "18 digits, check digit not required"),
+        MaskCase(.idCard, #""341502198803140265""#, #""341502********0265""#, "18 digits, valid check digit"),
+        MaskCase(.idCard, #""34150319680905017X""#, #""341503********017X""#, "check X"),
+        MaskCase(.idCard, #""34150319680905017x""#, #""341503********017x""#, "check x"),
+        MaskCase(.idCard, #""340102900101123""#, #""340102******123""#, "old 15-digit form"),
+        MaskCase(.idCard, #""3401021990""#, #""***""#, "short"),
+        MaskCase(.idCard, #""34010219900101123""#, #""***""#, "17 digits"),
+        MaskCase(.idCard, #""3401021990010112345""#, #""***""#, "19 digits"),
+        MaskCase(.idCard, #""3401029001011234""#, #""***""#, "16 digits"),
+        MaskCase(.idCard, #""34010219900101123A""#, #""***""#, "letter other than X at the end"),
+        MaskCase(.idCard, #""3401021990X1011234""#, #""***""#, "X inside"),
+        MaskCase(.idCard, #""34010290010112X""#, #""***""#, "15 characters with X"),
+        MaskCase(.idCard, #"" 340102199001011234""#, #""***""#, "leading space"),
+        MaskCase(.idCard, #""340102 199001011234""#, #""***""#, "space inside"),
+        MaskCase(.idCard, #""３４０１０２１９９００１０１１２３４""#, #""***""#, "fullwidth digits"),
+        MaskCase(.idCard, #""张三""#, #""***""#, "a name in the wrong field"),
+        MaskCase(.idCard, "340102199001011234", #""***""#, "number type"),
+    ] + wrongTypes(.idCard, valid: #""340102199001011234""#, masked: #""340102********1234""#)
+
+    static let phone: [MaskCase] = [
+        MaskCase(.phone, #""13812345678""#, #""138****5678""#, "mobile"),
+        MaskCase(.phone, #""19955012368""#, #""199****2368""#, "199 prefix"),
+        MaskCase(.phone, #""138-1234-5678""#, #""138****5678""#, "hyphens"),
+        MaskCase(.phone, #""138 1234 5678""#, #""138****5678""#, "spaces"),
+        MaskCase(.phone, #""+86 138-1234-5678""#, #""138****5678""#, "+86 prefix"),
+        MaskCase(.phone, #""+8613812345678""#, #""138****5678""#, "+86 without space"),
+        MaskCase(.phone, #""8613812345678""#, #""138****5678""#, "86 prefix"),
+        MaskCase(.phone, #""0564-3331234""#, #""***""#, "landline"),
+        MaskCase(.phone, #""05643331234""#, #""***""#, "11-digit landline"),
+        MaskCase(.phone, #""23812345678""#, #""***""#, "11 digits not starting with 1"),
+        MaskCase(.phone, #""1381234567""#, #""***""#, "short"),
+        MaskCase(.phone, #""138123456789""#, #""***""#, "long"),
+        MaskCase(.phone, #""+1 13812345678""#, #""***""#, "other country prefix"),
+        MaskCase(.phone, #""138.1234.5678""#, #""***""#, "dots"),
+        MaskCase(.phone, #""１３８１２３４５６７８""#, #""***""#, "fullwidth digits"),
+        MaskCase(.phone, #""tel:13812345678""#, #""***""#, "text around"),
+        MaskCase(.phone, "13812345678", #""***""#, "number type"),
+    ] + wrongTypes(.phone, valid: #""13812345678""#, masked: #""138****5678""#)
+
+    static let name: [MaskCase] = [
+        MaskCase(.name, #""张""#, #""*""#, "1 character"),
+        MaskCase(.name, #""张三""#, #""张*""#, "2 characters"),
+        MaskCase(.name, #""李小龙""#, #""李**""#, "3 characters"),
+        MaskCase(.name, #""欧阳娜娜""#, #""欧***""#, "4 characters"),
+        MaskCase(.name, #""阿依古丽·买买提""#, #""阿*******""#, "with middle dot"),
+        MaskCase(.name, #""John Smith""#, #""J*********""#, "Latin"),
+        MaskCase(.name, #""Éloise""#, #""É*****""#, "precomposed accent"),
+        MaskCase(.name, "\"E\u{301}loise\"", "\"E\u{301}*****\"", "combining accent counts once"),
+        MaskCase(.name, #""👩‍👩‍👧王""#, #""👩‍👩‍👧*""#, "emoji cluster counts once"),
+        MaskCase(.name, "\"\(String(repeating: "张", count: 32))\"", "\"张\(String(repeating: "*", count: 31))\"", "32 characters"),
+        MaskCase(.name, "\"\(String(repeating: "张", count: 33))\"", #""***""#, "33 characters is no name"),
+        MaskCase(.name, #"{"first":"三","last":"张"}"#, #""***""#, "structured name"),
+        MaskCase(.name, #"["张三","李小龙","欧阳娜娜",1]"#, #"["张*","李**","欧***","***"]"#, "array of names"),
+    ] + wrongTypes(.name, valid: #""张三""#, masked: #""张*""#)
+
+    static let email: [MaskCase] = [
+        MaskCase(.email, #""zhangsan@example.com""#, #""z***@***.com""#, "plain"),
+        MaskCase(.email, #""li.na+tax@mail.la.gov.cn""#, #""l***@***.cn""#, "subdomains"),
+        MaskCase(.email, #""a@b.cn""#, #""a***@***.cn""#, "shortest"),
+        MaskCase(.email, #""张三@例子.中国""#, #""张***@***.中国""#, "internationalised"),
+        MaskCase(.email, #""zhangsan@localhost""#, #""***""#, "no dot in domain"),
+        MaskCase(.email, #""@example.com""#, #""***""#, "empty local part"),
+        MaskCase(.email, #""zhangsan@""#, #""***""#, "empty domain"),
+        MaskCase(.email, #""zhangsan@example.""#, #""***""#, "empty top-level label"),
+        MaskCase(.email, #""zhangsan@.com""#, #""***""#, "empty label"),
+        MaskCase(.email, #""a@b@example.com""#, #""***""#, "two @"),
+        MaskCase(.email, #""zhang san@example.com""#, #""***""#, "whitespace"),
+        MaskCase(.email, #""zhangsan.example.com""#, #""***""#, "no @"),
+        MaskCase(.email, #""13812345678""#, #""***""#, "phone in the wrong field"),
+    ] + wrongTypes(.email, valid: #""zhangsan@example.com""#, masked: #""z***@***.com""#)
+
+    static let address: [MaskCase] = [
+        MaskCase(.address, #""安徽省六安市金安区梅山南路88号梧桐苑""#, #""安徽省六安市金安区****""#, "district"),
+        MaskCase(.address, #""安徽省六安市金安区皖西大道216号锦绣江南12幢801室""#, #""安徽省六安市金安区****""#, "long"),
+        MaskCase(.address, #""安徽省六安市舒城县城关镇春秋路6号""#, #""安徽省六安市舒城县****""#, "county"),
+        MaskCase(.address, #""北京市朝阳区建国路88号""#, #""北京市朝阳区****""#, "municipality"),
+        MaskCase(.address, #""内蒙古自治区呼伦贝尔市鄂温克族自治旗巴彦托海镇""#, #""内蒙古自治区呼伦贝尔市鄂温克族自治旗****""#, "自治区 is no district; banner"),
+        MaskCase(.address, #""广西壮族自治区南宁市西乡塘区大学东路100号""#, #""广西壮族自治区南宁市西乡塘区****""#, "district after 自治区"),
+        MaskCase(.address, #""江苏省昆山市玉山镇前进西路1号""#, #""江苏省昆山市****""#, "county-level city, no district"),
+        MaskCase(.address, #""六安市梅山南路88号梧桐苑东区5栋""#, #""六安市****""#, "区 of a housing estate is no district"),
+        MaskCase(.address, #""六安市梧桐小区3栋""#, #""六安市****""#, "小区 is no district"),
+        MaskCase(.address, #""六安市农贸市场5号摊位""#, #""六安市****""#, "市场 is no city"),
+        MaskCase(.address, #""金安区""#, #""金安区****""#, "only a district"),
+        MaskCase(.address, #""梧桐小区3栋""#, #""***""#, "no administrative prefix"),
+        MaskCase(.address, #""梅山南路88号""#, #""***""#, "street only"),
+        MaskCase(.address, #""区""#, #""***""#, "marker alone"),
+        MaskCase(.address, #""88 Meishan Road, Lu'an""#, #""***""#, "not a mainland address"),
+    ] + wrongTypes(.address, valid: #""安徽省六安市金安区梅山南路88号""#, masked: #""安徽省六安市金安区****""#)
+
+    static let bankCard: [MaskCase] = [
+        MaskCase(.bankCard, #""6222021234567890123""#, #""***************0123""#, "19 digits"),
+        MaskCase(.bankCard, #""6222 0212 3456 7890 123""#, #""***************0123""#, "with spaces"),
+        MaskCase(.bankCard, #""6222021234567890""#, #""************7890""#, "16 digits"),
+        MaskCase(.bankCard, #""622202123456""#, #""********3456""#, "12 digits"),
+        MaskCase(.bankCard, #""62220212345""#, #""***""#, "11 digits"),
+        MaskCase(.bankCard, #""62220212345678901234""#, #""***""#, "20 digits"),
+        MaskCase(.bankCard, #""6222-0212-3456-7890""#, #""***""#, "hyphens"),
+        MaskCase(.bankCard, #""6222O21234567890""#, #""***""#, "letter O"),
+        MaskCase(.bankCard, "6222021234567890", #""***""#, "number type"),
+    ] + wrongTypes(.bankCard, valid: #""6222021234567890""#, masked: #""************7890""#)
+
+    static let uscc: [MaskCase] = [
+        MaskCase(.uscc, #""91341500MA2N0X1Y2K""#, #""91341500**********""#, "valid"),
+        MaskCase(.uscc, #""913415007049012345""#, #""91341500**********""#, "digits only"),
+        MaskCase(.uscc, #""91341500ma2n0x1y2k""#, #""***""#, "lower case"),
+        MaskCase(.uscc, #""91341500MA2N0X1Y2I""#, #""***""#, "I is not in the alphabet"),
+        MaskCase(.uscc, #""91341500MA2N0X1Y2O""#, #""***""#, "O is not in the alphabet"),
+        MaskCase(.uscc, #""91341500MA2N0X1Y2""#, #""***""#, "17 characters"),
+        MaskCase(.uscc, #""91341500MA2N0X1Y2K3""#, #""***""#, "19 characters"),
+    ] + wrongTypes(.uscc, valid: #""91341500MA2N0X1Y2K""#, masked: #""91341500**********""#)
+
+    /// id_card keeps 6 + 4 of an 18-character value and fails closed on anything else.
+    @Test(arguments: idCard) func idCardRule(_ row: MaskCase) throws { try row.check() }
+
+    /// phone keeps 3 + 4 of a mobile number in any usual spelling and fails closed otherwise.
+    @Test(arguments: phone) func phoneRule(_ row: MaskCase) throws { try row.check() }
+
+    /// name keeps the first Character and stars the rest, counting graphemes.
+    @Test(arguments: name) func nameRule(_ row: MaskCase) throws { try row.check() }
+
+    /// email keeps the first character and the top-level label.
+    @Test(arguments: email) func emailRule(_ row: MaskCase) throws { try row.check() }
+
+    /// address keeps only the administrative prefix, never a street or number.
+    @Test(arguments: address) func addressRule(_ row: MaskCase) throws { try row.check() }
+
+    /// bank_card keeps the last 4 digits with one star per hidden digit.
+    @Test(arguments: bankCard) func bankCardRule(_ row: MaskCase) throws { try row.check() }
+
+    /// uscc keeps the first 8 characters of a well-formed code.
+    @Test(arguments: uscc) func usccRule(_ row: MaskCase) throws { try row.check() }
+
+    /// redact removes any value, whatever its type.
+    @Test(arguments: [#""张三""#, "1", "null", "true", "[1,2]", #"{"a":"b"}"#])
+    func redactRemoves(_ input: String) throws {
+        #expect(Masking.masked(try maskingJSONValue(input), by: .redact, hmacKey: Array("k".utf8)) == nil)
+    }
+
+    /// none passes any value through unchanged.
+    @Test(arguments: [#""340102199001011234""#, "1", "null", "true", "[1,\"13812345678\"]", #"{"name":"张三"}"#])
+    func noneKeeps(_ input: String) throws {
+        let value = try maskingJSONValue(input)
+        #expect(try #require(Masking.masked(value, by: .none, hmacKey: nil)).encodedString() == value.encodedString())
+    }
+
+    /// Every rule name in the config round-trips through its raw value.
+    @Test func ruleNames() {
+        #expect(MaskingRule.allCases.map(\.rawValue) == [
+            "id_card", "phone", "name", "email", "address", "bank_card", "uscc", "hash", "redact", "none",
+        ])
+        #expect(MaskingRule(rawValue: "ID_CARD") == nil)
+    }
+}

@@ -1,0 +1,135 @@
+import DepartmentStubs
+import GatewayCore
+import Testing
+
+/// SPEC §2–4: who may ask, for what reason, what they may see, and what malformed input gets.
+@Suite struct SecurityTests {
+    /// No key, or a key that is no client's: 401 with a Bearer challenge, and no department is called.
+    @Test(arguments: [
+        ([:], #"Bearer realm="exchange-gateway""#),
+        (["Authorization": "Bearer not-a-real-key", "X-Purpose": "x"], #"Bearer realm="exchange-gateway", error="invalid_token""#),
+        (["Authorization": "Basic dGVzdDp0ZXN0", "X-Purpose": "x"], #"Bearer realm="exchange-gateway""#),
+    ] as [([String: String], String)])
+    func unauthenticatedIsRefused(_ headers: [String: String], challenge: String) async throws {
+        let environment = try await TestEnvironment.shared()
+        let response = try await environment.get("/v1/properties/AUTH401PROBE/dossier", headers: headers)
+        #expect(response.status == 401)
+        #expect(response.headers["www-authenticate"] == challenge)
+        #expect(response.headers["content-type"] == "application/problem+json; charset=utf-8")
+        #expect(!response.bodyText.contains("not-a-real-key"), "the presented key is never echoed")
+        #expect(!environment.allStubPaths.contains { $0.contains("AUTH401PROBE") })
+    }
+
+    /// A purpose is required and must be 1–200 printable characters.
+    @Test(arguments: [nil, "", String(repeating: "案", count: 201), "case\t42", "case\u{7F}42"] as [String?])
+    func purposeIsRequired(_ purpose: String?) async throws {
+        let environment = try await TestEnvironment.shared()
+        var headers = TestEnvironment.credentials()
+        headers["X-Purpose"] = purpose
+        let response = try await environment.get("/v1/properties/PURPOSE400PROBE/dossier", headers: headers)
+        #expect(response.status == 400)
+        let kind = try response.json()["type"]?.string
+        #expect(kind == "urn:exchange-gateway:problem:missing-purpose" || kind == "urn:exchange-gateway:problem:invalid-purpose")
+        #expect(!environment.allStubPaths.contains { $0.contains("PURPOSE400PROBE") })
+    }
+
+    /// A Chinese purpose of 200 characters is fine.
+    @Test func chinesePurposeIsAccepted() async throws {
+        let environment = try await TestEnvironment.shared()
+        var headers = TestEnvironment.credentials()
+        headers["X-Purpose"] = String(repeating: "登", count: 200)
+        #expect(try await environment.get("/v1/properties/LA2023003/dossier", headers: headers).status == 200)
+    }
+
+    /// A role that may see none of the requested sources gets 403; the forbidden departments see nothing.
+    @Test func forbiddenSourcesAre403() async throws {
+        let environment = try await TestEnvironment.shared()
+        let response = try await environment.get("/v1/properties/RBAC403PROBE/dossier?sources=tax,house",
+                                                 headers: TestEnvironment.credentials(TestEnvironment.Key.landOnly))
+        #expect(response.status == 403)
+        #expect(!environment.allStubPaths.contains { $0.contains("RBAC403PROBE") })
+    }
+
+    /// Sources a role may not see are `not_permitted` and never called; the rest are served.
+    @Test func notPermittedSourcesAreNeverCalled() async throws {
+        let environment = try await TestEnvironment.start()
+        defer { Task { await environment.stop() } }
+        let response = try await environment.get("/v1/properties/LA2023004/dossier",
+                                                 headers: TestEnvironment.credentials(TestEnvironment.Key.landOnly))
+        #expect(response.status == 200)
+        #expect(response.headers["x-dossier-complete"] == "false")
+        let sources = try #require(try response.json()["sources"])
+        #expect(sources["land"]?["status"]?.string == "ok")
+        for name in ["tax", "house"] {
+            #expect(sources[name]?["status"]?.string == "not_permitted")
+            #expect(sources[name]?["error"]?.string?.isEmpty == false)
+            #expect(sources[name]?["data"] == nil)
+        }
+        #expect(environment.stubs[.land].receivedPaths == ["/land/LA2023004"])
+        #expect(environment.stubs[.tax].receivedPaths.isEmpty)
+        #expect(environment.stubs[.house].receivedPaths.isEmpty)
+    }
+
+    /// The clerk's dossier of LA2023001 holds none of 张三's name, ID number or phone, anywhere.
+    @Test func clerkSeesNoPersonalData() async throws {
+        let environment = try await TestEnvironment.shared()
+        let response = try await environment.get("/v1/properties/LA2023001/dossier")
+        #expect(response.status == 200)
+        for secret in ["340102199001011234", "13812345678", "张三"] {
+            #expect(!response.bodyText.contains(secret), "\(secret) leaked")
+        }
+        let holder = try #require(try response.json()["sources"]?["land"]?["data"]?["right_holder"])
+        #expect(holder["id_card"]?.string == "340102********1234")
+        #expect(holder["phone"]?.string == "138****5678")
+    }
+
+    /// The auditor role sees the data unmasked.
+    @Test func auditorSeesUnmaskedData() async throws {
+        let environment = try await TestEnvironment.shared()
+        let response = try await environment.get("/v1/properties/LA2023001/dossier",
+                                                 headers: TestEnvironment.credentials(TestEnvironment.Key.auditor))
+        #expect(response.status == 200)
+        #expect(response.bodyText.contains("340102199001011234"))
+        #expect(response.bodyText.contains("张三"))
+    }
+
+    /// Every answer, errors included, forbids caching and sniffing.
+    @Test func securityHeadersOnEveryAnswer() async throws {
+        let environment = try await TestEnvironment.shared()
+        for response in [try await environment.get("/v1/properties/LA2023001/dossier"),
+                         try await environment.get("/v1/properties/LA2023001/dossier", headers: [:]),
+                         try await environment.get("/nowhere")] {
+            #expect(response.headers["cache-control"] == "no-store")
+            #expect(response.headers["x-content-type-options"] == "nosniff")
+        }
+    }
+
+    /// Oversized targets, headers and bodies are refused with 414, 431 and 413.
+    @Test func oversizedInputIsRefused() async throws {
+        let environment = try await TestEnvironment.shared()
+        let longQuery = try await environment.get("/v1/properties/LA2023001/dossier?sources=" + String(repeating: "a", count: 3000))
+        #expect(longQuery.status == 414)
+        var bigHeaders = TestEnvironment.credentials()
+        bigHeaders["X-Filler"] = String(repeating: "f", count: 40_000)
+        let hugeHeader = try await environment.get("/v1/properties/LA2023001/dossier", headers: bigHeaders)
+        #expect(hugeHeader.status == 431)
+        let connection = try RawHTTPConnection(port: environment.gateway.port)
+        let bigBody = try await connection.send("GET", "/v1/properties/LA2023001/dossier", headers: TestEnvironment.credentials(),
+                                                body: [UInt8](repeating: 0x7B, count: 70_000))
+        #expect(bigBody.status == 413)
+        #expect(try bigBody.json()["type"]?.string == "urn:exchange-gateway:problem:payload-too-large")
+    }
+
+    /// An address that keeps sending malformed requests gets 429 with Retry-After, even for good ones.
+    @Test func malformedFloodIsThrottled() async throws {
+        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, limits: LimitsConfig(malformedBurst: 5, malformedPerMinute: 1)) }
+        defer { Task { await environment.stop() } }
+        for _ in 0..<5 {
+            #expect(try await environment.get("/v1/properties/BAD.ID/dossier").status == 400)
+        }
+        let throttled = try await environment.get("/v1/properties/LA2023001/dossier")
+        #expect(throttled.status == 429)
+        #expect(Int(throttled.headers["retry-after"] ?? "") ?? 0 >= 1)
+        #expect(try throttled.json()["type"]?.string == "urn:exchange-gateway:problem:too-many-malformed-requests")
+    }
+}

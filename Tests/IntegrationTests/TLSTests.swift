@@ -1,0 +1,113 @@
+import DepartmentStubs
+import Gateway
+import Foundation
+import GatewayCore
+import HTTPServer
+import Testing
+
+/// TLS on both sides: the gateway's listener (TLS 1.3 only by default) and HTTPS to departments.
+@Suite struct TLSTests {
+    /// A throwaway self-signed certificate for 127.0.0.1, made with the openssl CLI.
+    struct Certificate {
+        let directory: String
+        var certFile: String { directory + "/cert.pem" }
+        var keyFile: String { directory + "/key.pem" }
+
+        static func make() async throws -> Certificate {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID())").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            let made = try await run("/usr/bin/openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                                                          "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                                                          "-addext", "subjectAltName=IP:127.0.0.1",
+                                                          "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem"])
+            #expect(made.status == 0, "openssl req failed: \(made.output)")
+            return Certificate(directory: directory)
+        }
+
+        func serverTLS() throws -> HTTPServer.TLS {
+            HTTPServer.TLS(certificatePEM: try String(contentsOfFile: certFile, encoding: .utf8),
+                           privateKeyPEM: try String(contentsOfFile: keyFile, encoding: .utf8))
+        }
+    }
+
+    /// Runs a program and returns its exit status and combined output; stdin is closed.
+    static func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await onOwnThread {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = arguments
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// The listener speaks TLS 1.3, refuses a TLS 1.2-only client, and serves dossiers over HTTPS.
+    @Test func listenerIsTLS13Only() async throws {
+        let certificate = try await Certificate.make()
+        let environment = try await TestEnvironment.start { stubs in
+            var config = TestEnvironment.config(for: stubs)
+            config.tls = TLSConfig(certFile: certificate.certFile, keyFile: certificate.keyFile)
+            return config
+        }
+        defer { Task { await environment.stop() } }
+        let address = "127.0.0.1:\(environment.gateway.port)"
+
+        let tls13 = try await Self.run("/usr/bin/openssl", ["s_client", "-connect", address, "-tls1_3", "-CAfile", certificate.certFile, "-brief"])
+        #expect(tls13.status == 0, "\(tls13.output)")
+        #expect(tls13.output.contains("TLSv1.3"))
+        let tls12 = try await Self.run("/usr/bin/openssl", ["s_client", "-connect", address, "-tls1_2", "-CAfile", certificate.certFile, "-brief"])
+        #expect(tls12.status != 0, "a TLS 1.2 handshake must fail: \(tls12.output)")
+
+        let dossier = try await Self.run("/usr/bin/curl", ["-sS", "--cacert", certificate.certFile, "-o", "/dev/null", "-w", "%{http_code}",
+                                                           "-H", "Authorization: Bearer \(TestEnvironment.Key.clerk)", "-H", "X-Purpose: tls test",
+                                                           "https://\(address)/v1/properties/LA2023001/dossier"])
+        #expect(dossier.output == "200")
+    }
+
+    /// With `min_version` 1.2 the listener accepts a TLS 1.2 client too.
+    @Test func listenerMayAllowTLS12() async throws {
+        let certificate = try await Certificate.make()
+        let environment = try await TestEnvironment.start { stubs in
+            var config = TestEnvironment.config(for: stubs)
+            config.tls = TLSConfig(certFile: certificate.certFile, keyFile: certificate.keyFile, minimumVersion: .tls12)
+            return config
+        }
+        defer { Task { await environment.stop() } }
+        let tls12 = try await Self.run("/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(environment.gateway.port)", "-tls1_2",
+                                                            "-CAfile", certificate.certFile, "-brief"])
+        #expect(tls12.status == 0, "\(tls12.output)")
+        #expect(tls12.output.contains("TLSv1.2"))
+    }
+
+    /// Departments on HTTPS: trusted through the configured CA they answer; without it the
+    /// certificate check fails and the source is `unavailable` — verification is never skipped.
+    @Test func upstreamHTTPSVerifiesCertificates() async throws {
+        let certificate = try await Certificate.make()
+        let stubs = try await DepartmentStubs(fixtures: TestEnvironment.fixtures(), tls: certificate.serverTLS())
+        defer { Task { await stubs.shutdown() } }
+        var config = TestEnvironment.config(for: stubs)
+        for index in config.sources.indices {
+            config.sources[index].baseURL = config.sources[index].baseURL.replacing("http://", with: "https://")
+            // Handshakes of a debug build on two busy cores can outlast the 300 ms default.
+            config.sources[index].connectTimeoutMs = 1500
+            if config.sources[index].name != "house" {
+                config.sources[index].tls = UpstreamTLSConfig(caFile: certificate.certFile)
+            }
+        }
+        let gateway = try GatewayServer(config: config)
+        defer { Task { await gateway.shutdown(gracePeriod: .zero) } }
+        let response = try await httpGet(gateway.port, "/v1/properties/LA2023001/dossier", headers: TestEnvironment.credentials())
+        #expect(response.status == 200)
+        let sources = try #require(try response.json()["sources"])
+        #expect(sources["land"]?["status"]?.string == "ok", "\(sources.encodedString())")
+        #expect(sources["tax"]?["status"]?.string == "ok")
+        #expect(sources["house"]?["status"]?.string == "unavailable")
+        #expect(sources["house"]?["error"]?.string?.contains("TLS") == true)
+    }
+}
