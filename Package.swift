@@ -24,11 +24,13 @@ let package = Package(
         .target(name: "GatewayCrypto", dependencies: ["COpenSSL"]),
         // Pure logic: no sockets, no server, no HTTP client.
         .target(name: "GatewayCore", dependencies: ["GatewayJSON", "GatewayCrypto"]),
+        // The durable, hash-chained audit log: files, fsync and its writer thread.
+        .target(name: "AuditLog", dependencies: ["GatewayCore", "GatewayCrypto", "GatewayJSON"]),
         // Thin adapters over the C network libraries.
         .target(name: "UpstreamClient", dependencies: ["CCurl", "GatewayCore"]),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
         // The gateway itself and the fake departments, as libraries so tests run them in-process.
-        .target(name: "Gateway", dependencies: ["GatewayCore", "GatewayJSON", "UpstreamClient", "HTTPServer"]),
+        .target(name: "Gateway", dependencies: ["GatewayCore", "GatewayJSON", "UpstreamClient", "HTTPServer", "AuditLog"]),
         .target(name: "DepartmentStubs", dependencies: ["HTTPServer", "GatewayJSON", "GatewayCore"]),
 
         // Argument parsing, signals and bundled-file lookup shared by both executables.
@@ -37,6 +39,7 @@ let package = Package(
         .executableTarget(name: "department-stubs", dependencies: ["DepartmentStubs", "CLISupport"]),
 
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto"]),
+        .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["Gateway", "DepartmentStubs", "GatewayCore", "GatewayJSON", "HTTPServer"]),
     ]

@@ -3,9 +3,12 @@
 
 /* libcrypto only: digests, HMAC, Ed25519 signatures, randomness. Nothing here is variadic or a
  * macro Swift cannot import, so this header only gathers the includes. */
+#include <openssl/bio.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/pem.h>
 #include <openssl/rand.h>
 
 #endif

@@ -23,7 +23,7 @@ extension GatewayConfig {
 
     init(json: JSON, environment: ConfigEnvironment) throws(ConfigError) {
         let root = try ConfigObject(json, path: "", knownKeys: ["listen", "tls", "deadline_ms", "max_body_bytes", "server", "limits",
-                                                                  "sources", "masking", "clients", "roles"])
+                                                                  "sources", "masking", "clients", "roles", "audit"])
         listen = try root.object("listen", knownKeys: ["host", "port"]).map(ListenConfig.init) ?? ListenConfig()
         deadlineMs = try root.integer("deadline_ms", in: 1...600_000, default: 3000)
         maxBodyBytes = try root.integer("max_body_bytes", in: 1...(64 << 20), default: 65536)
@@ -48,6 +48,10 @@ extension GatewayConfig {
             .secret("hmac_key", inlineAllowed: false, environment: environment)
         roles = try RoleConfig.parseAll(root, sources: sources, hmacKey: hmacKey.map { Array($0.utf8) })
         clients = try ClientConfig.parseAll(root, roles: roles, environment: environment)
+        guard let audit = try root.object("audit", knownKeys: AuditConfig.knownKeys) else {
+            throw ConfigError(path: "audit", problem: "is required: every access is audited")
+        }
+        self.audit = try AuditConfig(object: audit)
     }
 }
 
@@ -78,6 +82,23 @@ extension TLSConfig {
         default:
             throw ConfigError(path: object.keyPath(certFile == nil ? "cert_file" : "key_file"), problem: "is required when TLS is on")
         }
+    }
+}
+
+extension AuditConfig {
+    static let knownKeys: Set<String> = ["path", "fsync", "signing_key_file", "max_file_bytes",
+                                         "checkpoint_every_records", "checkpoint_every_s"]
+
+    init(object: ConfigObject) throws(ConfigError) {
+        path = try object.requiredString("path")
+        guard !path.isEmpty, !path.hasSuffix("/") else {
+            throw ConfigError(path: object.keyPath("path"), problem: "must name a file such as var/audit/audit.jsonl")
+        }
+        fsync = try object.bool("fsync", default: true)
+        signingKeyFile = try object.string("signing_key_file")
+        maxFileBytes = try object.integer("max_file_bytes", in: 4096...(1 << 40), default: 64 << 20)
+        checkpointEveryRecords = try object.integer("checkpoint_every_records", in: 1...10_000_000, default: 1000)
+        checkpointEverySeconds = try object.integer("checkpoint_every_s", in: 1...86_400, default: 60)
     }
 }
 

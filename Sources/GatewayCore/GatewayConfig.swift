@@ -12,10 +12,12 @@ public struct GatewayConfig: Sendable {
     public var sources: [SourceConfig]
     public var clients: [ClientConfig]
     public var roles: [String: RoleConfig]
+    public var audit: AuditConfig
 
     public init(listen: ListenConfig, deadlineMs: Int = 3000, maxBodyBytes: Int = 65536,
                 server: ServerConfig = ServerConfig(), tls: TLSConfig? = nil, limits: LimitsConfig = LimitsConfig(),
-                sources: [SourceConfig], clients: [ClientConfig] = [], roles: [String: RoleConfig] = [:]) {
+                sources: [SourceConfig], clients: [ClientConfig] = [], roles: [String: RoleConfig] = [:],
+                audit: AuditConfig = AuditConfig(path: "var/audit/audit.jsonl")) {
         self.listen = listen
         self.deadlineMs = deadlineMs
         self.maxBodyBytes = maxBodyBytes
@@ -25,6 +27,7 @@ public struct GatewayConfig: Sendable {
         self.sources = sources
         self.clients = clients
         self.roles = roles
+        self.audit = audit
     }
 
     public func source(named name: String) -> SourceConfig? {

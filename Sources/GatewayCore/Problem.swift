@@ -95,3 +95,12 @@ extension Problem {
         Problem(kind: "forbidden", title: "Forbidden", status: 403, detail: "role \(role) is not configured")
     }
 }
+
+extension Problem {
+    /// Fail closed: without a durable audit record no data leaves the gateway.
+    public static func auditUnavailable() -> Problem {
+        Problem(kind: "audit-unavailable", title: "Audit log unavailable", status: 503,
+                detail: "the audit log cannot be written, so no data is served; the gateway retries by itself",
+                headers: [("Retry-After", "5")])
+    }
+}

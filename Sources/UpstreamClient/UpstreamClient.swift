@@ -25,9 +25,3 @@ public final class UpstreamClient: Sendable {
         loop.stop()
     }
 }
-
-extension Duration {
-    var wholeMilliseconds: Int {
-        Int(components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000)
-    }
-}

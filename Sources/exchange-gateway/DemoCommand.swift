@@ -2,7 +2,9 @@ import CLISupport
 import DepartmentStubs
 import Gateway
 import GatewayCore
+import GatewayCrypto
 import GatewayJSON
+import Glibc
 import UpstreamClient
 
 /// `exchange-gateway demo`: the whole path on loopback, in one process — three stub
@@ -13,7 +15,8 @@ enum DemoCommand {
 
         Starts the three stub departments and a gateway on free loopback ports, fetches
         the dossier of LA2023001 and of a fault case (the tax bureau never answers),
-        prints both, and shuts everything down.
+        prints both, shuts everything down, and shows and verifies the audit log it
+        wrote (in a new temporary folder, signed with a throwaway key).
         """
 
     /// The key of the bundled config's `demo-registration-desk` client (role clerk): for the demo only.
@@ -40,6 +43,10 @@ enum DemoCommand {
             let fixtures = try FixtureStore(directory: fixturesPath ?? BundledFile.locate("stubs/fixtures"))
             let stubs = try await DepartmentStubs(fixtures: fixtures)
             config.listen = ListenConfig(host: "127.0.0.1", port: 0)
+            let auditFolder = try temporaryFolder()
+            let signingKey = Ed25519.PrivateKey.generate()
+            try write(signingKey.pemRepresentation, to: auditFolder + "/signing.key")
+            config.audit = AuditConfig(path: auditFolder + "/audit.jsonl", signingKeyFile: auditFolder + "/signing.key")
             for index in config.sources.indices {
                 if let department = Department(rawValue: config.sources[index].name) {
                     config.sources[index].baseURL = "http://127.0.0.1:\(stubs[department].port)"
@@ -55,8 +62,38 @@ enum DemoCommand {
             client.shutdown()
             await gateway.shutdown(gracePeriod: .seconds(1))
             await stubs.shutdown()
+            showAudit(config.audit, publicKey: signingKey.publicKey)
         } catch {
             Terminal.fail("demo failed: \(error)", program: ExchangeGateway.program)
+        }
+    }
+
+    /// Prints the audit lines the demo produced and verifies their chain and signatures.
+    private static func showAudit(_ audit: AuditConfig, publicKey: Ed25519.PublicKey) {
+        let path = audit.directory + "/" + audit.fileName(firstSeq: 1)
+        let content = FileBytes.read(path) ?? []
+        Terminal.print("Audit log \(path):")
+        for line in content.split(separator: UInt8(ascii: "\n")) {
+            Terminal.print("  " + String(decoding: line, as: UTF8.self))
+        }
+        let report = AuditVerifier.verify(files: [(path, content)], publicKey: publicKey)
+        Terminal.print(report.problem.map { "  verify: TAMPERED \($0)" }
+                       ?? "  verify: intact, \(report.lines) lines, \(report.verifiedSignatures) checkpoint signature(s) verified")
+    }
+
+    private static func temporaryFolder() throws(DemoError) -> String {
+        var template = Array("/tmp/exchange-gateway-demo-XXXXXX".utf8CString)
+        guard let folder = mkdtemp(&template) else { throw DemoError("cannot create a temporary folder") }
+        return String(cString: folder)
+    }
+
+    private static func write(_ text: String, to path: String) throws(DemoError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw DemoError("cannot create \(path)") }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        guard bytes.withUnsafeBytes({ Glibc.write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else {
+            throw DemoError("cannot write \(path)")
         }
     }
 
@@ -88,5 +125,13 @@ extension String {
 
     fileprivate func leftPadding(_ width: Int) -> String {
         String(repeating: " ", count: max(0, width - count)) + self
+    }
+}
+
+struct DemoError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

@@ -16,6 +16,7 @@ enum ExchangeGateway {
           demo                                  start the stub departments and a gateway, show two dossiers
           config check FILE                     validate a config file
           keygen [--client ID] [--role ROLE]    make an API key and its config entry
+          audit keygen|verify|tail|search       audit signing keys, chain verification, records
 
         Run `exchange-gateway <command> --help` for a command's options.
         """
@@ -29,10 +30,11 @@ enum ExchangeGateway {
             case "demo": await DemoCommand.run(arguments)
             case "config": try ConfigCommand.run(arguments)
             case "keygen": KeygenCommand.run(arguments)
+            case "audit": try AuditCommand.run(arguments)
             case nil where arguments.wantsHelp():
                 Terminal.print(usage)
             case nil:
-                throw ArgumentError("missing command (serve, dossier, demo, config check, keygen); see --help")
+                throw ArgumentError("missing command (serve, dossier, demo, config check, keygen, audit); see --help")
             case let other?:
                 throw ArgumentError("unknown command '\(other)'; see --help")
             }

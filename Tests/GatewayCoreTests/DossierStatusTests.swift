@@ -30,6 +30,33 @@ struct DossierStatusTests {
         #expect(DossierStatus.httpStatus(for: [first, .ok, second]) == 200)
     }
 
+    /// not_permitted sections were never called, so they do not count towards the dossier's status.
+    @Test(arguments: [
+        ([SourceStatus.ok, .notPermitted], 200),
+        ([.notPermitted, .ok, .notPermitted], 200),
+        ([.timeout, .notPermitted], 504),
+        ([.notPermitted, .timeout, .timeout], 504),
+        ([.notFound, .notPermitted], 404),
+        ([.notFound, .notPermitted, .notFound], 404),
+        ([.unavailable, .notPermitted], 502),
+        ([.circuitOpen, .notPermitted, .notPermitted], 502),
+        ([.notPermitted], 502),
+        ([.notPermitted, .notPermitted, .notPermitted], 502),
+    ])
+    func notPermittedIsIgnored(_ statuses: [SourceStatus], _ expected: Int) {
+        #expect(DossierStatus.httpStatus(for: statuses) == expected)
+    }
+
+    /// Adding a not_permitted section anywhere never changes the status of a non-empty set of called sources.
+    @Test(arguments: SourceStatus.allCases.filter { $0 != .notPermitted }, SourceStatus.allCases.filter { $0 != .notPermitted })
+    func notPermittedNeverChangesStatus(_ first: SourceStatus, _ second: SourceStatus) {
+        let called = [first, second]
+        let expected = DossierStatus.httpStatus(for: called)
+        #expect(DossierStatus.httpStatus(for: [.notPermitted] + called) == expected)
+        #expect(DossierStatus.httpStatus(for: [first, .notPermitted, second]) == expected)
+        #expect(DossierStatus.httpStatus(for: called + [.notPermitted, .notPermitted]) == expected)
+    }
+
     /// Status raw values are the wire strings of SPEC §2.
     @Test func rawValuesMatchSpec() {
         #expect(SourceStatus.allCases.map(\.rawValue) ==

@@ -1,4 +1,5 @@
 import DepartmentStubs
+import Foundation
 import Gateway
 import GatewayCore
 
@@ -29,7 +30,8 @@ struct TestEnvironment: Sendable {
     /// The SPEC's three sources, each with `timeoutMs`, pointing at `stubs`, and three clients:
     /// a clerk (masked), an auditor (unmasked) and a land-only system.
     static func config(for stubs: DepartmentStubs, timeoutMs: Int = 1500, deadlineMs: Int = 3000,
-                       extraSources: [SourceConfig] = [], limits: LimitsConfig = LimitsConfig(malformedBurst: 10_000)) -> GatewayConfig {
+                       extraSources: [SourceConfig] = [], limits: LimitsConfig = LimitsConfig(malformedBurst: 10_000),
+                       audit: AuditConfig = AuditConfig(path: temporaryDirectory() + "/audit.jsonl")) -> GatewayConfig {
         let sources = Department.allCases.map { department in
             SourceConfig(name: department.rawValue, baseURL: "http://127.0.0.1:\(stubs[department].port)",
                          path: department.pathPrefix + "{property_id}", timeoutMs: timeoutMs, connectTimeoutMs: 300)
@@ -45,7 +47,14 @@ struct TestEnvironment: Sendable {
                              clients: [ClientConfig(id: "desk-1", role: "clerk", apiKey: Key.clerk),
                                        ClientConfig(id: "audit-1", role: "auditor", apiKey: Key.auditor),
                                        ClientConfig(id: "land-1", role: "land_only", apiKey: Key.landOnly)],
-                             roles: Dictionary(uniqueKeysWithValues: roles.map { ($0.name, $0) }))
+                             roles: Dictionary(uniqueKeysWithValues: roles.map { ($0.name, $0) }), audit: audit)
+    }
+
+    /// A new, empty folder for one test's files.
+    static func temporaryDirectory() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("exchange-gateway-test-\(UUID())").path
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
     }
 
     /// Headers of an authorized dossier request by the client with `key`.

@@ -1,0 +1,172 @@
+import Foundation
+import GatewayCore
+import GatewayCrypto
+import GatewayJSON
+
+/// The writer thread's state and loop. Everything mutable sits behind `condition`, except
+/// what only the writer thread touches (`file`, `chain`, counters), which is marked so.
+final class AuditWriter: @unchecked Sendable {
+    // @unchecked: `pending`, `stopping`, `onStopped` and `writable` are only touched while
+    // holding `condition`; `file`, `chain`, `reopenReason`, `linesSinceCheckpoint` and
+    // `lastCheckpoint` only on the writer thread (and in `init`, before it starts).
+    typealias Waiter = CheckedContinuation<Result<Void, AuditLogError>, Never>
+
+    private let config: AuditConfig
+    private let signingKey: Ed25519.PrivateKey?
+    private let condition = NSCondition()
+    private var pending: [(body: [UInt8], waiter: Waiter)] = []
+    private var stopping = false
+    private var onStopped: (@Sendable () -> Void)?
+    private var writable = true
+
+    private var file: AuditFile?
+    private var chain = AuditChain()
+    /// Why the log was (re)opened, written as an `opened` line before the next records.
+    private var reopenReason: (reason: String, repairedBytes: Int)?
+    private var linesSinceCheckpoint = 0
+    private var lastCheckpoint = ContinuousClock.now
+
+    init(config: AuditConfig, signingKey: Ed25519.PrivateKey?) throws(AuditLogError) {
+        self.config = config
+        self.signingKey = signingKey
+        do {
+            try open(reason: "start")
+        } catch .corruptTail(let path, let reason) {
+            throw .corruptTail(path: path, reason: reason)
+        } catch {
+            writable = false
+        }
+    }
+
+    var isWritable: Bool {
+        condition.withLock { writable }
+    }
+
+    func enqueue(_ body: [UInt8], _ waiter: Waiter) {
+        condition.withLock {
+            if stopping {
+                waiter.resume(returning: .failure(.closed))
+            } else {
+                pending.append((body, waiter))
+                condition.signal()
+            }
+        }
+    }
+
+    func stop(then onStopped: @escaping @Sendable () -> Void) {
+        condition.withLock {
+            stopping = true
+            self.onStopped = onStopped
+            condition.signal()
+        }
+    }
+
+    /// The writer thread's loop. It also wakes, without records, to write the `opened` line
+    /// at once, to write a checkpoint when one is due, and every 0.2 s while the log is
+    /// unavailable, to try again.
+    func run() {
+        while true {
+            condition.lock()
+            while pending.isEmpty, !stopping, !isCheckpointDue, writable, reopenReason == nil {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: 0.2))
+            }
+            let batch = pending
+            pending = []
+            let isStopping = stopping
+            condition.unlock()
+
+            let result = write(batch.map(\.body), closing: isStopping)
+            condition.withLock { writable = (result == nil) }
+            for (_, waiter) in batch {
+                waiter.resume(returning: result.map { .failure($0) } ?? .success(()))
+            }
+            if isStopping {
+                file?.close()
+                condition.withLock { onStopped }?()
+                return
+            }
+        }
+    }
+
+    private var isCheckpointDue: Bool {
+        signingKey != nil && linesSinceCheckpoint > 0
+            && (linesSinceCheckpoint >= config.checkpointEveryRecords
+                || lastCheckpoint.duration(to: .now) >= .seconds(config.checkpointEverySeconds))
+    }
+
+    /// Chains and writes `bodies` (plus an `opened` line after a reopen, and a checkpoint when
+    /// due or `closing`); `nil` on success.
+    private func write(_ bodies: [[UInt8]], closing: Bool) -> AuditLogError? {
+        do throws(AuditLogError) {
+            if file == nil { try open(reason: "recovered") }
+            try rotateIfFull()
+            var draft = chain
+            var lines: [UInt8] = []
+            func add(_ body: [UInt8]) {
+                lines += draft.append(body: body)
+                lines.append(UInt8(ascii: "\n"))
+            }
+            if let reopen = reopenReason {
+                add(JSON.object(["type": JSON(AuditRecordType.opened.rawValue), "time": JSON(Timestamp.now().rfc3339),
+                                 "reason": JSON(reopen.reason), "repaired_bytes": JSON(reopen.repairedBytes)]).encoded())
+            }
+            bodies.forEach(add)
+            var written = draft.lastSeq - chain.lastSeq
+            if let signingKey, linesSinceCheckpoint + written >= config.checkpointEveryRecords || isCheckpointDue
+                || (closing && linesSinceCheckpoint + written > 0) {
+                add(AuditCheckpoint.body(after: draft, signingKey: signingKey, time: .now()).encoded())
+                written = -1
+            }
+            guard !lines.isEmpty else { return nil }
+            try commit(lines)
+            chain = draft
+            reopenReason = nil
+            if written < 0 {
+                linesSinceCheckpoint = 0
+                lastCheckpoint = .now
+            } else {
+                linesSinceCheckpoint += written
+            }
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    /// Appends and syncs `lines`; on failure cuts the file back and drops it, so the next
+    /// attempt reopens and re-reads the chain's end from disk.
+    private func commit(_ lines: [UInt8]) throws(AuditLogError) {
+        guard var current = file else { throw .unavailable("no open file") }
+        let committedSize = current.size
+        do {
+            try current.append(lines)
+            if config.fsync { try current.sync() }
+            file = current
+        } catch {
+            current.truncate(to: committedSize)
+            current.close()
+            file = nil
+            throw .unavailable(error.description)
+        }
+    }
+
+    private func open(reason: String) throws(AuditLogError) {
+        let opened = try AuditLogOpener.open(config)
+        file = opened.file
+        chain = opened.chain
+        reopenReason = (reason, opened.repairedBytes)
+    }
+
+    /// Starts the next file when the current one is full; never reuses a name.
+    private func rotateIfFull() throws(AuditLogError) {
+        guard let current = file, current.size >= config.maxFileBytes else { return }
+        do {
+            let next = try AuditFile.open(config.directory + "/" + config.fileName(firstSeq: chain.lastSeq + 1), mustBeNew: true)
+            AuditDirectory.sync(config.directory)
+            current.close()
+            file = next
+        } catch {
+            throw .unavailable(error.description)
+        }
+    }
+}

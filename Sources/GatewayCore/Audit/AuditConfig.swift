@@ -1,0 +1,49 @@
+/// Where and how the audit log is written (SPEC §5).
+public struct AuditConfig: Sendable, Equatable {
+    /// `dir/stem.jsonl`: files are `dir/stem-<first seq, 12 digits>.jsonl`.
+    public var path: String
+    /// Sync every batch to disk before its responses go out. Off only for benchmarks.
+    public var fsync: Bool
+    /// PEM Ed25519 private key for checkpoints (`exchange-gateway audit keygen`).
+    public var signingKeyFile: String?
+    /// A new file is started once the current one holds this many bytes.
+    public var maxFileBytes: Int
+    public var checkpointEveryRecords: Int
+    public var checkpointEverySeconds: Int
+
+    public init(path: String, fsync: Bool = true, signingKeyFile: String? = nil, maxFileBytes: Int = 64 << 20,
+                checkpointEveryRecords: Int = 1000, checkpointEverySeconds: Int = 60) {
+        self.path = path
+        self.fsync = fsync
+        self.signingKeyFile = signingKeyFile
+        self.maxFileBytes = maxFileBytes
+        self.checkpointEveryRecords = checkpointEveryRecords
+        self.checkpointEverySeconds = checkpointEverySeconds
+    }
+
+    /// The folder of the audit files.
+    public var directory: String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// The file name without folder and `.jsonl`.
+    public var stem: String {
+        let name = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+        return name.hasSuffix(".jsonl") ? String(name.dropLast(".jsonl".count)) : name
+    }
+
+    /// The name of the file whose first line has `seq`.
+    public func fileName(firstSeq: Int) -> String {
+        let digits = String(firstSeq)
+        return stem + "-" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits + ".jsonl"
+    }
+
+    /// Whether `name` is one of this log's files.
+    public func isLogFile(_ name: String) -> Bool {
+        let prefix = stem + "-"
+        guard name.hasPrefix(prefix), name.hasSuffix(".jsonl") else { return false }
+        let digits = name.dropFirst(prefix.count).dropLast(".jsonl".count)
+        return digits.count == 12 && digits.allSatisfy(\.isNumber)
+    }
+}

@@ -1,0 +1,70 @@
+import Testing
+import GatewayCore
+
+struct PurposeTests {
+    /// 1–200 printable characters (ASCII, Chinese, spaces, by character not byte) are accepted unchanged.
+    @Test(arguments: [
+        "a",
+        "case 2026-0042",
+        "登记案件 2026-0042",
+        "  spaces around and inside  ",
+        "不动产登记 / 抵押核查 (第3号)",
+        "👨‍👩‍👧 family",
+        String(repeating: "案", count: 200),
+        String(repeating: "x", count: 200),
+        String(repeating: "👨‍👩‍👧", count: 200),
+    ])
+    func accepts(_ purpose: String) throws {
+        #expect(try Purpose.validated(purpose) == purpose)
+    }
+
+    /// The documented maximum is 200.
+    @Test func maximumLength() {
+        #expect(Purpose.maximumLength == 200)
+    }
+
+    /// A missing or empty X-Purpose is a 400 missing-purpose problem.
+    @Test(arguments: [nil, ""] as [String?])
+    func missing(_ header: String?) throws {
+        let problem = try #require(throws: Problem.self) { try Purpose.validated(header) }
+        #expect(problem.kind == "missing-purpose")
+        #expect(problem.status == 400)
+        #expect(problem.type == "urn:exchange-gateway:problem:missing-purpose")
+    }
+
+    /// Too long, or holding a control character (C0, DEL, C1) or U+FFFD (undecodable bytes), is a 400 invalid-purpose problem.
+    @Test(arguments: [
+        String(repeating: "x", count: 201),
+        String(repeating: "案", count: 201),
+        "case\t42",
+        "case\n42",
+        "case\r\n42",
+        "case 42\n",
+        "\u{0}",
+        "case\u{1B}[31m42",
+        "case\u{7F}42",
+        "case\u{80}42",
+        "case\u{85}42",
+        "case\u{9F}42",
+        "case\u{FFFD}42",
+        String(repeating: "案", count: 199) + "\n",
+    ])
+    func invalid(_ header: String) throws {
+        let problem = try #require(throws: Problem.self) { try Purpose.validated(header) }
+        #expect(problem.kind == "invalid-purpose")
+        #expect(problem.status == 400)
+        #expect(problem.detail.contains("200"))
+    }
+}
+
+struct PurposeLineBreakTests {
+    /// Unicode line/paragraph separators and bidi overrides are not printable either: they can forge or
+    /// reorder lines of the audit log, so they should be refused like the C0/C1 controls.
+    @Test(arguments: ["case\u{2028}42", "case\u{2029}42", "case\u{202E}24"])
+    func nonPrintableFormatCharacters(_ header: String) {
+        withKnownIssue("Purpose.validated only refuses general category Cc and U+FFFD; Zl/Zp/Cf pass") {
+            let problem = try #require(throws: Problem.self) { try Purpose.validated(header) }
+            #expect(problem.kind == "invalid-purpose")
+        }
+    }
+}
