@@ -39,7 +39,7 @@ import Testing
 
     /// A fourth, config-only source whose port refuses connections is `unavailable`; the rest still answer.
     @Test func refusedConnectionIsUnavailable() async throws {
-        let closedPort = try freePortWithNothingListening()
+        let closedPort = try freeLoopbackPort()
         let registry = SourceConfig(name: "registry", baseURL: "http://127.0.0.1:\(closedPort)", path: "/records/{property_id}",
                                     timeoutMs: 1000, connectTimeoutMs: 300)
         let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, extraSources: [registry]) }
@@ -49,22 +49,5 @@ import Testing
         let section = try #require(try response.json()["sources"]?["registry"])
         #expect(section["status"]?.string == "unavailable")
         #expect(section["error"]?.string == "connection refused")
-    }
-
-    private func freePortWithNothingListening() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                guard bind(socket, socketAddress, length) == 0, getsockname(socket, socketAddress, &length) == 0 else {
-                    throw RawHTTPError.connectFailed(errno)
-                }
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

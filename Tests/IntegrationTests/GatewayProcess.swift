@@ -1,0 +1,76 @@
+import DepartmentStubs
+import Foundation
+import Glibc
+import GatewayCrypto
+
+/// `exchange-gateway serve` as a child process, for tests that kill it.
+final class GatewayProcess: @unchecked Sendable {
+    // @unchecked: `process` is started in `init` and afterwards only signalled and waited on.
+    private let process = Process()
+    let port: Int
+
+    init(configPath: String, port: Int) throws {
+        self.port = port
+        let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        process.executableURL = directory.appendingPathComponent("exchange-gateway")
+        process.arguments = ["serve", "--config", configPath]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Polls `/readyz` for up to 10 s.
+    func waitUntilReady() async throws {
+        for _ in 0..<100 {
+            if let response = try? await httpGet(port, "/readyz"), response.status == 200 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw RawHTTPError.malformed("gateway on port \(port) did not become ready")
+    }
+
+    func kill(signal: Int32) {
+        Glibc.kill(process.processIdentifier, signal)
+    }
+
+    /// The exit status (or -signal), after waiting for the process to end.
+    func waitForExit() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
+    }
+
+    /// A config file for a gateway on `port` in front of `stubs`, auditing into `auditFolder`
+    /// signed with `auditFolder/signing.key`; the clients are the test environment's.
+    static func writeConfig(for stubs: DepartmentStubs, port: Int, auditFolder: String, to path: String) throws {
+        let sources = Department.allCases.map { department in
+            #"{"name": "\#(department.rawValue)", "base_url": "http://127.0.0.1:\#(stubs[department].port)", "path": "\#(department.pathPrefix){property_id}", "timeout_ms": 1500}"#
+        }
+        let hash = { (key: String) in Hex.encode(Digest.sha256(Array(key.utf8))) }
+        let config = """
+            {"listen": {"host": "127.0.0.1", "port": \(port)},
+             "sources": [\(sources.joined(separator: ", "))],
+             "roles": {"clerk": {"sources": ["land", "tax", "house"], "masking": {"name": "name", "id_card": "id_card", "phone": "phone"}}},
+             "clients": [{"id": "desk-1", "role": "clerk", "api_key_sha256": "\(hash(TestEnvironment.Key.clerk))"}],
+             "limits": {"malformed_burst": 100000},
+             "audit": {"path": "\(auditFolder)/audit.jsonl", "signing_key_file": "\(auditFolder)/signing.key", "checkpoint_every_records": 50}}
+            """
+        try config.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
+
+/// A loopback port that was free a moment ago.
+func freeLoopbackPort() throws -> Int {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    try withUnsafeMutablePointer(to: &address) { pointer in
+        try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+            guard bind(socket, socketAddress, length) == 0, getsockname(socket, socketAddress, &length) == 0 else {
+                throw RawHTTPError.connectFailed(errno)
+            }
+        }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
