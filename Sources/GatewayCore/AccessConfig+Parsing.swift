@@ -74,11 +74,11 @@ extension ClientConfig {
             guard roles[role] != nil else {
                 throw ConfigError(path: object.keyPath("role"), problem: "unknown role \"\(role)\"")
             }
-            guard let hex = try object.secret("api_key_sha256", inlineAllowed: true, environment: environment) else {
+            guard let (hex, hexPath) = try object.secret("api_key_sha256", inlineAllowed: true, environment: environment) else {
                 throw ConfigError(path: object.keyPath("api_key_sha256"), problem: "is required (or api_key_sha256_file / api_key_sha256_env)")
             }
             guard hex.utf8.count == 64, let hash = Hex.decode(hex) else {
-                throw ConfigError(path: object.keyPath("api_key_sha256"), problem: "must be 64 hexadecimal digits (see exchange-gateway keygen)")
+                throw ConfigError(path: hexPath, problem: "must be 64 hexadecimal digits (see exchange-gateway keygen)")
             }
             guard !clients.contains(where: { $0.apiKeySHA256 == hash }) else {
                 throw ConfigError(path: object.keyPath("api_key_sha256"), problem: "two clients share one key")

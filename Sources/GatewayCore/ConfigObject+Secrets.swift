@@ -1,7 +1,8 @@
 extension ConfigObject {
     /// A secret given as `<key>` inline (when `inlineAllowed`), `<key>_file` (a path whose content,
     /// trimmed, is the secret) or `<key>_env` (an `EXCHANGE_GATEWAY_*` variable); at most one of them.
-    func secret(_ key: String, inlineAllowed: Bool, environment: ConfigEnvironment) throws(ConfigError) -> String? {
+    /// Returns the secret and the key path it came from, for errors about its content.
+    func secret(_ key: String, inlineAllowed: Bool, environment: ConfigEnvironment) throws(ConfigError) -> (value: String, path: String)? {
         let forms = (inlineAllowed ? [key] : []) + [key + "_file", key + "_env"]
         let given = forms.filter { value($0) != nil }
         guard given.count <= 1 else {
@@ -28,7 +29,7 @@ extension ConfigObject {
         }
         let trimmed = secret.trimmingASCIIWhitespace()
         guard !trimmed.isEmpty else { throw ConfigError(path: keyPath(form), problem: "the secret is empty") }
-        return trimmed
+        return (trimmed, keyPath(form))
     }
 
     func stringArray(_ key: String) throws(ConfigError) -> [String] {
@@ -48,8 +49,14 @@ extension ConfigObject {
 }
 
 extension String {
+    /// Without leading and trailing spaces, tabs, CR and LF. Works on scalars, not Characters:
+    /// "\r\n" is one Character, equal to neither "\r" nor "\n".
     func trimmingASCIIWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
-        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(scalars[first...last])
     }
 }

@@ -46,7 +46,7 @@ extension GatewayConfig {
             .map(LimitsConfig.init) ?? LimitsConfig()
         let hmacKey = try root.object("masking", knownKeys: ["hmac_key_file", "hmac_key_env"])?
             .secret("hmac_key", inlineAllowed: false, environment: environment)
-        roles = try RoleConfig.parseAll(root, sources: sources, hmacKey: hmacKey.map { Array($0.utf8) })
+        roles = try RoleConfig.parseAll(root, sources: sources, hmacKey: hmacKey.map { Array($0.value.utf8) })
         clients = try ClientConfig.parseAll(root, roles: roles, environment: environment)
         guard let audit = try root.object("audit", knownKeys: AuditConfig.knownKeys) else {
             throw ConfigError(path: "audit", problem: "is required: every access is audited")
@@ -70,14 +70,14 @@ extension TLSConfig {
     /// `nil` when both files are null: the SPEC's way of writing "no TLS".
     init?(object: ConfigObject) throws(ConfigError) {
         let certFile = try object.string("cert_file"), keyFile = try object.string("key_file")
+        let version = try object.string("min_version") ?? Version.tls13.rawValue
+        guard let minimumVersion = Version(rawValue: version) else {
+            throw ConfigError(path: object.keyPath("min_version"), problem: "must be \"1.2\" or \"1.3\"")
+        }
         switch (certFile, keyFile) {
         case (nil, nil):
             return nil
         case (let certFile?, let keyFile?):
-            let version = try object.string("min_version") ?? Version.tls13.rawValue
-            guard let minimumVersion = Version(rawValue: version) else {
-                throw ConfigError(path: object.keyPath("min_version"), problem: "must be \"1.2\" or \"1.3\"")
-            }
             self.init(certFile: certFile, keyFile: keyFile, minimumVersion: minimumVersion)
         default:
             throw ConfigError(path: object.keyPath(certFile == nil ? "cert_file" : "key_file"), problem: "is required when TLS is on")

@@ -51,12 +51,16 @@ public final class MalformedRequestGuard: Sendable {
         bucket.updated = now
     }
 
-    /// Keeps memory bounded: buckets that have refilled are the same as no bucket.
+    /// Keeps memory bounded: buckets that have refilled are the same as no bucket; if every
+    /// address is still in debt, the one closest to refilled goes, so that flooding from many
+    /// addresses cannot wipe out the blocks on the worst ones.
     private func forgetFullBuckets(in buckets: inout [String: Bucket], now: ContinuousClock.Instant) {
         for (address, var bucket) in buckets {
             refill(&bucket, now: now)
-            if bucket.tokens >= burst { buckets[address] = nil }
+            buckets[address] = bucket.tokens >= burst ? nil : bucket
         }
-        if buckets.count >= maximumAddresses { buckets.removeAll() }
+        if buckets.count >= maximumAddresses, let fullest = buckets.max(by: { $0.value.tokens < $1.value.tokens })?.key {
+            buckets[fullest] = nil
+        }
     }
 }

@@ -3,18 +3,30 @@
 public enum Purpose {
     public static let maximumLength = 200
 
-    /// The purpose if it is 1–200 printable characters with no control characters.
+    /// Categories that print nothing, or that break or reorder lines where the purpose is shown
+    /// (line and paragraph separators, bidirectional overrides). The zero-width joiners are
+    /// format characters too, but emoji and some scripts need them.
+    private static let unprintable: Set<Unicode.GeneralCategory> = [
+        .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned, .privateUse,
+    ]
+    private static let joiners: Set<Unicode.Scalar> = ["\u{200C}", "\u{200D}"]
+
+    /// The purpose if it is 1–200 printable characters.
     public static func validated(_ header: String?) throws(Problem) -> String {
         guard let header, !header.isEmpty else {
             throw Problem(kind: "missing-purpose", title: "Missing purpose", status: 400,
                           detail: "every dossier request needs an X-Purpose header naming the case or reason")
         }
         guard header.count <= maximumLength,
-              !header.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\u{FFFD}" })
+              !header.unicodeScalars.contains(where: { isUnprintable($0) })
         else {
             throw Problem(kind: "invalid-purpose", title: "Invalid purpose", status: 400,
                           detail: "X-Purpose must be 1 to \(maximumLength) printable characters")
         }
         return header
+    }
+
+    private static func isUnprintable(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\u{FFFD}" || (unprintable.contains(scalar.properties.generalCategory) && !joiners.contains(scalar))
     }
 }

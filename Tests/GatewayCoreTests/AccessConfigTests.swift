@@ -26,7 +26,8 @@ private let accessConfigText = """
     {"id": "desk", "role": "clerk", "api_key_sha256": "\(deskHash)"},
     {"id": "audit", "role": "auditor", "api_key_sha256": "\(auditHash)"},
     {"id": "registry", "role": "land_records", "api_key_sha256": "\(registryHash)"}
-  ]
+  ],
+  "audit": {"path": "var/audit/audit.jsonl"}
 }
 """
 
@@ -44,8 +45,10 @@ private let testEnvironment = ConfigEnvironment(
     file: { path in
         [
             "/run/secrets/desk.sha256": Array((deskHash + "\n").utf8),
-            "/run/secrets/desk-upper.sha256": Array(("  " + deskHash.uppercased() + "\r\n").utf8),
+            "/run/secrets/desk-upper.sha256": Array(("  " + deskHash.uppercased() + "\n\n").utf8),
+            "/run/secrets/desk-crlf.sha256": Array((deskHash + "\r\n").utf8),
             "/run/secrets/hmac": Array("hmac-from-file\n".utf8),
+            "/run/secrets/hmac-crlf": Array("hmac-from-file\r\n".utf8),
             "/run/secrets/empty": [],
             "/run/secrets/blank": Array("\n  \n".utf8),
         ][path]
@@ -189,6 +192,21 @@ struct AccessConfigTests {
         #expect(config.clients[0] == ClientConfig(id: "desk", role: "clerk", apiKey: "desk-key"))
         #expect(Authenticator(clients: config.clients).authenticate(authorization: "Bearer desk-key")
             == .authenticated(config.clients[0]))
+    }
+
+    /// Secret files written with CRLF line endings are trimmed like LF ones: the hash file is accepted
+    /// and the HMAC key does not silently gain a trailing "\r\n".
+    @Test func secretFilesWithCRLFAreTrimmed() throws {
+        let config = try parse { root in
+            root["clients"]!.elements[0]["api_key_sha256"] = nil
+            root["clients"]!.elements[0]["api_key_sha256_file"] = JSON("/run/secrets/desk-crlf.sha256")
+        }
+        #expect(config.clients[0] == ClientConfig(id: "desk", role: "clerk", apiKey: "desk-key"))
+        let withKey = try parse { root in
+            root["masking"] = object(["hmac_key_file": "/run/secrets/hmac-crlf"])
+            root["roles"]!["clerk"]!["masking"]!["taxpayer_id"] = JSON("hash")
+        }
+        #expect(withKey.roles["clerk"]?.masking.hmacKey == Array("hmac-from-file".utf8))
     }
 
     /// tls with both files null means plain HTTP; with both files it is TLS 1.3 unless min_version is "1.2".

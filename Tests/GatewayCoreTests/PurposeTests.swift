@@ -61,10 +61,8 @@ struct PurposeLineBreakTests {
     /// Unicode line/paragraph separators and bidi overrides are not printable either: they can forge or
     /// reorder lines of the audit log, so they should be refused like the C0/C1 controls.
     @Test(arguments: ["case\u{2028}42", "case\u{2029}42", "case\u{202E}24"])
-    func nonPrintableFormatCharacters(_ header: String) {
-        withKnownIssue("Purpose.validated only refuses general category Cc and U+FFFD; Zl/Zp/Cf pass") {
-            let problem = try #require(throws: Problem.self) { try Purpose.validated(header) }
-            #expect(problem.kind == "invalid-purpose")
-        }
+    func nonPrintableFormatCharacters(_ header: String) throws {
+        let problem = try #require(throws: Problem.self) { try Purpose.validated(header) }
+        #expect(problem.kind == "invalid-purpose")
     }
 }
