@@ -9,8 +9,8 @@ import GatewayJSON
 /// that is waiting, chains them, writes them with one `write` and one `fsync`, and only then
 /// lets the requests go on — so a response never leaves before its record is on disk, and
 /// concurrent requests share the cost of the sync. When writing fails the batch is cut back
-/// out of the file, the waiting requests fail, and the writer keeps trying to reopen the log
-/// once a second until it can write again.
+/// out of the file, the waiting requests fail, and the writer tries to reopen the log every
+/// 0.2 s until it can write again.
 public final class AuditLog: Sendable {
     private let writer: AuditWriter
 

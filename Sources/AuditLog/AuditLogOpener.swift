@@ -23,11 +23,6 @@ enum AuditLogOpener {
             }
             guard let content = FileBytes.read(newest) else { throw AuditFile.Failure.system(call: "read", path: newest, errno: errno) }
             let keep = (content.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
-            var file = try AuditFile.open(newest, mustBeNew: false)
-            if keep < content.count {
-                file.truncate(to: keep)
-                try file.sync()
-            }
             let chain: AuditChain
             if keep > 0 {
                 chain = try continuing(after: content[..<(keep - 1)], in: newest)
@@ -35,6 +30,16 @@ enum AuditLogOpener {
                 chain = try continuing(after: previous[..<end], in: files[files.count - 2])
             } else {
                 chain = AuditChain()
+            }
+            var file = try AuditFile.open(newest, mustBeNew: false)
+            if keep < content.count {
+                file.truncate(to: keep)
+                do {
+                    try file.sync()
+                } catch {
+                    file.close()
+                    throw error
+                }
             }
             return Opened(file: file, chain: chain, repairedBytes: content.count - keep)
         } catch let error as AuditLogError {

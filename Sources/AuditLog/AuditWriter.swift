@@ -6,8 +6,8 @@ import GatewayJSON
 /// The writer thread's state and loop. Everything mutable sits behind `condition`, except
 /// what only the writer thread touches (`file`, `chain`, counters), which is marked so.
 final class AuditWriter: @unchecked Sendable {
-    // @unchecked: `pending`, `stopping`, `onStopped` and `writable` are only touched while
-    // holding `condition`; `file`, `chain`, `reopenReason`, `linesSinceCheckpoint` and
+    // @unchecked: `pending`, `stopping`, `stopped`, `onStopped` and `writable` are only touched
+    // while holding `condition`; `file`, `chain`, `reopenReason`, `linesSinceCheckpoint` and
     // `lastCheckpoint` only on the writer thread (and in `init`, before it starts).
     typealias Waiter = CheckedContinuation<Result<Void, AuditLogError>, Never>
 
@@ -16,7 +16,8 @@ final class AuditWriter: @unchecked Sendable {
     private let condition = NSCondition()
     private var pending: [(body: [UInt8], waiter: Waiter)] = []
     private var stopping = false
-    private var onStopped: (@Sendable () -> Void)?
+    private var stopped = false
+    private var onStopped: [@Sendable () -> Void] = []
     private var writable = true
 
     private var file: AuditFile?
@@ -53,22 +54,34 @@ final class AuditWriter: @unchecked Sendable {
         }
     }
 
+    /// Asks the writer to finish; `onStopped` runs once it has (at once if it already has).
     func stop(then onStopped: @escaping @Sendable () -> Void) {
-        condition.withLock {
-            stopping = true
-            self.onStopped = onStopped
-            condition.signal()
+        let alreadyStopped = condition.withLock {
+            if !stopped {
+                stopping = true
+                self.onStopped.append(onStopped)
+                condition.signal()
+            }
+            return stopped
         }
+        if alreadyStopped { onStopped() }
     }
 
     /// The writer thread's loop. It also wakes, without records, to write the `opened` line
-    /// at once, to write a checkpoint when one is due, and every 0.2 s while the log is
-    /// unavailable, to try again.
+    /// at once and to write a checkpoint when one is due. While the log is unavailable it
+    /// waits 0.2 s between attempts, records or not, so a broken disk is not hammered.
     func run() {
         while true {
             condition.lock()
-            while pending.isEmpty, !stopping, !isCheckpointDue, writable, reopenReason == nil {
-                _ = condition.wait(until: Date(timeIntervalSinceNow: 0.2))
+            let retryAt = Date(timeIntervalSinceNow: 0.2)
+            while !stopping {
+                if !writable {
+                    if !condition.wait(until: retryAt) { break }
+                } else if pending.isEmpty, !isCheckpointDue, reopenReason == nil {
+                    _ = condition.wait(until: Date(timeIntervalSinceNow: 0.2))
+                } else {
+                    break
+                }
             }
             let batch = pending
             pending = []
@@ -82,7 +95,12 @@ final class AuditWriter: @unchecked Sendable {
             }
             if isStopping {
                 file?.close()
-                condition.withLock { onStopped }?()
+                let callbacks = condition.withLock {
+                    stopped = true
+                    defer { onStopped = [] }
+                    return onStopped
+                }
+                callbacks.forEach { $0() }
                 return
             }
         }

@@ -66,7 +66,8 @@ import Testing
         #expect(try await environment.get("/readyz").status == 503)
 
         try FileManager.default.removeItem(atPath: blocker)
-        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+        // The writer may create the folder itself the moment the file is gone.
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: true)
         var ready = false
         for _ in 0..<50 where !ready {
             try await Task.sleep(for: .milliseconds(100))

@@ -44,6 +44,6 @@ public struct AuditConfig: Sendable, Equatable {
         let prefix = stem + "-"
         guard name.hasPrefix(prefix), name.hasSuffix(".jsonl") else { return false }
         let digits = name.dropFirst(prefix.count).dropLast(".jsonl".count)
-        return digits.count == 12 && digits.allSatisfy(\.isNumber)
+        return digits.count == 12 && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }
