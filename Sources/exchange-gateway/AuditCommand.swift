@@ -10,8 +10,10 @@ enum AuditCommand {
         usage: exchange-gateway audit <command>
 
           keygen --out PREFIX                    write PREFIX.key (private, mode 600) and PREFIX.pub
-          verify [--public-key FILE] PATH...     check chain, sequence and checkpoint signatures;
-                                                 PATH is an audit file or the folder holding them
+          verify [--public-key FILE] [--partial] PATH...
+                                                 check chain, sequence and checkpoint signatures;
+                                                 PATH is an audit file or the folder holding them;
+                                                 --partial accepts a chain that does not start at seq 1
           tail [-n 20] PATH...                   the last records
           search [--property ID] [--client ID] [--since 2026-11-29T00:00:00Z] PATH...
                                                  records matching every given filter
@@ -49,6 +51,7 @@ enum AuditCommand {
     private static func verify(_ arguments: consuming Arguments) throws(ArgumentError) {
         var arguments = arguments
         let publicKey = try arguments.option("--public-key").map(readPublicKey)
+        let partial = arguments.flag("--partial")
         let files = try auditFiles(&arguments)
         let report = AuditVerifier.verify(files: files.map { ($0, readFile($0)) }, publicKey: publicKey)
         let range = report.firstSeq.map { "seq \($0)–\(report.lastSeq ?? $0)" } ?? "no records"
@@ -58,6 +61,10 @@ enum AuditCommand {
         if let problem = report.problem {
             Terminal.print("\(files.count) file(s), \(report.lines) intact lines (\(range)) before the problem")
             Terminal.fail("TAMPERED: \(problem)", program: ExchangeGateway.program)
+        }
+        if let first = report.firstSeq, first != 1, !partial {
+            Terminal.fail("the chain starts at seq \(first): earlier records are missing (use --partial to verify a later segment)",
+                          program: ExchangeGateway.program)
         }
         Terminal.print("""
             intact: \(files.count) file(s), \(report.lines) lines, \(range)
