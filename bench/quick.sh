@@ -160,7 +160,8 @@ build() {
     swift build -c release --scratch-path "$SCRATCH"
 }
 
-# config/gateway.json with every address moved to our loopback ports; everything else unchanged.
+# config/gateway.json with every address moved to our loopback ports and the audit log into the
+# temp folder; everything else unchanged (audit fsync stays on).
 write_gateway_config() {
     python3 - config/gateway.json "$TMP/gateway.json" "$HOST" "$GATEWAY_PORT" \
         "$LAND_PORT" "$TAX_PORT" "$HOUSE_PORT" <<'PY'
@@ -175,6 +176,7 @@ for upstream in config["sources"]:
     if upstream["name"] not in ports:
         sys.exit(f"unknown source {upstream['name']!r} in {source}")
     upstream["base_url"] = f"http://{host}:{ports[upstream['name']]}"
+config["audit"]["path"] = target.rsplit("/", 1)[0] + "/audit/audit.jsonl"
 with open(target, "w") as f:
     json.dump(config, f, indent=2)
 PY
@@ -185,6 +187,10 @@ PY
 # each thread stops after N responses (used for the fixed-size robustness run).
 write_wrk_script() {
     cat >"$TMP/dossier.lua" <<'LUA'
+-- The dossier route needs a client key and a purpose (README, Security): the public demo clerk key.
+wrk.headers["Authorization"] = "Bearer demo-only-clerk-key-do-not-use-in-production"
+wrk.headers["X-Purpose"] = "bench"
+
 local threads = {}
 
 function setup(thread)
