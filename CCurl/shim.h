@@ -2,6 +2,10 @@
 #define EXCHANGE_GATEWAY_CCURL_SHIM_H
 
 #include <curl/curl.h>
+/* The curl-multi loop runs libcurl's socket interface on its own epoll set and wakes with an
+ * eventfd; Swift's Glibc module does not bring these headers in. */
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 
 /* curl_easy_setopt, curl_easy_getinfo and curl_multi_setopt are variadic, which
  * Swift cannot call; each wrapper fixes the type of the one argument. */
@@ -39,6 +43,26 @@ static inline CURLcode eg_curl_easy_getinfo_private(CURL *handle, void **value) 
 /* curl_multi_setopt for options that take a long. */
 static inline CURLMcode eg_curl_multi_setopt_long(CURLM *handle, CURLMoption option, long value) {
     return curl_multi_setopt(handle, option, value);
+}
+
+/* curl_multi_setopt for options that take a pointer (CURLMOPT_SOCKETDATA, CURLMOPT_TIMERDATA). */
+static inline CURLMcode eg_curl_multi_setopt_pointer(CURLM *handle, CURLMoption option, void *value) {
+    return curl_multi_setopt(handle, option, value);
+}
+
+/* curl_multi_setopt(CURLMOPT_SOCKETFUNCTION): the callback type differs from a data pointer. */
+static inline CURLMcode eg_curl_multi_setopt_socket_function(CURLM *handle, curl_socket_callback callback) {
+    return curl_multi_setopt(handle, CURLMOPT_SOCKETFUNCTION, callback);
+}
+
+/* curl_multi_setopt(CURLMOPT_TIMERFUNCTION): the callback type differs from a data pointer. */
+static inline CURLMcode eg_curl_multi_setopt_timer_function(CURLM *handle, curl_multi_timer_callback callback) {
+    return curl_multi_setopt(handle, CURLMOPT_TIMERFUNCTION, callback);
+}
+
+/* CURL_SOCKET_TIMEOUT is a macro of a macro Swift does not import. */
+static inline curl_socket_t eg_curl_socket_timeout(void) {
+    return CURL_SOCKET_TIMEOUT;
 }
 
 #endif

@@ -15,24 +15,12 @@ public struct DossierService: Sendable {
 
     public func dossier(for propertyID: PropertyID, access: SourceAccess, role: RoleConfig, requestID: String) async -> Dossier {
         let permitted = access.permitted
-        let outcomes = await withTaskGroup(of: (Int, SourceOutcome).self) { group in
-            for (index, source) in permitted.enumerated() {
-                let request = source.request(for: propertyID, remainingMs: config.deadlineMs)
-                let policy = role.maskingPolicy(for: source.name)
-                group.addTask {
-                    let outcome = await client.fetch(request)
-                    if let data = outcome.data { Masking.apply(policy, to: data) }
-                    return (index, outcome)
-                }
-            }
-            var outcomes = [SourceOutcome?](repeating: nil, count: permitted.count)
-            for await (index, outcome) in group {
-                outcomes[index] = outcome
-            }
-            return outcomes
-        }
+        let outcomes = await client.fetchAll(permitted.map { $0.request(for: propertyID, remainingMs: config.deadlineMs) })
         var byName: [String: SourceOutcome] = [:]
-        for (source, outcome) in zip(permitted, outcomes) { byName[source.name] = outcome }
+        for (source, outcome) in zip(permitted, outcomes) {
+            if let data = outcome.data { Masking.apply(role.maskingPolicy(for: source.name), to: data) }
+            byName[source.name] = outcome
+        }
         for source in access.forbidden {
             byName[source.name] = .notCalled(.notPermitted, error: "role \(role.name) may not read this department's data")
         }

@@ -70,7 +70,11 @@ public struct SourceConfig: Sendable, Equatable {
     /// Scheme, host, optional port and optional path prefix, without a trailing slash.
     public var baseURL: String
     /// Starts with `/` and holds `{property_id}` exactly once.
-    public var path: String
+    public var path: String {
+        didSet { pathAroundID = Self.split(path) }
+    }
+    /// The path before and after `{property_id}`, split once rather than per request.
+    var pathAroundID: (before: String, after: String)
     public var timeoutMs: Int
     public var connectTimeoutMs: Int
     public var maxInFlight: Int
@@ -84,10 +88,22 @@ public struct SourceConfig: Sendable, Equatable {
         self.name = name
         self.baseURL = baseURL
         self.path = path
+        self.pathAroundID = Self.split(path)
         self.timeoutMs = timeoutMs
         self.connectTimeoutMs = connectTimeoutMs
         self.maxInFlight = maxInFlight
         self.maxResponseBytes = maxResponseBytes
         self.tls = tls
+    }
+
+    static func split(_ path: String) -> (before: String, after: String) {
+        guard let placeholder = path.ranges(of: propertyIDPlaceholder).first else { return (path, "") }
+        return (String(path[..<placeholder.lowerBound]), String(path[placeholder.upperBound...]))
+    }
+
+    public static func == (lhs: SourceConfig, rhs: SourceConfig) -> Bool {
+        lhs.name == rhs.name && lhs.baseURL == rhs.baseURL && lhs.path == rhs.path && lhs.timeoutMs == rhs.timeoutMs
+            && lhs.connectTimeoutMs == rhs.connectTimeoutMs && lhs.maxInFlight == rhs.maxInFlight
+            && lhs.maxResponseBytes == rhs.maxResponseBytes && lhs.tls == rhs.tls
     }
 }

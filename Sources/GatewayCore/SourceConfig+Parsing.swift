@@ -17,6 +17,7 @@ extension SourceConfig {
         guard !path.contains("?"), !path.contains("#") else {
             throw ConfigError(path: object.keyPath("path"), problem: "must not contain a query or fragment")
         }
+        pathAroundID = Self.split(path)
         timeoutMs = try object.integer("timeout_ms", in: 1...600_000)
         connectTimeoutMs = try object.integer("connect_timeout_ms", in: 1...600_000, default: min(300, timeoutMs))
         guard connectTimeoutMs <= timeoutMs else {

@@ -30,7 +30,7 @@ extension SourceConfig {
     /// and the timeout cut to what is left of the dossier deadline.
     public func request(for propertyID: PropertyID, remainingMs: Int) -> UpstreamRequest {
         let segment = PercentEncoding.encodePathSegment(propertyID.rawValue)
-        let path = self.path.replacing(SourceConfig.propertyIDPlaceholder, with: segment)
+        let path = pathAroundID.before + segment + pathAroundID.after
         let timeout = max(1, min(timeoutMs, remainingMs))
         return UpstreamRequest(source: name,
                                url: baseURL + path,

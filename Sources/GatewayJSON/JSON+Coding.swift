@@ -44,9 +44,19 @@ extension JSON {
         let realPrecision: Int32 = (15 & 0x1F) << 11
         let layout: Int32 = pretty ? 2 : JSON_COMPACT
         let flags = layout | JSON_ENCODE_ANY | realPrecision
-        guard let text = json_dumps(node, Int(flags)) else { return [] }
-        defer { free(text) }
-        return Array(UnsafeRawBufferPointer(start: text, count: strlen(text)))
+        var output: [UInt8] = []
+        output.reserveCapacity(4096)
+        // One pass straight into the array: json_dumps would build a C string, then we'd copy it.
+        _ = withUnsafeMutablePointer(to: &output) { json_dump_callback(node, Self.appendBytes, $0, Int(flags)) }
+        return output
+    }
+
+    /// json_dump_callback's sink: appends each piece to the `[UInt8]` behind `context`.
+    private static let appendBytes: json_dump_callback_t = { bytes, count, context in
+        guard let bytes, let context else { return -1 }
+        context.assumingMemoryBound(to: [UInt8].self).pointee
+            .append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: count))
+        return 0
     }
 
     public func encodedString(pretty: Bool = false) -> String {

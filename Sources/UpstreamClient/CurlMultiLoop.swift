@@ -1,21 +1,28 @@
 import CCurl
 import Foundation
 import GatewayCore
+import Glibc
 import Synchronization
 
 /// The one thread that drives every upstream transfer through a single curl multi handle,
 /// so all sources share its connection cache and no thread waits per request.
 ///
-/// Other threads only add transfers to the inbox and call `curl_multi_wakeup`, the one
-/// multi call libcurl allows from any thread.
+/// It uses libcurl's socket interface on its own epoll set: libcurl says which sockets to
+/// watch and when its next timeout is, and only sockets that are ready are handed back, so
+/// the cost of a wake-up does not grow with the number of transfers in flight (thousands at
+/// c=4096). Other threads only put transfers into the inbox and write to an eventfd.
 final class CurlMultiLoop: @unchecked Sendable {
-    // @unchecked: `multi`, `idleHandles` and `running` are used only on the loop thread
-    // (and by `init` before it starts); other threads go through `inbox`, a Mutex.
+    // @unchecked: `multi`, `idleHandles`, `running` and `timerDeadline` are used only on the
+    // loop thread (libcurl's callbacks run there too, inside curl_multi_socket_action); other
+    // threads go through `inbox`, a Mutex, and the eventfd.
     private let multi: UnsafeMutableRawPointer
+    private let epoll: Int32
+    private let wakeup: Int32
     private let inbox = Mutex(Inbox())
     private let finished = Mutex(false)
     private var idleHandles: [UnsafeMutableRawPointer] = []
     private var running: Set<UnsafeMutableRawPointer> = []
+    private var timerDeadline: ContinuousClock.Instant?
 
     private struct Inbox {
         var transfers: [Transfer] = []
@@ -32,35 +39,51 @@ final class CurlMultiLoop: @unchecked Sendable {
     init(maxCachedConnections: Int) {
         _ = Self.globalInit
         multi = curl_multi_init()
+        epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        wakeup = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        precondition(epoll >= 0 && wakeup >= 0, "epoll_create1/eventfd failed: \(errno)")
+        var event = epoll_event(events: EPOLLIN.rawValue, data: epoll_data(fd: wakeup))
+        epoll_ctl(epoll, EPOLL_CTL_ADD, wakeup, &event)
+        let context = Unmanaged.passUnretained(self).toOpaque()
         eg_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxCachedConnections)
+        eg_curl_multi_setopt_socket_function(multi, Self.watchSocket)
+        eg_curl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, context)
+        eg_curl_multi_setopt_timer_function(multi, Self.setTimer)
+        eg_curl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, context)
         let thread = Thread { [self] in run() }
         thread.name = "curl-multi"
         thread.start()
     }
 
-    /// Hands a transfer to the loop; after `stop`, it fails at once.
-    func submit(_ transfer: Transfer) {
+    /// Hands transfers to the loop; after `stop`, they fail at once.
+    func submit(_ transfers: [Transfer]) {
         let accepted = inbox.withLock { inbox in
             guard !inbox.stopping else { return false }
-            inbox.transfers.append(transfer)
+            inbox.transfers += transfers
             return true
         }
         if accepted {
-            curl_multi_wakeup(multi)
+            signalWakeup()
         } else {
-            transfer.continuation.resume(returning: .failure(.other("the upstream client is shut down")))
+            for transfer in transfers { transfer.complete(.failure(.other("the upstream client is shut down")), .zero) }
         }
     }
 
     /// Ends the loop after failing what is still running, and waits for it to exit.
     func stop() {
         inbox.withLock { $0.stopping = true }
-        curl_multi_wakeup(multi)
+        signalWakeup()
         while !finished.withLock({ $0 }) { usleep(1000) }
     }
 
+    private func signalWakeup() {
+        var one: UInt64 = 1
+        _ = write(wakeup, &one, 8)
+    }
+
     private func run() {
-        var running: Int32 = 0
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        var stillRunning: Int32 = 0
         while true {
             let (incoming, stopping) = inbox.withLock { inbox in
                 defer { inbox.transfers = [] }
@@ -68,13 +91,37 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
             if stopping { break }
             for transfer in incoming { add(transfer) }
-            curl_multi_perform(multi, &running)
+            let ready = epoll_wait(epoll, &events, Int32(events.count), waitMilliseconds())
+            for event in events.prefix(max(0, Int(ready))) {
+                if event.data.fd == wakeup {
+                    var count: UInt64 = 0
+                    _ = read(wakeup, &count, 8)
+                    continue
+                }
+                var flags: Int32 = 0
+                if event.events & EPOLLIN.rawValue != 0 { flags |= CURL_CSELECT_IN }
+                if event.events & EPOLLOUT.rawValue != 0 { flags |= CURL_CSELECT_OUT }
+                if event.events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 { flags |= CURL_CSELECT_ERR }
+                curl_multi_socket_action(multi, event.data.fd, flags, &stillRunning)
+            }
+            if let deadline = timerDeadline, deadline <= .now {
+                timerDeadline = nil
+                curl_multi_socket_action(multi, eg_curl_socket_timeout(), 0, &stillRunning)
+            }
             completeFinishedTransfers()
-            curl_multi_poll(multi, nil, 0, 1000, nil)
         }
         failAll()
         curl_multi_cleanup(multi)
+        close(epoll)
+        close(wakeup)
         finished.withLock { $0 = true }
+    }
+
+    /// Until libcurl's next timeout, at most a second.
+    private func waitMilliseconds() -> Int32 {
+        guard let deadline = timerDeadline else { return 1000 }
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        return remaining <= .zero ? 0 : Int32(min(1000, remaining.wholeMilliseconds + 1))
     }
 
     private func add(_ transfer: Transfer) {
@@ -94,7 +141,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
     }
 
-    /// Detaches `handle`, keeps it for reuse, and resumes its waiter with `result`.
+    /// Detaches `handle`, keeps it for reuse, and completes its transfer with `result`.
     private func finish(_ handle: UnsafeMutableRawPointer, result: (Transfer) -> TransferResult) {
         var context: UnsafeMutableRawPointer?
         _ = eg_curl_easy_getinfo_private(handle, &context)
@@ -103,7 +150,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeRetainedValue()
         let outcome = result(transfer)
         idleHandles.append(handle)
-        transfer.continuation.resume(returning: outcome)
+        transfer.complete(outcome, transfer.started.duration(to: .now))
     }
 
     private func failAll() {
@@ -111,9 +158,35 @@ final class CurlMultiLoop: @unchecked Sendable {
             finish(handle) { _ in .failure(.other("the upstream client is shut down")) }
         }
         for transfer in inbox.withLock({ $0.transfers }) {
-            transfer.continuation.resume(returning: .failure(.other("the upstream client is shut down")))
+            transfer.complete(.failure(.other("the upstream client is shut down")), .zero)
         }
         for handle in idleHandles { curl_easy_cleanup(handle) }
         idleHandles = []
+    }
+
+    /// CURLMOPT_SOCKETFUNCTION: keeps the epoll set in step with the sockets libcurl watches.
+    private static let watchSocket: curl_socket_callback = { _, socket, what, context, _ in
+        guard let context else { return 0 }
+        let loop = Unmanaged<CurlMultiLoop>.fromOpaque(context).takeUnretainedValue()
+        if what == CURL_POLL_REMOVE {
+            epoll_ctl(loop.epoll, EPOLL_CTL_DEL, socket, nil)
+            return 0
+        }
+        var interest: UInt32 = 0
+        if what & CURL_POLL_IN != 0 { interest |= EPOLLIN.rawValue }
+        if what & CURL_POLL_OUT != 0 { interest |= EPOLLOUT.rawValue }
+        var event = epoll_event(events: interest, data: epoll_data(fd: socket))
+        if epoll_ctl(loop.epoll, EPOLL_CTL_MOD, socket, &event) != 0, errno == ENOENT {
+            epoll_ctl(loop.epoll, EPOLL_CTL_ADD, socket, &event)
+        }
+        return 0
+    }
+
+    /// CURLMOPT_TIMERFUNCTION: when libcurl next wants to be called without socket activity.
+    private static let setTimer: curl_multi_timer_callback = { _, milliseconds, context in
+        guard let context else { return 0 }
+        let loop = Unmanaged<CurlMultiLoop>.fromOpaque(context).takeUnretainedValue()
+        loop.timerDeadline = milliseconds < 0 ? nil : .now + .milliseconds(milliseconds)
+        return 0
     }
 }

@@ -1,21 +1,23 @@
 import CCurl
 import GatewayCore
 
-/// One upstream call in flight: its limits, its growing body, and who waits for it.
+/// One upstream call in flight: its limits, its growing body, and what to do with the result.
 final class Transfer: @unchecked Sendable {
-    // @unchecked: a transfer is created by `fetch`, handed to the loop thread once through
+    // @unchecked: a transfer is created by a fetch, handed to the loop thread once through
     // the loop's locked inbox, and from then on touched only by the loop thread.
     let request: UpstreamRequest
-    let continuation: CheckedContinuation<TransferResult, Never>
+    /// Called once, on the loop thread, with the result and the call's duration.
+    let complete: (TransferResult, Duration) -> Void
+    let started = ContinuousClock.now
     var body: [UInt8] = []
     /// Set by the write callback when the body grew past the cap.
     var exceededCap = false
     /// The request's own header list, when it has extra headers; freed with the transfer.
     var headerList: UnsafeMutablePointer<curl_slist>?
 
-    init(request: UpstreamRequest, continuation: CheckedContinuation<TransferResult, Never>) {
+    init(request: UpstreamRequest, complete: @escaping (TransferResult, Duration) -> Void) {
         self.request = request
-        self.continuation = continuation
+        self.complete = complete
     }
 
     deinit {
@@ -30,5 +32,34 @@ final class Transfer: @unchecked Sendable {
         }
         body.append(contentsOf: bytes)
         return true
+    }
+}
+
+/// The transfers of one dossier: their results are gathered on the loop thread, and the
+/// waiting task is resumed once, when the last one is done.
+final class TransferBatch: @unchecked Sendable {
+    // @unchecked: `results` and `remaining` are touched only on the loop thread, by the
+    // completions of this batch's transfers.
+    private var results: [(TransferResult, Duration)?]
+    private var remaining: Int
+    private let continuation: CheckedContinuation<[(TransferResult, Duration)], Never>
+
+    init(count: Int, continuation: CheckedContinuation<[(TransferResult, Duration)], Never>) {
+        results = Array(repeating: nil, count: count)
+        remaining = count
+        self.continuation = continuation
+        if count == 0 { continuation.resume(returning: []) }
+    }
+
+    func transfers(for requests: [UpstreamRequest]) -> [Transfer] {
+        requests.enumerated().map { index, request in
+            Transfer(request: request) { result, elapsed in self.finish(index, result, elapsed) }
+        }
+    }
+
+    private func finish(_ index: Int, _ result: TransferResult, _ elapsed: Duration) {
+        results[index] = (result, elapsed)
+        remaining -= 1
+        if remaining == 0 { continuation.resume(returning: results.map { $0! }) }
     }
 }

@@ -10,14 +10,20 @@ public final class UpstreamClient: Sendable {
         loop = CurlMultiLoop(maxCachedConnections: maxCachedConnections)
     }
 
-    /// Calls one department and interprets its answer; returns within `request.timeoutMs`.
-    public func fetch(_ request: UpstreamRequest) async -> SourceOutcome {
-        let start = ContinuousClock.now
-        let result = await withCheckedContinuation { continuation in
-            loop.submit(Transfer(request: request, continuation: continuation))
+    /// Calls every department in `requests` at once and interprets their answers, in the
+    /// same order; returns when the slowest is done, within the largest `timeoutMs`.
+    public func fetchAll(_ requests: [UpstreamRequest]) async -> [SourceOutcome] {
+        let results = await withCheckedContinuation { continuation in
+            loop.submit(TransferBatch(count: requests.count, continuation: continuation).transfers(for: requests))
         }
-        let elapsed = start.duration(to: .now)
-        return SourceOutcome(request: request, result: result, latencyMs: elapsed.wholeMilliseconds)
+        return zip(requests, results).map { request, result in
+            SourceOutcome(request: request, result: result.0, latencyMs: result.1.wholeMilliseconds)
+        }
+    }
+
+    /// Calls one department.
+    public func fetch(_ request: UpstreamRequest) async -> SourceOutcome {
+        await fetchAll([request])[0]
     }
 
     /// Fails what is in flight and stops the transfer thread.

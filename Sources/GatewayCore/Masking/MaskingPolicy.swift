@@ -30,7 +30,9 @@ public struct MaskingPolicy: Sendable, Equatable {
 
     /// The rule for an object member named `key`, if any.
     func rule(forKey key: String) -> MaskingRule? {
-        rules[key.lowercased()]
+        // Most keys are lower-case already; lower-casing allocates, so only do it when needed.
+        let hasUpperCase = key.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
+        return rules[hasUpperCase || !key.utf8.allSatisfy({ $0 < 0x80 }) ? key.lowercased() : key]
     }
 
     private static func lowercased(_ rules: [String: MaskingRule]) -> [String: MaskingRule] {

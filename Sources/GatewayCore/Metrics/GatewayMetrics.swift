@@ -1,0 +1,117 @@
+/// The gateway's metric families, declared once (`exchange_gateway_*` and `process_*`).
+///
+/// Each family is a property for direct use; the methods below cover the common updates so that
+/// label order is written in one place. Label values must come from small fixed sets: route
+/// templates (not raw paths), configured source names, client ids, status names and codes.
+public final class GatewayMetrics: Sendable {
+    public let registry: MetricsRegistry
+
+    /// `exchange_gateway_http_requests_total{route,status}`: responses by route template and HTTP status.
+    public let httpRequests: Counter
+    /// `exchange_gateway_dossier_duration_seconds`: time to answer a dossier request.
+    public let dossierDuration: Histogram
+    /// `exchange_gateway_source_duration_seconds{source}`: time of each source's part of a dossier.
+    public let sourceDuration: Histogram
+    /// `exchange_gateway_source_outcomes_total{source,status}`: source statuses (`ok`, `timeout`, ...).
+    public let sourceOutcomes: Counter
+    /// `exchange_gateway_requests_in_flight`: requests being answered now.
+    public let requestsInFlight: Gauge
+    /// `exchange_gateway_circuit_breaker_state{source}`: 0 closed, 1 open, 2 half-open.
+    public let circuitBreakerState: Gauge
+    /// `exchange_gateway_bulkhead_in_flight{source}`: calls holding a bulkhead permit.
+    public let bulkheadInFlight: Gauge
+    /// `exchange_gateway_bulkhead_waiting{source}`: calls queued for a bulkhead permit.
+    public let bulkheadWaiting: Gauge
+    /// `exchange_gateway_rate_limited_total{client}`: requests refused with 429 by the client rate limit.
+    public let rateLimited: Counter
+    /// `exchange_gateway_audit_records_total`: records appended to the audit log.
+    public let auditRecords: Counter
+    /// `exchange_gateway_audit_fsync_duration_seconds`: time of each audit batch's fsync.
+    public let auditFsyncDuration: Histogram
+    /// `exchange_gateway_audit_writable`: 1 while the audit log accepts records, else 0.
+    public let auditWritable: Gauge
+    /// `process_resident_memory_bytes`.
+    public let residentMemory: Gauge
+    /// `process_open_fds`.
+    public let openFileDescriptors: Gauge
+
+    /// - Parameter processStats: read at every render for the `process_*` gauges; the default
+    ///   reads nothing and leaves those samples out.
+    public init(processStats: @escaping @Sendable () -> ProcessStats = { ProcessStats() }) {
+        let registry = MetricsRegistry()
+        self.registry = registry
+        httpRequests = registry.counter("exchange_gateway_http_requests_total",
+                                        help: "HTTP responses sent, by route template and status code.",
+                                        labels: ["route", "status"])
+        dossierDuration = registry.histogram("exchange_gateway_dossier_duration_seconds",
+                                             help: "Time to answer a dossier request, in seconds.")
+        sourceDuration = registry.histogram("exchange_gateway_source_duration_seconds",
+                                            help: "Time of one source's part of a dossier, in seconds.", labels: ["source"])
+        sourceOutcomes = registry.counter("exchange_gateway_source_outcomes_total",
+                                          help: "Source sections of dossiers, by source and status.", labels: ["source", "status"])
+        requestsInFlight = registry.gauge("exchange_gateway_requests_in_flight", help: "Requests being answered.")
+        circuitBreakerState = registry.gauge("exchange_gateway_circuit_breaker_state",
+                                             help: "Circuit breaker state per source: 0 closed, 1 open, 2 half-open.",
+                                             labels: ["source"])
+        bulkheadInFlight = registry.gauge("exchange_gateway_bulkhead_in_flight",
+                                          help: "Upstream calls holding a bulkhead permit, per source.", labels: ["source"])
+        bulkheadWaiting = registry.gauge("exchange_gateway_bulkhead_waiting",
+                                         help: "Upstream calls waiting for a bulkhead permit, per source.", labels: ["source"])
+        rateLimited = registry.counter("exchange_gateway_rate_limited_total",
+                                       help: "Requests refused by the client rate limit, per client.", labels: ["client"])
+        auditRecords = registry.counter("exchange_gateway_audit_records_total", help: "Records appended to the audit log.")
+        auditFsyncDuration = registry.histogram("exchange_gateway_audit_fsync_duration_seconds",
+                                                help: "Time of one audit batch's fsync, in seconds.",
+                                                buckets: Histogram.fastSecondsBuckets)
+        auditWritable = registry.gauge("exchange_gateway_audit_writable",
+                                       help: "1 while the audit log accepts records, 0 when it cannot write.")
+        residentMemory = registry.gauge("process_resident_memory_bytes", help: "Resident memory size in bytes.")
+        openFileDescriptors = registry.gauge("process_open_fds", help: "Number of open file descriptors.")
+
+        registry.onCollect { [residentMemory, openFileDescriptors] in
+            let stats = processStats()
+            if let bytes = stats.residentMemoryBytes { residentMemory.set(bytes) } else { residentMemory.remove() }
+            if let count = stats.openFileDescriptors { openFileDescriptors.set(count) } else { openFileDescriptors.remove() }
+        }
+    }
+
+    /// The exposition text for `GET /metrics`, served as `MetricsRegistry.contentType`.
+    public func render() -> String {
+        registry.render()
+    }
+
+    /// Counts one HTTP response.
+    /// - Parameter route: the route's template, such as `/v1/dossiers/{property_id}`, never the raw path.
+    public func recordRequest(route: String, status: Int) {
+        httpRequests.increment(labels: [route, String(status)])
+    }
+
+    /// Counts one source section of a dossier and, when the source was called, its duration.
+    public func recordSource(_ source: String, status: SourceStatus, duration: Duration?) {
+        sourceOutcomes.increment(labels: [source, status.rawValue])
+        if let duration { sourceDuration.observe(duration, labels: [source]) }
+    }
+
+    /// Counts one request refused by the client rate limit.
+    public func recordRateLimited(client: String) {
+        rateLimited.increment(labels: [client])
+    }
+
+    /// Samples `breaker`'s state into `exchange_gateway_circuit_breaker_state{source}` at every render.
+    public func watch(_ breaker: CircuitBreaker, source: String) {
+        circuitBreakerState.set(breaker.state.gaugeValue, labels: [source])
+        registry.onCollect { [circuitBreakerState] in
+            circuitBreakerState.set(breaker.state(now: .now).gaugeValue, labels: [source])
+        }
+    }
+
+    /// Samples `bulkhead`'s counts into `exchange_gateway_bulkhead_{in_flight,waiting}{source}` at every render.
+    public func watch(_ bulkhead: Bulkhead, source: String) {
+        bulkheadInFlight.set(0, labels: [source])
+        bulkheadWaiting.set(0, labels: [source])
+        registry.onCollect { [bulkheadInFlight, bulkheadWaiting] in
+            bulkheadInFlight.set(Double(bulkhead.inFlight), labels: [source])
+            bulkheadWaiting.set(Double(bulkhead.waiting), labels: [source])
+        }
+    }
+}
