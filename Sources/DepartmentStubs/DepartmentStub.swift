@@ -19,11 +19,12 @@ public final class DepartmentStub: Sendable {
         let configuration = HTTPServer.Configuration(host: host, port: port, threads: 2, connectionLimit: 20000, tls: tls)
         server = try HTTPServer(configuration: configuration) { request in
             if request.path == "/_stub/requests" {
-                let count = log.paths.count
+                let count = log.requests.count
                 return .respond(HTTPResponse(status: 200, contentType: "application/json",
                                              body: JSON.object(["requests": JSON(count)]).encoded()))
             }
-            log.record(request.path)
+            log.record(ReceivedRequest(path: request.path, traceparent: request.header("traceparent"),
+                                       requestID: request.header("X-Request-Id")))
             if latency > .zero { try? await Task.sleep(for: latency) }
             return await Self.answer(request, department: department, fixtures: fixtures)
         }
@@ -31,9 +32,14 @@ public final class DepartmentStub: Sendable {
 
     public var port: Int { server.port }
 
+    /// The department requests received so far, oldest first.
+    public var receivedRequests: [ReceivedRequest] {
+        log.requests
+    }
+
     /// Paths of the department requests received so far, oldest first.
     public var receivedPaths: [String] {
-        log.paths
+        log.requests.map(\.path)
     }
 
     public func shutdown() async {

@@ -1,14 +1,21 @@
 import Synchronization
 
-/// The paths a stub was asked for, so tests can check what reached a department.
+/// What a stub was asked for, so tests can check what reached a department.
 final class RequestLog: Sendable {
-    private let recorded = Mutex<[String]>([])
+    private let recorded = Mutex<[ReceivedRequest]>([])
 
-    func record(_ path: String) {
-        recorded.withLock { $0.append(path) }
+    func record(_ request: ReceivedRequest) {
+        recorded.withLock { $0.append(request) }
     }
 
-    var paths: [String] {
+    var requests: [ReceivedRequest] {
         recorded.withLock { $0 }
     }
+}
+
+/// One request a stub received.
+public struct ReceivedRequest: Sendable, Equatable {
+    public var path: String
+    public var traceparent: String?
+    public var requestID: String?
 }

@@ -13,9 +13,14 @@ public struct DossierService: Sendable {
         self.client = client
     }
 
-    public func dossier(for propertyID: PropertyID, access: SourceAccess, role: RoleConfig, requestID: String) async -> Dossier {
+    /// - Parameter trace: each upstream call carries a child `traceparent` of it, and the request id.
+    public func dossier(for propertyID: PropertyID, access: SourceAccess, role: RoleConfig, requestID: String,
+                        trace: TraceContext) async -> Dossier {
         let permitted = access.permitted
-        let outcomes = await client.fetchAll(permitted.map { $0.request(for: propertyID, remainingMs: config.deadlineMs) })
+        let outcomes = await client.fetchAll(permitted.map { source in
+            source.request(for: propertyID, remainingMs: config.deadlineMs,
+                           headers: ["traceparent: \(trace.childTraceparent())", "X-Request-Id: \(requestID)"])
+        })
         var byName: [String: SourceOutcome] = [:]
         for (source, outcome) in zip(permitted, outcomes) {
             if let data = outcome.data { Masking.apply(role.maskingPolicy(for: source.name), to: data) }

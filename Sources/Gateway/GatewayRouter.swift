@@ -86,16 +86,17 @@ public struct GatewayRouter: Sendable {
     /// cannot be made durable the caller gets 503 and no data.
     private func auditedDossier(_ request: HTTPRequest, rawID: String, requestID: String) async -> HTTPResponse {
         let started = ContinuousClock.now
+        let trace = TraceContext(traceparent: request.header("traceparent"))
         var record = AuditEntry(time: .now(), requestID: requestID, clientID: nil, role: nil, purpose: nil,
                                 propertyID: PropertyID(rawID)?.rawValue, sources: [], httpStatus: 0, latencyMs: 0,
-                                remoteAddress: request.remoteAddress,
-                                traceID: TraceContext.traceID(fromTraceparent: request.header("traceparent")) ?? TraceContext.newTraceID())
-        let response: HTTPResponse
+                                remoteAddress: request.remoteAddress, traceID: trace.traceID)
+        var response: HTTPResponse
         do {
-            response = try await dossier(request, rawID: rawID, requestID: requestID, record: &record)
+            response = try await dossier(request, rawID: rawID, requestID: requestID, trace: trace, record: &record)
         } catch {
             response = refuse(error, request, requestID)
         }
+        response.headers.append(("traceparent", trace.traceparent))
         record.httpStatus = response.status
         record.latencyMs = started.duration(to: .now).wholeMilliseconds
         do {
@@ -107,7 +108,8 @@ public struct GatewayRouter: Sendable {
         return response
     }
 
-    private func dossier(_ request: HTTPRequest, rawID: String, requestID: String, record: inout AuditEntry) async throws(Problem) -> HTTPResponse {
+    private func dossier(_ request: HTTPRequest, rawID: String, requestID: String, trace: TraceContext,
+                         record: inout AuditEntry) async throws(Problem) -> HTTPResponse {
         guard !lifecycle.isDraining else { throw .shuttingDown() }
         let client: ClientConfig
         switch authenticator.authenticate(authorization: request.header("Authorization")) {
@@ -122,7 +124,7 @@ public struct GatewayRouter: Sendable {
         guard let propertyID = PropertyID(rawID) else { throw .invalidPropertyID() }
         let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: service.config)
         let access = try SourceAccess(requested: requested, role: role)
-        let dossier = await service.dossier(for: propertyID, access: access, role: role, requestID: requestID)
+        let dossier = await service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace)
         record.sources = dossier.sources.map { AuditEntry.SourceResult(name: $0.name, status: $0.outcome.status, latencyMs: $0.outcome.latencyMs) }
         return .json(dossier.json(), status: dossier.httpStatus, requestID: requestID,
                      headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])

@@ -1,21 +1,45 @@
 import GatewayCrypto
 
-/// The W3C trace context of a request: the caller's `traceparent` trace id when it sends a
-/// valid one, else a new one, so every audit record and log line can be joined to a trace.
-public enum TraceContext {
-    /// The 32-hex-digit trace id of a valid `traceparent` (`00-<trace id>-<span id>-<flags>`), or `nil`.
-    public static func traceID(fromTraceparent header: String?) -> String? {
-        guard let header else { return nil }
-        let parts = header.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0].count == 2, parts[0] != "ff", parts[1].count == 32, parts[2].count == 16, parts[3].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isLowercaseHexDigit) }),
-              parts[1] != Substring(String(repeating: "0", count: 32)), parts[2] != Substring(String(repeating: "0", count: 16))
-        else { return nil }
-        return String(parts[1])
+/// The W3C trace context of one request: the caller's trace when it sends a valid
+/// `traceparent`, else a new trace. The gateway's handling of the request is one span; each
+/// upstream call gets a child span, so a department's logs join the caller's trace.
+public struct TraceContext: Sendable, Equatable {
+    /// 32 lower-case hex digits.
+    public let traceID: String
+    /// This request's span in the gateway: 16 lower-case hex digits.
+    public let spanID: String
+    /// The trace flags, 2 hex digits (`01` = sampled).
+    public let flags: String
+
+    /// Continues the caller's trace, or starts a new one when `traceparent` is missing or invalid.
+    public init(traceparent: String?) {
+        if let parsed = traceparent.flatMap(Self.parse) {
+            traceID = parsed.traceID
+            flags = parsed.flags
+        } else {
+            traceID = Hex.encode(Digest.randomBytes(16))
+            flags = "01"
+        }
+        spanID = Self.newSpanID()
     }
 
-    public static func newTraceID() -> String {
-        Hex.encode(Digest.randomBytes(16))
+    /// The `traceparent` naming this request's span, returned to the caller.
+    public var traceparent: String { "00-\(traceID)-\(spanID)-\(flags)" }
+
+    /// A `traceparent` for one upstream call: same trace, a new span.
+    public func childTraceparent() -> String { "00-\(traceID)-\(Self.newSpanID())-\(flags)" }
+
+    private static func newSpanID() -> String { Hex.encode(Digest.randomBytes(8)) }
+
+    /// Trace id and flags of a valid version-00-compatible `traceparent`, or `nil`.
+    static func parse(_ header: String) -> (traceID: String, flags: String)? {
+        let parts = header.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count >= 4, parts[0].count == 2, parts[0] != "ff", parts[1].count == 32, parts[2].count == 16, parts[3].count == 2,
+              parts[0] != "00" || parts.count == 4,
+              parts.prefix(4).allSatisfy({ $0.allSatisfy(\.isLowercaseHexDigit) }),
+              parts[1].contains(where: { $0 != "0" }), parts[2].contains(where: { $0 != "0" })
+        else { return nil }
+        return (String(parts[1]), String(parts[3]))
     }
 }
 

@@ -28,7 +28,7 @@ public struct UpstreamRequest: Sendable, Equatable {
 extension SourceConfig {
     /// The request for `propertyID`, with the id percent-encoded into the path template
     /// and the timeout cut to what is left of the dossier deadline.
-    public func request(for propertyID: PropertyID, remainingMs: Int) -> UpstreamRequest {
+    public func request(for propertyID: PropertyID, remainingMs: Int, headers: [String] = []) -> UpstreamRequest {
         let segment = PercentEncoding.encodePathSegment(propertyID.rawValue)
         let path = pathAroundID.before + segment + pathAroundID.after
         let timeout = max(1, min(timeoutMs, remainingMs))
@@ -38,6 +38,7 @@ extension SourceConfig {
                                connectTimeoutMs: min(connectTimeoutMs, timeout),
                                maxResponseBytes: maxResponseBytes,
                                isLimitedByDeadline: timeout < timeoutMs,
-                               tls: tls)
+                               tls: tls,
+                               headers: headers)
     }
 }

@@ -11,8 +11,12 @@ import Synchronization
 /// watch and when its next timeout is, and only sockets that are ready are handed back, so
 /// the cost of a wake-up does not grow with the number of transfers in flight (thousands at
 /// c=4096). Other threads only put transfers into the inbox and write to an eventfd.
+///
+/// Identical requests in flight at the same time (same URL) are coalesced: the first one
+/// goes to the department, the others wait for it and get the same answer, so a burst of
+/// clerks asking for one property costs each department one call.
 final class CurlMultiLoop: @unchecked Sendable {
-    // @unchecked: `multi`, `idleHandles`, `running` and `timerDeadline` are used only on the
+    // @unchecked: `multi`, `idleHandles`, `running`, `followers` and `timerDeadline` are used only on the
     // loop thread (libcurl's callbacks run there too, inside curl_multi_socket_action); other
     // threads go through `inbox`, a Mutex, and the eventfd.
     private let multi: UnsafeMutableRawPointer
@@ -22,6 +26,8 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let finished = Mutex(false)
     private var idleHandles: [UnsafeMutableRawPointer] = []
     private var running: Set<UnsafeMutableRawPointer> = []
+    /// Transfers waiting for an identical one in flight, by URL.
+    private var followers: [String: [Transfer]] = [:]
     private var timerDeadline: ContinuousClock.Instant?
 
     private struct Inbox {
@@ -125,6 +131,11 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private func add(_ transfer: Transfer) {
+        if followers[transfer.request.url] != nil {
+            followers[transfer.request.url]?.append(transfer)
+            return
+        }
+        followers[transfer.request.url] = []
         let handle = idleHandles.popLast().map { handle in curl_easy_reset(handle); return handle } ?? curl_easy_init()!
         _ = Unmanaged.passRetained(transfer)
         CurlEasy.configure(handle, for: transfer)
@@ -151,6 +162,9 @@ final class CurlMultiLoop: @unchecked Sendable {
         let outcome = result(transfer)
         idleHandles.append(handle)
         transfer.complete(outcome, transfer.started.duration(to: .now))
+        for follower in followers.removeValue(forKey: transfer.request.url) ?? [] {
+            follower.complete(outcome, follower.started.duration(to: .now))
+        }
     }
 
     private func failAll() {

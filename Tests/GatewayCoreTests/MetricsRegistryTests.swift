@@ -1,0 +1,215 @@
+import Testing
+@testable import GatewayCore
+
+struct MetricsRegistryTests {
+    /// A small registry renders exactly this text: families in declaration order, series sorted by label values.
+    @Test func goldenText() {
+        let registry = MetricsRegistry()
+        let requests = registry.counter("demo_requests_total", help: "Requests by route.", labels: ["route", "status"])
+        let temperature = registry.gauge("demo_temperature_celsius", help: "Current temperature.")
+        let latency = registry.histogram("demo_latency_seconds", help: "Latency.", labels: ["source"], buckets: [0.25, 1])
+        let idle = registry.counter("demo_idle_total", help: "Never incremented.", labels: ["kind"])
+        let events = registry.counter("demo_events_total", help: "Events.")
+        _ = idle
+        requests.increment(labels: ["/b", "200"])
+        requests.increment(by: 2, labels: ["/a", "500"])
+        requests.increment(labels: ["/a", "200"])
+        temperature.set(21.5)
+        latency.observe(0.125, labels: ["land"])
+        latency.observe(0.25, labels: ["land"])
+        latency.observe(3, labels: ["land"])
+        latency.observe(.milliseconds(500), labels: ["tax"])
+        events.increment(by: 3)
+        #expect(registry.render() == """
+            # HELP demo_requests_total Requests by route.
+            # TYPE demo_requests_total counter
+            demo_requests_total{route="/a",status="200"} 1
+            demo_requests_total{route="/a",status="500"} 2
+            demo_requests_total{route="/b",status="200"} 1
+            # HELP demo_temperature_celsius Current temperature.
+            # TYPE demo_temperature_celsius gauge
+            demo_temperature_celsius 21.5
+            # HELP demo_latency_seconds Latency.
+            # TYPE demo_latency_seconds histogram
+            demo_latency_seconds_bucket{source="land",le="0.25"} 2
+            demo_latency_seconds_bucket{source="land",le="1"} 2
+            demo_latency_seconds_bucket{source="land",le="+Inf"} 3
+            demo_latency_seconds_sum{source="land"} 3.375
+            demo_latency_seconds_count{source="land"} 3
+            demo_latency_seconds_bucket{source="tax",le="0.25"} 0
+            demo_latency_seconds_bucket{source="tax",le="1"} 1
+            demo_latency_seconds_bucket{source="tax",le="+Inf"} 1
+            demo_latency_seconds_sum{source="tax"} 0.5
+            demo_latency_seconds_count{source="tax"} 1
+            # HELP demo_idle_total Never incremented.
+            # TYPE demo_idle_total counter
+            # HELP demo_events_total Events.
+            # TYPE demo_events_total counter
+            demo_events_total 3
+
+            """)
+    }
+
+    /// Families without labels show their one series from the start; labelled ones show none until used.
+    @Test func initialSeries() {
+        let registry = MetricsRegistry()
+        _ = registry.counter("a_total", help: "A.")
+        _ = registry.gauge("b", help: "B.")
+        _ = registry.histogram("c_seconds", help: "C.", buckets: [1])
+        _ = registry.gauge("d", help: "D.", labels: ["x"])
+        #expect(registry.render() == """
+            # HELP a_total A.
+            # TYPE a_total counter
+            a_total 0
+            # HELP b B.
+            # TYPE b gauge
+            b 0
+            # HELP c_seconds C.
+            # TYPE c_seconds histogram
+            c_seconds_bucket{le="1"} 0
+            c_seconds_bucket{le="+Inf"} 0
+            c_seconds_sum 0
+            c_seconds_count 0
+            # HELP d D.
+            # TYPE d gauge
+
+            """)
+    }
+
+    /// Label values escape backslash, double quote and newline, and keep everything else as it is.
+    @Test(arguments: [
+        ("plain", "plain"),
+        (#"C:\dir"#, #"C:\\dir"#),
+        (#"say "hi""#, #"say \"hi\""#),
+        ("two\nlines", #"two\nlines"#),
+        (#"\"\#n"#, #"\\\"\n"#),
+        ("tab\there ü 東", "tab\there ü 東"),
+        ("", ""),
+    ])
+    func labelValueEscaping(_ value: String, _ escaped: String) {
+        let registry = MetricsRegistry()
+        registry.gauge("g", help: "G.", labels: ["v"]).set(1, labels: [value])
+        #expect(registry.render().contains("\ng{v=\"\(escaped)\"} 1\n"))
+    }
+
+    /// Help text escapes backslash and newline but not quotes.
+    @Test func helpEscaping() {
+        let registry = MetricsRegistry()
+        _ = registry.gauge("g", help: "a \\ b\n\"c\"")
+        #expect(registry.render().hasPrefix(#"# HELP g a \\ b\n"c""# + "\n# TYPE g gauge\n"))
+    }
+
+    /// Sample values: whole numbers without a fraction, others in shortest form, and the special values.
+    @Test(arguments: [
+        (3.0, "3"), (0, "0"), (-0.0, "0"), (-2, "-2"), (21.5, "21.5"), (0.005, "0.005"), (1e-05, "1e-05"),
+        (123456789012, "123456789012"), (1e20, "1e+20"), (.infinity, "+Inf"), (-.infinity, "-Inf"), (.nan, "NaN"),
+    ])
+    func valueFormat(_ value: Double, _ text: String) {
+        #expect(PrometheusText.format(value) == text)
+    }
+
+    /// Metric and label names follow the exposition format's character rules; `__` label names are reserved.
+    @Test(arguments: [
+        ("exchange_gateway_requests_total", true, true), ("_x", true, true), ("a:b", true, false), ("A1", true, true),
+        ("1a", false, false), ("", false, false), ("a-b", false, false), ("a b", false, false), ("__name", true, false),
+        ("é", false, false),
+    ])
+    func nameRules(_ name: String, _ validMetric: Bool, _ validLabel: Bool) {
+        #expect(PrometheusText.isValidMetricName(name) == validMetric)
+        #expect(PrometheusText.isValidLabelName(name) == validLabel)
+    }
+
+    /// Buckets are cumulative: each counts the observations at or below its bound, `+Inf` counts them all.
+    @Test(arguments: [
+        ([0.5, 1, 1.5, 2, 99], [2, 3, 4, 5], 104.0),
+        ([], [0, 0, 0, 0], 0),
+        ([0, 0.1, 0.9], [3, 3, 3, 3], 1),
+        ([10, 20], [0, 0, 0, 2], 30),
+        ([1, 1, 1, 2, 2], [3, 3, 5, 5], 7),
+    ] as [([Double], [Int], Double)])
+    func histogramCumulativeCounts(_ observations: [Double], _ cumulative: [Int], _ sum: Double) {
+        let registry = MetricsRegistry()
+        let histogram = registry.histogram("h", help: "H.", buckets: [1, 1.5, 2])
+        for value in observations { histogram.observe(value) }
+        let text = registry.render()
+        for (bound, count) in zip(["1", "1.5", "2", "+Inf"], cumulative) {
+            #expect(text.contains("\nh_bucket{le=\"\(bound)\"} \(count)\n"), "le=\(bound)")
+        }
+        #expect(text.contains("\nh_sum \(PrometheusText.format(sum))\n"))
+        #expect(text.contains("\nh_count \(observations.count)\n"))
+        #expect(histogram.totals().count == UInt64(observations.count))
+    }
+
+    /// Gauges are set, moved up and down, and removed from the output.
+    @Test func gaugeOperations() {
+        let registry = MetricsRegistry()
+        let gauge = registry.gauge("g", help: "G.", labels: ["k"])
+        gauge.set(5, labels: ["a"])
+        gauge.increment(labels: ["a"])
+        gauge.decrement(by: 2.5, labels: ["a"])
+        gauge.increment(by: 2, labels: ["b"])
+        #expect(gauge.value(labels: ["a"]) == 3.5)
+        #expect(gauge.value(labels: ["b"]) == 2)
+        gauge.remove(labels: ["b"])
+        #expect(gauge.value(labels: ["b"]) == nil)
+        #expect(registry.render().hasSuffix("# TYPE g gauge\ng{k=\"a\"} 3.5\n"))
+    }
+
+    /// Collect hooks run at every render, before the families are written.
+    @Test func collectHooksRunAtRender() {
+        let registry = MetricsRegistry()
+        let gauge = registry.gauge("renders", help: "Renders so far.")
+        registry.onCollect { gauge.increment() }
+        #expect(registry.render().hasSuffix("renders 1\n"))
+        #expect(registry.render().hasSuffix("renders 2\n"))
+    }
+
+    /// Many tasks updating the same families at once lose no update.
+    @Test func concurrentUpdates() async {
+        let registry = MetricsRegistry()
+        let counter = registry.counter("c_total", help: "C.", labels: ["task"])
+        let total = registry.counter("t_total", help: "T.")
+        let histogram = registry.histogram("h_seconds", help: "H.")
+        let gauge = registry.gauge("g", help: "G.")
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<50 {
+                group.addTask {
+                    for index in 0..<1000 {
+                        counter.increment(labels: [String(task % 5)])
+                        total.increment()
+                        histogram.observe(Double(index % 10) / 100)
+                        gauge.increment()
+                        gauge.decrement()
+                        if index % 250 == 0 { _ = registry.render() }
+                    }
+                }
+            }
+        }
+        #expect(total.value() == 50_000)
+        #expect((0..<5).map { counter.value(labels: [String($0)]) } == Array(repeating: 10_000, count: 5))
+        #expect(histogram.totals().count == 50_000)
+        #expect(gauge.value() == 0)
+        #expect(registry.render().contains("\nh_seconds_bucket{le=\"+Inf\"} 50000\n"))
+    }
+
+    /// Invalid names, reserved or duplicate labels, clashing families and wrong label counts are programming errors.
+    @Test func preconditions() async {
+        await #expect(processExitsWith: .failure) { _ = MetricsRegistry().counter("bad name", help: "") }
+        await #expect(processExitsWith: .failure) { _ = MetricsRegistry().gauge("g", help: "", labels: ["bad-label"]) }
+        await #expect(processExitsWith: .failure) { _ = MetricsRegistry().gauge("g", help: "", labels: ["a", "a"]) }
+        await #expect(processExitsWith: .failure) { _ = MetricsRegistry().histogram("h", help: "", labels: ["le"]) }
+        await #expect(processExitsWith: .failure) { _ = MetricsRegistry().histogram("h", help: "", buckets: [1, 0.5]) }
+        await #expect(processExitsWith: .failure) {
+            let registry = MetricsRegistry()
+            _ = registry.gauge("x", help: "")
+            _ = registry.counter("x", help: "")
+        }
+        await #expect(processExitsWith: .failure) {
+            let registry = MetricsRegistry()
+            _ = registry.histogram("x", help: "")
+            _ = registry.gauge("x_count", help: "")
+        }
+        await #expect(processExitsWith: .failure) { MetricsRegistry().counter("c_total", help: "", labels: ["a"]).increment() }
+        await #expect(processExitsWith: .failure) { MetricsRegistry().counter("c_total", help: "").increment(by: -1) }
+    }
+}

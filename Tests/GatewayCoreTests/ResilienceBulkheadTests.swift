@@ -1,0 +1,201 @@
+import Synchronization
+import Testing
+import GatewayCore
+
+/// Waits (briefly, by yielding) until `condition` holds; a test fails if it takes more than two seconds.
+private func eventually(_ what: String, sourceLocation: SourceLocation = #_sourceLocation,
+                        _ condition: () -> Bool) async {
+    let giveUp = ContinuousClock.now + .seconds(2)
+    while !condition() {
+        guard ContinuousClock.now < giveUp else {
+            Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
+            return
+        }
+        try? await Task.sleep(for: .milliseconds(1))
+    }
+}
+
+/// Shared state for tasks of a test (a `Mutex` or `Atomic` cannot be captured by escaping closures directly).
+private final class Shared: Sendable {
+    let order = Mutex<[Int]>([])
+    let holding = Atomic<Int>(0)
+    let peak = Atomic<Int>(0)
+}
+
+private func inSeconds(_ seconds: Double) -> ContinuousClock.Instant {
+    .now + .milliseconds(Int64(seconds * 1000))
+}
+
+struct ResilienceBulkheadTests {
+    /// Up to `maxInFlight` permits are handed out at once; the next caller is refused without waiting.
+    @Test(arguments: [1, 2, 5, 64])
+    func limitsPermits(_ maxInFlight: Int) {
+        let bulkhead = Bulkhead(maxInFlight: maxInFlight)
+        for index in 0..<maxInFlight {
+            #expect(bulkhead.tryAcquire(), "permit \(index)")
+        }
+        #expect(!bulkhead.tryAcquire())
+        #expect(bulkhead.inFlight == maxInFlight)
+        bulkhead.release()
+        #expect(bulkhead.inFlight == maxInFlight - 1)
+        #expect(bulkhead.tryAcquire())
+    }
+
+    /// A free permit is taken at once, even with the deadline already passed.
+    @Test(arguments: [-1.0, 0.0, 5.0])
+    func acquiresFreePermit(_ deadlineIn: Double) async {
+        let bulkhead = Bulkhead(maxInFlight: 2)
+        #expect(await bulkhead.acquire(deadline: inSeconds(deadlineIn)))
+        #expect(bulkhead.inFlight == 1)
+        #expect(bulkhead.waiting == 0)
+    }
+
+    /// With no permit free, a caller whose deadline has passed is refused at once and never queued.
+    @Test func pastDeadlineRefusedWhenFull() async {
+        let bulkhead = Bulkhead(maxInFlight: 1)
+        #expect(bulkhead.tryAcquire())
+        let begun = ContinuousClock.now
+        #expect(await !bulkhead.acquire(deadline: inSeconds(-0.001)))
+        #expect(ContinuousClock.now - begun < .milliseconds(100))
+        #expect(bulkhead.waiting == 0)
+    }
+
+    /// A waiter gives up at its deadline, not before, and leaves the queue.
+    @Test(arguments: [20, 80])
+    func deadlineTimesOut(_ milliseconds: Int) async {
+        let bulkhead = Bulkhead(maxInFlight: 1)
+        #expect(bulkhead.tryAcquire())
+        let begun = ContinuousClock.now
+        #expect(await !bulkhead.acquire(deadline: begun + .milliseconds(milliseconds)))
+        let waited = ContinuousClock.now - begun
+        #expect(waited >= .milliseconds(milliseconds))
+        #expect(waited < .milliseconds(milliseconds) + .seconds(1))
+        #expect(bulkhead.waiting == 0)
+        #expect(bulkhead.inFlight == 1)
+    }
+
+    /// `release` hands the permit straight to the waiter, which returns `true`.
+    @Test func releaseWakesWaiter() async {
+        let bulkhead = Bulkhead(maxInFlight: 1)
+        #expect(bulkhead.tryAcquire())
+        let waiter = Task { await bulkhead.acquire(deadline: inSeconds(5)) }
+        await eventually("the waiter is queued") { bulkhead.waiting == 1 }
+        bulkhead.release()
+        #expect(await waiter.value)
+        #expect(bulkhead.inFlight == 1)
+        #expect(bulkhead.waiting == 0)
+        bulkhead.release()
+        #expect(bulkhead.inFlight == 0)
+    }
+
+    /// Waiters get permits in the order they arrived, and a newcomer does not overtake them.
+    @Test func firstInFirstOut() async {
+        let bulkhead = Bulkhead(maxInFlight: 1)
+        let shared = Shared()
+        #expect(bulkhead.tryAcquire())
+        var waiters: [Task<Void, Never>] = []
+        for id in 1...5 {
+            waiters.append(Task {
+                if await bulkhead.acquire(deadline: inSeconds(5)) { shared.order.withLock { $0.append(id) } }
+            })
+            await eventually("waiter \(id) is queued") { bulkhead.waiting == id }
+        }
+        #expect(!bulkhead.tryAcquire())
+        for served in 1...5 {
+            bulkhead.release()
+            await eventually("\(served) waiters are served") { shared.order.withLock { $0.count } == served }
+        }
+        for waiter in waiters { await waiter.value }
+        #expect(shared.order.withLock { $0 } == [1, 2, 3, 4, 5])
+        #expect(bulkhead.inFlight == 1)
+    }
+
+    /// A waiter that timed out frees its place: the next release goes to the one behind it.
+    @Test func timedOutWaiterFreesItsPlace() async {
+        let bulkhead = Bulkhead(maxInFlight: 1)
+        #expect(bulkhead.tryAcquire())
+        let impatient = Task { await bulkhead.acquire(deadline: inSeconds(0.05)) }
+        await eventually("the impatient waiter is queued") { bulkhead.waiting == 1 }
+        let patient = Task { await bulkhead.acquire(deadline: inSeconds(5)) }
+        await eventually("both waiters are queued") { bulkhead.waiting == 2 }
+        #expect(await !impatient.value)
+        #expect(bulkhead.waiting == 1)
+        bulkhead.release()
+        #expect(await patient.value)
+        #expect(bulkhead.inFlight == 1)
+        #expect(bulkhead.waiting == 0)
+    }
+
+    /// Cancelling a waiting task returns `false` at once and leaves no waiter behind.
+    @Test func cancellationWhileWaiting() async {
+        let bulkhead = Bulkhead(maxInFlight: 1)
+        #expect(bulkhead.tryAcquire())
+        let waiter = Task { await bulkhead.acquire(deadline: inSeconds(5)) }
+        await eventually("the waiter is queued") { bulkhead.waiting == 1 }
+        let begun = ContinuousClock.now
+        waiter.cancel()
+        #expect(await !waiter.value)
+        #expect(ContinuousClock.now - begun < .seconds(1))
+        #expect(bulkhead.waiting == 0)
+        #expect(bulkhead.inFlight == 1)
+    }
+
+    /// A task cancelled before it asks gets no permit, whether one is free or it would have to wait.
+    @Test(arguments: [false, true])
+    func cancelledBeforeAsking(_ full: Bool) async {
+        let bulkhead = Bulkhead(maxInFlight: 1)
+        if full { #expect(bulkhead.tryAcquire()) }
+        let waiter = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await bulkhead.acquire(deadline: inSeconds(5))
+        }
+        #expect(await !waiter.value)
+        #expect(bulkhead.waiting == 0)
+        #expect(bulkhead.inFlight == (full ? 1 : 0))
+    }
+
+    /// Under contention, no more than `maxInFlight` callers ever hold permits and every one is served.
+    @Test(arguments: [1, 3, 8])
+    func neverExceedsLimit(_ maxInFlight: Int) async {
+        let bulkhead = Bulkhead(maxInFlight: maxInFlight)
+        let shared = Shared()
+        let served = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<100 {
+                group.addTask {
+                    guard await bulkhead.acquire(deadline: inSeconds(10)) else { return false }
+                    let now = shared.holding.add(1, ordering: .sequentiallyConsistent).newValue
+                    shared.peak.max(now, ordering: .sequentiallyConsistent)
+                    await Task.yield()
+                    shared.holding.subtract(1, ordering: .sequentiallyConsistent)
+                    bulkhead.release()
+                    return true
+                }
+            }
+            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(served == 100)
+        #expect(shared.peak.load(ordering: .sequentiallyConsistent) <= maxInFlight)
+        #expect(bulkhead.inFlight == 0)
+        #expect(bulkhead.waiting == 0)
+    }
+
+    /// Deadlines, cancellations and releases racing each other lose no permit and leave nobody queued.
+    @Test func racingTimeoutsAndReleases() async {
+        let bulkhead = Bulkhead(maxInFlight: 2)
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    let task = Task { await bulkhead.acquire(deadline: inSeconds(Double(index % 7) / 1000)) }
+                    if index % 5 == 0 { task.cancel() }
+                    if await task.value {
+                        try? await Task.sleep(for: .microseconds(200))
+                        bulkhead.release()
+                    }
+                }
+            }
+        }
+        #expect(bulkhead.inFlight == 0)
+        #expect(bulkhead.waiting == 0)
+        #expect(bulkhead.tryAcquire() && bulkhead.tryAcquire())
+    }
+}

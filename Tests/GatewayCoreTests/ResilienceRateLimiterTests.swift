@@ -1,0 +1,106 @@
+import Testing
+import GatewayCore
+
+/// All tests use simulated instants relative to one start, never the wall clock.
+private let start = ContinuousClock.now
+
+private func at(_ seconds: Double) -> ContinuousClock.Instant {
+    start + .milliseconds(Int64((seconds * 1000).rounded()))
+}
+
+struct ResilienceRateLimiterTests {
+    /// A client may make `burst` requests at once; the next is limited until one token is back.
+    @Test(arguments: [
+        (RateLimit(requestsPerSecond: 1, burst: 3), 1),
+        (RateLimit(requestsPerSecond: 0.5, burst: 1), 2),
+        (RateLimit(requestsPerSecond: 0.1, burst: 2), 10),
+        (RateLimit(requestsPerSecond: 10, burst: 5), 1),
+        (RateLimit(requestsPerSecond: 0.3, burst: 1), 4),
+    ])
+    func burstThenLimited(_ limit: RateLimit, _ retryAfter: Int) {
+        let limiter = ClientRateLimiter(limits: ["desk": limit], default: nil)
+        for index in 0..<limit.burst {
+            #expect(limiter.take(client: "desk", now: at(0)) == .allowed, "request \(index)")
+        }
+        #expect(limiter.take(client: "desk", now: at(0)) == .limited(retryAfter: retryAfter))
+    }
+
+    /// Tokens come back at the configured rate, never beyond the burst.
+    @Test func refillsUpToBurst() {
+        let limiter = ClientRateLimiter(limits: ["desk": RateLimit(requestsPerSecond: 2, burst: 2)], default: nil)
+        let script: [(Double, RateDecision)] = [
+            (0, .allowed), (0, .allowed), (0, .limited(retryAfter: 1)),
+            (0.5, .allowed), (0.5, .limited(retryAfter: 1)),
+            (10, .allowed), (10, .allowed), (10, .limited(retryAfter: 1)),
+        ]
+        for (seconds, decision) in script {
+            #expect(limiter.take(client: "desk", now: at(seconds)) == decision, "at \(seconds) s")
+        }
+    }
+
+    /// `retryAfter` shrinks as the bucket refills and is never below one second.
+    @Test(arguments: [(0.0, 4), (1.0, 3), (2.5, 2), (3.5, 1), (3.99, 1)])
+    func retryAfterCountsDown(_ seconds: Double, _ retryAfter: Int) {
+        let limiter = ClientRateLimiter(limits: ["desk": RateLimit(requestsPerSecond: 0.25, burst: 1)], default: nil)
+        #expect(limiter.take(client: "desk", now: at(0)) == .allowed)
+        #expect(limiter.take(client: "desk", now: at(seconds)) == .limited(retryAfter: retryAfter))
+    }
+
+    /// Each client has its own bucket: one client's flood does not limit another.
+    @Test func clientsAreIndependent() {
+        let limit = RateLimit(requestsPerSecond: 1, burst: 1)
+        let limiter = ClientRateLimiter(limits: ["desk": limit, "registry": limit], default: limit)
+        #expect(limiter.take(client: "desk", now: at(0)) == .allowed)
+        #expect(limiter.take(client: "desk", now: at(0)) == .limited(retryAfter: 1))
+        #expect(limiter.take(client: "registry", now: at(0)) == .allowed)
+        #expect(limiter.take(client: "audit", now: at(0)) == .allowed)
+        #expect(limiter.take(client: "other", now: at(0)) == .allowed)
+        #expect(limiter.take(client: "audit", now: at(0)) == .limited(retryAfter: 1))
+    }
+
+    /// Unlisted clients get the default limit, or none when there is no default; listed ones keep their own.
+    @Test(arguments: [(RateLimit?.none, 1000), (RateLimit(requestsPerSecond: 1, burst: 3), 3)])
+    func defaultLimit(_ defaultLimit: RateLimit?, _ allowedAtOnce: Int) {
+        let limiter = ClientRateLimiter(limits: ["desk": RateLimit(requestsPerSecond: 1, burst: 1)], default: defaultLimit)
+        var allowed = 0
+        for _ in 0..<1000 where limiter.take(client: "audit", now: at(0)) == .allowed { allowed += 1 }
+        #expect(allowed == allowedAtOnce)
+        #expect(limiter.take(client: "desk", now: at(0)) == .allowed)
+        #expect(limiter.take(client: "desk", now: at(0)) == .limited(retryAfter: 1))
+    }
+
+    /// When the default-limited table is full, refilled buckets are forgotten and clients still in debt stay limited.
+    @Test func boundedTableKeepsDebtors() {
+        let limiter = ClientRateLimiter(limits: [:], default: RateLimit(requestsPerSecond: 1, burst: 1), maximumClients: 2)
+        #expect(limiter.take(client: "a", now: at(0)) == .allowed)
+        #expect(limiter.take(client: "b", now: at(0.9)) == .allowed)
+        #expect(limiter.take(client: "c", now: at(1.5)) == .allowed)
+        #expect(limiter.take(client: "b", now: at(1.5)) == .limited(retryAfter: 1))
+    }
+
+    /// A clock read that arrives slightly out of order neither adds nor removes tokens.
+    @Test func earlierInstantIsHarmless() {
+        var bucket = TokenBucket(limit: RateLimit(requestsPerSecond: 1, burst: 1))
+        #expect(bucket.take(now: at(1)) == .allowed)
+        #expect(bucket.take(now: at(0.5)) == .limited(retryAfter: 1))
+        #expect(bucket.take(now: at(2)) == .allowed)
+    }
+
+    /// Many tasks taking tokens at the same instant get exactly the burst between them.
+    @Test func concurrentTakesShareTheBurst() async {
+        let limiter = ClientRateLimiter(limits: ["desk": RateLimit(requestsPerSecond: 1, burst: 100)],
+                                        default: RateLimit(requestsPerSecond: 1, burst: 50))
+        let now = at(0)
+        let allowed = await withTaskGroup(of: Int.self) { group in
+            for task in 0..<16 {
+                group.addTask {
+                    (0..<40).reduce(0) { sum, _ in
+                        sum + (limiter.take(client: task.isMultiple(of: 2) ? "desk" : "audit", now: now) == .allowed ? 1 : 0)
+                    }
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(allowed == 150)
+    }
+}
