@@ -17,8 +17,11 @@ public final class AuditLog: Sendable {
     /// Opens (or starts) the log in `config.directory`, repairing a torn last line.
     /// - Throws: `AuditLogError.corruptTail` when the newest file ends in a line that is not a record.
     ///   Other failures do not throw: the log starts unavailable and recovers by itself.
-    public init(config: AuditConfig, signingKey: Ed25519.PrivateKey?) throws(AuditLogError) {
-        writer = try AuditWriter(config: config, signingKey: signingKey)
+    /// - Parameter onBatch: told, on the writer thread, how many lines each batch wrote and how
+    ///   long its fsync took (for metrics).
+    public init(config: AuditConfig, signingKey: Ed25519.PrivateKey?,
+                onBatch: @escaping @Sendable (_ lines: Int, _ fsync: Duration?) -> Void = { _, _ in }) throws(AuditLogError) {
+        writer = try AuditWriter(config: config, signingKey: signingKey, onBatch: onBatch)
         let thread = Thread { [writer] in writer.run() }
         thread.name = "audit-writer"
         thread.start()

@@ -13,6 +13,7 @@ final class AuditWriter: @unchecked Sendable {
 
     private let config: AuditConfig
     private let signingKey: Ed25519.PrivateKey?
+    private let onBatch: @Sendable (Int, Duration?) -> Void
     private let condition = NSCondition()
     private var pending: [(body: [UInt8], waiter: Waiter)] = []
     private var stopping = false
@@ -27,9 +28,10 @@ final class AuditWriter: @unchecked Sendable {
     private var linesSinceCheckpoint = 0
     private var lastCheckpoint = ContinuousClock.now
 
-    init(config: AuditConfig, signingKey: Ed25519.PrivateKey?) throws(AuditLogError) {
+    init(config: AuditConfig, signingKey: Ed25519.PrivateKey?, onBatch: @escaping @Sendable (Int, Duration?) -> Void) throws(AuditLogError) {
         self.config = config
         self.signingKey = signingKey
+        self.onBatch = onBatch
         do {
             try open(reason: "start")
         } catch .corruptTail(let path, let reason) {
@@ -136,7 +138,8 @@ final class AuditWriter: @unchecked Sendable {
                 written = -1
             }
             guard !lines.isEmpty else { return nil }
-            try commit(lines)
+            let fsync = try commit(lines)
+            onBatch(draft.lastSeq - chain.lastSeq, fsync)
             chain = draft
             reopenReason = nil
             if written < 0 {
@@ -151,15 +154,21 @@ final class AuditWriter: @unchecked Sendable {
         }
     }
 
-    /// Appends and syncs `lines`; on failure cuts the file back and drops it, so the next
-    /// attempt reopens and re-reads the chain's end from disk.
-    private func commit(_ lines: [UInt8]) throws(AuditLogError) {
+    /// Appends and syncs `lines`, returning how long the sync took; on failure cuts the file
+    /// back and drops it, so the next attempt reopens and re-reads the chain's end from disk.
+    private func commit(_ lines: [UInt8]) throws(AuditLogError) -> Duration? {
         guard var current = file else { throw .unavailable("no open file") }
         let committedSize = current.size
         do {
             try current.append(lines)
-            if config.fsync { try current.sync() }
+            var syncDuration: Duration?
+            if config.fsync {
+                let started = ContinuousClock.now
+                try current.sync()
+                syncDuration = started.duration(to: .now)
+            }
             file = current
+            return syncDuration
         } catch {
             current.truncate(to: committedSize)
             current.close()

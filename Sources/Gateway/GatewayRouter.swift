@@ -7,12 +7,11 @@ import Synchronization
 /// Maps HTTP requests to the gateway's routes. Every refusal is a `Problem`, sent as
 /// problem+json; refusals of malformed input count against the sender's address. Every
 /// answer of the dossier route is audited before it is sent.
-public struct GatewayRouter: Sendable {
-    let service: DossierService
+struct GatewayRouter: Sendable {
+    let runtime: RuntimeHolder
     let lifecycle: Lifecycle
     let auditLog: AuditLog
-    let authenticator: Authenticator
-    let malformedGuard: MalformedRequestGuard
+    let metrics: GatewayMetrics
 
     /// Whether the gateway still takes new dossier requests.
     final class Lifecycle: Sendable {
@@ -25,66 +24,101 @@ public struct GatewayRouter: Sendable {
         }
     }
 
-    init(service: DossierService, lifecycle: Lifecycle, auditLog: AuditLog) {
-        self.service = service
-        self.lifecycle = lifecycle
-        self.auditLog = auditLog
-        authenticator = Authenticator(clients: service.config.clients)
-        malformedGuard = MalformedRequestGuard(limits: service.config.limits)
-    }
-
     static let dossierPrefix = "/v1/properties/"
     static let dossierSuffix = "/dossier"
 
-    public func handle(_ request: HTTPRequest) async -> HTTPReply {
+    /// The routes, by the names metrics and logs use for them (never raw paths).
+    enum Route: String {
+        case dossier, healthz, readyz, metrics, unknown
+    }
+
+    func handle(_ request: HTTPRequest) async -> HTTPReply {
+        let started = ContinuousClock.now
         let requestID = RequestID.accepted(request.header("X-Request-Id")) ?? RequestID.generate()
-        if let retryAfter = malformedGuard.retryAfter(for: request.remoteAddress) {
-            return .respond(.problem(.tooManyMalformedRequests(retryAfterSeconds: retryAfter), requestID: requestID))
+        let current = runtime.runtime
+        let route = Self.route(of: request.path)
+        let response: HTTPResponse
+        if let retryAfter = current.malformedGuard.retryAfter(for: request.remoteAddress) {
+            response = .problem(.tooManyMalformedRequests(retryAfterSeconds: retryAfter), requestID: requestID)
+        } else {
+            response = await answer(request, route: route, requestID: requestID, runtime: current)
         }
-        return .respond(await route(request, requestID: requestID))
+        metrics.recordRequest(route: route.rawValue, status: response.status)
+        if route != .healthz, route != .readyz, route != .metrics {
+            EventLog.debug("request", ["method": request.method, "route": route.rawValue, "status": String(response.status),
+                                      "latency_ms": String(started.duration(to: .now).wholeMilliseconds),
+                                      "request_id": requestID, "remote": request.remoteAddress])
+        }
+        return .respond(response)
     }
 
-    private func route(_ request: HTTPRequest, requestID: String) async -> HTTPResponse {
-        let limits = service.config.limits
-        let targetLength = request.path.utf8.count + request.query.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 }
-        guard targetLength <= limits.maxURLBytes else { return refuse(.uriTooLong(limit: limits.maxURLBytes), request, requestID) }
-        guard !request.bodyExceededLimit else { return refuse(.payloadTooLarge(limit: service.config.maxBodyBytes), request, requestID) }
-        let path = request.path
+    static func route(of path: String) -> Route {
         switch path {
-        case "/healthz", "/readyz":
-            guard request.method == "GET" else { return refuse(.methodNotAllowed(allowed: ["GET"]), request, requestID) }
-            return path == "/healthz" ? .json(JSON.object(["status": JSON("ok")]), status: 200, requestID: requestID) : readiness(requestID)
-        case _ where path.hasPrefix(Self.dossierPrefix) && path.hasSuffix(Self.dossierSuffix)
-            && path.utf8.count > Self.dossierPrefix.utf8.count + Self.dossierSuffix.utf8.count:
-            guard request.method == "GET" else { return refuse(.methodNotAllowed(allowed: ["GET"]), request, requestID) }
-            let rawID = String(path.dropFirst(Self.dossierPrefix.count).dropLast(Self.dossierSuffix.count))
-            return await auditedDossier(request, rawID: rawID, requestID: requestID)
-        default:
-            return refuse(.routeNotFound(), request, requestID)
+        case "/healthz": .healthz
+        case "/readyz": .readyz
+        case "/metrics": .metrics
+        case _ where path.hasPrefix(dossierPrefix) && path.hasSuffix(dossierSuffix)
+            && path.utf8.count > dossierPrefix.utf8.count + dossierSuffix.utf8.count: .dossier
+        default: .unknown
         }
     }
 
-    /// A problem answer; 4xx ones cost the sender a token of its malformed-request budget.
-    private func refuse(_ problem: Problem, _ request: HTTPRequest, _ requestID: String) -> HTTPResponse {
-        if (400..<500).contains(problem.status) {
-            malformedGuard.recordMalformed(from: request.remoteAddress)
+    private func answer(_ request: HTTPRequest, route: Route, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
+        let limits = runtime.config.limits
+        let targetLength = request.path.utf8.count + request.query.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 }
+        guard targetLength <= limits.maxURLBytes else { return refuse(.uriTooLong(limit: limits.maxURLBytes), request, requestID, runtime) }
+        guard !request.bodyExceededLimit else { return refuse(.payloadTooLarge(limit: runtime.config.maxBodyBytes), request, requestID, runtime) }
+        guard route != .unknown else { return refuse(.routeNotFound(), request, requestID, runtime) }
+        guard request.method == "GET" else { return refuse(.methodNotAllowed(allowed: ["GET"]), request, requestID, runtime) }
+        switch route {
+        case .healthz:
+            return .json(JSON.object(["status": JSON("ok")]), status: 200, requestID: requestID)
+        case .readyz:
+            return readiness(requestID, runtime: runtime)
+        case .metrics:
+            metrics.auditWritable.set(auditLog.isWritable ? 1 : 0)
+            return HTTPResponse(status: 200, contentType: MetricsRegistry.contentType, body: Array(metrics.render().utf8),
+                                headers: HTTPResponse.standardHeaders)
+        case .dossier, .unknown:
+            let rawID = String(request.path.dropFirst(Self.dossierPrefix.count).dropLast(Self.dossierSuffix.count))
+            metrics.requestsInFlight.increment()
+            defer { metrics.requestsInFlight.decrement() }
+            let started = ContinuousClock.now
+            let response = await auditedDossier(request, rawID: rawID, requestID: requestID, runtime: runtime)
+            metrics.dossierDuration.observe(started.duration(to: .now))
+            return response
+        }
+    }
+
+    /// A problem answer; 4xx ones other than rate limiting cost the sender a token of its
+    /// malformed-request budget.
+    private func refuse(_ problem: Problem, _ request: HTTPRequest, _ requestID: String, _ runtime: GatewayRuntime) -> HTTPResponse {
+        if (400..<500).contains(problem.status), problem.status != 429 {
+            runtime.malformedGuard.recordMalformed(from: request.remoteAddress)
         }
         return .problem(problem, requestID: requestID)
     }
 
-    /// Ready when not draining and the audit log can be written.
-    private func readiness(_ requestID: String) -> HTTPResponse {
+    /// Ready when not draining and the audit log can be written; the detail names each
+    /// source's circuit breaker state.
+    private func readiness(_ requestID: String, runtime: GatewayRuntime) -> HTTPResponse {
         let auditWritable = auditLog.isWritable, draining = lifecycle.isDraining
         let ready = auditWritable && !draining
+        let breakers = JSON.object()
+        for source in runtime.config.sources {
+            breakers[source.name] = JSON(runtime.guards[source.name]?.breaker.state(now: .now).rawValue ?? "closed")
+        }
         return .json(JSON.object(["status": JSON(ready ? "ready" : "not ready"),
+                                  "config": JSON("loaded"),
                                   "audit": JSON(auditWritable ? "writable" : "unavailable"),
-                                  "draining": JSON(draining)]),
+                                  "draining": JSON(draining),
+                                  "circuit_breakers": breakers]),
                      status: ready ? 200 : 503, requestID: requestID)
     }
 
     /// The dossier route: its answer, whatever it is, is audited first; if the audit record
     /// cannot be made durable the caller gets 503 and no data.
-    private func auditedDossier(_ request: HTTPRequest, rawID: String, requestID: String) async -> HTTPResponse {
+    private func auditedDossier(_ request: HTTPRequest, rawID: String, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
         let started = ContinuousClock.now
         let trace = TraceContext(traceparent: request.header("traceparent"))
         var record = AuditEntry(time: .now(), requestID: requestID, clientID: nil, role: nil, purpose: nil,
@@ -92,9 +126,9 @@ public struct GatewayRouter: Sendable {
                                 remoteAddress: request.remoteAddress, traceID: trace.traceID)
         var response: HTTPResponse
         do {
-            response = try await dossier(request, rawID: rawID, requestID: requestID, trace: trace, record: &record)
+            response = try await dossier(request, rawID: rawID, requestID: requestID, trace: trace, runtime: runtime, record: &record)
         } catch {
-            response = refuse(error, request, requestID)
+            response = refuse(error, request, requestID, runtime)
         }
         response.headers.append(("traceparent", trace.traceparent))
         record.httpStatus = response.status
@@ -102,29 +136,33 @@ public struct GatewayRouter: Sendable {
         do {
             try await auditLog.append(record)
         } catch {
-            EventLog.error("audit record not written", ["request_id": requestID, "reason": error.description])
+            EventLog.error("audit record not written", ["request_id": requestID, "trace_id": trace.traceID, "reason": error.description])
             return .problem(.auditUnavailable(), requestID: requestID)
         }
         return response
     }
 
-    private func dossier(_ request: HTTPRequest, rawID: String, requestID: String, trace: TraceContext,
+    private func dossier(_ request: HTTPRequest, rawID: String, requestID: String, trace: TraceContext, runtime: GatewayRuntime,
                          record: inout AuditEntry) async throws(Problem) -> HTTPResponse {
         guard !lifecycle.isDraining else { throw .shuttingDown() }
         let client: ClientConfig
-        switch authenticator.authenticate(authorization: request.header("Authorization")) {
+        switch runtime.authenticator.authenticate(authorization: request.header("Authorization")) {
         case .authenticated(let authenticated): client = authenticated
         case .missingCredentials: throw .unauthorized(keyWasPresented: false)
         case .unknownKey: throw .unauthorized(keyWasPresented: true)
         }
         record.clientID = client.id
-        guard let role = service.config.roles[client.role] else { throw .forbiddenRole(client.role) }
+        if case .limited(let retryAfter) = runtime.rateLimiter.take(client: client.id) {
+            metrics.recordRateLimited(client: client.id)
+            throw .rateLimited(retryAfterSeconds: retryAfter)
+        }
+        guard let role = runtime.config.roles[client.role] else { throw .forbiddenRole(client.role) }
         record.role = role.name
         record.purpose = try Purpose.validated(request.header("X-Purpose"))
         guard let propertyID = PropertyID(rawID) else { throw .invalidPropertyID() }
-        let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: service.config)
+        let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: runtime.config)
         let access = try SourceAccess(requested: requested, role: role)
-        let dossier = await service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace)
+        let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace)
         record.sources = dossier.sources.map { AuditEntry.SourceResult(name: $0.name, status: $0.outcome.status, latencyMs: $0.outcome.latencyMs) }
         return .json(dossier.json(), status: dossier.httpStatus, requestID: requestID,
                      headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])

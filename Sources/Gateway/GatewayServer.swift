@@ -1,31 +1,42 @@
 import AuditLog
 import GatewayCore
 import GatewayCrypto
+import Glibc
 import HTTPServer
 import UpstreamClient
 
-/// A running gateway: the HTTP listener, the upstream client, the audit log, and the routes between them.
+/// A running gateway: the HTTP listener, the upstream client, the audit log, metrics, and the
+/// routes between them; the config's request-time parts can be reloaded without a restart.
 public final class GatewayServer: Sendable {
+    /// The config the gateway started with (listener, TLS and audit settings are fixed by it).
     public let config: GatewayConfig
     private let client: UpstreamClient
     private let server: HTTPServer
     private let auditLog: AuditLog
     private let lifecycle: GatewayRouter.Lifecycle
+    private let runtime: RuntimeHolder
+    private let metrics: GatewayMetrics
 
     /// The port the gateway listens on (useful when the config asks for port 0).
     public var port: Int { server.port }
 
     public init(config: GatewayConfig) throws(GatewayStartError) {
+        EventLog.setLevel(config.logLevel)
+        let metrics = GatewayMetrics(processStats: ProcessStats.current)
         let signingKey = try config.audit.signingKeyFile.map(Self.loadSigningKey)
         let auditLog: AuditLog
         do {
-            auditLog = try AuditLog(config: config.audit, signingKey: signingKey)
+            auditLog = try AuditLog(config: config.audit, signingKey: signingKey) { lines, fsync in
+                metrics.auditRecords.increment(by: Double(lines))
+                if let fsync { metrics.auditFsyncDuration.observe(fsync) }
+            }
         } catch {
             throw .audit(error)
         }
         let client = UpstreamClient(maxCachedConnections: config.sources.reduce(0) { $0 + $1.maxInFlight })
         let lifecycle = GatewayRouter.Lifecycle()
-        let router = GatewayRouter(service: DossierService(config: config, client: client), lifecycle: lifecycle, auditLog: auditLog)
+        let runtime = RuntimeHolder(GatewayRuntime(config: config, client: client, metrics: metrics, previous: nil))
+        let router = GatewayRouter(runtime: runtime, lifecycle: lifecycle, auditLog: auditLog, metrics: metrics)
         do {
             let configuration = HTTPServer.Configuration(
                 host: config.listen.host, port: config.listen.port, threads: config.server.threads,
@@ -42,9 +53,26 @@ public final class GatewayServer: Sendable {
         self.client = client
         self.auditLog = auditLog
         self.lifecycle = lifecycle
+        self.runtime = runtime
+        self.metrics = metrics
         if !auditLog.isWritable {
             EventLog.error("audit log not writable; dossiers are refused with 503 until it is", ["path": config.audit.path])
         }
+        if config.audit.signingKeyFile == nil {
+            EventLog.warning("audit checkpoints are not signed: set audit.signing_key_file", [:])
+        }
+    }
+
+    /// Replaces clients, roles, sources and limits with those of `newConfig` for every request
+    /// that starts from now on; requests in flight finish on the config they started with.
+    /// Settings that need a restart (listener, TLS, audit) must be unchanged.
+    public func reload(_ newConfig: GatewayConfig) throws(ConfigError) {
+        if newConfig.listen != config.listen || newConfig.tls != config.tls || newConfig.audit != config.audit
+            || newConfig.server != config.server || newConfig.maxBodyBytes != config.maxBodyBytes {
+            throw ConfigError(path: "", problem: "listen, tls, audit, server and max_body_bytes only change with a restart")
+        }
+        runtime.replace(with: GatewayRuntime(config: newConfig, client: client, metrics: metrics, previous: runtime.runtime))
+        EventLog.setLevel(newConfig.logLevel)
     }
 
     private static func loadTLS(_ tls: TLSConfig) throws(HTTPServerError) -> HTTPServer.TLS {
@@ -64,12 +92,30 @@ public final class GatewayServer: Sendable {
         }
     }
 
-    /// Answers new dossier requests with 503, finishes in-flight ones for up to
-    /// `gracePeriod`, stops, then writes a last checkpoint and closes the audit log.
-    public func shutdown(gracePeriod: Duration = .seconds(5)) async {
+    /// Answers new dossier requests with 503 (and `/readyz` with 503), finishes in-flight ones
+    /// for up to `gracePeriod` (default: `server.drain_timeout_s`), stops, then writes a last
+    /// checkpoint and syncs and closes the audit log.
+    public func shutdown(gracePeriod: Duration? = nil) async {
         lifecycle.beginDraining()
-        await server.shutdown(gracePeriod: gracePeriod)
+        await server.shutdown(gracePeriod: gracePeriod ?? .seconds(config.server.drainTimeoutSeconds))
         client.shutdown()
         await auditLog.close()
+    }
+}
+
+extension ProcessStats {
+    /// Resident memory from /proc/self/status and the number of open descriptors.
+    @Sendable static func current() -> ProcessStats {
+        var stats = ProcessStats()
+        if let status = FileBytes.read("/proc/self/status") {
+            stats.residentMemoryBytes = residentMemoryBytes(procStatus: String(decoding: status, as: UTF8.self))
+        }
+        if let directory = opendir("/proc/self/fd") {
+            var count = -2.0
+            while readdir(directory) != nil { count += 1 }
+            closedir(directory)
+            stats.openFileDescriptors = max(0, count - 1)
+        }
+        return stats
     }
 }

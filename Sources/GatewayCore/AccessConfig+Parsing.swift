@@ -62,7 +62,7 @@ extension ClientConfig {
         var clients: [ClientConfig] = []
         for (path, value) in try root.array("clients") {
             let object = try ConfigObject(value, path: path,
-                                          knownKeys: ["id", "role", "api_key_sha256", "api_key_sha256_file", "api_key_sha256_env"])
+                                          knownKeys: ["id", "role", "api_key_sha256", "api_key_sha256_file", "api_key_sha256_env", "rate_limit"])
             let id = try object.requiredString("id")
             guard RequestID.accepted(id) != nil, id.utf8.count <= 64 else {
                 throw ConfigError(path: object.keyPath("id"), problem: "must be 1-64 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'")
@@ -83,7 +83,8 @@ extension ClientConfig {
             guard !clients.contains(where: { $0.apiKeySHA256 == hash }) else {
                 throw ConfigError(path: object.keyPath("api_key_sha256"), problem: "two clients share one key")
             }
-            clients.append(ClientConfig(id: id, role: role, apiKeySHA256: hash))
+            let rateLimit = try object.object("rate_limit", knownKeys: RateLimit.knownKeys).map(RateLimit.init)
+            clients.append(ClientConfig(id: id, role: role, apiKeySHA256: hash, rateLimit: rateLimit))
         }
         guard !clients.isEmpty else { throw ConfigError(path: "clients", problem: "must list at least one client") }
         return clients

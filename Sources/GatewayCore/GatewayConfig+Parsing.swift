@@ -23,11 +23,12 @@ extension GatewayConfig {
 
     init(json: JSON, environment: ConfigEnvironment) throws(ConfigError) {
         let root = try ConfigObject(json, path: "", knownKeys: ["listen", "tls", "deadline_ms", "max_body_bytes", "server", "limits",
-                                                                  "sources", "masking", "clients", "roles", "audit"])
+                                                                  "sources", "masking", "clients", "roles", "audit",
+                                                                  "rate_limit", "log_level"])
         listen = try root.object("listen", knownKeys: ["host", "port"]).map(ListenConfig.init) ?? ListenConfig()
         deadlineMs = try root.integer("deadline_ms", in: 1...600_000, default: 3000)
         maxBodyBytes = try root.integer("max_body_bytes", in: 1...(64 << 20), default: 65536)
-        server = try root.object("server", knownKeys: ["threads", "connection_limit", "connection_timeout_s"])
+        server = try root.object("server", knownKeys: ["threads", "connection_limit", "connection_timeout_s", "drain_timeout_s"])
             .map(ServerConfig.init) ?? ServerConfig()
         var sources: [SourceConfig] = []
         for (path, value) in try root.array("sources") {
@@ -52,6 +53,13 @@ extension GatewayConfig {
             throw ConfigError(path: "audit", problem: "is required: every access is audited")
         }
         self.audit = try AuditConfig(object: audit)
+        defaultRateLimit = try root.object("rate_limit", knownKeys: RateLimit.knownKeys).map(RateLimit.init)
+        let configuredLevel = try root.string("log_level")
+        let level = environment.variable(ConfigEnvironment.variablePrefix + "LOG_LEVEL") ?? configuredLevel ?? "info"
+        guard let logLevel = LogLevel(rawValue: level) else {
+            throw ConfigError(path: "log_level", problem: "must be debug, info, warning or error, not \(level)")
+        }
+        self.logLevel = logLevel
     }
 }
 
@@ -115,5 +123,6 @@ extension ServerConfig {
         threads = try object.integer("threads", in: 0...256, default: 0)
         connectionLimit = try object.integer("connection_limit", in: 1...1_000_000, default: 10000)
         connectionTimeoutSeconds = try object.integer("connection_timeout_s", in: 1...3600, default: 30)
+        drainTimeoutSeconds = try object.integer("drain_timeout_s", in: 0...3600, default: 10)
     }
 }

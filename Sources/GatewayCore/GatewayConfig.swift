@@ -13,11 +13,16 @@ public struct GatewayConfig: Sendable {
     public var clients: [ClientConfig]
     public var roles: [String: RoleConfig]
     public var audit: AuditConfig
+    /// Requests per client when the client has no limit of its own; `nil` leaves them unlimited.
+    public var defaultRateLimit: RateLimit?
+    /// `debug`, `info`, `warning` or `error`; `EXCHANGE_GATEWAY_LOG_LEVEL` overrides it.
+    public var logLevel: LogLevel
 
     public init(listen: ListenConfig, deadlineMs: Int = 3000, maxBodyBytes: Int = 65536,
                 server: ServerConfig = ServerConfig(), tls: TLSConfig? = nil, limits: LimitsConfig = LimitsConfig(),
                 sources: [SourceConfig], clients: [ClientConfig] = [], roles: [String: RoleConfig] = [:],
-                audit: AuditConfig = AuditConfig(path: "var/audit/audit.jsonl")) {
+                audit: AuditConfig = AuditConfig(path: "var/audit/audit.jsonl"), defaultRateLimit: RateLimit? = nil,
+                logLevel: LogLevel = .info) {
         self.listen = listen
         self.deadlineMs = deadlineMs
         self.maxBodyBytes = maxBodyBytes
@@ -28,6 +33,8 @@ public struct GatewayConfig: Sendable {
         self.clients = clients
         self.roles = roles
         self.audit = audit
+        self.defaultRateLimit = defaultRateLimit
+        self.logLevel = logLevel
     }
 
     public func source(named name: String) -> SourceConfig? {
@@ -54,11 +61,14 @@ public struct ServerConfig: Sendable, Equatable {
     public var connectionLimit: Int
     /// Idle keep-alive connections are closed after this many seconds.
     public var connectionTimeoutSeconds: Int
+    /// On SIGTERM, in-flight requests get this long to finish.
+    public var drainTimeoutSeconds: Int
 
-    public init(threads: Int = 0, connectionLimit: Int = 10000, connectionTimeoutSeconds: Int = 30) {
+    public init(threads: Int = 0, connectionLimit: Int = 10000, connectionTimeoutSeconds: Int = 30, drainTimeoutSeconds: Int = 10) {
         self.threads = threads
         self.connectionLimit = connectionLimit
         self.connectionTimeoutSeconds = connectionTimeoutSeconds
+        self.drainTimeoutSeconds = drainTimeoutSeconds
     }
 }
 
@@ -81,10 +91,13 @@ public struct SourceConfig: Sendable, Equatable {
     public var maxResponseBytes: Int
     /// TLS settings for an `https` base URL.
     public var tls: UpstreamTLSConfig?
+    public var circuitBreaker: CircuitBreakerConfig
+    public var retry: RetryPolicy
 
     public init(name: String, baseURL: String, path: String, timeoutMs: Int = 1500,
                 connectTimeoutMs: Int = 300, maxInFlight: Int = 256, maxResponseBytes: Int = 1 << 20,
-                tls: UpstreamTLSConfig? = nil) {
+                tls: UpstreamTLSConfig? = nil, circuitBreaker: CircuitBreakerConfig = CircuitBreakerConfig(),
+                retry: RetryPolicy = RetryPolicy()) {
         self.name = name
         self.baseURL = baseURL
         self.path = path
@@ -94,6 +107,8 @@ public struct SourceConfig: Sendable, Equatable {
         self.maxInFlight = maxInFlight
         self.maxResponseBytes = maxResponseBytes
         self.tls = tls
+        self.circuitBreaker = circuitBreaker
+        self.retry = retry
     }
 
     static func split(_ path: String) -> (before: String, after: String) {
@@ -105,5 +120,6 @@ public struct SourceConfig: Sendable, Equatable {
         lhs.name == rhs.name && lhs.baseURL == rhs.baseURL && lhs.path == rhs.path && lhs.timeoutMs == rhs.timeoutMs
             && lhs.connectTimeoutMs == rhs.connectTimeoutMs && lhs.maxInFlight == rhs.maxInFlight
             && lhs.maxResponseBytes == rhs.maxResponseBytes && lhs.tls == rhs.tls
+            && lhs.circuitBreaker == rhs.circuitBreaker && lhs.retry == rhs.retry
     }
 }

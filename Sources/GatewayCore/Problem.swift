@@ -104,3 +104,11 @@ extension Problem {
                 headers: [("Retry-After", "5")])
     }
 }
+
+extension Problem {
+    public static func rateLimited(retryAfterSeconds: Int) -> Problem {
+        Problem(kind: "rate-limited", title: "Too many requests", status: 429,
+                detail: "this client's request rate is limited; retry after \(retryAfterSeconds) s",
+                headers: [("Retry-After", String(retryAfterSeconds))])
+    }
+}

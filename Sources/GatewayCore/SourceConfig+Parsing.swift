@@ -2,7 +2,7 @@ import GatewayJSON
 
 extension SourceConfig {
     static let knownKeys: Set<String> = ["name", "base_url", "path", "timeout_ms", "connect_timeout_ms",
-                                         "max_in_flight", "max_response_bytes", "tls"]
+                                         "max_in_flight", "max_response_bytes", "tls", "circuit_breaker", "retry"]
 
     init(object: ConfigObject) throws(ConfigError) {
         name = try object.requiredString("name")
@@ -26,6 +26,9 @@ extension SourceConfig {
         maxInFlight = try object.integer("max_in_flight", in: 1...100_000, default: 256)
         maxResponseBytes = try object.integer("max_response_bytes", in: 1...(256 << 20), default: 1 << 20)
         tls = try object.object("tls", knownKeys: ["ca_file", "client_cert_file", "client_key_file"]).map(UpstreamTLSConfig.init)
+        circuitBreaker = try object.object("circuit_breaker", knownKeys: CircuitBreakerConfig.knownKeys)
+            .map(CircuitBreakerConfig.init) ?? CircuitBreakerConfig()
+        retry = try object.object("retry", knownKeys: RetryPolicy.knownKeys).map(RetryPolicy.init) ?? RetryPolicy()
         if tls != nil, !baseURL.hasPrefix("https://") {
             throw ConfigError(path: object.keyPath("tls"), problem: "is only for https:// base URLs")
         }

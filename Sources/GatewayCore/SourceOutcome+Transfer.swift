@@ -8,6 +8,7 @@ extension SourceOutcome {
         case .failure(let failure):
             let (status, error) = Self.describe(failure, of: request)
             self.init(status: status, latencyMs: latencyMs, error: error)
+            transferFailure = failure
         case .response(let httpStatus, _) where httpStatus == 404:
             self.init(status: .notFound, latencyMs: latencyMs, httpStatus: httpStatus,
                       error: "the department has no record of this property")

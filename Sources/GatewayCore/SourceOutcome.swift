@@ -10,6 +10,8 @@ public struct SourceOutcome: Sendable {
     public var data: JSON?
     /// A short explanation for the clerk when `status` is not `ok`; never an upstream body.
     public var error: String?
+    /// What went wrong with the transfer, when it failed before an answer: decides retries.
+    public var transferFailure: TransferFailure?
 
     public init(status: SourceStatus, latencyMs: Int, httpStatus: Int? = nil, data: JSON? = nil, error: String? = nil) {
         self.status = status

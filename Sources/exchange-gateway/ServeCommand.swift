@@ -7,7 +7,10 @@ enum ServeCommand {
     static let usage = """
         usage: exchange-gateway serve [--config FILE]
 
-        Runs the gateway with FILE (default: config/gateway.json) until SIGINT or SIGTERM.
+        Runs the gateway with FILE (default: config/gateway.json). SIGHUP reloads FILE
+        (clients, roles, sources, limits; an invalid file is logged and the old config kept).
+        SIGINT or SIGTERM drains in-flight requests (up to server.drain_timeout_s), closes the
+        audit log and exits 0.
         """
 
     static func run(_ arguments: consuming Arguments) async {
@@ -20,7 +23,8 @@ enum ServeCommand {
         } catch {
             Terminal.fail(error.description, program: ExchangeGateway.program, code: 2)
         }
-        let config = ExchangeGateway.loadConfig(configPath)
+        let path = configPath ?? BundledFile.locate("config/gateway.json")
+        let config = ExchangeGateway.loadConfig(path)
         let gateway: GatewayServer
         do {
             gateway = try GatewayServer(config: config)
@@ -29,7 +33,16 @@ enum ServeCommand {
         }
         EventLog.info("listening", ["address": "\(config.listen.host):\(gateway.port)",
                                     "sources": config.sources.map(\.name).joined(separator: ",")])
+        let reload = ReloadSignal {
+            do {
+                try gateway.reload(GatewayConfig.load(path: path))
+                EventLog.info("config reloaded", ["path": path])
+            } catch {
+                EventLog.error("config reload rejected; keeping the running config", ["path": path, "reason": "\(error)"])
+            }
+        }
         let signal = await ShutdownSignal.wait()
+        reload.cancel()
         EventLog.info("shutting down", ["signal": String(signal)])
         await gateway.shutdown()
         EventLog.info("stopped", [:])

@@ -2,10 +2,10 @@ import Synchronization
 import Testing
 import GatewayCore
 
-/// Waits (briefly, by yielding) until `condition` holds; a test fails if it takes more than two seconds.
+/// Waits (polling every millisecond) until `condition` holds; a test fails if it takes more than ten seconds.
 private func eventually(_ what: String, sourceLocation: SourceLocation = #_sourceLocation,
                         _ condition: () -> Bool) async {
-    let giveUp = ContinuousClock.now + .seconds(2)
+    let giveUp = ContinuousClock.now + .seconds(10)
     while !condition() {
         guard ContinuousClock.now < giveUp else {
             Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
@@ -69,7 +69,7 @@ struct ResilienceBulkheadTests {
         #expect(await !bulkhead.acquire(deadline: begun + .milliseconds(milliseconds)))
         let waited = ContinuousClock.now - begun
         #expect(waited >= .milliseconds(milliseconds))
-        #expect(waited < .milliseconds(milliseconds) + .seconds(1))
+        #expect(waited < .milliseconds(milliseconds) + .seconds(3))  // generous: the timer needs a free pool thread
         #expect(bulkhead.waiting == 0)
         #expect(bulkhead.inFlight == 1)
     }
@@ -135,7 +135,7 @@ struct ResilienceBulkheadTests {
         let begun = ContinuousClock.now
         waiter.cancel()
         #expect(await !waiter.value)
-        #expect(ContinuousClock.now - begun < .seconds(1))
+        #expect(ContinuousClock.now - begun < .seconds(3))
         #expect(bulkhead.waiting == 0)
         #expect(bulkhead.inFlight == 1)
     }

@@ -8,8 +8,14 @@ extension ConfigObject {
         }
         guard let number = value.number else { throw ConfigError(path: keyPath(key), problem: "must be a number") }
         guard range.contains(number) else {
-            throw ConfigError(path: keyPath(key), problem: "must be between \(range.lowerBound) and \(range.upperBound), not \(number)")
+            let (lower, upper) = (Self.describe(range.lowerBound), Self.describe(range.upperBound))
+            throw ConfigError(path: keyPath(key), problem: "must be between \(lower) and \(upper), not \(Self.describe(number))")
         }
         return number
+    }
+
+    /// `3` rather than `3.0` for whole numbers, as the config file would say it.
+    private static func describe(_ number: Double) -> String {
+        number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
     }
 }

@@ -23,7 +23,7 @@ public struct TokenBucket: Sendable {
     }
 
     /// Whether the bucket is full at `now`, i.e. the same as a bucket never used.
-    public mutating func isFull(now: ContinuousClock.Instant) -> Bool {
+    mutating func isFull(now: ContinuousClock.Instant) -> Bool {
         refill(now: now)
         return tokens >= Double(limit.burst)
     }

@@ -1,0 +1,56 @@
+import GatewayCore
+import Synchronization
+import UpstreamClient
+
+/// Everything a request needs that a config reload may replace, built and swapped as one
+/// value: a request sees either the old config or the new one, never a mix.
+final class GatewayRuntime: Sendable {
+    let config: GatewayConfig
+    let service: DossierService
+    let authenticator: Authenticator
+    let rateLimiter: ClientRateLimiter
+    let malformedGuard: MalformedRequestGuard
+    let guards: [String: SourceGuard]
+
+    /// A runtime for `config`; breakers, bulkheads and the malformed-request guard of
+    /// `previous` are kept where their settings did not change.
+    init(config: GatewayConfig, client: UpstreamClient, metrics: GatewayMetrics, previous: GatewayRuntime?) {
+        self.config = config
+        var guards: [String: SourceGuard] = [:]
+        for source in config.sources {
+            let sourceGuard = SourceGuard.reusing(previous?.guards[source.name], for: source)
+            if sourceGuard !== previous?.guards[source.name] {
+                metrics.watch(sourceGuard.breaker, source: source.name)
+                metrics.watch(sourceGuard.bulkhead, source: source.name)
+            }
+            guards[source.name] = sourceGuard
+        }
+        self.guards = guards
+        service = DossierService(config: config, client: client, guards: guards, metrics: metrics)
+        authenticator = Authenticator(clients: config.clients)
+        let perClient = config.clients.compactMap { client in client.rateLimit.map { (client.id, $0) } }
+        rateLimiter = ClientRateLimiter(limits: Dictionary(uniqueKeysWithValues: perClient), default: config.defaultRateLimit)
+        if let previous, previous.config.limits == config.limits {
+            malformedGuard = previous.malformedGuard
+        } else {
+            malformedGuard = MalformedRequestGuard(limits: config.limits)
+        }
+    }
+}
+
+/// The current runtime, replaced atomically on reload.
+final class RuntimeHolder: Sendable {
+    private let current: Mutex<GatewayRuntime>
+
+    init(_ runtime: GatewayRuntime) {
+        current = Mutex(runtime)
+    }
+
+    var runtime: GatewayRuntime {
+        current.withLock { $0 }
+    }
+
+    func replace(with runtime: GatewayRuntime) {
+        current.withLock { $0 = runtime }
+    }
+}
