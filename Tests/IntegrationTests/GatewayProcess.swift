@@ -7,6 +7,7 @@ import GatewayCrypto
 final class GatewayProcess: @unchecked Sendable {
     // @unchecked: `process` is started in `init` and afterwards only signalled and waited on.
     private let process = Process()
+    private let errors = Pipe()
     let port: Int
 
     init(configPath: String, port: Int) throws {
@@ -15,7 +16,7 @@ final class GatewayProcess: @unchecked Sendable {
         process.executableURL = directory.appendingPathComponent("exchange-gateway")
         process.arguments = ["serve", "--config", configPath]
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = errors
         try process.run()
     }
 
@@ -32,6 +33,11 @@ final class GatewayProcess: @unchecked Sendable {
         Glibc.kill(process.processIdentifier, signal)
     }
 
+    /// Everything the process wrote to stderr, once it has ended.
+    func standardError() -> String {
+        String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+
     /// The exit status (or -signal), after waiting for the process to end.
     func waitForExit() -> Int32 {
         process.waitUntilExit()
@@ -40,7 +46,8 @@ final class GatewayProcess: @unchecked Sendable {
 
     /// A config file for a gateway on `port` in front of `stubs`, auditing into `auditFolder`
     /// signed with `auditFolder/signing.key`; the clients are the test environment's.
-    static func writeConfig(for stubs: DepartmentStubs, port: Int, auditFolder: String, to path: String) throws {
+    static func writeConfig(for stubs: DepartmentStubs, port: Int, auditFolder: String, to path: String,
+                            extraClients: [(id: String, key: String)] = [], logLevel: String = "info") throws {
         let sources = Department.allCases.map { department in
             #"{"name": "\#(department.rawValue)", "base_url": "http://127.0.0.1:\#(stubs[department].port)", "path": "\#(department.pathPrefix){property_id}", "timeout_ms": 1500}"#
         }
@@ -49,7 +56,8 @@ final class GatewayProcess: @unchecked Sendable {
             {"listen": {"host": "127.0.0.1", "port": \(port)},
              "sources": [\(sources.joined(separator: ", "))],
              "roles": {"clerk": {"sources": ["land", "tax", "house"], "masking": {"name": "name", "id_card": "id_card", "phone": "phone"}}},
-             "clients": [{"id": "desk-1", "role": "clerk", "api_key_sha256": "\(hash(TestEnvironment.Key.clerk))"}],
+             "clients": [\(([(id: "desk-1", key: TestEnvironment.Key.clerk)] + extraClients).map { #"{"id": "\#($0.id)", "role": "clerk", "api_key_sha256": "\#(hash($0.key))"}"# }.joined(separator: ", "))],
+             "log_level": "\(logLevel)",
              "limits": {"malformed_burst": 100000},
              "audit": {"path": "\(auditFolder)/audit.jsonl", "signing_key_file": "\(auditFolder)/signing.key", "checkpoint_every_records": 50}}
             """
