@@ -80,13 +80,15 @@ public struct DossierService: Sendable {
     }
 
     /// Takes a bulkhead permit for every call: at once where one is free, else waiting (all
-    /// together, so one full department does not hold up the others) until the deadline.
+    /// together, so one full department does not hold up the others) until there is too little
+    /// of the deadline left to make the call worth starting (the connect timeout, at most 100 ms).
     private static func acquireBulkheads(for calls: [Call], deadline: ContinuousClock.Instant) async -> [Bool] {
         var holding = calls.map { $0.sourceGuard.bulkhead.tryAcquire() }
         guard holding.contains(false) else { return holding }
         await withTaskGroup(of: (Int, Bool).self) { group in
             for (index, call) in calls.enumerated() where !holding[index] {
-                group.addTask { (index, await call.sourceGuard.bulkhead.acquire(deadline: deadline)) }
+                let lastUsefulStart = deadline - .milliseconds(min(100, call.source.connectTimeoutMs))
+                group.addTask { (index, await call.sourceGuard.bulkhead.acquire(deadline: lastUsefulStart)) }
             }
             for await (index, acquired) in group { holding[index] = acquired }
         }

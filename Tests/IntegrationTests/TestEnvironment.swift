@@ -32,10 +32,17 @@ struct TestEnvironment: Sendable {
     static func config(for stubs: DepartmentStubs, timeoutMs: Int = 1500, deadlineMs: Int = 3000,
                        extraSources: [SourceConfig] = [], limits: LimitsConfig = LimitsConfig(malformedBurst: 10_000),
                        audit: AuditConfig = AuditConfig(path: temporaryDirectory() + "/audit.jsonl")) -> GatewayConfig {
-        let sources = Department.allCases.map { department in
+        // Breakers that never trip: most tests fail sources on purpose, one after another, and
+        // test what a single failure does; the breaker tests set their own.
+        let neverTrips = CircuitBreakerConfig(consecutiveFailures: 1_000_000, minimumCalls: 1_000_000)
+        let sources = (Department.allCases.map { department in
             SourceConfig(name: department.rawValue, baseURL: "http://127.0.0.1:\(stubs[department].port)",
                          path: department.pathPrefix + "{property_id}", timeoutMs: timeoutMs, connectTimeoutMs: 300)
-        } + extraSources
+        } + extraSources).map { source in
+            var source = source
+            source.circuitBreaker = neverTrips
+            return source
+        }
         let everything = sources.map(\.name)
         let roles = [
             RoleConfig(name: "clerk", sources: everything, masking: MaskingPolicy(rules: clerkMasking, detectPII: true, hmacKey: nil)),
