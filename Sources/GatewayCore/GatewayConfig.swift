@@ -93,11 +93,14 @@ public struct SourceConfig: Sendable, Equatable {
     public var tls: UpstreamTLSConfig?
     public var circuitBreaker: CircuitBreakerConfig
     public var retry: RetryPolicy
+    /// Keep successful answers this long (capped by the department's `Cache-Control: max-age`;
+    /// never with `no-store`, `no-cache` or `private`); 0, the default, caches nothing.
+    public var cacheTTLMs: Int
 
     public init(name: String, baseURL: String, path: String, timeoutMs: Int = 1500,
                 connectTimeoutMs: Int = 300, maxInFlight: Int = 256, maxResponseBytes: Int = 1 << 20,
                 tls: UpstreamTLSConfig? = nil, circuitBreaker: CircuitBreakerConfig = CircuitBreakerConfig(),
-                retry: RetryPolicy = RetryPolicy()) {
+                retry: RetryPolicy = RetryPolicy(), cacheTTLMs: Int = 0) {
         self.name = name
         self.baseURL = baseURL
         self.path = path
@@ -109,6 +112,7 @@ public struct SourceConfig: Sendable, Equatable {
         self.tls = tls
         self.circuitBreaker = circuitBreaker
         self.retry = retry
+        self.cacheTTLMs = cacheTTLMs
     }
 
     static func split(_ path: String) -> (before: String, after: String) {
@@ -120,6 +124,6 @@ public struct SourceConfig: Sendable, Equatable {
         lhs.name == rhs.name && lhs.baseURL == rhs.baseURL && lhs.path == rhs.path && lhs.timeoutMs == rhs.timeoutMs
             && lhs.connectTimeoutMs == rhs.connectTimeoutMs && lhs.maxInFlight == rhs.maxInFlight
             && lhs.maxResponseBytes == rhs.maxResponseBytes && lhs.tls == rhs.tls
-            && lhs.circuitBreaker == rhs.circuitBreaker && lhs.retry == rhs.retry
+            && lhs.circuitBreaker == rhs.circuitBreaker && lhs.retry == rhs.retry && lhs.cacheTTLMs == rhs.cacheTTLMs
     }
 }

@@ -10,10 +10,12 @@ public struct UpstreamRequest: Sendable, Equatable {
     public var tls: UpstreamTLSConfig?
     /// Extra request headers as `Name: value` lines.
     public var headers: [String]
+    /// How long a successful answer may be reused; 0 caches nothing.
+    public var cacheTTLMs: Int
 
     public init(source: String, url: String, timeoutMs: Int, connectTimeoutMs: Int,
                 maxResponseBytes: Int, isLimitedByDeadline: Bool = false, tls: UpstreamTLSConfig? = nil,
-                headers: [String] = []) {
+                headers: [String] = [], cacheTTLMs: Int = 0) {
         self.source = source
         self.url = url
         self.timeoutMs = timeoutMs
@@ -22,6 +24,7 @@ public struct UpstreamRequest: Sendable, Equatable {
         self.isLimitedByDeadline = isLimitedByDeadline
         self.tls = tls
         self.headers = headers
+        self.cacheTTLMs = cacheTTLMs
     }
 }
 
@@ -39,6 +42,7 @@ extension SourceConfig {
                                maxResponseBytes: maxResponseBytes,
                                isLimitedByDeadline: timeout < timeoutMs,
                                tls: tls,
-                               headers: headers)
+                               headers: headers,
+                               cacheTTLMs: cacheTTLMs)
     }
 }

@@ -41,6 +41,10 @@ enum CurlEasy {
         check(eg_curl_easy_setopt_write_function(handle, writeBody))
         let context = Unmanaged.passUnretained(transfer).toOpaque()
         check(eg_curl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
+        if request.cacheTTLMs > 0 {
+            check(eg_curl_easy_setopt_header_function(handle, readHeader))
+            check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
+        }
         check(eg_curl_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context))
     }
 
@@ -81,6 +85,14 @@ enum CurlEasy {
         let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
         let length = size * count
         return transfer.receive(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+    }
+
+    /// CURLOPT_HEADERFUNCTION: hands each header line to the transfer.
+    static let readHeader: curl_write_callback = { data, size, count, context in
+        guard let context else { return 0 }
+        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
+        return size * count
     }
 
     private static func setLong(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: Int) {

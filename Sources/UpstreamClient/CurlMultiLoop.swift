@@ -14,9 +14,10 @@ import Synchronization
 ///
 /// Identical requests in flight at the same time (same URL) are coalesced: the first one
 /// goes to the department, the others wait for it and get the same answer, so a burst of
-/// clerks asking for one property costs each department one call.
+/// clerks asking for one property costs each department one call. Sources with a cache TTL
+/// also reuse a recent successful answer.
 final class CurlMultiLoop: @unchecked Sendable {
-    // @unchecked: `multi`, `idleHandles`, `running`, `followers` and `timerDeadline` are used only on the
+    // @unchecked: `multi`, `idleHandles`, `running`, `followers`, `cache` and `timerDeadline` are used only on the
     // loop thread (libcurl's callbacks run there too, inside curl_multi_socket_action); other
     // threads go through `inbox`, a Mutex, and the eventfd.
     private let multi: UnsafeMutableRawPointer
@@ -28,6 +29,9 @@ final class CurlMultiLoop: @unchecked Sendable {
     private var running: Set<UnsafeMutableRawPointer> = []
     /// Transfers waiting for an identical one in flight, by URL.
     private var followers: [String: [Transfer]] = [:]
+    /// Recent successful answers of sources that allow caching, by URL.
+    private var cache: [String: (result: TransferResult, expires: ContinuousClock.Instant)] = [:]
+    private static let cacheLimit = 10_000
     private var timerDeadline: ContinuousClock.Instant?
 
     private struct Inbox {
@@ -131,6 +135,13 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private func add(_ transfer: Transfer) {
+        if transfer.request.cacheTTLMs > 0, let cached = cache[transfer.request.url] {
+            if cached.expires > .now {
+                transfer.complete(cached.result, .zero)
+                return
+            }
+            cache[transfer.request.url] = nil
+        }
         if followers[transfer.request.url] != nil {
             followers[transfer.request.url]?.append(transfer)
             return
@@ -161,10 +172,24 @@ final class CurlMultiLoop: @unchecked Sendable {
         let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeRetainedValue()
         let outcome = result(transfer)
         idleHandles.append(handle)
+        remember(outcome, of: transfer)
         transfer.complete(outcome, transfer.started.duration(to: .now))
         for follower in followers.removeValue(forKey: transfer.request.url) ?? [] {
             follower.complete(outcome, follower.started.duration(to: .now))
         }
+    }
+
+    /// Keeps a successful answer when its source caches and the department allows it.
+    private func remember(_ result: TransferResult, of transfer: Transfer) {
+        guard transfer.request.cacheTTLMs > 0, case .response(let status, _) = result, (200...299).contains(status),
+              let freshness = CacheControl.freshness(ttl: .milliseconds(transfer.request.cacheTTLMs), header: transfer.cacheControl)
+        else { return }
+        if cache.count >= Self.cacheLimit {
+            let now = ContinuousClock.now
+            cache = cache.filter { $0.value.expires > now }
+            if cache.count >= Self.cacheLimit { cache.removeAll() }
+        }
+        cache[transfer.request.url] = (result, .now + freshness)
     }
 
     private func failAll() {

@@ -14,6 +14,8 @@ final class Transfer: @unchecked Sendable {
     var exceededCap = false
     /// The request's own header list, when it has extra headers; freed with the transfer.
     var headerList: UnsafeMutablePointer<curl_slist>?
+    /// The answer's `Cache-Control` header, kept when the request may be cached.
+    var cacheControl: String?
 
     init(request: UpstreamRequest, complete: @escaping (TransferResult, Duration) -> Void) {
         self.request = request
@@ -22,6 +24,16 @@ final class Transfer: @unchecked Sendable {
 
     deinit {
         curl_slist_free_all(headerList)
+    }
+
+    /// Notes the `Cache-Control` header among the answer's header lines.
+    func receiveHeader(_ line: UnsafeRawBufferPointer) {
+        let prefix = "cache-control:"
+        guard line.count > prefix.utf8.count,
+              zip(line, prefix.utf8).allSatisfy({ ($0 | 0x20) == $1 || ($0 == $1) })
+        else { return }
+        cacheControl = String(decoding: line.dropFirst(prefix.utf8.count), as: UTF8.self)
+            .trimmingCharacters(in: " \t\r\n")
     }
 
     /// Appends a piece of the body; `false` once the body would exceed the cap.
@@ -61,5 +73,15 @@ final class TransferBatch: @unchecked Sendable {
         results[index] = (result, elapsed)
         remaining -= 1
         if remaining == 0 { continuation.resume(returning: results.map { $0! }) }
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !set.unicodeScalars.contains($0) }),
+              let last = scalars.lastIndex(where: { !set.unicodeScalars.contains($0) })
+        else { return "" }
+        return String(scalars[first...last])
     }
 }

@@ -59,4 +59,22 @@ import Testing
             #expect(calls == 1, "\(department.rawValue) was called \(calls) times for 100 identical dossiers")
         }
     }
+
+    /// With `cache_ttl_ms`, a second dossier within the TTL is served from the cache; after it, the department is asked again.
+    @Test func responseCacheHonoursTTL() async throws {
+        let environment = try await TestEnvironment.start { stubs in
+            var config = TestEnvironment.config(for: stubs)
+            for index in config.sources.indices { config.sources[index].cacheTTLMs = 400 }
+            return config
+        }
+        defer { Task { await environment.stop() } }
+        for _ in 0..<3 {
+            #expect(try await environment.get("/v1/properties/LA2023002/dossier").status == 200)
+        }
+        #expect(environment.stubs[.land].receivedPaths.count == 1)
+        try await Task.sleep(for: .milliseconds(500))
+        let later = try await environment.get("/v1/properties/LA2023002/dossier")
+        #expect(try later.json()["sources"]?["land"]?["data"]?["property_id"]?.string == "LA2023002")
+        #expect(environment.stubs[.land].receivedPaths.count == 2)
+    }
 }
