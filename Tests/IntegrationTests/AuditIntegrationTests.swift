@@ -82,16 +82,9 @@ import Testing
     @Test(.timeLimit(.minutes(2))) func survivesKillNine() async throws {
         let stubs = try await DepartmentStubs(fixtures: TestEnvironment.fixtures())
         defer { Task { await stubs.shutdown() } }
-        let folder = TestEnvironment.temporaryDirectory()
-        let key = Ed25519.PrivateKey.generate()
-        try key.pemRepresentation.write(toFile: folder + "/signing.key", atomically: true, encoding: .utf8)
-        try key.publicKey.pemRepresentation.write(toFile: folder + "/signing.pub", atomically: true, encoding: .utf8)
-        let port = try freeLoopbackPort()
-        let configPath = folder + "/gateway.json"
-        try GatewayProcess.writeConfig(for: stubs, port: port, auditFolder: folder, to: configPath)
-
-        let first = try GatewayProcess(configPath: configPath, port: port)
-        try await first.waitUntilReady()
+        let setup = try GatewayProcessSetup(for: stubs)
+        let port = setup.port, folder = setup.folder
+        let first = try await setup.start()
         let answered = AnsweredIDs()
         let load = (0..<8).map { worker in
             Task {
@@ -109,8 +102,7 @@ import Testing
         for task in load { _ = await task.result }
         #expect(answered.count > 20, "too little load before the kill: \(answered.count)")
 
-        let second = try GatewayProcess(configPath: configPath, port: port)
-        try await second.waitUntilReady()
+        let second = try await setup.start()
         #expect(try await httpGet(port, "/v1/properties/LA2023003/dossier", headers: TestEnvironment.credentials()).status == 200)
         second.kill(signal: SIGTERM)
         #expect(second.waitForExit() == 0)

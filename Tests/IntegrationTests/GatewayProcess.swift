@@ -65,6 +65,30 @@ final class GatewayProcess: @unchecked Sendable {
     }
 }
 
+/// A folder with an audit signing key pair (`signing.key`, `signing.pub`), a free port and a
+/// config for a gateway process in front of `stubs`.
+struct GatewayProcessSetup {
+    let folder: String
+    let port: Int
+    var configPath: String { folder + "/gateway.json" }
+    var publicKeyPath: String { folder + "/signing.pub" }
+
+    init(for stubs: DepartmentStubs) throws {
+        folder = TestEnvironment.temporaryDirectory()
+        let key = Ed25519.PrivateKey.generate()
+        try key.pemRepresentation.write(toFile: folder + "/signing.key", atomically: true, encoding: .utf8)
+        try key.publicKey.pemRepresentation.write(toFile: folder + "/signing.pub", atomically: true, encoding: .utf8)
+        port = try freeLoopbackPort()
+        try GatewayProcess.writeConfig(for: stubs, port: port, auditFolder: folder, to: folder + "/gateway.json")
+    }
+
+    func start() async throws -> GatewayProcess {
+        let gateway = try GatewayProcess(configPath: configPath, port: port)
+        try await gateway.waitUntilReady()
+        return gateway
+    }
+}
+
 /// A loopback port that was free a moment ago.
 func freeLoopbackPort() throws -> Int {
     let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

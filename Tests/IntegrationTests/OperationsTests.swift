@@ -11,14 +11,9 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func sigtermDrainsWithoutDroppingRequests() async throws {
         let stubs = try await DepartmentStubs(fixtures: TestEnvironment.fixtures(), latency: [.land: .milliseconds(150)])
         defer { Task { await stubs.shutdown() } }
-        let folder = TestEnvironment.temporaryDirectory()
-        let key = Ed25519.PrivateKey.generate()
-        try key.pemRepresentation.write(toFile: folder + "/signing.key", atomically: true, encoding: .utf8)
-        try key.publicKey.pemRepresentation.write(toFile: folder + "/signing.pub", atomically: true, encoding: .utf8)
-        let port = try freeLoopbackPort()
-        try GatewayProcess.writeConfig(for: stubs, port: port, auditFolder: folder, to: folder + "/gateway.json")
-        let gateway = try GatewayProcess(configPath: folder + "/gateway.json", port: port)
-        try await gateway.waitUntilReady()
+        let setup = try GatewayProcessSetup(for: stubs)
+        let port = setup.port, folder = setup.folder
+        let gateway = try await setup.start()
 
         let answered = AnsweredIDs()
         let statuses = StatusTally()
@@ -53,12 +48,9 @@ import Testing
     @Test(.timeLimit(.minutes(1))) func sighupReloadsConfig() async throws {
         let stubs = try await DepartmentStubs(fixtures: TestEnvironment.fixtures())
         defer { Task { await stubs.shutdown() } }
-        let folder = TestEnvironment.temporaryDirectory()
-        try Ed25519.PrivateKey.generate().pemRepresentation.write(toFile: folder + "/signing.key", atomically: true, encoding: .utf8)
-        let port = try freeLoopbackPort(), configPath = folder + "/gateway.json"
-        try GatewayProcess.writeConfig(for: stubs, port: port, auditFolder: folder, to: configPath)
-        let gateway = try GatewayProcess(configPath: configPath, port: port)
-        try await gateway.waitUntilReady()
+        let setup = try GatewayProcessSetup(for: stubs)
+        let port = setup.port, folder = setup.folder, configPath = setup.configPath
+        let gateway = try await setup.start()
         let newcomer = ["Authorization": "Bearer newcomer-key", "X-Purpose": "reload test"]
         #expect(try await httpGet(port, "/v1/properties/LA2023001/dossier", headers: newcomer).status == 401)
 
