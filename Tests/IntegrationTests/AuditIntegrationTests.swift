@@ -2,7 +2,6 @@ import DepartmentStubs
 import Foundation
 import Gateway
 import GatewayCore
-import GatewayCrypto
 import GatewayJSON
 import Synchronization
 import Testing

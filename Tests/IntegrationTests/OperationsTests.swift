@@ -1,6 +1,5 @@
 import DepartmentStubs
 import Foundation
-import GatewayCrypto
 import Synchronization
 import Testing
 
