@@ -2,11 +2,10 @@
 public enum RequestID {
     private static let crockford = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
-    /// A ULID: 48 bits of milliseconds and 80 random bits in Crockford base 32, so ids sort by time.
+    /// A ULID-shaped id: 48 bits of milliseconds and 80 unique bits in Crockford base 32, so ids sort by time.
     public static func generate(at time: Timestamp = .now()) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let high = UInt64(truncatingIfNeeded: time.millisecondsSince1970) << 16 | UInt64(generator.next() as UInt16)
-        let low = generator.next() as UInt64
+        let high = UInt64(truncatingIfNeeded: time.millisecondsSince1970) << 16 | (IdentifierSource.next() & 0xFFFF)
+        let low = IdentifierSource.next()
         var characters = [UInt8](repeating: 0, count: 26)
         // 128 bits as 26 five-bit digits: the first digit holds the top 3 bits.
         for index in 0..<26 {

@@ -1,5 +1,3 @@
-import GatewayCrypto
-
 /// The W3C trace context of one request: the caller's trace when it sends a valid
 /// `traceparent`, else a new trace. The gateway's handling of the request is one span; each
 /// upstream call gets a child span, so a department's logs join the caller's trace.
@@ -17,7 +15,7 @@ public struct TraceContext: Sendable, Equatable {
             traceID = parsed.traceID
             flags = parsed.flags
         } else {
-            traceID = Hex.encode(Digest.randomBytes(16))
+            traceID = IdentifierSource.hex(words: 2)
             flags = "01"
         }
         spanID = Self.newSpanID()
@@ -29,7 +27,7 @@ public struct TraceContext: Sendable, Equatable {
     /// A `traceparent` for one upstream call: same trace, a new span.
     public func childTraceparent() -> String { "00-\(traceID)-\(Self.newSpanID())-\(flags)" }
 
-    private static func newSpanID() -> String { Hex.encode(Digest.randomBytes(8)) }
+    private static func newSpanID() -> String { IdentifierSource.hex(words: 1) }
 
     /// Trace id and flags of a valid version-00-compatible `traceparent`, or `nil`.
     static func parse(_ header: String) -> (traceID: String, flags: String)? {

@@ -15,8 +15,9 @@
 /// always a digit character.
 public enum PIIDetector {
     public static func maskEmbedded(in text: String) -> String {
-        // Most values (names, dates in words, Chinese remarks) hold no digit at all.
-        guard text.utf8.contains(where: \.isASCIIDigit) else { return text }
+        // Most values (names, dates, areas, Chinese remarks) hold no digit run that could be a
+        // match: look before copying anything.
+        guard mayHoldMatch(text.utf8) else { return text }
         var bytes = Array(text.utf8)
         var start = 0
         while start < bytes.count {
@@ -28,6 +29,22 @@ public enum PIIDetector {
             start = maskMatch(in: &bytes, run: start..<end)
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Whether `utf8` has a digit run of 11 or more, or a 3-digit run followed by a space or
+    /// hyphen (a grouped mobile number): the only ways a match can start.
+    private static func mayHoldMatch(_ utf8: String.UTF8View) -> Bool {
+        var run = 0
+        for byte in utf8 {
+            if byte.isASCIIDigit {
+                run += 1
+                if run >= 11 { return true }
+            } else {
+                if run == 3, byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-") { return true }
+                run = 0
+            }
+        }
+        return false
     }
 
     /// Masks what the maximal digit run `run` starts, if anything; returns where scanning goes on.
