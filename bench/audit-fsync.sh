@@ -17,6 +17,7 @@
 #          for every 200 wrk counted; 1 otherwise.
 set -euo pipefail
 
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 
@@ -27,8 +28,7 @@ readonly LAND_PORT=19301 TAX_PORT=19302 HOUSE_PORT=19303
 readonly GATEWAY_PORT=18380                  # not quick.sh's ports, not the dev gateway's
 readonly PROPERTY_ID=LA2023001
 readonly DOSSIER_URL="http://$HOST:$GATEWAY_PORT/v1/properties/$PROPERTY_ID/dossier"
-readonly API_KEY=demo-only-clerk-key-do-not-use-in-production   # public demo key (README)
-readonly PURPOSE=bench
+readonly PURPOSE=bench                       # X-Purpose; the key is lib.sh's DEMO_API_KEY
 
 readonly DURATION=${BENCH_DURATION:-10s}
 readonly ROUNDS=${ROUNDS:-2}
@@ -44,6 +44,7 @@ readonly SCRATCH=.build-bench
 readonly BIN=$ROOT/$SCRATCH/release
 readonly READY_TIMEOUT_S=10
 readonly VERIFY_TIMEOUT_S=120
+readonly STOP_GRACE_S=10                     # SIGTERM, then SIGKILL after this
 
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "audit-fsync.sh: ROUNDS must be a positive integer" >&2; exit 2; }
 
@@ -52,76 +53,20 @@ STUBS_PID=""
 GATEWAY_PID=""
 FAILED=0
 
-# --- process management (as in quick.sh) ------------------------------------------------------
+# --- process management (is_alive, stop_process, cleanup, wait_for_http: bench/lib.sh) --------
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'audit-fsync.sh: %s\n' "$*" >&2; exit 1; }
-
-# kill -0 alone is not enough: an exited child that bash has not reaped yet still "exists".
-is_alive() {
-    local pid=$1 state
-    kill -0 "$pid" 2>/dev/null || return 1
-    state=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1) || return 1
-    [[ $state != Z ]]
+# What cleanup (bench/lib.sh) stops, and the logs it shows when we fail.
+stop_started() {
+    stop_process "$GATEWAY_PID"
+    stop_process "$STUBS_PID"
 }
-
-# SIGTERM (both programs drain and exit on it), SIGKILL after 10 s. Sets STOP_STATUS.
-STOP_STATUS=0
-stop_process() {
-    local pid=$1
-    if is_alive "$pid"; then
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 100); do is_alive "$pid" || break; sleep 0.1; done
-        if is_alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
-    fi
-    STOP_STATUS=0
-    wait "$pid" 2>/dev/null || STOP_STATUS=$?
-}
-
-cleanup() {
-    local status=$?
-    if [[ -n $GATEWAY_PID ]]; then stop_process "$GATEWAY_PID"; fi
-    if [[ -n $STUBS_PID ]]; then stop_process "$STUBS_PID"; fi
-    if (( status != 0 )); then
-        local file
-        for file in "$TMP"/*.log "$TMP"/run-*/gateway.log; do
-            [[ -s $file ]] || continue
-            printf -- '--- tail of %s ---\n' "${file#"$TMP"/}" >&2
-            tail -n 20 "$file" >&2
-        done
-    fi
-    rm -rf "$TMP"
-    exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-require_port_free() {
-    if (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; then
-        die "port $1 on $HOST is already in use"
-    fi
-}
-
-# Poll until URL answers 2xx; give up after READY_TIMEOUT_S or as soon as PID has exited.
-wait_for_http() {
-    local url=$1 pid=$2 name=$3 deadline=$((SECONDS + READY_TIMEOUT_S))
-    until curl -sf --max-time 1 -o /dev/null "$url"; do
-        is_alive "$pid" || die "$name exited during startup"
-        (( SECONDS < deadline )) || die "$name not ready at $url after ${READY_TIMEOUT_S}s"
-        sleep 0.1
-    done
-}
+LOG_TAILS=("*.log" "run-*/gateway.log")
+install_cleanup
 
 start_stubs() {
     local port
     for port in "$LAND_PORT" "$TAX_PORT" "$HOUSE_PORT"; do require_port_free "$port"; done
-    "$BIN/department-stubs" --host "$HOST" --land-port "$LAND_PORT" --tax-port "$TAX_PORT" \
-        --house-port "$HOUSE_PORT" --latency land=0,tax=0,house=0 --fixtures stubs/fixtures \
-        >"$TMP/stubs.log" 2>&1 &
-    STUBS_PID=$!
-    for port in "$LAND_PORT" "$TAX_PORT" "$HOUSE_PORT"; do
-        wait_for_http "http://$HOST:$port/_stub/requests" "$STUBS_PID" department-stubs
-    done
+    start_department_stubs STUBS_PID land=0,tax=0,house=0 "$TMP/stubs.log"
 }
 
 # The gateway runs in the run's folder: the config's audit path and signing key are relative,
@@ -140,17 +85,8 @@ start_gateway() {
 # --- setup -----------------------------------------------------------------------------------
 
 ensure_tools() {
-    if ! command -v wrk >/dev/null; then
-        log "installing wrk"
-        apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }
-    fi
-    local tool
-    for tool in wrk curl python3 swift timeout; do command -v "$tool" >/dev/null || die "$tool is required"; done
-}
-
-build() {
-    log "swift build -c release --scratch-path $SCRATCH"
-    swift build -c release --scratch-path "$SCRATCH"
+    ensure_wrk
+    require_tools wrk curl python3 swift timeout
 }
 
 # config/gateway.json moved to our loopback ports, with an audit section that is the same for
@@ -158,27 +94,9 @@ build() {
 write_gateway_configs() {
     local mode
     for mode in "${MODES[@]}"; do
-        python3 - config/gateway.json "$TMP/gateway-fsync-$mode.json" "$HOST" "$GATEWAY_PORT" \
-            "$LAND_PORT" "$TAX_PORT" "$HOUSE_PORT" "$mode" "$CHECKPOINT_EVERY" <<'PY'
-import json, sys
-source, target, host, gateway_port, land, tax, house, mode, checkpoint_every = sys.argv[1:]
-ports = {"land": land, "tax": tax, "house": house}
-with open(source) as f:
-    config = json.load(f)
-config["listen"]["host"] = host
-config["listen"]["port"] = int(gateway_port)
-for upstream in config["sources"]:
-    if upstream["name"] not in ports:
-        sys.exit(f"unknown source {upstream['name']!r} in {source}")
-    upstream["base_url"] = f"http://{host}:{ports[upstream['name']]}"
-audit = config.setdefault("audit", {})
-audit["path"] = "./audit.jsonl"
-audit["fsync"] = mode == "on"
-audit["signing_key_file"] = "signing.key"
-audit["checkpoint_every_records"] = int(checkpoint_every)
-with open(target, "w") as f:
-    json.dump(config, f, indent=2)
-PY
+        write_gateway_config "$TMP/gateway-fsync-$mode.json" audit.path=./audit.jsonl \
+            "audit.fsync=$([[ $mode == on ]] && echo true || echo false)" \
+            audit.signing_key_file=signing.key "audit.checkpoint_every_records=$CHECKPOINT_EVERY"
     done
     "$BIN/exchange-gateway" config check "$TMP/gateway-fsync-on.json" >/dev/null \
         || die "generated config does not validate"
@@ -191,71 +109,7 @@ assert on == off
 PY
 }
 
-# Headers the gateway requires; counts 200s and incomplete dossiers (a 200 can be partial).
-write_wrk_script() {
-    cat >"$TMP/dossier.lua" <<LUA
-wrk.headers["Authorization"] = "Bearer $API_KEY"
-wrk.headers["X-Purpose"] = "$PURPOSE"
-LUA
-    cat >>"$TMP/dossier.lua" <<'LUA'
-
-local threads = {}
-
-function setup(thread)
-    table.insert(threads, thread)
-end
-
-function init(args)
-    responses = 0
-    ok200 = 0
-    incomplete = 0
-end
-
-function response(status, headers, body)
-    responses = responses + 1
-    if status == 200 then ok200 = ok200 + 1 end
-    local complete
-    for name, value in pairs(headers) do
-        if string.lower(name) == "x-dossier-complete" then complete = value end
-    end
-    if complete ~= "true" then incomplete = incomplete + 1 end
-end
-
-function done(summary, latency, requests)
-    local total_responses, total_200, total_incomplete = 0, 0, 0
-    for _, thread in ipairs(threads) do
-        total_responses = total_responses + thread:get("responses")
-        total_200 = total_200 + thread:get("ok200")
-        total_incomplete = total_incomplete + thread:get("incomplete")
-    end
-    io.write(string.format("lua responses: %d\nlua status 200: %d\nlua incomplete: %d\n",
-                           total_responses, total_200, total_incomplete))
-end
-LUA
-}
-
-# --- wrk runs and parsing (as in quick.sh) ------------------------------------------------------
-
-to_seconds() {
-    local value=$1
-    case $value in
-        *ms) echo 1 ;;
-        *s) echo "${value%s}" ;;
-        *m) echo $(( ${value%m} * 60 )) ;;
-        *h) echo $(( ${value%h} * 3600 )) ;;
-        *) echo "$value" ;;
-    esac
-}
-
-# run_wrk OUTPUT CONNECTIONS DURATION; `timeout` bounds wrk even if it hangs.
-run_wrk() {
-    local output=$1 connections=$2 duration=$3
-    local limit=$(( $(to_seconds "$duration") + 30 ))
-    timeout --kill-after=5 "$limit" \
-        wrk -t "$THREADS" -c "$connections" -d "$duration" --timeout "$WRK_TIMEOUT" --latency \
-            -s "$TMP/dossier.lua" "$DOSSIER_URL" >"$output" 2>&1 || {
-        log "wrk exited with status $? (output follows)"; cat "$output" >&2; }
-}
+# --- wrk runs and parsing (run_wrk, parse_wrk: bench/lib.sh) ----------------------------------
 
 # wrk latency ("850.00us", "32.83ms", "1.05s", "1.20m") in milliseconds.
 latency_ms() {
@@ -268,30 +122,9 @@ latency_ms() {
 }
 
 # Sets W_RPS W_P50_MS W_P99_MS W_200 W_ERRORS W_ERROR_TEXT W_INCOMPLETE.
-parse_wrk() {
-    local file=$1 connect timeout non2xx socket_read socket_write p50 p99
-    W_RPS=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$file")
-    p50=$(awk '$1 == "50%" {print $2}' "$file")
-    p99=$(awk '$1 == "99%" {print $2}' "$file")
-    W_P50_MS=$(latency_ms "${p50:-?}") W_P99_MS=$(latency_ms "${p99:-?}")
-    W_200=$(awk '/^lua status 200:/ {print $4}' "$file")
-    W_INCOMPLETE=$(awk '/^lua incomplete:/ {print $3}' "$file")
-    read -r connect socket_read socket_write timeout < <(sed -n \
-        's/.*Socket errors: connect \([0-9]*\), read \([0-9]*\), write \([0-9]*\), timeout \([0-9]*\).*/\1 \2 \3 \4/p' \
-        "$file") || true
-    non2xx=$(awk -F': *' '/Non-2xx or 3xx responses/ {print $2}' "$file")
-    connect=${connect:-0} socket_read=${socket_read:-0} socket_write=${socket_write:-0}
-    timeout=${timeout:-0} non2xx=${non2xx:-0}
-    W_ERRORS=$(( connect + socket_read + socket_write + timeout + non2xx ))
-    local details=""
-    (( connect == 0 ))      || details+=", connect $connect"
-    (( socket_read == 0 ))  || details+=", read $socket_read"
-    (( socket_write == 0 )) || details+=", write $socket_write"
-    (( timeout == 0 ))      || details+=", timeout $timeout"
-    (( non2xx == 0 ))       || details+=", non-2xx $non2xx"
-    W_ERROR_TEXT=$W_ERRORS
-    [[ -z $details ]] || W_ERROR_TEXT+=" (${details#, })"
-    [[ ${W_INCOMPLETE:-0} == 0 ]] || W_ERROR_TEXT+="; incomplete ${W_INCOMPLETE}"
+parse_run() {
+    parse_wrk "$1" incomplete
+    W_P50_MS=$(latency_ms "${W_P50:-?}") W_P99_MS=$(latency_ms "${W_P99:-?}")
     if [[ -z $W_RPS || -z $W_200 ]]; then W_RPS="?"; W_200=0; W_ERROR_TEXT="wrk output unparsable"; FAILED=1; fi
 }
 
@@ -333,17 +166,12 @@ sample_batches() {
 # shell's cutime+cstime: children that were waited for). "other" = busy - ours: other processes
 # plus kernel threads (ext4/jbd2 journal commits, kworkers), so a few % is normal; tens of % means
 # someone else was computing.
-stat_ticks() {      # PID FIELD FIELD: sum of two /proc/PID/stat fields, counted after the ") " ending comm; 0 if gone
-    local line
-    line=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
-    awk -v a="$2" -v b="$3" '{sub(/^.*\) /, ""); print $a + $b}' <<<"$line"
-}
-process_ticks() { stat_ticks "$1" 12 13; }       # utime+stime of a process (all its threads)
+# (stat_ticks, process_ticks and machine_ticks are in bench/lib.sh.)
 children_ticks() { stat_ticks "$$" 14 15; }      # cutime+cstime of the main shell ($$, also in $(...))
 # Prints "total busy steal ours".
 cpu_snapshot() {
     local machine ours
-    machine=$(awk '$1 == "cpu" {print $2+$3+$4+$5+$6+$7+$8+$9, $2+$3+$4+$7+$8, $9; exit}' /proc/stat)
+    machine=$(machine_ticks)
     ours=$(( $(process_ticks "$GATEWAY_PID") + $(process_ticks "$STUBS_PID") + $(children_ticks) ))
     echo "$machine $ours"
 }
@@ -372,24 +200,24 @@ measure_run() {
 
     log "round $round: fsync $mode, c=$connections (warm-up $WARMUP, then $DURATION)"
     start_gateway "$mode" "$dir"
-    run_wrk "$warmup" "$connections" "$WARMUP"
+    run_wrk "$warmup" "$connections" "$WARMUP" "$DOSSIER_URL" "$TMP/dossier.lua"
     local cpu_before
     cpu_before=$(cpu_snapshot)
-    run_wrk "$output" "$connections" "$DURATION"
+    run_wrk "$output" "$connections" "$DURATION" "$DOSSIER_URL" "$TMP/dossier.lua"
     cpu_share "$cpu_before" "$(cpu_snapshot)"
     RAW_OUTPUTS+=("$output")
     if (( C_OTHER > OTHER_CPU_WARN )); then NOISY_RUNS+=("$tag (other ${C_OTHER}%)"); fi
 
     local alive=yes
     is_alive "$GATEWAY_PID" || { alive=no; FAILED=1; log "gateway died during $tag"; }
-    parse_wrk "$output"
+    parse_run "$output"
     local warm_200
     warm_200=$(awk '/^lua status 200:/ {print $4}' "$warmup")
     sample_batches "$GATEWAY_PID" "$dir"
 
     stop_process "$GATEWAY_PID"; local gateway_status=$STOP_STATUS; GATEWAY_PID=""
     local error_lines
-    error_lines=$(grep -c '"level":"error"' "$dir/gateway.log" || true)
+    error_lines=$(gateway_error_lines "$dir/gateway.log")
     if [[ $gateway_status != 0 || $error_lines != 0 ]]; then
         FAILED=1
         log "gateway exit status $gateway_status, error log lines $error_lines"
@@ -398,14 +226,13 @@ measure_run() {
 
     # The log as the gateway left it (closing checkpoint included).
     local verify_text verify="FAIL" access ok_records
-    if verify_text=$(timeout "$VERIFY_TIMEOUT_S" "$BIN/exchange-gateway" audit verify \
-            --public-key "$dir/signing.pub" "$dir" 2>&1); then
+    if verify_audit "$dir/signing.pub" "$dir"; then
         verify="pass"
     else
         VERIFY_FAILURES=$((VERIFY_FAILURES + 1)); FAILED=1
-        log "audit verify failed for $tag:"; printf '%s\n' "$verify_text" >&2
+        log "audit verify failed for $tag:"; printf '%s\n' "$VERIFY_OUTPUT" >&2
     fi
-    verify_text=$(printf '%s' "$verify_text" | tr '\n' ' ' | sed 's/ *$//')
+    verify_text=$(one_line "$VERIFY_OUTPUT")
     access=$(cat "$dir"/audit-*.jsonl | grep -c '"type":"access"' || true)
     ok_records=$(cat "$dir"/audit-*.jsonl | grep '"type":"access"' | grep -c '"http_status":200,' || true)
     # wrk stops counting at -d while requests are still in flight; the gateway finishes and
@@ -446,13 +273,12 @@ sum() { tr ' ' '\n' <<<"$1" | awk 'NF {s += $1} END {print s + 0}'; }
 
 write_report() {
     local stamp=$1 file=$2 command=$3
-    local cpu fs
-    cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+    local fs
     fs=$(df -PT "$TMP" | awk 'NR == 2 {print $2 " on " $1}')
     {
         echo "# Audit fsync on vs off — $stamp"
         echo
-        echo "- machine: nproc=$(nproc), ${cpu:-unknown CPU}, kernel $(uname -r); wrk, gateway and stubs share these cores"
+        machine_line "wrk, gateway and stubs"
         echo "- audit logs on: $fs (\`$(dirname "$TMP")\`)"
         echo "- command: \`$command\`"
         echo "- per run: fresh gateway, own audit folder, own Ed25519 key (\`exchange-gateway audit keygen\`), checkpoint every $CHECKPOINT_EVERY records;"
@@ -512,16 +338,7 @@ write_report() {
         echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
         printf '%s\n' "${RUN_ROWS[@]}"
         echo
-        echo "<details><summary>raw wrk output</summary>"
-        echo
-        local raw
-        for raw in "${RAW_OUTPUTS[@]}"; do
-            echo "\`$(basename "$raw")\`"
-            echo '```'
-            cat "$raw"
-            echo '```'
-        done
-        echo "</details>"
+        print_raw_outputs "${RAW_OUTPUTS[@]}"
     } >"$file"
 }
 
@@ -541,10 +358,11 @@ make_verdict() {
 main() {
     local command="BENCH_DURATION=$DURATION ROUNDS=$ROUNDS bench/audit-fsync.sh"
     ensure_tools
-    build
+    build_release
     mkdir -p bench/results
     write_gateway_configs
-    write_wrk_script
+    # Headers the gateway requires; counts 200s and incomplete dossiers (a 200 can be partial).
+    write_wrk_script "$TMP/dossier.lua" "$PURPOSE" with-200
     start_stubs
 
     local round connections mode
@@ -556,14 +374,7 @@ main() {
     is_alive "$STUBS_PID" || { log "department-stubs died"; FAILED=1; }
 
     make_verdict
-    local stamp results
-    stamp=$(date -u +%Y%m%dT%H%M%SZ)
-    results="bench/results/audit-fsync-$stamp.md"
-    write_report "$stamp" "$results.tmp" "$command"     # *.tmp is gitignored
-    mv "$results.tmp" "$results"
-
-    sed '/^<details>/,$d' "$results"
-    log "written to $results"
+    publish_report audit-fsync '^<details>' write_report "$command"
     return "$FAILED"
 }
 

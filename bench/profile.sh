@@ -5,51 +5,44 @@
 #
 # Usage: bench/profile.sh            Env: PROFILE_SECONDS (default 5), CONNECTIONS (default 64)
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 readonly SECONDS_TO_PROFILE=${PROFILE_SECONDS:-5}
 readonly CONNECTIONS=${CONNECTIONS:-64}
+readonly HOST=127.0.0.1
 readonly GATEWAY_PORT=18680 LAND_PORT=19601 TAX_PORT=19602 HOUSE_PORT=19603
 readonly BIN=.build-bench/release
+readonly READY_TIMEOUT_S=10
 TMP=$(mktemp -d -t exchange-gateway-profile.XXXXXX)
-PIDS=()
-cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$TMP"; }
-trap cleanup EXIT
+STUBS_PID="" GATEWAY="" WRK=""
+# What cleanup (bench/lib.sh) stops. No log tails: this script prints only the profile; a service
+# that does not get ready shows up in wrk's numbers (NOT_READY=true: wait, then go on quietly).
+stop_started() { stop_process "$WRK"; stop_process "$GATEWAY"; stop_process "$STUBS_PID"; }
+NOT_READY=true
+install_cleanup
 
 command -v perf >/dev/null || { apt-get install -y -qq linux-perf >/dev/null; }
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
 swift build -c release --scratch-path .build-bench >/dev/null
 
-python3 - "$TMP" <<'PY'
-import json, sys
-tmp = sys.argv[1]
-config = json.load(open("config/gateway.json"))
-config["listen"]["port"] = 18680
-config["audit"]["path"] = tmp + "/audit/audit.jsonl"
-for source, port in zip(config["sources"], [19601, 19602, 19603]):
-    source["base_url"] = f"http://127.0.0.1:{port}"
-json.dump(config, open(tmp + "/gateway.json", "w"))
-PY
-cat > "$TMP/headers.lua" <<'LUA'
-wrk.headers["Authorization"] = "Bearer demo-only-clerk-key-do-not-use-in-production"
-wrk.headers["X-Purpose"] = "profile"
-LUA
+write_gateway_config "$TMP/gateway.json" "audit.path=$TMP/audit/audit.jsonl"
+write_wrk_headers "$TMP/headers.lua" profile
 
-"$BIN/department-stubs" --land-port $LAND_PORT --tax-port $TAX_PORT --house-port $HOUSE_PORT >"$TMP/stubs.log" 2>&1 &
-PIDS+=($!)
+start_department_stubs STUBS_PID land=0,tax=0,house=0 "$TMP/stubs.log" || true
 "$BIN/exchange-gateway" serve --config "$TMP/gateway.json" >"$TMP/gateway.log" 2>&1 &
 GATEWAY=$!
-PIDS+=($GATEWAY)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$GATEWAY_PORT/readyz" >/dev/null && break; sleep 0.1; done
+wait_for_http "http://$HOST:$GATEWAY_PORT/readyz" "$GATEWAY" exchange-gateway || true
 
-URL="http://127.0.0.1:$GATEWAY_PORT/v1/properties/LA2023001/dossier"
+URL="http://$HOST:$GATEWAY_PORT/v1/properties/LA2023001/dossier"
 timeout $((SECONDS_TO_PROFILE + 10)) wrk -t2 -c"$CONNECTIONS" -d"$((SECONDS_TO_PROFILE + 2))s" -s "$TMP/headers.lua" "$URL" >"$TMP/wrk.txt" &
 WRK=$!
 sleep 1
-ticks_before=$(awk '{print $14 + $15}' "/proc/$GATEWAY/stat")
+ticks_before=$(process_ticks "$GATEWAY")
 perf record -q -e cpu-clock ${PERF_CALL_GRAPH:--g} -p "$GATEWAY" -o "$TMP/perf.data" -- sleep "$SECONDS_TO_PROFILE" 2>/dev/null
-ticks_after=$(awk '{print $14 + $15}' "/proc/$GATEWAY/stat")
+ticks_after=$(process_ticks "$GATEWAY")
 wait $WRK
+WRK=""
 rps=$(awk '/Requests\/sec/ {print $2}' "$TMP/wrk.txt")
 cpu_seconds=$(echo "($ticks_after - $ticks_before) / $(getconf CLK_TCK)" | bc -l)
 printf 'dossiers/s: %s   gateway CPU: %.2f cores   CPU per dossier: %.0f us\n' \

@@ -1,0 +1,3 @@
+module exchange-gateway/bench/peers/go
+
+go 1.19
