@@ -22,9 +22,11 @@ public final class AuditLog: Sendable {
     public init(config: AuditConfig, signingKey: Ed25519.PrivateKey?,
                 onBatch: @escaping @Sendable (_ lines: Int, _ fsync: Duration?) -> Void = { _, _ in }) throws(AuditLogError) {
         writer = try AuditWriter(config: config, signingKey: signingKey, onBatch: onBatch)
-        let thread = Thread { [writer] in writer.run() }
-        thread.name = "audit-writer"
-        thread.start()
+        // Named from inside: on Linux a name given before `start` is not applied.
+        Thread { [writer] in
+            Thread.current.name = "audit-writer"
+            writer.run()
+        }.start()
     }
 
     /// Returns once `entry` is written (and synced, if configured).

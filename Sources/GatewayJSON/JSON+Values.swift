@@ -45,6 +45,12 @@ extension JSON {
         return String(decoding: buffer, as: UTF8.self)
     }
 
+    /// Calls `body` with a string's UTF-8 bytes, without making a Swift `String`; `nil` for other kinds.
+    public func withUTF8Bytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result? {
+        guard let bytes = json_string_value(node) else { return nil }
+        return body(UnsafeRawBufferPointer(start: bytes, count: json_string_length(node)))
+    }
+
     public var integer: Int? {
         kind == .integer ? Int(json_integer_value(node)) : nil
     }

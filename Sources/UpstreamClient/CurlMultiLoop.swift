@@ -60,9 +60,12 @@ final class CurlMultiLoop: @unchecked Sendable {
         eg_curl_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, context)
         eg_curl_multi_setopt_timer_function(multi, Self.setTimer)
         eg_curl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, context)
-        let thread = Thread { [self] in run() }
-        thread.name = "curl-multi"
-        thread.start()
+        // The name is set from inside: on Linux a name given before `start` is not applied,
+        // and the thread would show its creator's name in `top -H`.
+        Thread { [self] in
+            Thread.current.name = "curl-multi"
+            run()
+        }.start()
     }
 
     /// Hands transfers to the loop; after `stop`, they fail at once.

@@ -84,8 +84,8 @@ public enum Masking {
             case .some(let rule):
                 object[key] = masked(value, by: rule, hmacKey: policy.hmacKey)
             case nil:
-                if let text = value.string {
-                    if policy.detectPII, let masked = maskedIfPII(text) { object[key] = JSON(masked) }
+                if let mayHoldPII = value.withUTF8Bytes(PIIDetector.mayHoldMatch) {
+                    if policy.detectPII, mayHoldPII, let text = value.string, let masked = maskedIfPII(text) { object[key] = JSON(masked) }
                 } else {
                     pending.append(value)
                 }
@@ -95,8 +95,10 @@ public enum Masking {
 
     private static func maskElements(of array: JSON, _ policy: MaskingPolicy, pending: inout [JSON]) {
         for (index, element) in array.elements.enumerated() {
-            if let text = element.string {
-                if policy.detectPII, let masked = maskedIfPII(text) { array.replaceElement(at: index, with: JSON(masked)) }
+            if let mayHoldPII = element.withUTF8Bytes(PIIDetector.mayHoldMatch) {
+                if policy.detectPII, mayHoldPII, let text = element.string, let masked = maskedIfPII(text) {
+                    array.replaceElement(at: index, with: JSON(masked))
+                }
             } else {
                 pending.append(element)
             }

@@ -32,8 +32,9 @@ public enum PIIDetector {
     }
 
     /// Whether `utf8` has a digit run of 11 or more, or a 3-digit run followed by a space or
-    /// hyphen (a grouped mobile number): the only ways a match can start.
-    private static func mayHoldMatch(_ utf8: String.UTF8View) -> Bool {
+    /// hyphen (a grouped mobile number): the only ways a match can start. Cheap enough to run on
+    /// every string before one is copied.
+    static func mayHoldMatch<Bytes: Sequence<UInt8>>(_ utf8: Bytes) -> Bool {
         var run = 0
         for byte in utf8 {
             if byte.isASCIIDigit {
