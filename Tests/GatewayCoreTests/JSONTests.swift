@@ -153,4 +153,11 @@ struct JSONTests {
         #expect(JSON(Double.nan).isNull)
         #expect(JSON(Double.infinity).isNull)
     }
+
+    /// A string's UTF-8 bytes are lent without making a Swift string; other kinds lend nothing.
+    @Test func utf8BytesOfStrings() throws {
+        let object = try JSON.parse(#"{"name":"张三","n":1}"#)
+        #expect(object["name"]?.withUTF8Bytes { Array($0) } == Array("张三".utf8))
+        #expect(object["n"]?.withUTF8Bytes { $0.count } == nil)
+    }
 }
