@@ -44,15 +44,22 @@ struct ConfigObject {
 
     /// An integer within `range`, or `defaultValue` when absent.
     func integer(_ key: String, in range: ClosedRange<Int>, default defaultValue: Int? = nil) throws(ConfigError) -> Int {
+        try number(key, in: range, default: defaultValue, kind: "an integer", read: \.integer, describe: { String($0) })
+    }
+
+    /// A value of `key` read by `read` (failing with "must be `kind`") within `range`, or `defaultValue` when absent.
+    func number<Number: Comparable>(_ key: String, in range: ClosedRange<Number>, default defaultValue: Number?, kind: String,
+                                    read: (JSON) -> Number?, describe: (Number) -> String) throws(ConfigError) -> Number {
         guard let value = value(key) else {
             guard let defaultValue else { throw ConfigError(path: keyPath(key), problem: "is required") }
             return defaultValue
         }
-        guard let integer = value.integer else { throw ConfigError(path: keyPath(key), problem: "must be an integer") }
-        guard range.contains(integer) else {
-            throw ConfigError(path: keyPath(key), problem: "must be between \(range.lowerBound) and \(range.upperBound), not \(integer)")
+        guard let number = read(value) else { throw ConfigError(path: keyPath(key), problem: "must be \(kind)") }
+        guard range.contains(number) else {
+            throw ConfigError(path: keyPath(key),
+                              problem: "must be between \(describe(range.lowerBound)) and \(describe(range.upperBound)), not \(describe(number))")
         }
-        return integer
+        return number
     }
 
     func object(_ key: String, knownKeys: Set<String>?) throws(ConfigError) -> ConfigObject? {
