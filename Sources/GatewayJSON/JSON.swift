@@ -35,14 +35,20 @@ extension JSON {
     }
 
     public var kind: Kind {
+        Kind(of: node)
+    }
+}
+
+extension JSON.Kind {
+    init(of node: UnsafeMutablePointer<json_t>) {
         switch eg_json_typeof(node) {
-        case JSON_OBJECT: .object
-        case JSON_ARRAY: .array
-        case JSON_STRING: .string
-        case JSON_INTEGER: .integer
-        case JSON_REAL: .real
-        case JSON_TRUE, JSON_FALSE: .bool
-        default: .null
+        case JSON_OBJECT: self = .object
+        case JSON_ARRAY: self = .array
+        case JSON_STRING: self = .string
+        case JSON_INTEGER: self = .integer
+        case JSON_REAL: self = .real
+        case JSON_TRUE, JSON_FALSE: self = .bool
+        default: self = .null
         }
     }
 }

@@ -71,52 +71,62 @@ public enum Masking {
         }
     }
 
+    /// Masks the members of one object. Values are read borrowed, so only values that change
+    /// or containers still to walk become Swift objects; changes are made after the pass,
+    /// since jansson's iteration must not see members removed under it.
     private static func maskMembers(of object: JSON, _ policy: MaskingPolicy, pending: inout [JSON]) {
-        // `members` is a snapshot, so changing `object` below does not disturb the loop.
-        for (originalKey, value) in object.members {
+        var changes: [(key: String, value: JSON?)] = []
+        object.forEachMember { keyBytes, value in
+            let originalKey = String(decoding: keyBytes, as: UTF8.self)
             let rule = policy.rule(forKey: originalKey)
-            let key = policy.detectPII ? renamedIfPII(originalKey, in: object, value: value) : originalKey
-            switch rule {
-            case .some(.none):
-                // A scalar stays as it is, even unscanned; a container is still walked, so
-                // that `none` cannot unmask a ruled key inside it.
-                pending.append(value)
-            case .some(let rule):
-                object[key] = masked(value, by: rule, hmacKey: policy.hmacKey)
-            case nil:
-                if let mayHoldPII = value.withUTF8Bytes(PIIDetector.mayHoldMatch) {
-                    if policy.detectPII, mayHoldPII, let text = value.string, let masked = maskedIfPII(text) { object[key] = JSON(masked) }
-                } else {
-                    pending.append(value)
+            var key = originalKey
+            if policy.detectPII, PIIDetector.mayHoldMatch(keyBytes), let maskedKey = maskedIfPII(originalKey) {
+                // A key that is itself an ID or mobile number moves to its masked form (at the
+                // end of the object: jansson cannot rename in place).
+                changes.append((originalKey, nil))
+                changes.append((maskedKey, value.retained()))
+                key = maskedKey
+            }
+            switch (rule, value.kind) {
+            case (.some(.none), .object), (.some(.none), .array), (nil, .object), (nil, .array):
+                // Walked even under `none`, so that `none` cannot unmask a ruled key inside.
+                pending.append(value.retained())
+            case (.some(.none), _):
+                break
+            case (.some(let rule), _):
+                changes.append((key, masked(value.retained(), by: rule, hmacKey: policy.hmacKey)))
+            case (nil, .string):
+                if policy.detectPII, value.withUTF8Bytes(PIIDetector.mayHoldMatch) == true,
+                   let text = value.retained().string, let masked = maskedIfPII(text) {
+                    changes.append((key, JSON(masked)))
                 }
+            case (nil, _):
+                break
             }
         }
+        for (key, value) in changes { object[key] = value }
     }
 
     private static func maskElements(of array: JSON, _ policy: MaskingPolicy, pending: inout [JSON]) {
-        for (index, element) in array.elements.enumerated() {
-            if let mayHoldPII = element.withUTF8Bytes(PIIDetector.mayHoldMatch) {
-                if policy.detectPII, mayHoldPII, let text = element.string, let masked = maskedIfPII(text) {
-                    array.replaceElement(at: index, with: JSON(masked))
+        var replacements: [(index: Int, value: JSON)] = []
+        array.forEachElement { index, element in
+            switch element.kind {
+            case .object, .array:
+                pending.append(element.retained())
+            case .string where policy.detectPII && element.withUTF8Bytes(PIIDetector.mayHoldMatch) == true:
+                if let text = element.retained().string, let masked = maskedIfPII(text) {
+                    replacements.append((index, JSON(masked)))
                 }
-            } else {
-                pending.append(element)
+            default:
+                break
             }
         }
+        for (index, value) in replacements { array.replaceElement(at: index, with: value) }
     }
 
     /// `text` with embedded PII masked, or `nil` when there was none.
     private static func maskedIfPII(_ text: String) -> String? {
         let masked = PIIDetector.maskEmbedded(in: text)
         return masked == text ? nil : masked
-    }
-
-    /// A key that is itself an ID or mobile number is moved to its masked form (at the end of
-    /// the object: jansson cannot rename in place). Returns the key the member now has.
-    private static func renamedIfPII(_ key: String, in object: JSON, value: JSON) -> String {
-        guard let masked = maskedIfPII(key) else { return key }
-        object[key] = nil
-        object[masked] = value
-        return masked
     }
 }
