@@ -43,20 +43,20 @@ extension JSON {
     public func encoded(pretty: Bool = false) -> [UInt8] {
         let realPrecision: Int32 = (15 & 0x1F) << 11
         let layout: Int32 = pretty ? 2 : JSON_COMPACT
-        let flags = layout | JSON_ENCODE_ANY | realPrecision
-        var output: [UInt8] = []
-        output.reserveCapacity(4096)
-        // One pass straight into the array: json_dumps would build a C string, then we'd copy it.
-        _ = withUnsafeMutablePointer(to: &output) { json_dump_callback(node, Self.appendBytes, $0, Int(flags)) }
-        return output
-    }
-
-    /// json_dump_callback's sink: appends each piece to the `[UInt8]` behind `context`.
-    private static let appendBytes: json_dump_callback_t = { bytes, count, context in
-        guard let bytes, let context else { return -1 }
-        context.assumingMemoryBound(to: [UInt8].self).pointee
-            .append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: count))
-        return 0
+        let flags = Int(layout | JSON_ENCODE_ANY | realPrecision)
+        // json_dumpb writes straight into our buffer and says how much it needed: one pass
+        // unless the first guess was too small. (json_dumps would build a C string to copy,
+        // and json_dump_callback calls back for every token.)
+        var capacity = 8192
+        while true {
+            var needed = 0
+            let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+                needed = json_dumpb(node, buffer.baseAddress, capacity, flags)
+                count = needed <= capacity ? needed : 0
+            }
+            if needed <= capacity { return output }
+            capacity = needed
+        }
     }
 
     public func encodedString(pretty: Bool = false) -> String {
