@@ -9,43 +9,49 @@ enum CurlEasy {
     /// Accept header sent with every upstream request; never freed, shared read-only by all handles.
     nonisolated(unsafe) static let acceptJSON: UnsafeMutablePointer<curl_slist> = curl_slist_append(nil, "Accept: application/json")!
 
+    /// Why libcurl refused to set up a transfer (out of memory, most likely): the transfer fails,
+    /// the gateway does not.
+    struct OptionError: Error {
+        let reason: String
+    }
+
     /// Readies `handle` (fresh or reset) for `transfer`.
-    static func configure(_ handle: UnsafeMutableRawPointer, for transfer: Transfer) {
+    static func configure(_ handle: UnsafeMutableRawPointer, for transfer: Transfer) throws(OptionError) {
         let request = transfer.request
-        setLong(handle, CURLOPT_NOSIGNAL, 1)
-        setLong(handle, CURLOPT_TIMEOUT_MS, request.timeoutMs)
-        setLong(handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeoutMs)
-        setLong(handle, CURLOPT_MAXFILESIZE, request.maxResponseBytes)
-        setLong(handle, CURLOPT_FOLLOWLOCATION, 0)
-        setLong(handle, CURLOPT_TCP_NODELAY, 1)
-        setString(handle, CURLOPT_URL, request.url)
-        setString(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        setString(handle, CURLOPT_USERAGENT, userAgent)
+        try setLong(handle, CURLOPT_NOSIGNAL, 1)
+        try setLong(handle, CURLOPT_TIMEOUT_MS, request.timeoutMs)
+        try setLong(handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeoutMs)
+        try setLong(handle, CURLOPT_MAXFILESIZE, request.maxResponseBytes)
+        try setLong(handle, CURLOPT_FOLLOWLOCATION, 0)
+        try setLong(handle, CURLOPT_TCP_NODELAY, 1)
+        try setString(handle, CURLOPT_URL, request.url)
+        try setString(handle, CURLOPT_PROTOCOLS_STR, "http,https")
+        try setString(handle, CURLOPT_USERAGENT, userAgent)
         // Certificates are always verified; TLS below 1.2 is refused.
-        setLong(handle, CURLOPT_SSL_VERIFYPEER, 1)
-        setLong(handle, CURLOPT_SSL_VERIFYHOST, 2)
-        setLong(handle, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2))
+        try setLong(handle, CURLOPT_SSL_VERIFYPEER, 1)
+        try setLong(handle, CURLOPT_SSL_VERIFYHOST, 2)
+        try setLong(handle, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2))
         if let tls = request.tls {
-            if let caFile = tls.caFile { setString(handle, CURLOPT_CAINFO, caFile) }
+            if let caFile = tls.caFile { try setString(handle, CURLOPT_CAINFO, caFile) }
             if let certificate = tls.clientCertFile, let key = tls.clientKeyFile {
-                setString(handle, CURLOPT_SSLCERT, certificate)
-                setString(handle, CURLOPT_SSLKEY, key)
+                try setString(handle, CURLOPT_SSLCERT, certificate)
+                try setString(handle, CURLOPT_SSLKEY, key)
             }
         }
         if request.headers.isEmpty {
-            check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, acceptJSON))
+            try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, acceptJSON))
         } else {
             transfer.headerList = request.headers.reduce(curl_slist_append(nil, "Accept: application/json")) { curl_slist_append($0, $1) }
-            check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, transfer.headerList))
+            try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, transfer.headerList))
         }
-        check(eg_curl_easy_setopt_write_function(handle, writeBody))
+        try check(eg_curl_easy_setopt_write_function(handle, writeBody))
         let context = Unmanaged.passUnretained(transfer).toOpaque()
-        check(eg_curl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
+        try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
         if request.cacheTTLMs > 0 {
-            check(eg_curl_easy_setopt_header_function(handle, readHeader))
-            check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
+            try check(eg_curl_easy_setopt_header_function(handle, readHeader))
+            try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
         }
-        check(eg_curl_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context))
+        try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context))
     }
 
     /// The outcome of a finished transfer.
@@ -53,13 +59,13 @@ enum CurlEasy {
         switch code {
         case CURLE_OK:
             var status = 0
-            check(eg_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status))
+            _ = eg_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
             return .response(status: status, body: transfer.body)
         case CURLE_OPERATION_TIMEDOUT:
             // A request that was never sent timed out while connecting; a reused
             // connection reports no connect time but has sent its request.
             var requestBytes = 0
-            check(eg_curl_easy_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestBytes))
+            _ = eg_curl_easy_getinfo_long(handle, CURLINFO_REQUEST_SIZE, &requestBytes)
             return .failure(requestBytes == 0 ? .connectTimedOut : .timedOut)
         case CURLE_COULDNT_CONNECT:
             return .failure(.connectionRefused)
@@ -95,17 +101,16 @@ enum CurlEasy {
         return size * count
     }
 
-    private static func setLong(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: Int) {
-        check(eg_curl_easy_setopt_long(handle, option, value))
+    private static func setLong(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: Int) throws(OptionError) {
+        try check(eg_curl_easy_setopt_long(handle, option, value))
     }
 
-    private static func setString(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: String) {
+    private static func setString(_ handle: UnsafeMutableRawPointer, _ option: CURLoption, _ value: String) throws(OptionError) {
         // libcurl copies string options (since 7.17), so the temporary C string may go.
-        check(value.withCString { eg_curl_easy_setopt_pointer(handle, option, $0) })
+        try check(value.withCString { eg_curl_easy_setopt_pointer(handle, option, $0) })
     }
 
-    /// A failing setopt/getinfo here is a programming error (unknown option, wrong type).
-    private static func check(_ code: CURLcode) {
-        precondition(code == CURLE_OK, "libcurl rejected an option: \(String(cString: curl_easy_strerror(code)))")
+    private static func check(_ code: CURLcode) throws(OptionError) {
+        guard code == CURLE_OK else { throw OptionError(reason: String(cString: curl_easy_strerror(code))) }
     }
 }

@@ -32,6 +32,9 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Recent successful answers of sources that allow caching, by URL.
     private var cache: [String: (result: TransferResult, expires: ContinuousClock.Instant)] = [:]
     private static let cacheLimit = 10_000
+    /// Easy handles kept for reuse; beyond this a burst's handles are freed, so memory falls
+    /// back after thousands of transfers were in flight at once.
+    private static let idleHandleLimit = 512
     private var timerDeadline: ContinuousClock.Instant?
 
     private struct Inbox {
@@ -150,11 +153,26 @@ final class CurlMultiLoop: @unchecked Sendable {
             return
         }
         followers[transfer.request.url] = []
-        let handle = idleHandles.popLast().map { handle in curl_easy_reset(handle); return handle } ?? curl_easy_init()!
+        guard let handle = idleHandles.popLast().map({ handle in curl_easy_reset(handle); return handle }) ?? curl_easy_init() else {
+            return fail(transfer, "libcurl could not make a transfer handle")
+        }
+        do {
+            try CurlEasy.configure(handle, for: transfer)
+        } catch {
+            curl_easy_cleanup(handle)
+            return fail(transfer, "libcurl refused the request: \(error.reason)")
+        }
         _ = Unmanaged.passRetained(transfer)
-        CurlEasy.configure(handle, for: transfer)
         running.insert(handle)
         curl_multi_add_handle(multi, handle)
+    }
+
+    /// Fails `transfer` and everything coalesced onto it.
+    private func fail(_ transfer: Transfer, _ reason: String) {
+        transfer.complete(.failure(.other(reason)), transfer.started.duration(to: .now))
+        for follower in followers.removeValue(forKey: transfer.request.url) ?? [] {
+            follower.complete(.failure(.other(reason)), follower.started.duration(to: .now))
+        }
     }
 
     private func completeFinishedTransfers() {
@@ -174,7 +192,11 @@ final class CurlMultiLoop: @unchecked Sendable {
         running.remove(handle)
         let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeRetainedValue()
         let outcome = result(transfer)
-        idleHandles.append(handle)
+        if idleHandles.count < Self.idleHandleLimit {
+            idleHandles.append(handle)
+        } else {
+            curl_easy_cleanup(handle)
+        }
         remember(outcome, of: transfer)
         transfer.complete(outcome, transfer.started.duration(to: .now))
         for follower in followers.removeValue(forKey: transfer.request.url) ?? [] {
