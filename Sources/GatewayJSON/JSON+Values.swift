@@ -47,8 +47,7 @@ extension JSON {
 
     /// Calls `body` with a string's UTF-8 bytes, without making a Swift `String`; `nil` for other kinds.
     public func withUTF8Bytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result? {
-        guard let bytes = json_string_value(node) else { return nil }
-        return body(UnsafeRawBufferPointer(start: bytes, count: json_string_length(node)))
+        Borrowed(node: node).withUTF8Bytes(body)
     }
 
     public var integer: Int? {
