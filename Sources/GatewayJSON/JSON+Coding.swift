@@ -39,24 +39,12 @@ extension JSON {
     }
 
     /// UTF-8 text of this value: compact, or indented by two spaces when `pretty`.
-    /// Non-ASCII text stays as it is; reals keep 15 significant digits so that `89.7` stays `89.7`.
+    /// Non-ASCII text stays as it is; reals are written in their shortest round-trip form, so
+    /// that `89.7` stays `89.7`.
     public func encoded(pretty: Bool = false) -> [UInt8] {
-        let realPrecision: Int32 = (15 & 0x1F) << 11
-        let layout: Int32 = pretty ? 2 : JSON_COMPACT
-        let flags = Int(layout | JSON_ENCODE_ANY | realPrecision)
-        // json_dumpb writes straight into our buffer and says how much it needed: one pass
-        // unless the first guess was too small. (json_dumps would build a C string to copy,
-        // and json_dump_callback calls back for every token.)
-        var capacity = 8192
-        while true {
-            var needed = 0
-            let output = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
-                needed = json_dumpb(node, buffer.baseAddress, capacity, flags)
-                count = needed <= capacity ? needed : 0
-            }
-            if needed <= capacity { return output }
-            capacity = needed
-        }
+        var writer = JSONWriter(indentWidth: pretty ? 2 : 0)
+        writer.write(node)
+        return writer.bytes
     }
 
     public func encodedString(pretty: Bool = false) -> String {

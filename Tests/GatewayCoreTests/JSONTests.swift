@@ -148,6 +148,45 @@ struct JSONTests {
         #expect(JSON.object(["k": JSON("v")]).encodedString(pretty: true) == "{\n  \"k\": \"v\"\n}")
     }
 
+    /// Every control character is escaped (short forms where JSON has them), and the text reads
+    /// back equal (jansson refuses to read U+0000, so that one is only checked as written).
+    @Test func controlCharactersEscaped() throws {
+        #expect(JSON("\u{0}").encodedString() == #""\u0000""#)
+        let text = String(decoding: (1..<0x20).map { UInt8($0) } + Array("/é".utf8), as: UTF8.self)
+        let encoded = JSON(text).encodedString()
+        #expect(encoded.hasPrefix(#""\u0001\u0002"#))
+        #expect(encoded.contains(#"\b\t\n\u000b\f\r"#))
+        #expect(encoded.hasSuffix(#"\u001f/é""#))
+        #expect(try JSON.parse("[\(encoded)]").elements.first?.string == text)
+    }
+
+    /// Reals are written in their shortest round-trip form and stay reals; integers stay integers.
+    @Test func numberEncoding() throws {
+        let parsed = try JSON.parse("[89.7, 1.0, 0.1, 1e16, -2.5e-7, 0.30000000000000004, 42, -9223372036854775808]")
+        #expect(parsed.encodedString() == "[89.7,1.0,0.1,1e+16,-2.5e-07,0.30000000000000004,42,-9223372036854775808]")
+        let again = try JSON.parse(parsed.encodedString())
+        #expect(again.elements.map(\.number) == parsed.elements.map(\.number))
+        #expect(again.elements.map(\.kind) == parsed.elements.map(\.kind))
+    }
+
+    /// Pretty text nests two spaces per level; empty containers stay on one line.
+    @Test func prettyLayout() throws {
+        let value = try JSON.parse(#"{"a":[1,{"b":null}],"c":{},"d":[],"e":true}"#)
+        #expect(value.encodedString(pretty: true) == """
+            {
+              "a": [
+                1,
+                {
+                  "b": null
+                }
+              ],
+              "c": {},
+              "d": [],
+              "e": true
+            }
+            """)
+    }
+
     /// Values that JSON cannot hold degrade to null rather than crashing.
     @Test func nonFiniteRealIsNull() {
         #expect(JSON(Double.nan).isNull)
