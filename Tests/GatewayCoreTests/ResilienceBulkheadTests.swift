@@ -198,4 +198,44 @@ struct ResilienceBulkheadTests {
         #expect(bulkhead.waiting == 0)
         #expect(bulkhead.tryAcquire() && bulkhead.tryAcquire())
     }
+
+    /// A waiter queued behind one with a later deadline still gives up at its own deadline
+    /// (the sweeper is brought forward), while the later one keeps waiting.
+    @Test func earlierDeadlineBehindLaterOne() async {
+        let bulkhead = Bulkhead(maxInFlight: 1)
+        #expect(bulkhead.tryAcquire())
+        let late = Task { await bulkhead.acquire(deadline: inSeconds(30)) }
+        await eventually("the late waiter is queued") { bulkhead.waiting == 1 }
+        let begun = ContinuousClock.now
+        #expect(await !bulkhead.acquire(deadline: begun + .milliseconds(50)))
+        #expect(ContinuousClock.now - begun < .seconds(3))
+        #expect(bulkhead.waiting == 1)
+        bulkhead.release()
+        #expect(await late.value)
+        #expect(bulkhead.inFlight == 1)
+    }
+
+    /// Hundreds of waiters with spread deadlines all end by their deadline plus the sweep
+    /// interval (generously), none early, and leave the queue empty.
+    @Test func manyWaitersTimeOut() async {
+        let bulkhead = Bulkhead(maxInFlight: 1)
+        #expect(bulkhead.tryAcquire())
+        let begun = ContinuousClock.now
+        let results = await withTaskGroup(of: (Duration, Duration, Bool).self) { group in
+            for index in 0..<500 {
+                let wait = Duration.milliseconds(20 + index % 100)
+                group.addTask {
+                    let acquired = await bulkhead.acquire(deadline: begun + wait)
+                    return (wait, ContinuousClock.now - begun, acquired)
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.count == 500)
+        #expect(results.allSatisfy { !$0.2 })
+        #expect(results.allSatisfy { $0.1 >= $0.0 })
+        #expect(results.allSatisfy { $0.1 < $0.0 + .seconds(3) })
+        #expect(bulkhead.waiting == 0)
+        #expect(bulkhead.inFlight == 1)
+    }
 }

@@ -6,28 +6,67 @@ import Synchronization
 ///
 /// Waiters are suspended continuations in a queue, never a polling loop. Each continuation is
 /// resumed exactly once, by whoever removes it from the queue under the lock: `release` (with
-/// `true`, handing its permit straight over), the deadline timer or cancellation (with `false`).
+/// `true`, handing its permit straight over), the deadline sweeper or cancellation (with `false`).
+///
+/// One sweeper task per bulkhead, not one timer per waiter, ends the waits whose deadline passed:
+/// at c=4096 thousands of callers wait at once, and a task each cost memory and wake-ups. The
+/// sweeper looks at most every `sweepInterval`, so a wait may end that much after its deadline.
 public final class Bulkhead: Sendable {
     private struct Waiter {
         let id: UInt64
+        let deadline: ContinuousClock.Instant
         let continuation: CheckedContinuation<Bool, Never>
     }
 
     private struct State {
         var inFlight = 0
-        /// Oldest first. Removal by id is linear, but the queue is bounded by the gateway's own
-        /// concurrency and usually short.
+        /// Oldest first, from `head` on; slots before `head` are served and dropped in bulk.
         var queue: [Waiter] = []
+        var head = 0
         var nextID: UInt64 = 0
+        /// The running sweeper's wake-up time and identity, if one runs.
+        var sweeper: (wakeAt: ContinuousClock.Instant, generation: UInt64, task: Task<Void, Never>)?
+        var sweeperGeneration: UInt64 = 0
+
+        var waiting: Int { queue.count - head }
+
+        mutating func popFirst() -> Waiter? {
+            guard head < queue.count else { return nil }
+            let waiter = queue[head]
+            head += 1
+            if head == queue.count {
+                queue.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head >= 1024, head * 2 >= queue.count {
+                queue.removeFirst(head)
+                head = 0
+            }
+            return waiter
+        }
+
+        /// Takes out the waiters that `shouldLeave` picks, keeping the others in order.
+        mutating func remove(where shouldLeave: (Waiter) -> Bool) -> [Waiter] {
+            var leaving: [Waiter] = []
+            var staying: [Waiter] = []
+            for waiter in queue[head...] {
+                if shouldLeave(waiter) { leaving.append(waiter) } else { staying.append(waiter) }
+            }
+            if !leaving.isEmpty {
+                queue = staying
+                head = 0
+            }
+            return leaving
+        }
     }
 
     private enum Attempt: Equatable {
         case acquired
         case refused
-        case wait(id: UInt64)
+        case queued
     }
 
     public let maxInFlight: Int
+    static let sweepInterval = Duration.milliseconds(10)
     private let state = Mutex(State())
 
     public init(maxInFlight: Int) {
@@ -35,16 +74,20 @@ public final class Bulkhead: Sendable {
         self.maxInFlight = maxInFlight
     }
 
+    deinit {
+        state.withLock { $0.sweeper?.task.cancel() }
+    }
+
     /// Permits currently held.
     public var inFlight: Int { state.withLock { $0.inFlight } }
 
     /// Callers currently queued in `acquire`.
-    public var waiting: Int { state.withLock { $0.queue.count } }
+    public var waiting: Int { state.withLock { $0.waiting } }
 
     /// Takes a permit if one is free and nobody is queued for it; never waits.
     public func tryAcquire() -> Bool {
         state.withLock { state in
-            guard state.inFlight < maxInFlight, state.queue.isEmpty else { return false }
+            guard state.inFlight < maxInFlight, state.waiting == 0 else { return false }
             state.inFlight += 1
             return true
         }
@@ -58,46 +101,35 @@ public final class Bulkhead: Sendable {
     ///   `true` always means a permit is held.
     public func acquire(deadline: ContinuousClock.Instant) async -> Bool {
         guard !Task.isCancelled else { return false }
-        let attempt = state.withLock { state -> Attempt in
-            if state.inFlight < maxInFlight, state.queue.isEmpty {
-                state.inFlight += 1
-                return .acquired
-            }
-            guard ContinuousClock.now < deadline else { return .refused }
+        let id = state.withLock { state in
             state.nextID &+= 1
-            return .wait(id: state.nextID)
+            return state.nextID
         }
-        guard case .wait(let id) = attempt else { return attempt == .acquired }
-
-        // The racer: at the deadline it takes the waiter out of the queue, if it is still there.
-        // Cancelled as soon as the wait ends, so it outlives `acquire` by one wake-up at most.
-        let timer = Task { [self] in
-            guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
-            giveUp(id)
-        }
-        defer { timer.cancel() }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
                 let attempt = state.withLock { state -> Attempt in
-                    // A cancellation or deadline that came before this line found no waiter to
-                    // remove; the task's flag and the clock still tell. Checked under the lock, so
-                    // nothing can slip between this check and the enqueue.
-                    guard !Task.isCancelled, ContinuousClock.now < deadline else { return .refused }
-                    if state.inFlight < maxInFlight, state.queue.isEmpty {
+                    // A cancellation that came before this line found no waiter to remove; the
+                    // task's flag still tells. Checked under the lock, so nothing can slip
+                    // between this check and the enqueue.
+                    guard !Task.isCancelled else { return .refused }
+                    if state.inFlight < maxInFlight, state.waiting == 0 {
                         state.inFlight += 1
                         return .acquired
                     }
-                    state.queue.append(Waiter(id: id, continuation: continuation))
-                    return .wait(id: id)
+                    guard ContinuousClock.now < deadline else { return .refused }
+                    state.queue.append(Waiter(id: id, deadline: deadline, continuation: continuation))
+                    scheduleSweep(at: deadline, in: &state)
+                    return .queued
                 }
                 switch attempt {
                 case .acquired: continuation.resume(returning: true)
                 case .refused: continuation.resume(returning: false)
-                case .wait: break
+                case .queued: break
                 }
             }
         } onCancel: {
-            giveUp(id)
+            let waiter = state.withLock { state in state.remove { $0.id == id }.first }
+            waiter?.continuation.resume(returning: false)
         }
     }
 
@@ -105,21 +137,50 @@ public final class Bulkhead: Sendable {
     public func release() {
         let next = state.withLock { state -> Waiter? in
             precondition(state.inFlight > 0, "Bulkhead.release() without a permit")
-            guard !state.queue.isEmpty else {
+            guard let waiter = state.popFirst() else {
                 state.inFlight -= 1
                 return nil
             }
-            return state.queue.removeFirst()
+            return waiter
         }
         next?.continuation.resume(returning: true)
     }
 
-    /// Resumes waiter `id` with `false` if it is still queued; otherwise it already got its answer.
-    private func giveUp(_ id: UInt64) {
-        let waiter = state.withLock { state -> Waiter? in
-            guard let index = state.queue.firstIndex(where: { $0.id == id }) else { return nil }
-            return state.queue.remove(at: index)
+    /// Makes sure a sweeper wakes by `deadline`: starts one if none runs, or replaces one that
+    /// would wake later (callers usually queue in deadline order, so this is rare).
+    private func scheduleSweep(at deadline: ContinuousClock.Instant, in state: inout State) {
+        if let sweeper = state.sweeper {
+            guard deadline < sweeper.wakeAt else { return }
+            sweeper.task.cancel()
         }
-        waiter?.continuation.resume(returning: false)
+        state.sweeperGeneration &+= 1
+        let generation = state.sweeperGeneration
+        let task = Task { [weak self] in
+            var wakeAt = deadline
+            while (try? await Task.sleep(until: wakeAt, clock: .continuous)) != nil {
+                guard let self, let next = self.sweep(generation: generation) else { return }
+                wakeAt = next
+            }
+        }
+        state.sweeper = (deadline, generation, task)
+    }
+
+    /// Refuses every waiter whose deadline has passed; returns when to look again, or `nil` when
+    /// no one waits any more (or a newer sweeper took over) and this sweeper ends.
+    private func sweep(generation: UInt64) -> ContinuousClock.Instant? {
+        let now = ContinuousClock.now
+        let (expired, next) = state.withLock { state -> ([Waiter], ContinuousClock.Instant?) in
+            guard state.sweeper?.generation == generation else { return ([], nil) }
+            let expired = state.remove { $0.deadline <= now }
+            let next = state.queue[state.head...].lazy.map(\.deadline).min().map { max($0, now + Self.sweepInterval) }
+            if let next {
+                state.sweeper?.wakeAt = next
+            } else {
+                state.sweeper = nil
+            }
+            return (expired, next)
+        }
+        for waiter in expired { waiter.continuation.resume(returning: false) }
+        return next
     }
 }
