@@ -63,7 +63,7 @@ public struct DossierService: Sendable {
         let outcomes = await fetchWithRetries(calls, propertyID: propertyID, deadline: deadline, requestID: requestID, trace: trace)
         for (call, outcome) in zip(calls, outcomes) {
             call.sourceGuard.bulkhead.release()
-            if outcome.status == .timeout, started.duration(to: .now) >= .milliseconds(config.deadlineMs) {
+            if outcome.endedByDeadline || (outcome.status == .timeout && started.duration(to: .now) >= .milliseconds(config.deadlineMs)) {
                 // The dossier deadline, not the department, cut this call short.
                 call.sourceGuard.breaker.abandon(call.permit)
             } else {

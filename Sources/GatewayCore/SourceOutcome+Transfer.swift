@@ -9,6 +9,8 @@ extension SourceOutcome {
             let (status, error) = Self.describe(failure, of: request)
             self.init(status: status, latencyMs: latencyMs, error: error)
             transferFailure = failure
+            endedByDeadline = request.isLimitedByDeadline && latencyMs >= request.timeoutMs
+                && (failure == .timedOut || failure == .connectTimedOut)
         case .response(let httpStatus, _) where httpStatus == 404:
             self.init(status: .notFound, latencyMs: latencyMs, httpStatus: httpStatus,
                       error: "the department has no record of this property")

@@ -133,6 +133,25 @@ struct SourceOutcomeMappingTests {
         #expect(error.contains("deadline"))
     }
 
+    /// Only a timeout that used up a deadline-shortened budget is the deadline's doing; a
+    /// department that timed out with its full budget, or failed to connect within its own
+    /// connect timeout, or failed otherwise, is to blame.
+    @Test(arguments: [
+        (true, TransferFailure.timedOut, 420, true),
+        (true, .connectTimedOut, 420, true),
+        (true, .connectTimedOut, 300, false),
+        (false, .timedOut, 1500, false),
+        (true, .connectionRefused, 420, false),
+    ])
+    func endedByDeadline(_ limited: Bool, _ failure: TransferFailure, _ latencyMs: Int, _ expected: Bool) {
+        var request = Self.request
+        if limited {
+            request.timeoutMs = 420
+            request.isLimitedByDeadline = true
+        }
+        #expect(SourceOutcome(request: request, result: .failure(failure), latencyMs: latencyMs).endedByDeadline == expected)
+    }
+
     /// Connect timeouts and oversized answers name the limit that was hit.
     @Test func limitsAreNamed() throws {
         let connect = SourceOutcome(request: Self.request, result: .failure(.connectTimedOut), latencyMs: 300)
