@@ -31,10 +31,11 @@ public struct DossierService: Sendable {
         let permit: CircuitBreaker.Permit
     }
 
-    /// - Parameter trace: each upstream call carries a child `traceparent` of it, and the request id.
+    /// - Parameters:
+    ///   - trace: each upstream call carries a child `traceparent` of it, and the request id.
+    ///   - receivedAt: when the request arrived; the deadline counts from here.
     public func dossier(for propertyID: PropertyID, access: SourceAccess, role: RoleConfig, requestID: String,
-                        trace: TraceContext) async -> Dossier {
-        let started = ContinuousClock.now
+                        trace: TraceContext, receivedAt started: ContinuousClock.Instant) async -> Dossier {
         let deadline = started + .milliseconds(config.deadlineMs)
         var byName: [String: SourceOutcome] = [:]
         for source in access.forbidden {
@@ -50,19 +51,13 @@ public struct DossierService: Sendable {
                 admitted.append(Call(source: source, sourceGuard: sourceGuard, permit: permit))
             }
         }
-        let holding = await Self.acquireBulkheads(for: admitted, deadline: deadline)
-        var calls: [Call] = []
-        for (call, holds) in zip(admitted, holding) {
-            if holds {
-                calls.append(call)
-            } else {
+        let fetched = await fetchWithinBulkheads(admitted, propertyID: propertyID, deadline: deadline, requestID: requestID, trace: trace)
+        for (call, outcome) in zip(admitted, fetched) {
+            guard let outcome else {
                 call.sourceGuard.breaker.abandon(call.permit)
                 byName[call.source.name] = .notCalled(.unavailable, error: "the gateway already has \(call.source.maxInFlight) calls in flight to this department and none finished before the deadline")
+                continue
             }
-        }
-        let outcomes = await fetchWithRetries(calls, propertyID: propertyID, deadline: deadline, requestID: requestID, trace: trace)
-        for (call, outcome) in zip(calls, outcomes) {
-            call.sourceGuard.bulkhead.release()
             if outcome.endedByDeadline || (outcome.status == .timeout && started.duration(to: .now) >= .milliseconds(config.deadlineMs)) {
                 // The dossier deadline, not the department, cut this call short.
                 call.sourceGuard.breaker.abandon(call.permit)
@@ -79,24 +74,47 @@ public struct DossierService: Sendable {
         return Dossier(propertyID: propertyID, requestID: requestID, generatedAt: .now(), sources: sections)
     }
 
-    /// Takes a bulkhead permit for every call: at once where one is free, else waiting (all
-    /// together, so one full department does not hold up the others) until there is too little
-    /// of the deadline left to make the call worth starting (the connect timeout, at most 100 ms).
-    private static func acquireBulkheads(for calls: [Call], deadline: ContinuousClock.Instant) async -> [Bool] {
-        var holding = calls.map { $0.sourceGuard.bulkhead.tryAcquire() }
-        guard holding.contains(false) else { return holding }
-        await withTaskGroup(of: (Int, Bool).self) { group in
-            for (index, call) in calls.enumerated() where !holding[index] {
-                let lastUsefulStart = deadline - .milliseconds(min(100, call.source.connectTimeoutMs))
-                group.addTask { (index, await call.sourceGuard.bulkhead.acquire(deadline: lastUsefulStart)) }
-            }
-            for await (index, acquired) in group { holding[index] = acquired }
+    /// Makes every call that gets a bulkhead permit; `nil` for a call that got none. Calls with a
+    /// free permit start at once, together; each of the others starts as soon as its department
+    /// frees a permit, so a full department neither holds up the others nor keeps their permits
+    /// idle. A caller waits until there is too little of the deadline left to make the call worth
+    /// starting (the connect timeout, at most 100 ms).
+    private func fetchWithinBulkheads(_ calls: [Call], propertyID: PropertyID, deadline: ContinuousClock.Instant,
+                                      requestID: String, trace: TraceContext) async -> [SourceOutcome?] {
+        guard ContinuousClock.now < deadline else { return calls.map { _ in .deadlinePassedBeforeCall() } }
+        let holding = calls.map { $0.sourceGuard.bulkhead.tryAcquire() }
+        if !holding.contains(false) {
+            return await fetchWithRetries(calls, propertyID: propertyID, deadline: deadline, requestID: requestID, trace: trace)
         }
-        return holding
+        return await withTaskGroup(of: [(Int, SourceOutcome?)].self) { group in
+            let ready = calls.indices.filter { holding[$0] }
+            if !ready.isEmpty {
+                group.addTask {
+                    let outcomes = await fetchWithRetries(ready.map { calls[$0] }, propertyID: propertyID, deadline: deadline,
+                                                          requestID: requestID, trace: trace)
+                    return Array(zip(ready, outcomes.map(Optional.some)))
+                }
+            }
+            for index in calls.indices where !holding[index] {
+                let call = calls[index]
+                group.addTask {
+                    let lastUsefulStart = deadline - .milliseconds(min(100, call.source.connectTimeoutMs))
+                    guard await call.sourceGuard.bulkhead.acquire(deadline: lastUsefulStart) else { return [(index, nil)] }
+                    return [(index, await fetchWithRetries([call], propertyID: propertyID, deadline: deadline,
+                                                           requestID: requestID, trace: trace)[0])]
+                }
+            }
+            var outcomes = [SourceOutcome?](repeating: nil, count: calls.count)
+            for await finished in group {
+                for (index, outcome) in finished { outcomes[index] = outcome }
+            }
+            return outcomes
+        }
     }
 
-    /// Calls every source; those that failed to connect are called again after a jittered
-    /// backoff while their retry policy and the deadline allow.
+    /// Calls every source, whose bulkhead permits it holds and gives back as each call ends;
+    /// those that failed to connect are called again after a jittered backoff while their retry
+    /// policy and the deadline allow, and a permit is free at once.
     private func fetchWithRetries(_ calls: [Call], propertyID: PropertyID, deadline: ContinuousClock.Instant,
                                   requestID: String, trace: TraceContext) async -> [SourceOutcome] {
         let started = ContinuousClock.now
@@ -107,7 +125,10 @@ public struct DossierService: Sendable {
                                             headers: ["traceparent: \(trace.childTraceparent())", "X-Request-Id: \(requestID)"])
             }
         }
-        var outcomes = await client.fetchAll(requests(Array(calls.indices)))
+        func fetch(_ indices: [Int]) async -> [SourceOutcome] {
+            await client.fetchAll(requests(indices)) { position in calls[indices[position]].sourceGuard.bulkhead.release() }
+        }
+        var outcomes = await fetch(Array(calls.indices))
         var generator = SystemRandomNumberGenerator()
         var attempt = 1
         while true {
@@ -122,7 +143,9 @@ public struct DossierService: Sendable {
             }
             guard !retrying.isEmpty else { break }
             try? await Task.sleep(for: delay)
-            for (index, outcome) in zip(retrying, await client.fetchAll(requests(retrying))) {
+            let permitted = retrying.filter { calls[$0].sourceGuard.bulkhead.tryAcquire() }
+            guard !permitted.isEmpty else { break }
+            for (index, outcome) in zip(permitted, await fetch(permitted)) {
                 outcomes[index] = outcome
                 outcomes[index].latencyMs = started.duration(to: .now).wholeMilliseconds
             }

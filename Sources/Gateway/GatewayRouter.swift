@@ -33,7 +33,7 @@ struct GatewayRouter: Sendable {
     }
 
     func handle(_ request: HTTPRequest) async -> HTTPReply {
-        let started = ContinuousClock.now
+        let started = request.receivedAt
         let requestID = RequestID.accepted(request.header("X-Request-Id")) ?? RequestID.generate()
         let current = runtime.runtime
         let route = Self.route(of: request.path)
@@ -83,9 +83,8 @@ struct GatewayRouter: Sendable {
             let rawID = String(request.path.dropFirst(Self.dossierPrefix.count).dropLast(Self.dossierSuffix.count))
             metrics.requestsInFlight.increment()
             defer { metrics.requestsInFlight.decrement() }
-            let started = ContinuousClock.now
             let response = await auditedDossier(request, rawID: rawID, requestID: requestID, runtime: runtime)
-            metrics.dossierDuration.observe(started.duration(to: .now))
+            metrics.dossierDuration.observe(request.receivedAt.duration(to: .now))
             return response
         }
     }
@@ -119,7 +118,6 @@ struct GatewayRouter: Sendable {
     /// The dossier route: its answer, whatever it is, is audited first; if the audit record
     /// cannot be made durable the caller gets 503 and no data.
     private func auditedDossier(_ request: HTTPRequest, rawID: String, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
-        let started = ContinuousClock.now
         let trace = TraceContext(traceparent: request.header("traceparent"))
         var record = AuditEntry(time: .now(), requestID: requestID, clientID: nil, role: nil, purpose: nil,
                                 propertyID: PropertyID(rawID)?.rawValue, sources: [], httpStatus: 0, latencyMs: 0,
@@ -132,7 +130,7 @@ struct GatewayRouter: Sendable {
         }
         response.headers.append(("traceparent", trace.traceparent))
         record.httpStatus = response.status
-        record.latencyMs = started.duration(to: .now).wholeMilliseconds
+        record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
         do {
             try await auditLog.append(record)
         } catch {
@@ -162,7 +160,8 @@ struct GatewayRouter: Sendable {
         guard let propertyID = PropertyID(rawID) else { throw .invalidPropertyID() }
         let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: runtime.config)
         let access = try SourceAccess(requested: requested, role: role)
-        let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace)
+        let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace,
+                                                    receivedAt: request.receivedAt)
         record.sources = dossier.sources.map { AuditEntry.SourceResult(name: $0.name, status: $0.outcome.status, latencyMs: $0.outcome.latencyMs) }
         return .json(dossier.json(), status: dossier.httpStatus, requestID: requestID,
                      headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])

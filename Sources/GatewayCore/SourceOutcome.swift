@@ -30,6 +30,14 @@ public struct SourceOutcome: Sendable {
         SourceOutcome(status: status, latencyMs: 0, error: error)
     }
 
+    /// The outcome of a source whose call could not start before the dossier's deadline (the
+    /// request waited that long inside an overloaded gateway).
+    public static func deadlinePassedBeforeCall() -> SourceOutcome {
+        var outcome = SourceOutcome(status: .timeout, latencyMs: 0, error: "the dossier deadline passed before this department could be called")
+        outcome.endedByDeadline = true
+        return outcome
+    }
+
     /// The section as it appears in the dossier body.
     public func json() -> JSON {
         let section = JSON.object()

@@ -10,10 +10,13 @@ public struct HTTPRequest: Sendable {
     /// True when the body was longer than the server's limit; `body` is then empty.
     public var bodyExceededLimit: Bool
     public var remoteAddress: String
+    /// When the server had the whole request, before it waited for a task thread: deadlines
+    /// and latencies count from here, so time queued inside the gateway under load is not hidden.
+    public var receivedAt: ContinuousClock.Instant
 
     public init(method: String, path: String, query: [(name: String, value: String)] = [],
                 headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-                bodyExceededLimit: Bool = false, remoteAddress: String = "") {
+                bodyExceededLimit: Bool = false, remoteAddress: String = "", receivedAt: ContinuousClock.Instant = .now) {
         self.method = method
         self.path = path
         self.query = query
@@ -21,6 +24,7 @@ public struct HTTPRequest: Sendable {
         self.body = body
         self.bodyExceededLimit = bodyExceededLimit
         self.remoteAddress = remoteAddress
+        self.receivedAt = receivedAt
     }
 
     /// The first value of header `name`, compared case-insensitively.

@@ -54,11 +54,13 @@ final class TransferBatch: @unchecked Sendable {
     // completions of this batch's transfers.
     private var results: [(TransferResult, Duration)?]
     private var remaining: Int
+    private let whenEachEnds: (@Sendable (Int) -> Void)?
     private let continuation: CheckedContinuation<[(TransferResult, Duration)], Never>
 
-    init(count: Int, continuation: CheckedContinuation<[(TransferResult, Duration)], Never>) {
+    init(count: Int, whenEachEnds: (@Sendable (Int) -> Void)?, continuation: CheckedContinuation<[(TransferResult, Duration)], Never>) {
         results = Array(repeating: nil, count: count)
         remaining = count
+        self.whenEachEnds = whenEachEnds
         self.continuation = continuation
         if count == 0 { continuation.resume(returning: []) }
     }
@@ -71,6 +73,7 @@ final class TransferBatch: @unchecked Sendable {
 
     private func finish(_ index: Int, _ result: TransferResult, _ elapsed: Duration) {
         results[index] = (result, elapsed)
+        whenEachEnds?(index)
         remaining -= 1
         if remaining == 0 { continuation.resume(returning: results.map { $0! }) }
     }

@@ -12,9 +12,13 @@ public final class UpstreamClient: Sendable {
 
     /// Calls every department in `requests` at once and interprets their answers, in the
     /// same order; returns when the slowest is done, within the largest `timeoutMs`.
-    public func fetchAll(_ requests: [UpstreamRequest]) async -> [SourceOutcome] {
+    /// - Parameter whenEachEnds: told the index of each request as soon as its transfer ends, on
+    ///   the transfer thread, before the answers are interpreted: for giving back what the call
+    ///   held (a bulkhead permit) without waiting for the slowest call and a free task thread.
+    public func fetchAll(_ requests: [UpstreamRequest], whenEachEnds: (@Sendable (Int) -> Void)? = nil) async -> [SourceOutcome] {
         let results = await withCheckedContinuation { continuation in
-            loop.submit(TransferBatch(count: requests.count, continuation: continuation).transfers(for: requests))
+            let batch = TransferBatch(count: requests.count, whenEachEnds: whenEachEnds, continuation: continuation)
+            loop.submit(batch.transfers(for: requests))
         }
         return zip(requests, results).map { request, result in
             SourceOutcome(request: request, result: result.0, latencyMs: result.1.wholeMilliseconds)

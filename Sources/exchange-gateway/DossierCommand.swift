@@ -44,7 +44,7 @@ enum DossierCommand {
         let client = UpstreamClient()
         let service = DossierService(config: config, client: client)
         let dossier = await service.dossier(for: propertyID, access: access, role: role, requestID: RequestID.generate(),
-                                            trace: TraceContext(traceparent: nil))
+                                            trace: TraceContext(traceparent: nil), receivedAt: .now)
         client.shutdown()
         Terminal.print(dossier.json().encodedString(pretty: true))
         if dossier.httpStatus != 200 { exit(1) }

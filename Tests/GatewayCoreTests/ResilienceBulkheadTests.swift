@@ -238,4 +238,22 @@ struct ResilienceBulkheadTests {
         #expect(bulkhead.waiting == 0)
         #expect(bulkhead.inFlight == 1)
     }
+
+    /// Once the oldest waiter has waited past the newest-first threshold (the queue is not
+    /// draining), a released permit goes to the newest waiter; the oldest keeps waiting.
+    @Test func newestFirstWhenTheQueueStalls() async {
+        let bulkhead = Bulkhead(maxInFlight: 1)
+        #expect(bulkhead.tryAcquire())
+        let oldest = Task { await bulkhead.acquire(deadline: inSeconds(30)) }
+        await eventually("the oldest waiter is queued") { bulkhead.waiting == 1 }
+        try? await Task.sleep(for: .milliseconds(400))
+        let newest = Task { await bulkhead.acquire(deadline: inSeconds(30)) }
+        await eventually("the newest waiter is queued") { bulkhead.waiting == 2 }
+        bulkhead.release()
+        #expect(await newest.value)
+        #expect(bulkhead.waiting == 1)
+        bulkhead.release()
+        #expect(await oldest.value)
+        #expect(bulkhead.waiting == 0)
+    }
 }

@@ -1,7 +1,9 @@
 import DepartmentStubs
+import Gateway
 import Glibc
 import GatewayCore
 import Testing
+import UpstreamClient
 
 /// The dossier's timing: sources in parallel, the overall deadline, and unreachable departments.
 @Suite struct DeadlineAndParallelismTests {
@@ -49,5 +51,23 @@ import Testing
         let section = try #require(try response.json()["sources"]?["registry"])
         #expect(section["status"]?.string == "unavailable")
         #expect(section["error"]?.string == "connection refused")
+    }
+
+    /// A request that waited inside the gateway until its deadline passed calls no department:
+    /// every source is `timeout`, saying why, and the departments see nothing.
+    @Test func requestOutOfTimeCallsNoDepartment() async throws {
+        let environment = try await TestEnvironment.start()
+        defer { Task { await environment.stop() } }
+        let config = environment.gateway.config
+        let role = try #require(config.roles["clerk"])
+        let client = UpstreamClient()
+        defer { client.shutdown() }
+        let dossier = await DossierService(config: config, client: client)
+            .dossier(for: try #require(PropertyID("LA2023001")), access: try SourceAccess(requested: config.sources, role: role),
+                     role: role, requestID: "late", trace: TraceContext(traceparent: nil),
+                     receivedAt: .now - .milliseconds(config.deadlineMs + 10))
+        #expect(dossier.sources.map(\.outcome.status) == [.timeout, .timeout, .timeout])
+        #expect(dossier.sources.allSatisfy { $0.outcome.error?.contains("deadline passed") == true })
+        #expect(environment.allStubPaths.isEmpty)
     }
 }

@@ -1,8 +1,13 @@
 import Synchronization
 
 /// Caps the calls in flight to one department at `maxInFlight`, so a slow department cannot take
-/// every connection and task of the gateway. Callers beyond the cap wait in FIFO order until a
-/// permit is released, their deadline passes or their task is cancelled.
+/// every connection and task of the gateway. Callers beyond the cap wait until a permit is
+/// released, their deadline passes or their task is cancelled.
+///
+/// Permits go to the longest waiter while the queue drains; once the longest has waited more than
+/// `newestFirstAfter`, the queue is not keeping up (overload) and permits go to the newest waiter
+/// instead: it still has most of its deadline to use the permit, while the oldest ones would
+/// spend it on a call whose dossier is out of time, and every caller would end up late.
 ///
 /// Waiters are suspended continuations in a queue, never a polling loop. Each continuation is
 /// resumed exactly once, by whoever removes it from the queue under the lock: `release` (with
@@ -14,6 +19,7 @@ import Synchronization
 public final class Bulkhead: Sendable {
     private struct Waiter {
         let id: UInt64
+        let queuedAt: ContinuousClock.Instant
         let deadline: ContinuousClock.Instant
         let continuation: CheckedContinuation<Bool, Never>
     }
@@ -30,8 +36,18 @@ public final class Bulkhead: Sendable {
 
         var waiting: Int { queue.count - head }
 
-        mutating func popFirst() -> Waiter? {
+        /// The waiter that gets the next permit: the oldest, or the newest once the oldest has
+        /// waited longer than `newestFirstAfter`.
+        mutating func popNext() -> Waiter? {
             guard head < queue.count else { return nil }
+            if queue[head].queuedAt.duration(to: .now) > Bulkhead.newestFirstAfter {
+                let waiter = queue.removeLast()
+                if head == queue.count {
+                    queue.removeAll(keepingCapacity: true)
+                    head = 0
+                }
+                return waiter
+            }
             let waiter = queue[head]
             head += 1
             if head == queue.count {
@@ -67,6 +83,7 @@ public final class Bulkhead: Sendable {
 
     public let maxInFlight: Int
     static let sweepInterval = Duration.milliseconds(10)
+    static let newestFirstAfter = Duration.milliseconds(250)
     private let state = Mutex(State())
 
     public init(maxInFlight: Int) {
@@ -116,8 +133,9 @@ public final class Bulkhead: Sendable {
                         state.inFlight += 1
                         return .acquired
                     }
-                    guard ContinuousClock.now < deadline else { return .refused }
-                    state.queue.append(Waiter(id: id, deadline: deadline, continuation: continuation))
+                    let now = ContinuousClock.now
+                    guard now < deadline else { return .refused }
+                    state.queue.append(Waiter(id: id, queuedAt: now, deadline: deadline, continuation: continuation))
                     scheduleSweep(at: deadline, in: &state)
                     return .queued
                 }
@@ -133,11 +151,11 @@ public final class Bulkhead: Sendable {
         }
     }
 
-    /// Gives back a permit from `acquire` or `tryAcquire`; the longest waiter, if any, gets it.
+    /// Gives back a permit from `acquire` or `tryAcquire`; a waiter, if any, gets it.
     public func release() {
         let next = state.withLock { state -> Waiter? in
             precondition(state.inFlight > 0, "Bulkhead.release() without a permit")
-            guard let waiter = state.popFirst() else {
+            guard let waiter = state.popNext() else {
                 state.inFlight -= 1
                 return nil
             }
