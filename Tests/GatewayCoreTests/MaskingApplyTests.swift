@@ -21,6 +21,14 @@ struct MaskingApplyTests {
         #expect(try applied(#"{"id_card":"340102199001011234"}"#, policy: upper) == #"{"id_card":"340102********1234"}"#)
     }
 
+    /// Non-ASCII keys match too, folding case as Unicode does; a key that only shares a prefix
+    /// or a length with a rule's key does not match.
+    @Test func nonASCIIAndNearMissKeys() throws {
+        let policy = MaskingPolicy(rules: ["姓名": .name, "ÉTAT": .redact, "phone": .phone], detectPII: false, hmacKey: nil)
+        #expect(try applied(#"{"姓名":"张三","état":"x","État":"y","phones":"13812345678","phonf":"1","PHONE":"13812345678"}"#, policy: policy)
+            == #"{"姓名":"张*","phones":"13812345678","phonf":"1","PHONE":"138****5678"}"#)
+    }
+
     /// Rules apply at any depth: objects in arrays in objects.
     @Test func depth() throws {
         #expect(try applied(#"{"a":{"b":[{"c":{"name":"欧阳娜娜"}},[{"Id_Card":"34150319680905017X"}]]}}"#)

@@ -77,15 +77,19 @@ public enum Masking {
     private static func maskMembers(of object: JSON, _ policy: MaskingPolicy, pending: inout [JSON]) {
         var changes: [(key: String, value: JSON?)] = []
         object.forEachMember { keyBytes, value in
-            let originalKey = String(decoding: keyBytes, as: UTF8.self)
-            let rule = policy.rule(forKey: originalKey)
-            var key = originalKey
-            if policy.detectPII, PIIDetector.mayHoldMatch(keyBytes), let maskedKey = maskedIfPII(originalKey) {
-                // A key that is itself an ID or mobile number moves to its masked form (at the
-                // end of the object: jansson cannot rename in place).
-                changes.append((originalKey, nil))
-                changes.append((maskedKey, value.retained()))
-                key = maskedKey
+            let rule = policy.rule(forKey: keyBytes)
+            // The key as a String only for a member that changes (most do not).
+            var renamedKey: String?
+            var key: String { renamedKey ?? String(decoding: keyBytes, as: UTF8.self) }
+            if policy.detectPII, PIIDetector.mayHoldMatch(keyBytes) {
+                let originalKey = String(decoding: keyBytes, as: UTF8.self)
+                if let maskedKey = maskedIfPII(originalKey) {
+                    // A key that is itself an ID or mobile number moves to its masked form (at the
+                    // end of the object: jansson cannot rename in place).
+                    changes.append((originalKey, nil))
+                    changes.append((maskedKey, value.retained()))
+                    renamedKey = maskedKey
+                }
             }
             switch (rule, value.kind) {
             case (.some(.none), .object), (.some(.none), .array), (nil, .object), (nil, .array):

@@ -3,7 +3,11 @@
 /// key for the `hash` rule.
 public struct MaskingPolicy: Sendable, Equatable {
     /// Rules by lower-cased key, so that `"ID_Card"` in a department body cannot dodge `id_card`.
-    public private(set) var rules: [String: MaskingRule]
+    public private(set) var rules: [String: MaskingRule] {
+        didSet { asciiRules = Self.asciiRules(of: rules) }
+    }
+    /// The rules whose key is ASCII, with the key as bytes: what `rule(forKey:)` compares.
+    private var asciiRules: [ASCIIRule]
     /// Whether every string value without a rule is scanned by `PIIDetector`.
     public var detectPII: Bool
     /// The key of the `hash` rule; without one (or with an empty one) `hash` fails closed to `"***"`.
@@ -14,6 +18,7 @@ public struct MaskingPolicy: Sendable, Equatable {
     /// two different masking rules become `redact`.
     public init(rules: [String: MaskingRule], detectPII: Bool, hmacKey: [UInt8]?) {
         self.rules = Self.lowercased(rules)
+        asciiRules = Self.asciiRules(of: self.rules)
         self.detectPII = detectPII
         self.hmacKey = hmacKey
     }
@@ -28,11 +33,29 @@ public struct MaskingPolicy: Sendable, Equatable {
         return result
     }
 
-    /// The rule for an object member named `key`, if any.
-    func rule(forKey key: String) -> MaskingRule? {
-        // Most keys are lower-case already; lower-casing allocates, so only do it when needed.
-        let hasUpperCase = key.utf8.contains { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
-        return rules[hasUpperCase || !key.utf8.allSatisfy({ $0 < 0x80 }) ? key.lowercased() : key]
+    /// The rule for an object member whose key has the UTF-8 bytes `key`, if any.
+    ///
+    /// Runs for every member of every department body, so an ASCII key (nearly all of them) is
+    /// compared byte by byte, folding case, without making a `String`; other keys are
+    /// lower-cased as Unicode and looked up.
+    func rule(forKey key: UnsafeRawBufferPointer) -> MaskingRule? {
+        guard key.allSatisfy({ $0 < 0x80 }) else { return rules[String(decoding: key, as: UTF8.self).lowercased()] }
+        return asciiRules.first { candidate in
+            candidate.key.count == key.count && zip(candidate.key, key).allSatisfy { $0 == Self.asciiLowercased($1) }
+        }?.rule
+    }
+
+    private struct ASCIIRule: Sendable, Equatable {
+        let key: [UInt8]
+        let rule: MaskingRule
+    }
+
+    private static func asciiRules(of rules: [String: MaskingRule]) -> [ASCIIRule] {
+        rules.filter { $0.key.utf8.allSatisfy { $0 < 0x80 } }.map { ASCIIRule(key: Array($0.key.utf8), rule: $0.value) }
+    }
+
+    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
+        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 
     private static func lowercased(_ rules: [String: MaskingRule]) -> [String: MaskingRule] {
