@@ -17,7 +17,7 @@ import Synchronization
 /// clerks asking for one property costs each department one call. Sources with a cache TTL
 /// also reuse a recent successful answer.
 final class CurlMultiLoop: @unchecked Sendable {
-    // @unchecked: `multi`, `idleHandles`, `running`, `followers`, `cache` and `timerDeadline` are used only on the
+    // @unchecked: `multi`, `idleHandles`, `running`, `followers`, `cache`, `timerDeadline` and `watchedSockets` are used only on the
     // loop thread (libcurl's callbacks run there too, inside curl_multi_socket_action); other
     // threads go through `inbox`, a Mutex, and the eventfd.
     private let multi: UnsafeMutableRawPointer
@@ -36,6 +36,9 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// back after thousands of transfers were in flight at once.
     private static let idleHandleLimit = 512
     private var timerDeadline: ContinuousClock.Instant?
+    /// Sockets in the epoll set, so that each change is one `epoll_ctl` (libcurl removes a
+    /// connection's socket when its transfer ends and adds it again when the connection is reused).
+    private var watchedSockets: Set<Int32> = []
 
     private struct Inbox {
         var transfers: [Transfer] = []
@@ -233,14 +236,17 @@ final class CurlMultiLoop: @unchecked Sendable {
         guard let context else { return 0 }
         let loop = Unmanaged<CurlMultiLoop>.fromOpaque(context).takeUnretainedValue()
         if what == CURL_POLL_REMOVE {
-            epoll_ctl(loop.epoll, EPOLL_CTL_DEL, socket, nil)
+            if loop.watchedSockets.remove(socket) != nil { epoll_ctl(loop.epoll, EPOLL_CTL_DEL, socket, nil) }
             return 0
         }
         var interest: UInt32 = 0
         if what & CURL_POLL_IN != 0 { interest |= EPOLLIN.rawValue }
         if what & CURL_POLL_OUT != 0 { interest |= EPOLLOUT.rawValue }
         var event = epoll_event(events: interest, data: epoll_data(fd: socket))
-        if epoll_ctl(loop.epoll, EPOLL_CTL_MOD, socket, &event) != 0, errno == ENOENT {
+        if loop.watchedSockets.insert(socket).inserted {
+            epoll_ctl(loop.epoll, EPOLL_CTL_ADD, socket, &event)
+        } else if epoll_ctl(loop.epoll, EPOLL_CTL_MOD, socket, &event) != 0, errno == ENOENT {
+            // Closed and reused as a number without a REMOVE first: watch it anew.
             epoll_ctl(loop.epoll, EPOLL_CTL_ADD, socket, &event)
         }
         return 0
