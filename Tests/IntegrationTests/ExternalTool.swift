@@ -36,16 +36,16 @@ struct ExternalTool: Sendable {
         self.path = path
     }
 
-    /// Runs the tool from the repository root and waits; past `timeLimit` it is killed, so a
-    /// hung tool fails its test instead of hanging the suite.
-    func run(_ arguments: [String], environment: [String: String] = [:], timeLimit: Duration = .seconds(120)) async throws -> Run {
+    /// Runs the tool in `directory` (default: the repository root) and waits; past `timeLimit`
+    /// it is killed, so a hung tool fails its test instead of hanging the suite.
+    func run(_ arguments: [String], in directory: String = TestEnvironment.repositoryRoot,
+             timeLimit: Duration = .seconds(120)) async throws -> Run {
         let path = path
         return try await onOwnThread {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: path)
             process.arguments = arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: TestEnvironment.repositoryRoot)
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            process.currentDirectoryURL = URL(fileURLWithPath: directory)
             let output = Pipe()
             process.standardOutput = output
             process.standardError = output
