@@ -1,4 +1,5 @@
 import DepartmentStubs
+import Foundation
 import GatewayCore
 import Testing
 
@@ -34,5 +35,57 @@ import Testing
         #expect(run.status == 0, "\(run)")
         #expect(run.output.contains("5 selected / 5 total"), "every operation is fuzzed: \(run.output)")
         #expect(try await environment.get("/healthz", headers: [:]).status == 200, "the gateway survived")
+    }
+
+    /// The dossiers random ids rarely reach conform to the document's `Dossier` schema too: every
+    /// fault of every department, all sources ok, all `not_found` (404), all failed (502), all
+    /// timed out (504), and sources the role may not see.
+    @Test(.timeLimit(.minutes(1))) func faultOutcomesConformToTheDossierSchema() async throws {
+        let python = try ExternalTool.venv("python")
+        let environment = try await TestEnvironment.shared()
+        let tax = Department.tax
+        var requests: [(path: String, key: String, status: Int)] = [
+            ("/v1/properties/LA2023001/dossier", TestEnvironment.Key.clerk, 200),
+            ("/v1/properties/SCHEMA-NO-SUCH-ID/dossier", TestEnvironment.Key.clerk, 404),
+            ("/v1/properties/\(Fault.serverError.propertyID(for: tax))/dossier?sources=tax", TestEnvironment.Key.clerk, 502),
+            ("/v1/properties/\(Fault.timeout.propertyID(for: tax))/dossier?sources=tax", TestEnvironment.Key.clerk, 504),
+            ("/v1/properties/LA2023001/dossier", TestEnvironment.Key.landOnly, 200),
+        ]
+        for department in Department.allCases {
+            for fault in Fault.allCases {
+                requests.append(("/v1/properties/\(fault.propertyID(for: department))/dossier", TestEnvironment.Key.auditor, 200))
+            }
+        }
+        let folder = TestEnvironment.temporaryDirectory()
+        try await environment.get("/openapi.yaml", headers: [:]).body.write(to: folder + "/openapi.yaml")
+        let files = try await withThrowingTaskGroup(of: String.self) { group in
+            for (index, request) in requests.enumerated() {
+                group.addTask {
+                    let response = try await environment.get(request.path, headers: TestEnvironment.credentials(request.key))
+                    #expect(response.status == request.status, "\(request.path)")
+                    let file = "\(folder)/dossier-\(index).json"
+                    try response.body.write(to: file)
+                    return file
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let script = """
+            import json, sys, yaml, jsonschema
+            spec = yaml.safe_load(open(sys.argv[1], encoding='utf-8'))
+            validator = jsonschema.Draft202012Validator({'$ref': '#/components/schemas/Dossier', 'components': spec['components']})
+            errors = [f'{path}: {error.message}' for path in sys.argv[2:] for error in validator.iter_errors(json.load(open(path, encoding='utf-8')))]
+            print('\\n'.join(errors))
+            sys.exit(1 if errors else 0)
+            """
+        let run = try await python.run(["-c", script, folder + "/openapi.yaml"] + files)
+        #expect(run.status == 0 && files.count == requests.count, "\(run)")
+    }
+}
+
+extension [UInt8] {
+    /// Writes the bytes to `path`, replacing the file.
+    fileprivate func write(to path: String) throws {
+        try Data(self).write(to: URL(fileURLWithPath: path))
     }
 }
