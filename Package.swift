@@ -30,7 +30,9 @@ let package = Package(
         .target(name: "UpstreamClient", dependencies: ["CCurl", "GatewayCore"]),
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
         // The gateway itself and the fake departments, as libraries so tests run them in-process.
-        .target(name: "Gateway", dependencies: ["GatewayCore", "GatewayJSON", "UpstreamClient", "HTTPServer", "AuditLog"]),
+        // The OpenAPI document is compiled into the binary, so serving it needs no file at run time.
+        .target(name: "Gateway", dependencies: ["GatewayCore", "GatewayJSON", "UpstreamClient", "HTTPServer", "AuditLog"],
+                resources: [.embedInCode("Resources/openapi.yaml")]),
         .target(name: "DepartmentStubs", dependencies: ["HTTPServer", "GatewayJSON", "GatewayCore"]),
 
         // Argument parsing, signals and bundled-file lookup shared by both executables.

@@ -27,9 +27,27 @@ struct GatewayRouter: Sendable {
     static let dossierPrefix = "/v1/properties/"
     static let dossierSuffix = "/dossier"
 
-    /// The routes, by the names metrics and logs use for them (never raw paths).
-    enum Route: String {
-        case dossier, healthz, readyz, metrics, unknown
+    /// The routes, by the names metrics and logs use for them (never raw paths). Each one is
+    /// documented in `Resources/openapi.yaml` under `pathTemplate`; a test keeps the two in step.
+    enum Route: String, CaseIterable {
+        case dossier, healthz, readyz, metrics, openapi, unknown
+
+        /// The route's path as the OpenAPI document writes it; `nil` for paths no route serves.
+        var pathTemplate: String? {
+            switch self {
+            case .dossier: GatewayRouter.dossierPrefix + "{property_id}" + GatewayRouter.dossierSuffix
+            case .healthz: "/healthz"
+            case .readyz: "/readyz"
+            case .metrics: "/metrics"
+            case .openapi: "/openapi.yaml"
+            case .unknown: nil
+            }
+        }
+
+        /// The methods the route answers; any other is `405` with these in `Allow`.
+        var methods: [String] {
+            ["GET"]
+        }
     }
 
     func handle(_ request: HTTPRequest) async -> HTTPReply {
@@ -44,7 +62,7 @@ struct GatewayRouter: Sendable {
             response = await answer(request, route: route, requestID: requestID, runtime: current)
         }
         metrics.recordRequest(route: route.rawValue, status: response.status)
-        if route != .healthz, route != .readyz, route != .metrics {
+        if route != .healthz, route != .readyz, route != .metrics, route != .openapi {
             EventLog.debug("request", ["method": request.method, "route": route.rawValue, "status": String(response.status),
                                       "latency_ms": String(started.duration(to: .now).wholeMilliseconds),
                                       "request_id": requestID, "remote": request.remoteAddress])
@@ -57,6 +75,7 @@ struct GatewayRouter: Sendable {
         case "/healthz": .healthz
         case "/readyz": .readyz
         case "/metrics": .metrics
+        case "/openapi.yaml": .openapi
         case _ where path.hasPrefix(dossierPrefix) && path.hasSuffix(dossierSuffix)
             && path.utf8.count > dossierPrefix.utf8.count + dossierSuffix.utf8.count: .dossier
         default: .unknown
@@ -69,7 +88,9 @@ struct GatewayRouter: Sendable {
         guard targetLength <= limits.maxURLBytes else { return refuse(.uriTooLong(limit: limits.maxURLBytes), request, requestID, runtime) }
         guard !request.bodyExceededLimit else { return refuse(.payloadTooLarge(limit: runtime.config.maxBodyBytes), request, requestID, runtime) }
         guard route != .unknown else { return refuse(.routeNotFound(), request, requestID, runtime) }
-        guard request.method == "GET" else { return refuse(.methodNotAllowed(allowed: ["GET"]), request, requestID, runtime) }
+        guard route.methods.contains(request.method) else {
+            return refuse(.methodNotAllowed(allowed: route.methods), request, requestID, runtime)
+        }
         switch route {
         case .healthz:
             return .json(JSON.object(["status": JSON("ok")]), status: 200, requestID: requestID)
@@ -77,8 +98,9 @@ struct GatewayRouter: Sendable {
             return readiness(requestID, runtime: runtime)
         case .metrics:
             metrics.auditWritable.set(auditLog.isWritable ? 1 : 0)
-            return HTTPResponse(status: 200, contentType: MetricsRegistry.contentType, body: Array(metrics.render().utf8),
-                                headers: HTTPResponse.standardHeaders)
+            return .document(Array(metrics.render().utf8), contentType: MetricsRegistry.contentType, requestID: requestID)
+        case .openapi:
+            return .document(OpenAPIDocument.yaml, contentType: OpenAPIDocument.contentType, requestID: requestID)
         case .dossier, .unknown:
             let rawID = String(request.path.dropFirst(Self.dossierPrefix.count).dropLast(Self.dossierSuffix.count))
             metrics.requestsInFlight.increment()

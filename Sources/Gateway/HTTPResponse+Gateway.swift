@@ -15,6 +15,11 @@ extension HTTPResponse {
                      headers: standardHeaders + [("X-Request-Id", requestID)] + headers)
     }
 
+    /// A 200 answer that is not JSON (metrics, the OpenAPI document), with the headers every answer carries.
+    static func document(_ body: [UInt8], contentType: String, requestID: String) -> HTTPResponse {
+        HTTPResponse(status: 200, contentType: contentType, body: body, headers: standardHeaders + [("X-Request-Id", requestID)])
+    }
+
     static func problem(_ problem: Problem, requestID: String) -> HTTPResponse {
         HTTPResponse(status: problem.status, contentType: "application/problem+json; charset=utf-8",
                      body: problem.json(requestID: requestID).encoded(),

@@ -105,6 +105,7 @@ import Testing
         let response = try await environment.get("/metrics", headers: [:])
         #expect(response.status == 200)
         #expect(response.headers["content-type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+        #expect(response.headers["x-request-id"] != nil, "every answer carries X-Request-Id (schemathesis found it missing here)")
         let text = response.bodyText
         for expected in [#"exchange_gateway_http_requests_total{route="dossier",status="200"} 2"#,
                          #"exchange_gateway_source_outcomes_total{source="tax",status="timeout"} 1"#,
