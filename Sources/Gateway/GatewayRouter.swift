@@ -29,7 +29,11 @@ struct GatewayRouter: Sendable {
 
     /// The routes, by the names metrics and logs use for them (never raw paths).
     enum Route: String {
-        case dossier, healthz, readyz, metrics, unknown
+        case dossier, dossierBatch = "dossier_batch", console, consoleScript = "console_script", consoleStyle = "console_style"
+        case healthz, readyz, metrics, unknown
+
+        /// The one method each route serves.
+        var method: String { self == .dossierBatch ? "POST" : "GET" }
     }
 
     func handle(_ request: HTTPRequest) async -> HTTPReply {
@@ -57,6 +61,10 @@ struct GatewayRouter: Sendable {
         case "/healthz": .healthz
         case "/readyz": .readyz
         case "/metrics": .metrics
+        case "/v1/dossiers:batch": .dossierBatch
+        case ConsoleAssets.pagePath: .console
+        case ConsoleAssets.scriptPath: .consoleScript
+        case ConsoleAssets.stylePath: .consoleStyle
         case _ where path.hasPrefix(dossierPrefix) && path.hasSuffix(dossierSuffix)
             && path.utf8.count > dossierPrefix.utf8.count + dossierSuffix.utf8.count: .dossier
         default: .unknown
@@ -69,7 +77,7 @@ struct GatewayRouter: Sendable {
         guard targetLength <= limits.maxURLBytes else { return refuse(.uriTooLong(limit: limits.maxURLBytes), request, requestID, runtime) }
         guard !request.bodyExceededLimit else { return refuse(.payloadTooLarge(limit: runtime.config.maxBodyBytes), request, requestID, runtime) }
         guard route != .unknown else { return refuse(.routeNotFound(), request, requestID, runtime) }
-        guard request.method == "GET" else { return refuse(.methodNotAllowed(allowed: ["GET"]), request, requestID, runtime) }
+        guard request.method == route.method else { return refuse(.methodNotAllowed(allowed: [route.method]), request, requestID, runtime) }
         switch route {
         case .healthz:
             return .json(JSON.object(["status": JSON("ok")]), status: 200, requestID: requestID)
@@ -79,6 +87,16 @@ struct GatewayRouter: Sendable {
             metrics.auditWritable.set(auditLog.isWritable ? 1 : 0)
             return HTTPResponse(status: 200, contentType: MetricsRegistry.contentType, body: Array(metrics.render().utf8),
                                 headers: HTTPResponse.standardHeaders)
+        case .console:
+            return .console(ConsoleAssets.page, requestID: requestID)
+        case .consoleScript:
+            return .console(ConsoleAssets.script, requestID: requestID)
+        case .consoleStyle:
+            return .console(ConsoleAssets.style, requestID: requestID)
+        case .dossierBatch:
+            metrics.requestsInFlight.increment()
+            defer { metrics.requestsInFlight.decrement() }
+            return await batch(request, requestID: requestID, runtime: runtime)
         case .dossier, .unknown:
             let rawID = String(request.path.dropFirst(Self.dossierPrefix.count).dropLast(Self.dossierSuffix.count))
             metrics.requestsInFlight.increment()
@@ -92,7 +110,7 @@ struct GatewayRouter: Sendable {
 
     /// A problem answer; 4xx ones other than rate limiting cost the sender a token of its
     /// malformed-request budget.
-    private func refuse(_ problem: Problem, _ request: HTTPRequest, _ requestID: String, _ runtime: GatewayRuntime) -> HTTPResponse {
+    func refuse(_ problem: Problem, _ request: HTTPRequest, _ requestID: String, _ runtime: GatewayRuntime) -> HTTPResponse {
         if (400..<500).contains(problem.status), problem.status != 429 {
             runtime.malformedGuard.recordMalformed(from: request.remoteAddress)
         }
@@ -119,14 +137,24 @@ struct GatewayRouter: Sendable {
     /// The dossier route: its answer, whatever it is, is audited first; if the audit record
     /// cannot be made durable the caller gets 503 and no data.
     private func auditedDossier(_ request: HTTPRequest, rawID: String, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
-        let started = ContinuousClock.now
         let trace = TraceContext(traceparent: request.header("traceparent"))
-        var record = AuditEntry(time: .now(), requestID: requestID, clientID: nil, role: nil, purpose: nil,
+        let record = AuditEntry(time: .now(), requestID: requestID, clientID: nil, role: nil, purpose: nil,
                                 propertyID: PropertyID(rawID)?.rawValue, sources: [], httpStatus: 0, latencyMs: 0,
                                 remoteAddress: request.remoteAddress, traceID: trace.traceID)
+        return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { record throws(Problem) in
+            try await dossier(request, rawID: rawID, requestID: requestID, trace: trace, runtime: runtime, record: &record)
+        }
+    }
+
+    /// Runs `answer` and audits its outcome, refusals included, before it is sent; if the record
+    /// cannot be made durable the caller gets 503 and no data.
+    func audited(_ request: HTTPRequest, requestID: String, trace: TraceContext, record: AuditEntry, runtime: GatewayRuntime,
+                 _ answer: (inout AuditEntry) async throws(Problem) -> HTTPResponse) async -> HTTPResponse {
+        let started = ContinuousClock.now
+        var record = record
         var response: HTTPResponse
         do {
-            response = try await dossier(request, rawID: rawID, requestID: requestID, trace: trace, runtime: runtime, record: &record)
+            response = try await answer(&record)
         } catch {
             response = refuse(error, request, requestID, runtime)
         }
@@ -144,6 +172,20 @@ struct GatewayRouter: Sendable {
 
     private func dossier(_ request: HTTPRequest, rawID: String, requestID: String, trace: TraceContext, runtime: GatewayRuntime,
                          record: inout AuditEntry) async throws(Problem) -> HTTPResponse {
+        let client = try authenticate(request, runtime: runtime, record: &record)
+        try takeRateToken(client, runtime: runtime)
+        let role = try authorize(request, client: client, runtime: runtime, record: &record)
+        guard let propertyID = PropertyID(rawID) else { throw .invalidPropertyID() }
+        let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: runtime.config)
+        let access = try SourceAccess(requested: requested, role: role)
+        let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace)
+        record.sources = dossier.sources.map { AuditEntry.SourceResult(name: $0.name, status: $0.outcome.status, latencyMs: $0.outcome.latencyMs) }
+        return .json(dossier.json(), status: dossier.httpStatus, requestID: requestID,
+                     headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])
+    }
+
+    /// Who calls: refuses while draining and without a valid key; notes the client in `record`.
+    func authenticate(_ request: HTTPRequest, runtime: GatewayRuntime, record: inout AuditEntry) throws(Problem) -> ClientConfig {
         guard !lifecycle.isDraining else { throw .shuttingDown() }
         let client: ClientConfig
         switch runtime.authenticator.authenticate(authorization: request.header("Authorization")) {
@@ -152,19 +194,22 @@ struct GatewayRouter: Sendable {
         case .unknownKey: throw .unauthorized(keyWasPresented: true)
         }
         record.clientID = client.id
+        return client
+    }
+
+    /// One dossier's token of the client's rate limit.
+    func takeRateToken(_ client: ClientConfig, runtime: GatewayRuntime) throws(Problem) {
         if case .limited(let retryAfter) = runtime.rateLimiter.take(client: client.id) {
             metrics.recordRateLimited(client: client.id)
             throw .rateLimited(retryAfterSeconds: retryAfter)
         }
+    }
+
+    /// The client's role and the request's purpose, both noted in `record`.
+    func authorize(_ request: HTTPRequest, client: ClientConfig, runtime: GatewayRuntime, record: inout AuditEntry) throws(Problem) -> RoleConfig {
         guard let role = runtime.config.roles[client.role] else { throw .forbiddenRole(client.role) }
         record.role = role.name
         record.purpose = try Purpose.validated(request.header("X-Purpose"))
-        guard let propertyID = PropertyID(rawID) else { throw .invalidPropertyID() }
-        let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: runtime.config)
-        let access = try SourceAccess(requested: requested, role: role)
-        let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace)
-        record.sources = dossier.sources.map { AuditEntry.SourceResult(name: $0.name, status: $0.outcome.status, latencyMs: $0.outcome.latencyMs) }
-        return .json(dossier.json(), status: dossier.httpStatus, requestID: requestID,
-                     headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])
+        return role
     }
 }
