@@ -7,6 +7,7 @@ enum ConsolePage {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>不动产信息共享查询 · Property dossier</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/console/app.css">
 <script src="/console/app.js" defer></script>
 </head>

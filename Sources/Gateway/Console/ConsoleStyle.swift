@@ -3,7 +3,7 @@ enum ConsoleStyle {
     static let css = #"""
 :root { --ok: #1b7f3b; --warn: #a15c00; --bad: #b3261e; --muted: #5f6368; --line: #dadce0; --bg: #f6f7f9; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.45 "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", system-ui, sans-serif; color: #202124; background: var(--bg); }
+body { margin: 0; font: 15px/1.45 "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", system-ui, sans-serif; color: #202124; background: var(--bg); }
 header { padding: 12px 20px; background: #0b3d6b; color: #fff; }
 header h1 { margin: 0; font-size: 20px; }
 header .hint { margin: 2px 0 0; font-size: 13px; opacity: .85; }
@@ -47,6 +47,7 @@ table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; vertical-align: top; padding: 3px 6px; border-bottom: 1px solid #eee; }
 th { color: var(--muted); font-weight: normal; white-space: nowrap; width: 1%; }
 td table { background: #fafafa; }
+td { overflow-wrap: anywhere; }
 .null { color: #b0b0b0; }
 .batch-item-error { margin: 8px 0; }
 @media (max-width: 800px) { form.query { grid-template-columns: 1fr; } }
