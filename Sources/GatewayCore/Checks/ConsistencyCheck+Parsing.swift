@@ -27,7 +27,7 @@ extension ConsistencyCheck {
                                                                                ("values", "one_of")]
 
     init(object: ConfigObject, sources: [SourceConfig]) throws(ConfigError) {
-        code = try object.requiredString("code")
+        let code = try object.requiredString("code")
         guard Self.isValidCode(code) else {
             throw ConfigError(path: object.keyPath("code"), problem: "must be 1-64 characters of a-z, 0-9 and '_', starting with a letter")
         }
@@ -35,8 +35,7 @@ extension ConsistencyCheck {
         guard let severity = FindingSeverity(rawValue: severityName) else {
             throw ConfigError(path: object.keyPath("severity"), problem: "must be info, warning or critical")
         }
-        self.severity = severity
-        message = try object.requiredString("message")
+        let message = try object.requiredString("message")
         guard (1...200).contains(message.count), !message.allSatisfy(\.isWhitespace) else {
             throw ConfigError(path: object.keyPath("message"), problem: "must be 1-200 characters of text for the clerk")
         }
@@ -44,8 +43,8 @@ extension ConsistencyCheck {
         for (key, owner) in Self.parameterOwners where owner != compareName && object.value(key) != nil {
             throw ConfigError(path: object.keyPath(key), problem: "is only for \"compare\": \"\(owner)\"")
         }
-        comparison = try Self.comparison(compareName, object: object)
-        operands = []
+        let comparison = try Self.comparison(compareName, object: object)
+        var operands: [CheckOperand] = []
         for (path, value) in try object.array("operands") {
             operands.append(try CheckOperand(object: ConfigObject(value, path: path, knownKeys: ["source", "pointer", "request"]),
                                              sources: sources))
@@ -55,6 +54,7 @@ extension ConsistencyCheck {
             let expected = range.count == 1 ? "exactly \(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)"
             throw ConfigError(path: object.keyPath("operands"), problem: "\(compareName) takes \(expected) operands, not \(operands.count)")
         }
+        self.init(code: code, severity: severity, message: message, comparison: comparison, operands: operands)
     }
 
     private static func comparison(_ name: String, object: ConfigObject) throws(ConfigError) -> CheckComparison {

@@ -45,15 +45,16 @@ public struct ConsistencyChecks: Sendable, Equatable {
 
     private static func evaluate(_ check: ConsistencyCheck, propertyID: PropertyID,
                                  sections: [(name: String, outcome: SourceOutcome)]) -> Verdict {
+        var data: [String: JSON] = [:]
         var unusable: [(source: String, reason: ConsistencyReport.SkipReason)] = []
         for name in check.sourceNames {
             guard let outcome = sections.first(where: { $0.name == name })?.outcome else {
                 unusable.append((name, .sourceNotRequested))
                 continue
             }
-            switch outcome.status {
-            case .ok where outcome.data != nil: break
-            case .notPermitted: unusable.append((name, .sourceNotPermitted))
+            switch (outcome.status, outcome.data) {
+            case (.ok, let tree?): data[name] = tree
+            case (.notPermitted, _): unusable.append((name, .sourceNotPermitted))
             default: unusable.append((name, .sourceFailed))
             }
         }
@@ -67,8 +68,7 @@ public struct ConsistencyChecks: Sendable, Equatable {
             case .requestedPropertyID:
                 values.append(JSON(propertyID.rawValue))
             case .source(let name, let pointer):
-                let data = sections.first { $0.name == name }!.outcome.data!
-                if let value = data.value(at: pointer), !value.isNull {
+                if let value = data[name]?.value(at: pointer), !value.isNull {
                     values.append(value)
                 } else if !missing.contains(name) {
                     missing.append(name)
