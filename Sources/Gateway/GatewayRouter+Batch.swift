@@ -98,13 +98,7 @@ extension GatewayRouter {
             body?["http_status"] = JSON(dossier.httpStatus)
         }
         record.latencyMs = started.duration(to: .now).wholeMilliseconds
-        var problem = rateLimited
-        do {
-            try await auditLog.append(record)
-        } catch {
-            EventLog.error("audit record not written", ["request_id": itemID, "trace_id": trace.traceID, "reason": error.description])
-            problem = .auditUnavailable()
-        }
+        let problem = await writeAudit(record) ? rateLimited : .auditUnavailable()
         if let problem {
             return JSON.object(["property_id": JSON(propertyID.rawValue), "error": problem.json(requestID: itemID)])
         }

@@ -161,13 +161,21 @@ struct GatewayRouter: Sendable {
         response.headers.append(("traceparent", trace.traceparent))
         record.httpStatus = response.status
         record.latencyMs = started.duration(to: .now).wholeMilliseconds
+        guard await writeAudit(record) else { return .problem(.auditUnavailable(), requestID: requestID) }
+        return response
+    }
+
+    /// Makes `record` durable; `false` (and an error line) when it cannot be written, and then
+    /// no data may be sent for it.
+    func writeAudit(_ record: AuditEntry) async -> Bool {
         do {
             try await auditLog.append(record)
+            return true
         } catch {
-            EventLog.error("audit record not written", ["request_id": requestID, "trace_id": trace.traceID, "reason": error.description])
-            return .problem(.auditUnavailable(), requestID: requestID)
+            EventLog.error("audit record not written", ["request_id": record.requestID, "trace_id": record.traceID ?? "",
+                                                        "reason": error.description])
+            return false
         }
-        return response
     }
 
     private func dossier(_ request: HTTPRequest, rawID: String, requestID: String, trace: TraceContext, runtime: GatewayRuntime,

@@ -68,6 +68,20 @@ import Testing
         #expect(records.contains { $0["property_id"]?.string == "LA2023003" && $0["http_status"]?.integer == 429 })
     }
 
+    /// Fail closed per item: without a durable audit record an item is a 503 problem with no data.
+    @Test func unwritableAuditServesNoData() async throws {
+        let blocker = TestEnvironment.temporaryDirectory() + "/blocker"
+        // Root ignores permissions, so a regular file where the log's folder should be makes it unwritable.
+        #expect(FileManager.default.createFile(atPath: blocker, contents: Data("not a folder".utf8)))
+        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: AuditConfig(path: blocker + "/audit.jsonl")) }
+        defer { Task { await environment.stop() } }
+        let response = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023001", "LA2023002"]}"#)
+        let items = try #require(try response.json()["dossiers"]).elements
+        #expect(items.map { $0["error"]?["type"]?.string } == Array(repeating: "urn:exchange-gateway:problem:audit-unavailable", count: 2))
+        #expect(items.map { $0["property_id"]?.string } == ["LA2023001", "LA2023002"])
+        #expect(!response.bodyText.contains("梧桐苑"), "no department data without an audit record")
+    }
+
     /// At most 8 dossiers are built at once: 16 ids against a 200 ms department take two rounds.
     @Test func concurrencyIsBounded() async throws {
         let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(200)])
