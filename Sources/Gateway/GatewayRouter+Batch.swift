@@ -92,7 +92,7 @@ extension GatewayRouter {
         } else {
             let dossier = await runtime.service.dossier(for: propertyID, access: plan.access, role: plan.role, requestID: itemID, trace: trace)
             metrics.dossierDuration.observe(started.duration(to: .now))
-            record.sources = dossier.sources.map { AuditEntry.SourceResult(name: $0.name, status: $0.outcome.status, latencyMs: $0.outcome.latencyMs) }
+            record.sources = Self.auditedSources(of: dossier)
             record.httpStatus = dossier.httpStatus
             body = dossier.json()
             body?["http_status"] = JSON(dossier.httpStatus)

@@ -165,6 +165,11 @@ struct GatewayRouter: Sendable {
         return response
     }
 
+    /// Each section's status and latency, as the audit record keeps them (never its data).
+    static func auditedSources(of dossier: Dossier) -> [AuditEntry.SourceResult] {
+        dossier.sources.map { AuditEntry.SourceResult(name: $0.name, status: $0.outcome.status, latencyMs: $0.outcome.latencyMs) }
+    }
+
     /// Makes `record` durable; `false` (and an error line) when it cannot be written, and then
     /// no data may be sent for it.
     func writeAudit(_ record: AuditEntry) async -> Bool {
@@ -187,7 +192,7 @@ struct GatewayRouter: Sendable {
         let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: runtime.config)
         let access = try SourceAccess(requested: requested, role: role)
         let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace)
-        record.sources = dossier.sources.map { AuditEntry.SourceResult(name: $0.name, status: $0.outcome.status, latencyMs: $0.outcome.latencyMs) }
+        record.sources = Self.auditedSources(of: dossier)
         return .json(dossier.json(), status: dossier.httpStatus, requestID: requestID,
                      headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])
     }

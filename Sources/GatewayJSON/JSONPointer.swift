@@ -51,7 +51,9 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
 extension JSON {
     /// The value `pointer` refers to, or `nil` when a member or element on the way is missing
     /// (an array token must be a decimal index without leading zeros, as RFC 6901 says).
-    public func value(at pointer: JSONPointer) -> JSON? {
+    /// Nothing is allocated: the value is borrowed from this tree, so it is valid only while
+    /// the tree is alive and unchanged (keep it with `withExtendedLifetime`).
+    public func value(at pointer: JSONPointer) -> Borrowed? {
         var node = self.node
         for token in pointer.tokens {
             switch Kind(of: node) {
@@ -66,7 +68,7 @@ extension JSON {
                 return nil
             }
         }
-        return JSON(borrowing: node)
+        return Borrowed(node: node)
     }
 
     private static func arrayIndex(_ token: String) -> Int? {

@@ -22,14 +22,17 @@ public struct ConsistencyChecks: Sendable, Equatable {
     public func evaluate(propertyID: PropertyID, sections: [(name: String, outcome: SourceOutcome)]) -> ConsistencyReport {
         var report = ConsistencyReport()
         guard !checks.isEmpty else { return report }
-        for check in checks {
-            switch Self.evaluate(check, propertyID: propertyID, sections: sections) {
-            case .holds:
-                break
-            case .violated:
-                report.findings.append(ConsistencyReport.Finding(check: check))
-            case .skipped(let reason, let sources):
-                report.skipped.append(ConsistencyReport.SkippedCheck(code: check.code, reason: reason, sources: sources))
+        let requested = JSON(propertyID.rawValue)
+        withExtendedLifetime(requested) {
+            for check in checks {
+                switch Self.evaluate(check, requested: requested.borrowed, sections: sections) {
+                case .holds:
+                    break
+                case .violated:
+                    report.findings.append(ConsistencyReport.Finding(check: check))
+                case .skipped(let reason, let sources):
+                    report.skipped.append(ConsistencyReport.SkippedCheck(code: check.code, reason: reason, sources: sources))
+                }
             }
         }
         report.findings = report.findings.enumerated()
@@ -43,37 +46,36 @@ public struct ConsistencyChecks: Sendable, Equatable {
         case skipped(ConsistencyReport.SkipReason, sources: [String])
     }
 
-    private static func evaluate(_ check: ConsistencyCheck, propertyID: PropertyID,
+    /// Values are borrowed from the sections' trees (no copies, no allocations per value);
+    /// the sections keep the trees alive for the call.
+    private static func evaluate(_ check: ConsistencyCheck, requested: JSON.Borrowed,
                                  sections: [(name: String, outcome: SourceOutcome)]) -> Verdict {
-        var data: [String: JSON] = [:]
         var unusable: [(source: String, reason: ConsistencyReport.SkipReason)] = []
-        for name in check.sourceNames {
-            guard let outcome = sections.first(where: { $0.name == name })?.outcome else {
-                unusable.append((name, .sourceNotRequested))
+        var missing: [String] = []
+        var values: [JSON.Borrowed] = []
+        values.reserveCapacity(check.operands.count)
+        for operand in check.operands {
+            guard case .source(let name, let pointer) = operand else {
+                values.append(requested)
                 continue
             }
-            switch (outcome.status, outcome.data) {
-            case (.ok, let tree?): data[name] = tree
-            case (.notPermitted, _): unusable.append((name, .sourceNotPermitted))
-            default: unusable.append((name, .sourceFailed))
+            guard let outcome = sections.first(where: { $0.name == name })?.outcome else {
+                if !unusable.contains(where: { $0.source == name }) { unusable.append((name, .sourceNotRequested)) }
+                continue
+            }
+            guard outcome.status == .ok, let tree = outcome.data else {
+                let reason: ConsistencyReport.SkipReason = outcome.status == .notPermitted ? .sourceNotPermitted : .sourceFailed
+                if !unusable.contains(where: { $0.source == name }) { unusable.append((name, reason)) }
+                continue
+            }
+            if let value = tree.value(at: pointer), !value.isNull {
+                values.append(value)
+            } else if !missing.contains(name) {
+                missing.append(name)
             }
         }
         if let first = unusable.first {
             return .skipped(first.reason, sources: unusable.filter { $0.reason == first.reason }.map(\.source))
-        }
-        var values: [JSON] = []
-        var missing: [String] = []
-        for operand in check.operands {
-            switch operand {
-            case .requestedPropertyID:
-                values.append(JSON(propertyID.rawValue))
-            case .source(let name, let pointer):
-                if let value = data[name]?.value(at: pointer), !value.isNull {
-                    values.append(value)
-                } else if !missing.contains(name) {
-                    missing.append(name)
-                }
-            }
         }
         guard missing.isEmpty else { return .skipped(.valueMissing, sources: missing) }
         guard let holds = compare(values, by: check.comparison) else {
@@ -83,11 +85,13 @@ public struct ConsistencyChecks: Sendable, Equatable {
     }
 
     /// Whether `values` meet `comparison`; `nil` when a value has the wrong type for it.
-    static func compare(_ values: [JSON], by comparison: CheckComparison) -> Bool? {
+    static func compare(_ values: [JSON.Borrowed], by comparison: CheckComparison) -> Bool? {
         switch comparison {
         case .equal:
             return values.dropFirst().allSatisfy { $0 == values[0] }
         case .equalNormalized:
+            // Clean records agree byte for byte; only text that differs is normalized.
+            if haveSameText(values) { return true }
             let texts = values.map(text)
             guard !texts.contains(nil) else { return nil }
             let normalized = texts.map { TextNormalization.normalized($0!) }
@@ -96,30 +100,42 @@ public struct ConsistencyChecks: Sendable, Equatable {
             guard let numerator = values[0].number, let denominator = values[1].number, denominator != 0 else { return nil }
             return (minimum...maximum).contains(numerator / denominator)
         case .dateOrder:
-            let dates = values.map(date)
-            guard !dates.contains(nil) else { return nil }
-            return zip(dates, dates.dropFirst()).allSatisfy { $0! <= $1! }
+            let days = values.map(day)
+            guard !days.contains(nil) else { return nil }
+            return zip(days, days.dropFirst()).allSatisfy { $0! <= $1! }
         case .oneOf(let allowed):
-            return allowed.contains(values[0])
+            return allowed.contains { $0.borrowed == values[0] }
         case .notPositive:
             guard let number = values[0].number else { return nil }
             return number <= 0
         }
     }
 
-    /// A string, or an integer's decimal text (an ID number sent as a number).
-    private static func text(_ value: JSON) -> String? {
-        value.string ?? value.integer.map(String.init)
+    /// True when every value is a string with the same bytes as the first.
+    private static func haveSameText(_ values: [JSON.Borrowed]) -> Bool {
+        values[0].withUTF8Bytes { first in
+            values.dropFirst().allSatisfy { $0.withUTF8Bytes { $0.elementsEqual(first) } ?? false }
+        } ?? false
     }
 
-    /// The `YYYY-MM-DD` at the start of a date or date-time string; it sorts as text.
-    private static func date(_ value: JSON) -> String? {
-        guard let text = value.string else { return nil }
-        let utf8 = Array(text.utf8.prefix(10))
-        let isDigit = { (byte: UInt8) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
-        guard utf8.count == 10, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-"),
-              utf8.enumerated().allSatisfy({ $0.offset == 4 || $0.offset == 7 || isDigit($0.element) }),
-              text.utf8.count == 10 || text.utf8.dropFirst(10).first == UInt8(ascii: "T") else { return nil }
-        return String(decoding: utf8, as: UTF8.self)
+    /// A string, or an integer's decimal text (an ID number sent as a number).
+    private static func text(_ value: JSON.Borrowed) -> String? {
+        value.withUTF8Bytes { String(decoding: $0, as: UTF8.self) } ?? value.integer.map(String.init)
+    }
+
+    /// `YYYY-MM-DD` at the start of a date or date-time string (then followed by `T`), as the
+    /// number YYYYMMDD, which orders like the date.
+    private static func day(_ value: JSON.Borrowed) -> Int? {
+        value.withUTF8Bytes { bytes -> Int? in
+            guard bytes.count == 10 || (bytes.count > 10 && bytes[10] == UInt8(ascii: "T")),
+                  bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+            var number = 0
+            for offset in [0, 1, 2, 3, 5, 6, 8, 9] {
+                let digit = Int(bytes[offset]) - Int(UInt8(ascii: "0"))
+                guard (0...9).contains(digit) else { return nil }
+                number = number * 10 + digit
+            }
+            return number
+        } ?? nil
     }
 }
