@@ -64,14 +64,19 @@ public struct DossierService: Sendable {
             } else {
                 call.sourceGuard.breaker.record(call.permit, status: outcome.status)
             }
-            if let data = outcome.data { Masking.apply(role.maskingPolicy(for: call.source.name), to: data) }
             byName[call.source.name] = outcome
         }
         let sections = config.sources.compactMap { source in byName[source.name].map { (source.name, $0) } }
+        // The checks read the unmasked data, so they run before masking.
+        let consistency = config.checks.evaluate(propertyID: propertyID, sections: sections)
+        for (name, outcome) in sections {
+            if let data = outcome.data { Masking.apply(role.maskingPolicy(for: name), to: data) }
+        }
         for (name, outcome) in sections where outcome.status != .notPermitted {
             metrics.recordSource(name, status: outcome.status, duration: outcome.status == .circuitOpen ? nil : .milliseconds(outcome.latencyMs))
         }
-        return Dossier(propertyID: propertyID, requestID: requestID, generatedAt: .now(), sources: sections)
+        return Dossier(propertyID: propertyID, requestID: requestID, generatedAt: .now(), sources: sections,
+                       requiredSources: Set(config.sources.filter { $0.policy == .required }.map(\.name)), consistency: consistency)
     }
 
     /// Makes every call that gets a bulkhead permit; `nil` for a call that got none. Calls with a

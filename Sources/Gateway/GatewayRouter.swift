@@ -26,16 +26,22 @@ struct GatewayRouter: Sendable {
 
     static let dossierPrefix = "/v1/properties/"
     static let dossierSuffix = "/dossier"
+    static let batchPath = "/v1/dossiers:batch"
 
     /// The routes, by the names metrics and logs use for them (never raw paths). Each one is
     /// documented in `Resources/openapi.yaml` under `pathTemplate`; a test keeps the two in step.
     enum Route: String, CaseIterable {
-        case dossier, healthz, readyz, metrics, openapi, unknown
+        case dossier, dossierBatch = "dossier_batch", console, consoleScript = "console_script", consoleStyle = "console_style"
+        case healthz, readyz, metrics, openapi, unknown
 
         /// The route's path as the OpenAPI document writes it; `nil` for paths no route serves.
         var pathTemplate: String? {
             switch self {
             case .dossier: GatewayRouter.dossierPrefix + "{property_id}" + GatewayRouter.dossierSuffix
+            case .dossierBatch: GatewayRouter.batchPath
+            case .console: ConsoleAssets.pagePath
+            case .consoleScript: ConsoleAssets.scriptPath
+            case .consoleStyle: ConsoleAssets.stylePath
             case .healthz: "/healthz"
             case .readyz: "/readyz"
             case .metrics: "/metrics"
@@ -46,7 +52,7 @@ struct GatewayRouter: Sendable {
 
         /// The methods the route answers; any other is `405` with these in `Allow`.
         var methods: [String] {
-            ["GET"]
+            self == .dossierBatch ? ["POST"] : ["GET"]
         }
     }
 
@@ -76,6 +82,10 @@ struct GatewayRouter: Sendable {
         case "/readyz": .readyz
         case "/metrics": .metrics
         case "/openapi.yaml": .openapi
+        case batchPath: .dossierBatch
+        case ConsoleAssets.pagePath: .console
+        case ConsoleAssets.scriptPath: .consoleScript
+        case ConsoleAssets.stylePath: .consoleStyle
         case _ where path.hasPrefix(dossierPrefix) && path.hasSuffix(dossierSuffix)
             && path.utf8.count > dossierPrefix.utf8.count + dossierSuffix.utf8.count: .dossier
         default: .unknown
@@ -101,6 +111,16 @@ struct GatewayRouter: Sendable {
             return .document(Array(metrics.render().utf8), contentType: MetricsRegistry.contentType, requestID: requestID)
         case .openapi:
             return .document(OpenAPIDocument.yaml, contentType: OpenAPIDocument.contentType, requestID: requestID)
+        case .console:
+            return .console(ConsoleAssets.page, requestID: requestID)
+        case .consoleScript:
+            return .console(ConsoleAssets.script, requestID: requestID)
+        case .consoleStyle:
+            return .console(ConsoleAssets.style, requestID: requestID)
+        case .dossierBatch:
+            metrics.requestsInFlight.increment()
+            defer { metrics.requestsInFlight.decrement() }
+            return await batch(request, requestID: requestID, runtime: runtime)
         case .dossier, .unknown:
             let rawID = String(request.path.dropFirst(Self.dossierPrefix.count).dropLast(Self.dossierSuffix.count))
             metrics.requestsInFlight.increment()
@@ -113,7 +133,7 @@ struct GatewayRouter: Sendable {
 
     /// A problem answer; 4xx ones other than rate limiting cost the sender a token of its
     /// malformed-request budget.
-    private func refuse(_ problem: Problem, _ request: HTTPRequest, _ requestID: String, _ runtime: GatewayRuntime) -> HTTPResponse {
+    func refuse(_ problem: Problem, _ request: HTTPRequest, _ requestID: String, _ runtime: GatewayRuntime) -> HTTPResponse {
         if (400..<500).contains(problem.status), problem.status != 429 {
             runtime.malformedGuard.recordMalformed(from: request.remoteAddress)
         }
@@ -141,29 +161,67 @@ struct GatewayRouter: Sendable {
     /// cannot be made durable the caller gets 503 and no data.
     private func auditedDossier(_ request: HTTPRequest, rawID: String, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
         let trace = TraceContext(traceparent: request.header("traceparent"))
-        var record = AuditEntry(time: .now(), requestID: requestID, clientID: nil, role: nil, purpose: nil,
+        let record = AuditEntry(time: .now(), requestID: requestID, clientID: nil, role: nil, purpose: nil,
                                 propertyID: PropertyID(rawID)?.rawValue, sources: [], httpStatus: 0, latencyMs: 0,
                                 remoteAddress: request.remoteAddress, traceID: trace.traceID)
+        return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { record throws(Problem) in
+            try await dossier(request, rawID: rawID, requestID: requestID, trace: trace, runtime: runtime, record: &record)
+        }
+    }
+
+    /// Runs `answer` and audits its outcome, refusals included, before it is sent; if the record
+    /// cannot be made durable the caller gets 503 and no data.
+    func audited(_ request: HTTPRequest, requestID: String, trace: TraceContext, record: AuditEntry, runtime: GatewayRuntime,
+                 _ answer: (inout AuditEntry) async throws(Problem) -> HTTPResponse) async -> HTTPResponse {
+        var record = record
         var response: HTTPResponse
         do {
-            response = try await dossier(request, rawID: rawID, requestID: requestID, trace: trace, runtime: runtime, record: &record)
+            response = try await answer(&record)
         } catch {
             response = refuse(error, request, requestID, runtime)
         }
         response.headers.append(("traceparent", trace.traceparent))
         record.httpStatus = response.status
         record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
+        guard await writeAudit(record) else { return .problem(.auditUnavailable(), requestID: requestID) }
+        return response
+    }
+
+    /// Each section's status and latency, as the audit record keeps them (never its data).
+    static func auditedSources(of dossier: Dossier) -> [AuditEntry.SourceResult] {
+        dossier.sources.map { AuditEntry.SourceResult(name: $0.name, status: $0.outcome.status, latencyMs: $0.outcome.latencyMs) }
+    }
+
+    /// Makes `record` durable; `false` (and an error line) when it cannot be written, and then
+    /// no data may be sent for it.
+    func writeAudit(_ record: AuditEntry) async -> Bool {
         do {
             try await auditLog.append(record)
+            return true
         } catch {
-            EventLog.error("audit record not written", ["request_id": requestID, "trace_id": trace.traceID, "reason": error.description])
-            return .problem(.auditUnavailable(), requestID: requestID)
+            EventLog.error("audit record not written", ["request_id": record.requestID, "trace_id": record.traceID ?? "",
+                                                        "reason": error.description])
+            return false
         }
-        return response
     }
 
     private func dossier(_ request: HTTPRequest, rawID: String, requestID: String, trace: TraceContext, runtime: GatewayRuntime,
                          record: inout AuditEntry) async throws(Problem) -> HTTPResponse {
+        let client = try authenticate(request, runtime: runtime, record: &record)
+        try takeRateToken(client, runtime: runtime)
+        let role = try authorize(request, client: client, runtime: runtime, record: &record)
+        guard let propertyID = PropertyID(rawID) else { throw .invalidPropertyID() }
+        let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: runtime.config)
+        let access = try SourceAccess(requested: requested, role: role)
+        let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace,
+                                                    receivedAt: request.receivedAt)
+        record.sources = Self.auditedSources(of: dossier)
+        return .json(dossier.json(), status: dossier.httpStatus, requestID: requestID,
+                     headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])
+    }
+
+    /// Who calls: refuses while draining and without a valid key; notes the client in `record`.
+    func authenticate(_ request: HTTPRequest, runtime: GatewayRuntime, record: inout AuditEntry) throws(Problem) -> ClientConfig {
         guard !lifecycle.isDraining else { throw .shuttingDown() }
         let client: ClientConfig
         switch runtime.authenticator.authenticate(authorization: request.header("Authorization")) {
@@ -172,20 +230,22 @@ struct GatewayRouter: Sendable {
         case .unknownKey: throw .unauthorized(keyWasPresented: true)
         }
         record.clientID = client.id
+        return client
+    }
+
+    /// One dossier's token of the client's rate limit.
+    func takeRateToken(_ client: ClientConfig, runtime: GatewayRuntime) throws(Problem) {
         if case .limited(let retryAfter) = runtime.rateLimiter.take(client: client.id) {
             metrics.recordRateLimited(client: client.id)
             throw .rateLimited(retryAfterSeconds: retryAfter)
         }
+    }
+
+    /// The client's role and the request's purpose, both noted in `record`.
+    func authorize(_ request: HTTPRequest, client: ClientConfig, runtime: GatewayRuntime, record: inout AuditEntry) throws(Problem) -> RoleConfig {
         guard let role = runtime.config.roles[client.role] else { throw .forbiddenRole(client.role) }
         record.role = role.name
         record.purpose = try Purpose.validated(request.header("X-Purpose"))
-        guard let propertyID = PropertyID(rawID) else { throw .invalidPropertyID() }
-        let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: runtime.config)
-        let access = try SourceAccess(requested: requested, role: role)
-        let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace,
-                                                    receivedAt: request.receivedAt)
-        record.sources = dossier.sources.map { AuditEntry.SourceResult(name: $0.name, status: $0.outcome.status, latencyMs: $0.outcome.latencyMs) }
-        return .json(dossier.json(), status: dossier.httpStatus, requestID: requestID,
-                     headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])
+        return role
     }
 }

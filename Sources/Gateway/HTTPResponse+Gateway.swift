@@ -26,3 +26,14 @@ extension HTTPResponse {
                      headers: standardHeaders + [("X-Request-Id", requestID)] + problem.headers)
     }
 }
+
+extension HTTPResponse {
+    /// A console file, under the console's Content-Security-Policy; `Referrer-Policy` keeps
+    /// property ids out of any referrer.
+    static func console(_ asset: ConsoleAssets.Asset, requestID: String) -> HTTPResponse {
+        HTTPResponse(status: 200, contentType: asset.contentType, body: asset.body,
+                     headers: standardHeaders + [("X-Request-Id", requestID),
+                                                 ("Content-Security-Policy", ConsoleAssets.contentSecurityPolicy),
+                                                 ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "DENY")])
+    }
+}

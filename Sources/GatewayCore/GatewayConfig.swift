@@ -17,12 +17,14 @@ public struct GatewayConfig: Sendable {
     public var defaultRateLimit: RateLimit?
     /// `debug`, `info`, `warning` or `error`; `EXCHANGE_GATEWAY_LOG_LEVEL` overrides it.
     public var logLevel: LogLevel
+    /// Consistency checks run over every dossier's unmasked data.
+    public var checks: ConsistencyChecks
 
     public init(listen: ListenConfig, deadlineMs: Int = 3000, maxBodyBytes: Int = 65536,
                 server: ServerConfig = ServerConfig(), tls: TLSConfig? = nil, limits: LimitsConfig = LimitsConfig(),
                 sources: [SourceConfig], clients: [ClientConfig] = [], roles: [String: RoleConfig] = [:],
                 audit: AuditConfig = AuditConfig(path: "var/audit/audit.jsonl"), defaultRateLimit: RateLimit? = nil,
-                logLevel: LogLevel = .info) {
+                logLevel: LogLevel = .info, checks: ConsistencyChecks = ConsistencyChecks()) {
         self.listen = listen
         self.deadlineMs = deadlineMs
         self.maxBodyBytes = maxBodyBytes
@@ -35,6 +37,7 @@ public struct GatewayConfig: Sendable {
         self.audit = audit
         self.defaultRateLimit = defaultRateLimit
         self.logLevel = logLevel
+        self.checks = checks
     }
 
     public func source(named name: String) -> SourceConfig? {
@@ -96,11 +99,13 @@ public struct SourceConfig: Sendable, Equatable {
     /// Keep successful answers this long (capped by the department's `Cache-Control: max-age`;
     /// never with `no-store`, `no-cache` or `private`); 0, the default, caches nothing.
     public var cacheTTLMs: Int
+    /// Whether a failure of this source fails the whole dossier.
+    public var policy: SourcePolicy
 
     public init(name: String, baseURL: String, path: String, timeoutMs: Int = 1500,
                 connectTimeoutMs: Int = 300, maxInFlight: Int = 256, maxResponseBytes: Int = 1 << 20,
                 tls: UpstreamTLSConfig? = nil, circuitBreaker: CircuitBreakerConfig = CircuitBreakerConfig(),
-                retry: RetryPolicy = RetryPolicy(), cacheTTLMs: Int = 0) {
+                retry: RetryPolicy = RetryPolicy(), cacheTTLMs: Int = 0, policy: SourcePolicy = .optional) {
         self.name = name
         self.baseURL = baseURL
         self.path = path
@@ -113,6 +118,7 @@ public struct SourceConfig: Sendable, Equatable {
         self.circuitBreaker = circuitBreaker
         self.retry = retry
         self.cacheTTLMs = cacheTTLMs
+        self.policy = policy
     }
 
     static func split(_ path: String) -> (before: String, after: String) {
@@ -125,5 +131,6 @@ public struct SourceConfig: Sendable, Equatable {
             && lhs.connectTimeoutMs == rhs.connectTimeoutMs && lhs.maxInFlight == rhs.maxInFlight
             && lhs.maxResponseBytes == rhs.maxResponseBytes && lhs.tls == rhs.tls
             && lhs.circuitBreaker == rhs.circuitBreaker && lhs.retry == rhs.retry && lhs.cacheTTLMs == rhs.cacheTTLMs
+            && lhs.policy == rhs.policy
     }
 }

@@ -112,3 +112,15 @@ extension Problem {
                 headers: [("Retry-After", String(retryAfterSeconds))])
     }
 }
+
+extension Problem {
+    /// A body the route cannot read: not JSON, or not the shape the route takes.
+    public static func invalidBody(_ detail: String) -> Problem {
+        Problem(kind: "invalid-body", title: "Invalid request body", status: 400, detail: detail)
+    }
+
+    public static func unsupportedMediaType(expected: String) -> Problem {
+        Problem(kind: "unsupported-media-type", title: "Unsupported media type", status: 415,
+                detail: "this route takes a body of Content-Type \(expected)")
+    }
+}

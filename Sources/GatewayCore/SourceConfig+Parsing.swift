@@ -2,7 +2,7 @@ import GatewayJSON
 
 extension SourceConfig {
     static let knownKeys: Set<String> = ["name", "base_url", "path", "timeout_ms", "connect_timeout_ms",
-                                         "max_in_flight", "max_response_bytes", "tls", "circuit_breaker", "retry", "cache_ttl_ms"]
+                                         "max_in_flight", "max_response_bytes", "tls", "circuit_breaker", "retry", "cache_ttl_ms", "policy"]
 
     init(object: ConfigObject) throws(ConfigError) {
         name = try object.requiredString("name")
@@ -30,6 +30,11 @@ extension SourceConfig {
             .map(CircuitBreakerConfig.init) ?? CircuitBreakerConfig()
         retry = try object.object("retry", knownKeys: RetryPolicy.knownKeys).map(RetryPolicy.init) ?? RetryPolicy()
         cacheTTLMs = try object.integer("cache_ttl_ms", in: 0...86_400_000, default: 0)
+        let policyName = try object.string("policy") ?? SourcePolicy.optional.rawValue
+        guard let policy = SourcePolicy(rawValue: policyName) else {
+            throw ConfigError(path: object.keyPath("policy"), problem: "must be \"required\" or \"optional\"")
+        }
+        self.policy = policy
         if tls != nil, !baseURL.hasPrefix("https://") {
             throw ConfigError(path: object.keyPath("tls"), problem: "is only for https:// base URLs")
         }

@@ -7,6 +7,12 @@ public enum SourceSelection {
         guard !names.isEmpty, !names.contains(where: \.isEmpty) else {
             throw .invalidParameter("sources must be a comma-separated list of source names")
         }
+        return try sources(names: names, in: config)
+    }
+
+    /// The sources called `names` (a batch body's `sources` array) in config order.
+    public static func sources(names: [String], in config: GatewayConfig) throws(Problem) -> [SourceConfig] {
+        guard !names.isEmpty else { throw .invalidParameter("sources must name at least one source") }
         if let unknown = names.first(where: { config.source(named: $0) == nil }) {
             let known = config.sources.map(\.name).joined(separator: ", ")
             throw .invalidParameter("unknown source '\(unknown.prefix(32))'; known sources: \(known)")

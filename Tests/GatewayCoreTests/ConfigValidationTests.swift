@@ -18,9 +18,17 @@ private let validConfigText = """
      "timeout_ms": 1500, "connect_timeout_ms": 300, "max_in_flight": 256, "max_response_bytes": 1048576}
   ],
   "roles": {"clerk": {"sources": ["land", "tax", "house"], "masking": {"name": "name"}}},
-  "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"}
+  "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"},
+  "checks": [{"code": "owner_name_mismatch", "severity": "critical", "message": "权利人姓名不一致 / owner name differs",
+              "compare": "equal_normalized",
+              "operands": [{"source": "land", "pointer": "/right_holder/name"}, {"source": "tax", "pointer": "/taxpayer/name"}]}]
 }
 """
+
+/// `{"source": source, "pointer": pointer}`
+private func checkOperand(_ source: String, _ pointer: String) -> JSON {
+    JSON.object(["source": JSON(source), "pointer": JSON(pointer)])
+}
 
 struct InvalidConfig: Sendable, CustomTestStringConvertible {
     let path: String
@@ -47,6 +55,11 @@ struct InvalidConfig: Sendable, CustomTestStringConvertible {
         InvalidConfig(path ?? key, change) { root in root[key] = value() }
     }
 
+    /// Sets `key` of the sample's one check (`checks[0]`); `nil` removes it.
+    static func check(_ key: String, _ value: @autoclosure @escaping @Sendable () -> JSON?, _ change: String) -> InvalidConfig {
+        InvalidConfig("checks[0].\(key)", change) { root in root["checks"]!.elements[0][key] = value() }
+    }
+
     static func nested(_ object: String, _ key: String, _ value: @autoclosure @escaping @Sendable () -> JSON?,
                        _ change: String) -> InvalidConfig {
         InvalidConfig("\(object).\(key)", change) { root in root[object]![key] = value() }
@@ -63,6 +76,19 @@ struct ConfigValidationTests {
     @Test func baselineIsValid() throws {
         let config = try GatewayConfig.parse(Array(validConfigText.utf8))
         #expect(config.sources.map(\.name) == ["land", "tax", "house"])
+        #expect(config.sources.allSatisfy { $0.policy == .optional })
+        #expect(config.checks.checks.map(\.code) == ["owner_name_mismatch"])
+        #expect(config.checks.checks.first?.operands == [.source(name: "land", pointer: try JSONPointer("/right_holder/name")),
+                                                          .source(name: "tax", pointer: try JSONPointer("/taxpayer/name"))])
+    }
+
+    /// `"policy": "required"` is read per source; the others stay optional.
+    @Test func readsSourcePolicy() throws {
+        let root = try JSON.parse(validConfigText)
+        root["sources"]!.elements[0]["policy"] = JSON("required")
+        root["sources"]!.elements[1]["policy"] = JSON("optional")
+        let config = try GatewayConfig.parse(root.encoded())
+        #expect(config.sources.map(\.policy) == [.required, .optional, .optional])
     }
 
     /// The bundled config/gateway.json parses into the three departments of SPEC §1.
@@ -175,6 +201,41 @@ struct ConfigValidationTests {
         InvalidConfig.nested("server", "threads", JSON(-1), "negative threads"),
         InvalidConfig.nested("server", "connection_timeout_s", JSON(0), "zero idle timeout"),
         InvalidConfig.nested("server", "workers", JSON(4), "unknown server key"),
+        InvalidConfig.source(1, "policy", JSON("mandatory"), "unknown source policy"),
+        InvalidConfig.source(1, "policy", JSON(true), "source policy not a string"),
+        InvalidConfig.check("code", JSON("Owner Name"), "check code with capitals and a space"),
+        InvalidConfig.check("code", nil, "check code missing"),
+        InvalidConfig.check("severity", JSON("fatal"), "unknown severity"),
+        InvalidConfig.check("message", JSON(""), "empty message"),
+        InvalidConfig.check("compare", JSON("similar"), "unknown comparison"),
+        InvalidConfig.check("min", JSON(0.5), "min on an equal check"),
+        InvalidConfig.check("extra", JSON(1), "unknown check key"),
+        InvalidConfig.check("operands", JSON.array([checkOperand("land", "/right_holder/name")]), "one operand for equal"),
+        InvalidConfig("checks[0].operands[1].source", "operand names an unknown source") { root in
+            root["checks"]!.elements[0]["operands"]!.elements[1]["source"] = JSON("court")
+        },
+        InvalidConfig("checks[0].operands[0].pointer", "pointer without a leading slash") { root in
+            root["checks"]!.elements[0]["operands"]!.elements[0]["pointer"] = JSON("right_holder/name")
+        },
+        InvalidConfig("checks[0].operands[0].pointer", "pointer with a bad escape") { root in
+            root["checks"]!.elements[0]["operands"]!.elements[0]["pointer"] = JSON("/right~2holder")
+        },
+        InvalidConfig("checks[0].operands[0].request", "request operand other than property_id") { root in
+            root["checks"]!.elements[0]["operands"]!.replaceElement(at: 0, with: JSON.object(["request": JSON("purpose")]))
+        },
+        InvalidConfig("checks[1].code", "duplicate check code") { root in
+            root["checks"]!.append(root["checks"]!.elements[0].deepCopy())
+        },
+        InvalidConfig("checks[1].max", "ratio max below min") { root in
+            root["checks"]!.append(JSON.object(["code": JSON("area"), "severity": JSON("warning"), "message": JSON("面积 / area"),
+                                                "compare": JSON("ratio_within"), "min": JSON(2.0), "max": JSON(1.0),
+                                                "operands": JSON.array([checkOperand("land", "/area_m2"), checkOperand("house", "/building_area_m2")])]))
+        },
+        InvalidConfig("checks[1].values", "one_of without values") { root in
+            root["checks"]!.append(JSON.object(["code": JSON("seized"), "severity": JSON("critical"), "message": JSON("查封 / seized"),
+                                                "compare": JSON("one_of"), "values": JSON.array(),
+                                                "operands": JSON.array([checkOperand("house", "/seizure/status")])]))
+        },
     ])
     func rejectsWithKeyPath(_ row: InvalidConfig) throws {
         let root = try JSON.parse(validConfigText)

@@ -57,6 +57,35 @@ struct DossierStatusTests {
         #expect(DossierStatus.httpStatus(for: called + [.notPermitted, .notPermitted]) == expected)
     }
 
+    /// A failed required source decides the status from the failed required sources alone,
+    /// whatever the optional ones did; with every required source ok the SPEC rule applies.
+    @Test(arguments: [
+        // (all statuses, statuses of the required ones, expected)
+        ([SourceStatus.ok, .ok, .ok], [SourceStatus.ok], 200),
+        ([.ok, .timeout, .unavailable], [.ok], 200),
+        ([.ok, .timeout, .ok], [.ok, .timeout], 504),
+        ([.ok, .notFound, .ok], [.notFound], 404),
+        ([.notFound, .ok, .ok], [.notFound, .ok], 404),
+        ([.ok, .ok, .timeout], [.timeout], 504),
+        ([.ok, .upstreamError, .ok], [.upstreamError], 502),
+        ([.ok, .circuitOpen, .ok], [.circuitOpen], 502),
+        ([.ok, .timeout, .notFound], [.timeout, .notFound], 502),
+        ([.notFound, .notFound, .ok], [.notFound, .notFound], 404),
+        ([.timeout, .timeout, .timeout], [.timeout], 504),
+        ([.ok, .notPermitted], [.notPermitted], 200),
+        ([.timeout, .timeout], [], 504),
+        ([.ok, .timeout], [], 200),
+    ])
+    func requiredSourcesDecide(_ statuses: [SourceStatus], _ required: [SourceStatus], _ expected: Int) {
+        #expect(DossierStatus.httpStatus(for: statuses, requiredStatuses: required) == expected)
+    }
+
+    /// With no required source the policy-aware rule is exactly the SPEC rule.
+    @Test(arguments: SourceStatus.allCases, SourceStatus.allCases)
+    func noRequiredSourceIsSpecRule(_ first: SourceStatus, _ second: SourceStatus) {
+        #expect(DossierStatus.httpStatus(for: [first, second], requiredStatuses: []) == DossierStatus.httpStatus(for: [first, second]))
+    }
+
     /// Status raw values are the wire strings of SPEC §2.
     @Test func rawValuesMatchSpec() {
         #expect(SourceStatus.allCases.map(\.rawValue) ==

@@ -24,10 +24,10 @@ struct DossierTests {
             ("house", try Self.ok("{}", latency: 80)),
         ])
         let json = dossier.json()
-        #expect(json.members.map(\.key) == ["property_id", "request_id", "generated_at", "complete", "sources"])
+        #expect(json.members.map(\.key) == ["property_id", "request_id", "generated_at", "complete", "findings", "skipped_checks", "sources"])
         #expect(dossier.json().encodedString() == """
             {"property_id":"LA2023001","request_id":"01JTESTREQUEST","generated_at":"2025-11-29T12:00:00.123Z",\
-            "complete":false,"sources":{"land":{"status":"ok","latency_ms":41,"http_status":200,\
+            "complete":false,"findings":[],"skipped_checks":[],"sources":{"land":{"status":"ok","latency_ms":41,"http_status":200,\
             "data":{"owner":"张三","area":89.7}},"tax":{"status":"timeout","latency_ms":1500,\
             "error":"no response within 1500 ms"},"house":{"status":"ok","latency_ms":80,"http_status":200,"data":{}}}}
             """)
@@ -93,5 +93,37 @@ struct DossierTests {
         #expect(text.contains("合肥市"))
         #expect(!text.contains("\\u"))
         #expect(String(decoding: dossier.json().encoded(pretty: true), as: UTF8.self).contains("合肥市"))
+    }
+}
+
+extension DossierTests {
+    /// A failed required source makes the dossier fail although another source answered;
+    /// every section is still in the body.
+    @Test func requiredSourceFailureFailsDossier() throws {
+        let dossier = Dossier(propertyID: try #require(PropertyID("LA2023001")), requestID: "01JTESTREQUEST", generatedAt: Self.generatedAt,
+                              sources: [("land", try Self.ok("{}")), ("tax", Self.timeout), ("house", try Self.ok("{}"))],
+                              requiredSources: ["tax"])
+        #expect(dossier.httpStatus == 504)
+        #expect(!dossier.isComplete)
+        #expect(dossier.json()["sources"]?.members.map(\.key) == ["land", "tax", "house"])
+    }
+
+    /// Findings and skipped checks are encoded without any value from the data.
+    @Test func encodesFindings() throws {
+        let check = ConsistencyCheck(code: "owner_name_mismatch", severity: .critical, message: "权利人姓名不一致 / owner name differs",
+                                     comparison: .equalNormalized,
+                                     operands: [.source(name: "land", pointer: try JSONPointer("/right_holder/name")),
+                                                .source(name: "tax", pointer: try JSONPointer("/taxpayer/name"))])
+        let report = ConsistencyReport(findings: [ConsistencyReport.Finding(check: check)],
+                                       skipped: [ConsistencyReport.SkippedCheck(code: "tax_arrears", reason: .sourceFailed, sources: ["tax"])])
+        let dossier = Dossier(propertyID: try #require(PropertyID("LA2023001")), requestID: "01JTESTREQUEST", generatedAt: Self.generatedAt,
+                              sources: [("land", try Self.ok("{}"))], consistency: report)
+        let json = dossier.json()
+        #expect(json["findings"]?.encodedString() == """
+            [{"code":"owner_name_mismatch","severity":"critical","message":"权利人姓名不一致 / owner name differs",\
+            "sources":["land","tax"],"pointers":[{"source":"land","pointer":"/right_holder/name"},\
+            {"source":"tax","pointer":"/taxpayer/name"}]}]
+            """)
+        #expect(json["skipped_checks"]?.encodedString() == #"[{"code":"tax_arrears","reason":"source_failed","sources":["tax"]}]"#)
     }
 }

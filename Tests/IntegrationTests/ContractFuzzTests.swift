@@ -1,3 +1,4 @@
+@testable import Gateway
 import DepartmentStubs
 import Foundation
 import GatewayCore
@@ -33,7 +34,8 @@ import Testing
             "--no-color",
         ], in: TestEnvironment.temporaryDirectory(), timeLimit: .seconds(240))
         #expect(run.status == 0, "\(run)")
-        #expect(run.output.contains("5 selected / 5 total"), "every operation is fuzzed: \(run.output)")
+        let operations = GatewayRouter.Route.allCases.filter { $0.pathTemplate != nil }.reduce(0) { $0 + $1.methods.count }
+        #expect(run.output.contains("\(operations) selected / \(operations) total"), "every operation is fuzzed: \(run.output)")
         #expect(try await environment.get("/healthz", headers: [:]).status == 200, "the gateway survived")
     }
 

@@ -16,7 +16,7 @@ import Testing
         #expect(response.headers["x-request-id"] == "case-42")
         #expect(response.headers["cache-control"] == "no-store")
         let dossier = try response.json()
-        #expect(dossier.members.map(\.key) == ["property_id", "request_id", "generated_at", "complete", "sources"])
+        #expect(dossier.members.map(\.key) == ["property_id", "request_id", "generated_at", "complete", "findings", "skipped_checks", "sources"])
         #expect(dossier["request_id"]?.string == "case-42")
         #expect(dossier["sources"]?.members.map(\.key) == ["land", "tax", "house"])
         #expect(dossier["sources"]?["land"]?["data"]?["right_holder"]?["name"]?.string == "张*")

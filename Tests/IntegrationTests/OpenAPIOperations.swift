@@ -29,15 +29,22 @@ struct OpenAPIOperations: Equatable, CustomStringConvertible {
     }
 
     /// The mapping key on `line` if the line starts one at exactly `indent` spaces (`key:` or
-    /// `key: value`, the key optionally quoted); `nil` for deeper lines, list items and comments.
+    /// `key: value`, the key optionally quoted; a plain key may hold a colon not followed by a
+    /// space, as in `/v1/dossiers:batch:`); `nil` for deeper lines, list items and comments.
     private static func key(of line: Substring, indent: Int) -> String? {
         let content = line.dropFirst(indent)
-        guard line.prefix(indent).allSatisfy({ $0 == " " }), let first = content.first, first != " ", first != "#", first != "-",
-              let colon = content.firstIndex(where: { $0 == ":" }),
-              content[content.index(after: colon)...].first.map({ $0 == " " }) ?? true
+        guard line.prefix(indent).allSatisfy({ $0 == " " }), let first = content.first, first != " ", first != "#", first != "-"
         else { return nil }
-        let key = content[..<colon]
-        return key.count >= 2 && (key.first == "'" || key.first == "\"") ? String(key.dropFirst().dropLast()) : String(key)
+        if first == "'" || first == "\"" {
+            guard let closing = content.dropFirst().firstIndex(of: first),
+                  content[content.index(after: closing)...].hasPrefix(":") else { return nil }
+            return String(content[content.index(after: content.startIndex)..<closing])
+        }
+        let endsKey = { (colon: Substring.Index) in
+            content[colon] == ":" && content[content.index(after: colon)...].first.map { $0 == " " } ?? true
+        }
+        guard let colon = content.indices.first(where: endsKey) else { return nil }
+        return String(content[..<colon])
     }
 
     var description: String {

@@ -57,6 +57,12 @@ struct TestEnvironment: Sendable {
                              roles: Dictionary(uniqueKeysWithValues: roles.map { ($0.name, $0) }), audit: audit)
     }
 
+    /// The consistency checks of the bundled config/gateway.json.
+    static let bundledChecks: ConsistencyChecks = {
+        // The bundled config is checked by its own tests; a failure here names the problem.
+        try! GatewayConfig.load(path: repositoryRoot + "/config/gateway.json").checks
+    }()
+
     /// A new, empty folder for one test's files.
     static func temporaryDirectory() -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("exchange-gateway-test-\(UUID())").path
@@ -91,6 +97,12 @@ struct TestEnvironment: Sendable {
     /// GET `path` as the clerk unless `headers` say otherwise.
     func get(_ path: String, headers: [String: String] = credentials()) async throws -> RawResponse {
         try await httpGet(gateway.port, path, headers: headers)
+    }
+
+    /// POST `body` to `path` as JSON, as the clerk unless `headers` say otherwise.
+    func post(_ path: String, body: String, headers: [String: String] = credentials().merging(["Content-Type": "application/json"]) { $1 })
+        async throws -> RawResponse {
+        try await RawHTTPConnection(port: gateway.port).send("POST", path, headers: headers, body: Array(body.utf8))
     }
 
     /// Every department request the stubs have received so far.

@@ -1,0 +1,109 @@
+import AuditLog
+import GatewayCore
+import GatewayJSON
+import HTTPServer
+
+extension GatewayRouter {
+    /// Dossiers of one batch built at once: enough to overlap the departments' latency,
+    /// few enough that one clerk's batch does not crowd out everyone else's single requests.
+    static let batchConcurrency = 8
+
+    /// What every item of an accepted batch shares.
+    private struct BatchPlan: Sendable {
+        let request: BatchRequest
+        let client: ClientConfig
+        let role: RoleConfig
+        let purpose: String?
+        let access: SourceAccess
+    }
+
+    /// `POST /v1/dossiers:batch`: one dossier per distinct id, in first-seen order, each built,
+    /// rate-limited (one token per item) and audited exactly like a single dossier request, with
+    /// its own request id. A batch refused as a whole (auth, purpose, body, sources) is one
+    /// problem answer and one audit record; otherwise the answer is 200 and each item is a
+    /// dossier (with the `http_status` its single request would have had) or an `error` problem.
+    func batch(_ request: HTTPRequest, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
+        let trace = TraceContext(traceparent: request.header("traceparent"))
+        var record = AuditEntry(time: .now(), requestID: requestID, clientID: nil, role: nil, purpose: nil, propertyID: nil,
+                                sources: [], httpStatus: 0, latencyMs: 0, remoteAddress: request.remoteAddress, traceID: trace.traceID)
+        let plan: BatchPlan
+        do {
+            plan = try admit(request, runtime: runtime, record: &record)
+        } catch {
+            // Refused as a whole: one audit record, like a refused single request.
+            return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { _ throws(Problem) in throw error }
+        }
+        let ids = plan.request.propertyIDs
+        let rateLimited = ids.map { _ -> Problem? in
+            do throws(Problem) {
+                try takeRateToken(plan.client, runtime: runtime)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        var items = [JSON?](repeating: nil, count: ids.count)
+        await withTaskGroup(of: (Int, JSON).self) { group in
+            var next = 0
+            func startNext() -> Bool {
+                guard next < ids.count else { return false }
+                let index = next
+                next += 1
+                group.addTask {
+                    (index, await batchItem(ids[index], rateLimited: rateLimited[index], plan: plan, request: request,
+                                            trace: trace, runtime: runtime))
+                }
+                return true
+            }
+            while next < Self.batchConcurrency, startNext() {}
+            for await (index, item) in group {
+                items[index] = item
+                _ = startNext()
+            }
+        }
+        var response = HTTPResponse.json(JSON.object(["dossiers": JSON.array(items.map { $0! })]), status: 200, requestID: requestID)
+        response.headers.append(("traceparent", trace.traceparent))
+        return response
+    }
+
+    /// Checks what the whole batch shares, in the order of a single request; notes the caller in `record`.
+    private func admit(_ request: HTTPRequest, runtime: GatewayRuntime, record: inout AuditEntry) throws(Problem) -> BatchPlan {
+        let client = try authenticate(request, runtime: runtime, record: &record)
+        let role = try authorize(request, client: client, runtime: runtime, record: &record)
+        let body = try BatchRequest(contentType: request.header("Content-Type"), body: request.body)
+        let requested = try body.sourceNames.map { names throws(Problem) in try SourceSelection.sources(names: names, in: runtime.config) }
+            ?? runtime.config.sources
+        return BatchPlan(request: body, client: client, role: role, purpose: record.purpose,
+                         access: try SourceAccess(requested: requested, role: role))
+    }
+
+    /// One item: its dossier with `http_status`, or `{"property_id", "error"}` when it was rate
+    /// limited or its audit record could not be written (then it carries no data).
+    private func batchItem(_ propertyID: PropertyID, rateLimited: Problem?, plan: BatchPlan, request: HTTPRequest,
+                           trace: TraceContext, runtime: GatewayRuntime) async -> JSON {
+        let started = ContinuousClock.now
+        let itemID = RequestID.generate()
+        var record = AuditEntry(time: .now(), requestID: itemID, clientID: plan.client.id, role: plan.role.name, purpose: plan.purpose,
+                                propertyID: propertyID.rawValue, sources: [], httpStatus: 0, latencyMs: 0,
+                                remoteAddress: request.remoteAddress, traceID: trace.traceID)
+        var body: JSON?
+        if let rateLimited {
+            record.httpStatus = rateLimited.status
+        } else {
+            // Each item's deadline counts from when it starts: items wait their turn (8 at a time).
+            let dossier = await runtime.service.dossier(for: propertyID, access: plan.access, role: plan.role, requestID: itemID, trace: trace,
+                                                        receivedAt: started)
+            metrics.dossierDuration.observe(started.duration(to: .now))
+            record.sources = Self.auditedSources(of: dossier)
+            record.httpStatus = dossier.httpStatus
+            body = dossier.json()
+            body?["http_status"] = JSON(dossier.httpStatus)
+        }
+        record.latencyMs = started.duration(to: .now).wholeMilliseconds
+        let problem = await writeAudit(record) ? rateLimited : .auditUnavailable()
+        if let problem {
+            return JSON.object(["property_id": JSON(propertyID.rawValue), "error": problem.json(requestID: itemID)])
+        }
+        return body!
+    }
+}

@@ -1,0 +1,141 @@
+import GatewayJSON
+
+/// The configured consistency checks, run over each dossier's unmasked data before masking,
+/// so a clerk sees that two departments disagree without seeing what either one holds.
+///
+/// A check reading a source that was not requested, not permitted or did not answer ok is
+/// skipped, as is one whose value is absent or of the wrong type: a check that cannot run
+/// never produces a finding.
+public struct ConsistencyChecks: Sendable, Equatable {
+    public var checks: [ConsistencyCheck]
+
+    public init(_ checks: [ConsistencyCheck] = []) {
+        self.checks = checks
+    }
+
+    /// Runs every check. Pointers are resolved in the jansson trees of the sections' data,
+    /// which must not have been masked yet.
+    /// - Parameters:
+    ///   - propertyID: the id the clerk asked for (the `{"request": "property_id"}` operand).
+    ///   - sections: the dossier's sections; sources missing here were not requested.
+    /// - Returns: findings most severe first (config order within a severity), and the skipped checks.
+    public func evaluate(propertyID: PropertyID, sections: [(name: String, outcome: SourceOutcome)]) -> ConsistencyReport {
+        var report = ConsistencyReport()
+        guard !checks.isEmpty else { return report }
+        let requested = JSON(propertyID.rawValue)
+        withExtendedLifetime(requested) {
+            for check in checks {
+                switch Self.evaluate(check, requested: requested.borrowed, sections: sections) {
+                case .holds:
+                    break
+                case .violated:
+                    report.findings.append(ConsistencyReport.Finding(check: check))
+                case .skipped(let reason, let sources):
+                    report.skipped.append(ConsistencyReport.SkippedCheck(code: check.code, reason: reason, sources: sources))
+                }
+            }
+        }
+        report.findings = report.findings.enumerated()
+            .sorted { $0.element.severity != $1.element.severity ? $0.element.severity > $1.element.severity : $0.offset < $1.offset }
+            .map(\.element)
+        return report
+    }
+
+    private enum Verdict {
+        case holds, violated
+        case skipped(ConsistencyReport.SkipReason, sources: [String])
+    }
+
+    /// Values are borrowed from the sections' trees (no copies, no allocations per value);
+    /// the sections keep the trees alive for the call.
+    private static func evaluate(_ check: ConsistencyCheck, requested: JSON.Borrowed,
+                                 sections: [(name: String, outcome: SourceOutcome)]) -> Verdict {
+        var unusable: [(source: String, reason: ConsistencyReport.SkipReason)] = []
+        var missing: [String] = []
+        var values: [JSON.Borrowed] = []
+        values.reserveCapacity(check.operands.count)
+        for operand in check.operands {
+            guard case .source(let name, let pointer) = operand else {
+                values.append(requested)
+                continue
+            }
+            guard let outcome = sections.first(where: { $0.name == name })?.outcome else {
+                if !unusable.contains(where: { $0.source == name }) { unusable.append((name, .sourceNotRequested)) }
+                continue
+            }
+            guard outcome.status == .ok, let tree = outcome.data else {
+                let reason: ConsistencyReport.SkipReason = outcome.status == .notPermitted ? .sourceNotPermitted : .sourceFailed
+                if !unusable.contains(where: { $0.source == name }) { unusable.append((name, reason)) }
+                continue
+            }
+            if let value = tree.value(at: pointer), !value.isNull {
+                values.append(value)
+            } else if !missing.contains(name) {
+                missing.append(name)
+            }
+        }
+        if let first = unusable.first {
+            return .skipped(first.reason, sources: unusable.filter { $0.reason == first.reason }.map(\.source))
+        }
+        guard missing.isEmpty else { return .skipped(.valueMissing, sources: missing) }
+        guard let holds = compare(values, by: check.comparison) else {
+            return .skipped(.valueNotComparable, sources: check.sourceNames)
+        }
+        return holds ? .holds : .violated
+    }
+
+    /// Whether `values` meet `comparison`; `nil` when a value has the wrong type for it.
+    static func compare(_ values: [JSON.Borrowed], by comparison: CheckComparison) -> Bool? {
+        switch comparison {
+        case .equal:
+            return values.dropFirst().allSatisfy { $0 == values[0] }
+        case .equalNormalized:
+            // Clean records agree byte for byte; only text that differs is normalized.
+            if haveSameText(values) { return true }
+            let texts = values.map(text)
+            guard !texts.contains(nil) else { return nil }
+            let normalized = texts.map { TextNormalization.normalized($0!) }
+            return normalized.dropFirst().allSatisfy { $0 == normalized[0] }
+        case .ratioWithin(let minimum, let maximum):
+            guard let numerator = values[0].number, let denominator = values[1].number, denominator != 0 else { return nil }
+            return (minimum...maximum).contains(numerator / denominator)
+        case .dateOrder:
+            let days = values.map(day)
+            guard !days.contains(nil) else { return nil }
+            return zip(days, days.dropFirst()).allSatisfy { $0! <= $1! }
+        case .oneOf(let allowed):
+            return allowed.contains { $0.borrowed == values[0] }
+        case .notPositive:
+            guard let number = values[0].number else { return nil }
+            return number <= 0
+        }
+    }
+
+    /// True when every value is a string with the same bytes as the first.
+    private static func haveSameText(_ values: [JSON.Borrowed]) -> Bool {
+        values[0].withUTF8Bytes { first in
+            values.dropFirst().allSatisfy { $0.withUTF8Bytes { $0.elementsEqual(first) } ?? false }
+        } ?? false
+    }
+
+    /// A string, or an integer's decimal text (an ID number sent as a number).
+    private static func text(_ value: JSON.Borrowed) -> String? {
+        value.withUTF8Bytes { String(decoding: $0, as: UTF8.self) } ?? value.integer.map(String.init)
+    }
+
+    /// `YYYY-MM-DD` at the start of a date or date-time string (then followed by `T`), as the
+    /// number YYYYMMDD, which orders like the date.
+    private static func day(_ value: JSON.Borrowed) -> Int? {
+        value.withUTF8Bytes { bytes -> Int? in
+            guard bytes.count == 10 || (bytes.count > 10 && bytes[10] == UInt8(ascii: "T")),
+                  bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+            var number = 0
+            for offset in [0, 1, 2, 3, 5, 6, 8, 9] {
+                let digit = Int(bytes[offset]) - Int(UInt8(ascii: "0"))
+                guard (0...9).contains(digit) else { return nil }
+                number = number * 10 + digit
+            }
+            return number
+        } ?? nil
+    }
+}

@@ -1,0 +1,197 @@
+import Testing
+import GatewayCore
+import GatewayJSON
+
+/// The consistency checks: the bundled ones over the bundled fixtures, and each rule of skipping.
+struct ConsistencyChecksTests {
+    static let bundled: ConsistencyChecks = {
+        // A failure here fails every test below with the config error.
+        try! GatewayConfig.load(path: ConfigValidationTests.repoRoot() + "/config/gateway.json").checks
+    }()
+
+    /// Sections as the dossier would hold them: each department's fixture, or `not_found`.
+    static func sections(_ id: String, of sources: [String] = ["land", "tax", "house"]) throws -> [(name: String, outcome: SourceOutcome)] {
+        try sources.map { source in
+            let path = ConfigValidationTests.repoRoot() + "/stubs/fixtures/\(source)/\(id).json"
+            guard let bytes = FileBytes.read(path) else { return (source, SourceOutcome(status: .notFound, latencyMs: 1, httpStatus: 404, error: "not found")) }
+            return (source, SourceOutcome(status: .ok, latencyMs: 1, httpStatus: 200, data: try JSON.parse(bytes)))
+        }
+    }
+
+    static func evaluate(_ checks: ConsistencyChecks, _ id: String, _ sections: [(name: String, outcome: SourceOutcome)]) throws -> ConsistencyReport {
+        checks.evaluate(propertyID: try #require(PropertyID(id)), sections: sections)
+    }
+
+    /// Each bundled fixture yields exactly the findings its data warrants, most severe first.
+    @Test(arguments: [
+        ("LA2023001", []),
+        ("LA2023002", []),
+        ("LA2023003", ["tax_arrears"]),
+        ("LA2023004", ["land_mortgaged"]),
+        ("LA2023005", ["house_seized", "land_mortgaged"]),
+        ("341502001001GB00001F00010001", []),
+        ("341503002003GB00012F00020003", ["land_mortgaged"]),
+        ("341522001004GB00045F00010002", []),
+        ("LA2023101", ["owner_name_mismatch"]),
+        ("LA2023102", ["owner_id_card_mismatch"]),
+        ("LA2023103", ["land_area_implausible"]),
+        ("LA2023104", ["house_property_id_mismatch"]),
+        ("LA2023105", []),
+    ] as [(String, [String])])
+    func bundledFixtures(_ id: String, _ expected: [String]) throws {
+        let report = try Self.evaluate(Self.bundled, id, Self.sections(id))
+        #expect(report.findings.map(\.code) == expected)
+        if id != "LA2023005" { #expect(report.skipped.isEmpty) }
+    }
+
+    /// LA2023005 has no tax record: every check reading tax is skipped, none is a finding.
+    @Test func missingTaxRecordSkipsTaxChecks() throws {
+        let report = try Self.evaluate(Self.bundled, "LA2023005", Self.sections("LA2023005"))
+        #expect(report.skipped.map(\.code) == ["owner_name_mismatch", "owner_id_card_mismatch", "tax_arrears", "tax_property_id_mismatch"])
+        #expect(report.skipped.allSatisfy { $0.reason == .sourceFailed && $0.sources == ["tax"] })
+    }
+
+    /// A source that failed, was not permitted or was not requested skips the checks that read
+    /// it, even where its data would have disagreed.
+    @Test(arguments: [
+        (SourceStatus.timeout, ConsistencyReport.SkipReason.sourceFailed),
+        (.circuitOpen, .sourceFailed),
+        (.invalidResponse, .sourceFailed),
+        (.notPermitted, .sourceNotPermitted),
+    ])
+    func unusableSourceSkips(_ status: SourceStatus, _ reason: ConsistencyReport.SkipReason) throws {
+        var sections = try Self.sections("LA2023101")
+        sections[1].outcome = SourceOutcome.notCalled(status, error: "no answer")
+        let report = try Self.evaluate(Self.bundled, "LA2023101", sections)
+        #expect(report.findings.isEmpty)
+        #expect(report.skipped.map(\.code) == ["owner_name_mismatch", "owner_id_card_mismatch", "tax_arrears", "tax_property_id_mismatch"])
+        #expect(report.skipped.allSatisfy { $0.reason == reason && $0.sources == ["tax"] })
+    }
+
+    /// `?sources=land,house` leaves tax out: its checks are skipped as not requested.
+    @Test func unrequestedSourceSkips() throws {
+        let report = try Self.evaluate(Self.bundled, "LA2023101", Self.sections("LA2023101", of: ["land", "house"]))
+        #expect(report.findings.isEmpty)
+        #expect(report.skipped.first?.reason == .sourceNotRequested)
+        #expect(report.skipped.map(\.code).contains("owner_name_mismatch"))
+    }
+
+    /// The report names codes, sources and pointers, never a value from the data.
+    @Test func reportHoldsNoValues() throws {
+        let dossier = Dossier(propertyID: try #require(PropertyID("LA2023102")), requestID: "01JTEST", generatedAt: .now(),
+                              sources: [], consistency: try Self.evaluate(Self.bundled, "LA2023102", Self.sections("LA2023102")))
+        let text = dossier.json()["findings"]!.encodedString()
+        #expect(text.contains("owner_id_card_mismatch"))
+        for value in ["340102199001011234", "340102199001011243", "张三", "108.62"] { #expect(!text.contains(value)) }
+    }
+
+    static func check(_ comparison: CheckComparison, _ pointers: [String], severity: FindingSeverity = .warning,
+                      code: String = "probe") throws -> ConsistencyCheck {
+        ConsistencyCheck(code: code, severity: severity, message: "测试 / probe", comparison: comparison,
+                         operands: try pointers.map { .source(name: "land", pointer: try JSONPointer($0)) })
+    }
+
+    /// One comparison over one data object: whether it holds, fails, or is skipped (and why).
+    enum Expectation: Equatable { case holds, finding, skipped(ConsistencyReport.SkipReason) }
+
+    static func run(_ check: ConsistencyCheck, on data: String) throws -> Expectation {
+        let report = try Self.evaluate(ConsistencyChecks([check]), "LA2023001",
+                                       [("land", SourceOutcome(status: .ok, latencyMs: 1, data: try JSON.parse(data)))])
+        if let skipped = report.skipped.first { return .skipped(skipped.reason) }
+        return report.findings.isEmpty ? .holds : .finding
+    }
+
+    /// Every comparison, on values that meet it, miss it, or cannot be compared.
+    @Test(arguments: [
+        (CheckComparison.equal, #"{"a": "x", "b": "x"}"#, Expectation.holds),
+        (.equal, #"{"a": 1, "b": 1.0}"#, .finding),
+        (.equal, #"{"a": {"k": [1]}, "b": {"k": [1]}}"#, .holds),
+        (.equal, #"{"a": "x", "b": null}"#, .skipped(.valueMissing)),
+        (.equal, #"{"a": "x"}"#, .skipped(.valueMissing)),
+        (.equalNormalized, #"{"a": " 张 三 ", "b": "张三"}"#, .holds),
+        (.equalNormalized, #"{"a": "３４０１０２１９６８０９０５０１７Ｘ", "b": "34010219680905017x"}"#, .holds),
+        (.equalNormalized, #"{"a": "Zhang-San", "b": "zhang san."}"#, .holds),
+        (.equalNormalized, #"{"a": "张三", "b": "张珊"}"#, .finding),
+        (.equalNormalized, #"{"a": 340102, "b": "340102"}"#, .holds),
+        (.equalNormalized, #"{"a": true, "b": "true"}"#, .skipped(.valueNotComparable)),
+        (.ratioWithin(min: 0.05, max: 3), #"{"a": 32.45, "b": 108.62}"#, .holds),
+        (.ratioWithin(min: 0.05, max: 3), #"{"a": 1086.2, "b": 108.62}"#, .finding),
+        (.ratioWithin(min: 0.05, max: 3), #"{"a": 1, "b": 100}"#, .finding),
+        (.ratioWithin(min: 0.99, max: 1.01), #"{"a": 100, "b": 100.5}"#, .holds),
+        (.ratioWithin(min: 0.05, max: 3), #"{"a": 1, "b": 0}"#, .skipped(.valueNotComparable)),
+        (.ratioWithin(min: 0.05, max: 3), #"{"a": "32", "b": 100}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "2021-05-12", "b": "2021-08-20"}"#, .holds),
+        (.dateOrder, #"{"a": "2021-05-12", "b": "2021-05-12T10:00:00+08:00"}"#, .holds),
+        (.dateOrder, #"{"a": "2021-08-21", "b": "2021-08-20"}"#, .finding),
+        (.dateOrder, #"{"a": "2021/05/12", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "2021-05-12 10:00", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
+    ])
+    func twoOperandComparisons(_ comparison: CheckComparison, _ data: String, _ expected: Expectation) throws {
+        #expect(try Self.run(Self.check(comparison, ["/a", "/b"]), on: data) == expected)
+    }
+
+    @Test(arguments: [
+        (CheckComparison.oneOf([JSON("无")]), #"{"a": "无"}"#, Expectation.holds),
+        (.oneOf([JSON("无")]), #"{"a": "抵押中"}"#, .finding),
+        (.oneOf([JSON(false)]), #"{"a": false}"#, .holds),
+        (.oneOf([JSON(false)]), #"{"a": true}"#, .finding),
+        (.oneOf([JSON(false)]), #"{"a": null}"#, .skipped(.valueMissing)),
+        (.notPositive, #"{"a": 0.0}"#, .holds),
+        (.notPositive, #"{"a": 0}"#, .holds),
+        (.notPositive, #"{"a": 67.2}"#, .finding),
+        (.notPositive, #"{"a": "67.2"}"#, .skipped(.valueNotComparable)),
+    ])
+    func oneOperandComparisons(_ comparison: CheckComparison, _ data: String, _ expected: Expectation) throws {
+        #expect(try Self.run(Self.check(comparison, ["/a"]), on: data) == expected)
+    }
+
+    /// The requested id operand catches a department answering for another property.
+    @Test func requestedPropertyIDOperand() throws {
+        let check = ConsistencyCheck(code: "echo", severity: .critical, message: "编号不符 / id differs", comparison: .equal,
+                                     operands: [.requestedPropertyID, .source(name: "land", pointer: try JSONPointer("/property_id"))])
+        let matching = try Self.evaluate(ConsistencyChecks([check]), "LA2023001", Self.sections("LA2023001", of: ["land"]))
+        let other = try Self.evaluate(ConsistencyChecks([check]), "LA2023002", Self.sections("LA2023001", of: ["land"]))
+        #expect(matching.findings.isEmpty)
+        #expect(other.findings.map(\.code) == ["echo"])
+        #expect(other.findings.first?.sources == ["land"])
+    }
+
+    /// Findings come most severe first, in config order within one severity.
+    @Test func findingsOrderedBySeverity() throws {
+        let checks = ConsistencyChecks([
+            try Self.check(.notPositive, ["/a"], severity: .info, code: "first_info"),
+            try Self.check(.notPositive, ["/a"], severity: .warning, code: "first_warning"),
+            try Self.check(.notPositive, ["/a"], severity: .critical, code: "only_critical"),
+            try Self.check(.notPositive, ["/a"], severity: .warning, code: "second_warning"),
+        ])
+        let report = try Self.evaluate(checks, "LA2023001", [("land", SourceOutcome(status: .ok, latencyMs: 1, data: try JSON.parse(#"{"a": 1}"#)))])
+        #expect(report.findings.map(\.code) == ["only_critical", "first_warning", "second_warning", "first_info"])
+    }
+}
+
+/// RFC 6901 pointers as the checks resolve them in jansson trees.
+struct JSONPointerTests {
+    static let document = try! JSON.parse(#"{"a/b": 1, "m~n": 2, "list": [10, {"x": "y"}], "": 3, "nested": {"k": null}}"#)
+
+    @Test(arguments: [
+        ("/a~1b", "1"), ("/m~0n", "2"), ("/list/0", "10"), ("/list/1/x", "\"y\""), ("/", "3"), ("/nested/k", "null"),
+    ])
+    func resolves(_ pointer: String, _ expected: String) throws {
+        #expect(Self.document.value(at: try JSONPointer(pointer))?.retained().encodedString() == expected)
+    }
+
+    @Test(arguments: ["/list/2", "/list/01", "/list/-", "/list/x", "/missing", "/a~1b/deeper", "/list/1/x/0"])
+    func missing(_ pointer: String) throws {
+        #expect(Self.document.value(at: try JSONPointer(pointer)) == nil)
+    }
+
+    /// The empty pointer is the whole document.
+    @Test func emptyPointerIsWholeDocument() throws {
+        #expect(Self.document.value(at: try JSONPointer(""))?.retained() == Self.document)
+    }
+
+    @Test(arguments: [("a/b", JSONPointer.ParseError.missingLeadingSlash), ("/a~", .invalidEscape), ("/a~2", .invalidEscape)])
+    func rejects(_ text: String, _ error: JSONPointer.ParseError) {
+        #expect(throws: error) { try JSONPointer(text) }
+    }
+}

@@ -1,0 +1,146 @@
+import DepartmentStubs
+import Foundation
+import GatewayCore
+import GatewayJSON
+import Testing
+
+/// `POST /v1/dossiers:batch`: order, coalescing, per-item status and audit, and refusals.
+@Suite struct BatchRouteTests {
+    static let path = "/v1/dossiers:batch"
+
+    /// Items come back in first-seen order, a repeated id once, each with its own request id and
+    /// the status its single request would have had; each department is asked once per id.
+    @Test func orderAndDuplicates() async throws {
+        let environment = try await TestEnvironment.start()
+        defer { Task { await environment.stop() } }
+        let response = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023003", "NOSUCH0009", "LA2023003", "LA2023001"]}"#)
+        #expect(response.status == 200)
+        #expect(response.headers["content-type"] == "application/json; charset=utf-8")
+        let items = try #require(try response.json()["dossiers"]).elements
+        #expect(items.map { $0["property_id"]?.string } == ["LA2023003", "NOSUCH0009", "LA2023001"])
+        #expect(items.map { $0["http_status"]?.integer } == [200, 404, 200])
+        #expect(Set(items.compactMap { $0["request_id"]?.string }).count == 3)
+        #expect(items[0]["sources"]?["land"]?["data"]?["right_holder"]?["name"]?.string == "陈**")
+        #expect(environment.allStubPaths.filter { $0.hasSuffix("/LA2023003") }.count == 3)
+    }
+
+    /// Every item is audited like a single dossier request: one record each, same shape.
+    @Test func eachItemIsAudited() async throws {
+        let environment = try await TestEnvironment.start()
+        defer { Task { await environment.stop() } }
+        let response = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023001", "LA2023002"], "sources": ["land", "tax"]}"#)
+        let items = try #require(try response.json()["dossiers"]).elements
+        #expect(items.map { $0["sources"]?.members.map(\.key) ?? [] } == [["land", "tax"], ["land", "tax"]])
+        var single = TestEnvironment.credentials()
+        single["X-Request-Id"] = "single-1"
+        #expect(try await environment.get("/v1/properties/LA2023001/dossier?sources=land,tax", headers: single).status == 200)
+        let records = try AuditIntegrationTests.records(environment.gateway.config.audit)
+        let byID = Dictionary(uniqueKeysWithValues: records.compactMap { record in record["request_id"]?.string.map { ($0, record) } })
+        let singleRecord = try #require(byID["single-1"])
+        for item in items {
+            let record = try #require(byID[item["request_id"]!.string!], "no audit record for \(item["property_id"]!.string!)")
+            #expect(record["property_id"] == item["property_id"])
+            #expect(record["client"]?.string == "desk-1")
+            #expect(record["purpose"]?.string == "登记案件 2026-0042")
+            #expect(record["http_status"]?.integer == 200)
+            #expect(record["sources"]?.elements.map { $0["name"]?.string } == ["land", "tax"])
+            #expect(record.members.map(\.key) == singleRecord.members.map(\.key))
+        }
+    }
+
+    /// Items take one rate-limit token each; those beyond the client's tokens are 429 items
+    /// with no data, audited as such, while the earlier ones are served.
+    @Test func rateLimitCountsItems() async throws {
+        let environment = try await TestEnvironment.start { stubs in
+            var config = TestEnvironment.config(for: stubs)
+            config.clients[0].rateLimit = RateLimit(requestsPerSecond: 0.1, burst: 2)
+            return config
+        }
+        defer { Task { await environment.stop() } }
+        let response = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023001", "LA2023002", "LA2023003"]}"#)
+        #expect(response.status == 200)
+        let items = try #require(try response.json()["dossiers"]).elements
+        #expect(items.map { $0["http_status"]?.integer } == [200, 200, nil])
+        #expect(items[2]["error"]?["status"]?.integer == 429)
+        #expect(items[2]["error"]?["type"]?.string == "urn:exchange-gateway:problem:rate-limited")
+        #expect(items[2]["sources"] == nil)
+        let records = try AuditIntegrationTests.records(environment.gateway.config.audit)
+        #expect(records.contains { $0["property_id"]?.string == "LA2023003" && $0["http_status"]?.integer == 429 })
+    }
+
+    /// Fail closed per item: without a durable audit record an item is a 503 problem with no data.
+    @Test func unwritableAuditServesNoData() async throws {
+        let blocker = TestEnvironment.temporaryDirectory() + "/blocker"
+        // Root ignores permissions, so a regular file where the log's folder should be makes it unwritable.
+        #expect(FileManager.default.createFile(atPath: blocker, contents: Data("not a folder".utf8)))
+        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: AuditConfig(path: blocker + "/audit.jsonl")) }
+        defer { Task { await environment.stop() } }
+        let response = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023001", "LA2023002"]}"#)
+        let items = try #require(try response.json()["dossiers"]).elements
+        #expect(items.map { $0["error"]?["type"]?.string } == Array(repeating: "urn:exchange-gateway:problem:audit-unavailable", count: 2))
+        #expect(items.map { $0["property_id"]?.string } == ["LA2023001", "LA2023002"])
+        #expect(!response.bodyText.contains("梧桐苑"), "no department data without an audit record")
+    }
+
+    /// At most 8 dossiers are built at once: 16 ids against a 200 ms department take two rounds.
+    @Test func concurrencyIsBounded() async throws {
+        let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(200)])
+        defer { Task { await environment.stop() } }
+        let ids = (1...16).map { "\"BATCH\($0)\"" }.joined(separator: ",")
+        let started = ContinuousClock.now
+        let response = try await environment.post(Self.path, body: #"{"property_ids": [\#(ids)], "sources": ["land"]}"#)
+        let elapsed = started.duration(to: .now)
+        #expect(response.status == 200)
+        #expect(try response.json()["dossiers"]?.count == 16)
+        #expect(elapsed >= .milliseconds(400), "16 dossiers at 8 at a time need two 200 ms rounds, took \(elapsed)")
+        #expect(elapsed < .milliseconds(1500), "the batch should not run one dossier at a time, took \(elapsed)")
+    }
+
+    /// Refusals of the whole batch are problem+json with the status and type that say why.
+    @Test(arguments: [
+        (#"{"property_ids": ["LA2023001", "bad id!"]}"#, ["Content-Type": "application/json"], 400, "invalid-property-id", "property_ids[1]"),
+        (#"{"property_ids": []}"#, ["Content-Type": "application/json"], 400, "invalid-body", "1 to 100"),
+        ("{\"property_ids\": [" + Array(repeating: "\"LA2023001\"", count: 101).joined(separator: ",") + "]}",
+         ["Content-Type": "application/json"], 400, "invalid-body", "not 101"),
+        (#"{"property_ids": ["LA2023001"]"#, ["Content-Type": "application/json"], 400, "invalid-body", "not valid JSON"),
+        (#"["LA2023001"]"#, ["Content-Type": "application/json"], 400, "invalid-body", "JSON object"),
+        (#"{"property_ids": ["LA2023001"], "extra": 1}"#, ["Content-Type": "application/json"], 400, "invalid-body", "extra"),
+        (#"{"property_ids": "LA2023001"}"#, ["Content-Type": "application/json"], 400, "invalid-body", "array"),
+        (#"{"property_ids": ["LA2023001"], "sources": ["court"]}"#, ["Content-Type": "application/json"], 400, "invalid-parameter", "court"),
+        (#"{"property_ids": ["LA2023001"], "sources": "land"}"#, ["Content-Type": "application/json"], 400, "invalid-body", "sources"),
+        (#"{"property_ids": ["LA2023001"]}"#, ["Content-Type": "text/plain"], 415, "unsupported-media-type", "application/json"),
+        (#"{"property_ids": ["LA2023001"]}"#, [:], 415, "unsupported-media-type", "application/json"),
+        (#"{"property_ids": ["LA2023001"]}"#, ["Content-Type": "application/json", "X-Purpose": ""], 400, "missing-purpose", "X-Purpose"),
+        (#"{"property_ids": ["LA2023001"]}"#, ["Content-Type": "application/json", "Authorization": "Bearer nope"], 401, "unauthorized", "not valid"),
+    ] as [(String, [String: String], Int, String, String)])
+    func refusals(_ body: String, _ headers: [String: String], _ status: Int, _ kind: String, _ detail: String) async throws {
+        let environment = try await TestEnvironment.shared()
+        var sent = TestEnvironment.credentials().merging(headers) { $1 }
+        if sent["X-Purpose"] == "" { sent["X-Purpose"] = nil }
+        let response = try await environment.post(Self.path, body: body, headers: sent)
+        #expect(response.status == status)
+        #expect(response.headers["content-type"] == "application/problem+json; charset=utf-8")
+        let problem = try response.json()
+        #expect(problem["type"]?.string == "urn:exchange-gateway:problem:" + kind)
+        #expect(problem["detail"]?.string?.contains(detail) == true, "\(problem["detail"]?.string ?? "")")
+    }
+
+    /// `application/json; charset=utf-8` is accepted, as is any case of the media type.
+    @Test(arguments: ["application/json; charset=utf-8", "Application/JSON"])
+    func contentTypeParameters(_ contentType: String) async throws {
+        let environment = try await TestEnvironment.shared()
+        let response = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023001"]}"#,
+                                                  headers: TestEnvironment.credentials().merging(["Content-Type": contentType]) { $1 })
+        #expect(response.status == 200)
+    }
+
+    /// Only POST is served; a body over max_body_bytes is 413.
+    @Test func methodAndSize() async throws {
+        let environment = try await TestEnvironment.shared()
+        let get = try await environment.get(Self.path)
+        #expect(get.status == 405)
+        #expect(get.headers["allow"] == "POST")
+        let huge = #"{"property_ids": ["LA2023001"], "padding": ""# + String(repeating: "x", count: 70_000) + "\"}"
+        #expect(try await environment.post(Self.path, body: huge).status == 413)
+    }
+}
