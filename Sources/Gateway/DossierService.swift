@@ -83,64 +83,83 @@ public struct DossierService: Sendable {
     /// free permit start at once, together; each of the others starts as soon as its department
     /// frees a permit, so a full department neither holds up the others nor keeps their permits
     /// idle. A caller waits until there is too little of the deadline left to make the call worth
-    /// starting (the connect timeout, at most 100 ms).
+    /// starting (the connect timeout, at most 100 ms). Calls that failed to connect are then
+    /// made again while their retry policy and the deadline allow.
     private func fetchWithinBulkheads(_ calls: [Call], propertyID: PropertyID, deadline: ContinuousClock.Instant,
                                       requestID: String, trace: TraceContext) async -> [SourceOutcome?] {
-        guard ContinuousClock.now < deadline else { return calls.map { _ in .deadlinePassedBeforeCall() } }
+        let started = ContinuousClock.now
+        guard started < deadline else { return calls.map { _ in .deadlinePassedBeforeCall() } }
         let holding = calls.map { $0.sourceGuard.bulkhead.tryAcquire() }
+        let target = Target(propertyID: propertyID, deadline: deadline, requestID: requestID, trace: trace)
+        let outcomes: [SourceOutcome?]
         if !holding.contains(false) {
-            return await fetchWithRetries(calls, propertyID: propertyID, deadline: deadline, requestID: requestID, trace: trace)
+            outcomes = await fetch(Array(calls.indices), of: calls, target)
+        } else {
+            outcomes = await fetchAsPermitsAreGranted(calls, holding: holding, target)
         }
-        return await withTaskGroup(of: [(Int, SourceOutcome?)].self) { group in
-            let ready = calls.indices.filter { holding[$0] }
-            if !ready.isEmpty {
-                group.addTask {
-                    let outcomes = await fetchWithRetries(ready.map { calls[$0] }, propertyID: propertyID, deadline: deadline,
-                                                          requestID: requestID, trace: trace)
-                    return Array(zip(ready, outcomes.map(Optional.some)))
-                }
-            }
-            for index in calls.indices where !holding[index] {
-                let call = calls[index]
-                group.addTask {
-                    let lastUsefulStart = deadline - .milliseconds(min(100, call.source.connectTimeoutMs))
-                    guard await call.sourceGuard.bulkhead.acquire(deadline: lastUsefulStart) else { return [(index, nil)] }
-                    return [(index, await fetchWithRetries([call], propertyID: propertyID, deadline: deadline,
-                                                           requestID: requestID, trace: trace)[0])]
-                }
-            }
-            var outcomes = [SourceOutcome?](repeating: nil, count: calls.count)
-            for await finished in group {
-                for (index, outcome) in finished { outcomes[index] = outcome }
-            }
-            return outcomes
+        return await retryingConnectFailures(calls, outcomes, since: started, target)
+    }
+
+    /// What every call of one dossier asks for, and by when.
+    private struct Target: Sendable {
+        let propertyID: PropertyID
+        let deadline: ContinuousClock.Instant
+        let requestID: String
+        let trace: TraceContext
+
+        /// The request for `source` now: its timeout is cut to what is left of the deadline; it
+        /// carries a child span of the trace and the request id.
+        func request(to source: SourceConfig) -> UpstreamRequest {
+            source.request(for: propertyID, remainingMs: max(1, ContinuousClock.now.duration(to: deadline).wholeMilliseconds),
+                           headers: ["traceparent: \(trace.childTraceparent())", "X-Request-Id: \(requestID)"])
         }
     }
 
-    /// Calls every source, whose bulkhead permits it holds and gives back as each call ends;
-    /// those that failed to connect are called again after a jittered backoff while their retry
-    /// policy and the deadline allow, and a permit is free at once.
-    private func fetchWithRetries(_ calls: [Call], propertyID: PropertyID, deadline: ContinuousClock.Instant,
-                                  requestID: String, trace: TraceContext) async -> [SourceOutcome] {
-        let started = ContinuousClock.now
-        func requests(_ indices: [Int]) -> [UpstreamRequest] {
-            let remaining = max(1, ContinuousClock.now.duration(to: deadline).wholeMilliseconds)
-            return indices.map { index in
-                calls[index].source.request(for: propertyID, remainingMs: remaining,
-                                            headers: ["traceparent: \(trace.childTraceparent())", "X-Request-Id: \(requestID)"])
+    /// Makes the calls at `indices`, whose permits are held and given back as each call ends.
+    private func fetch(_ indices: [Int], of calls: [Call], _ target: Target) async -> [SourceOutcome] {
+        await client.fetchAll(indices.map { target.request(to: calls[$0].source) }) { position in
+            calls[indices[position]].sourceGuard.bulkhead.release()
+        }
+    }
+
+    /// Starts the calls that hold a permit at once and each of the others when its department
+    /// grants one, and waits for them all on one continuation, not a task per waiting call.
+    private func fetchAsPermitsAreGranted(_ calls: [Call], holding: [Bool], _ target: Target) async -> [SourceOutcome?] {
+        let client = client
+        @Sendable func start(_ indices: [Int], into gathering: CallGathering) {
+            let requests = indices.map { target.request(to: calls[$0].source) }
+            client.start(requests, whenEachEnds: { calls[indices[$0]].sourceGuard.bulkhead.release() }) { results in
+                gathering.finished(indices, requests: requests, results: results)
             }
         }
-        func fetch(_ indices: [Int]) async -> [SourceOutcome] {
-            await client.fetchAll(requests(indices)) { position in calls[indices[position]].sourceGuard.bulkhead.release() }
+        let answers = await withCheckedContinuation { continuation in
+            let gathering = CallGathering(count: calls.count, continuation: continuation)
+            let ready = calls.indices.filter { holding[$0] }
+            if !ready.isEmpty { start(ready, into: gathering) }
+            for index in calls.indices where !holding[index] {
+                let lastUsefulStart = target.deadline - .milliseconds(min(100, calls[index].source.connectTimeoutMs))
+                calls[index].sourceGuard.bulkhead.acquire(deadline: lastUsefulStart) { granted in
+                    if granted { start([index], into: gathering) } else { gathering.refused(index) }
+                }
+            }
         }
-        var outcomes = await fetch(Array(calls.indices))
+        return answers.map { answer in
+            answer.map { SourceOutcome(request: $0.request, result: $0.result, latencyMs: $0.elapsed.wholeMilliseconds) }
+        }
+    }
+
+    /// Makes the calls that failed to connect again, after a jittered backoff, while their retry
+    /// policy and the deadline allow and their department has a permit free at once.
+    private func retryingConnectFailures(_ calls: [Call], _ first: [SourceOutcome?], since started: ContinuousClock.Instant,
+                                         _ target: Target) async -> [SourceOutcome?] {
+        var outcomes = first
         var generator = SystemRandomNumberGenerator()
         var attempt = 1
         while true {
-            let remaining = ContinuousClock.now.duration(to: deadline)
+            let remaining = ContinuousClock.now.duration(to: target.deadline)
             var delay = Duration.zero
             let retrying = calls.indices.filter { index in
-                guard let failure = outcomes[index].transferFailure,
+                guard let failure = outcomes[index]?.transferFailure,
                       let backoff = calls[index].source.retry.retryDelay(attempt: attempt, failure: failure, remaining: remaining, random: &generator)
                 else { return false }
                 delay = max(delay, backoff)
@@ -150,9 +169,9 @@ public struct DossierService: Sendable {
             try? await Task.sleep(for: delay)
             let permitted = retrying.filter { calls[$0].sourceGuard.bulkhead.tryAcquire() }
             guard !permitted.isEmpty else { break }
-            for (index, outcome) in zip(permitted, await fetch(permitted)) {
+            for (index, outcome) in zip(permitted, await fetch(permitted, of: calls, target)) {
                 outcomes[index] = outcome
-                outcomes[index].latencyMs = started.duration(to: .now).wholeMilliseconds
+                outcomes[index]?.latencyMs = started.duration(to: .now).wholeMilliseconds
             }
             attempt += 1
         }

@@ -47,22 +47,23 @@ final class Transfer: @unchecked Sendable {
     }
 }
 
-/// The transfers of one dossier: their results are gathered on the loop thread, and the
-/// waiting task is resumed once, when the last one is done.
+/// The transfers of one dossier: their results are gathered on the loop thread, and whoever
+/// waits for them is told once, when the last one is done.
 final class TransferBatch: @unchecked Sendable {
     // @unchecked: `results` and `remaining` are touched only on the loop thread, by the
     // completions of this batch's transfers.
-    private var results: [(TransferResult, Duration)?]
+    private var results: [(result: TransferResult, elapsed: Duration)?]
     private var remaining: Int
     private let whenEachEnds: (@Sendable (Int) -> Void)?
-    private let continuation: CheckedContinuation<[(TransferResult, Duration)], Never>
+    private let completion: @Sendable ([(result: TransferResult, elapsed: Duration)]) -> Void
 
-    init(count: Int, whenEachEnds: (@Sendable (Int) -> Void)?, continuation: CheckedContinuation<[(TransferResult, Duration)], Never>) {
+    init(count: Int, whenEachEnds: (@Sendable (Int) -> Void)?,
+         completion: @escaping @Sendable ([(result: TransferResult, elapsed: Duration)]) -> Void) {
         results = Array(repeating: nil, count: count)
         remaining = count
         self.whenEachEnds = whenEachEnds
-        self.continuation = continuation
-        if count == 0 { continuation.resume(returning: []) }
+        self.completion = completion
+        if count == 0 { completion([]) }
     }
 
     func transfers(for requests: [UpstreamRequest]) -> [Transfer] {
@@ -75,7 +76,7 @@ final class TransferBatch: @unchecked Sendable {
         results[index] = (result, elapsed)
         whenEachEnds?(index)
         remaining -= 1
-        if remaining == 0 { continuation.resume(returning: results.map { $0! }) }
+        if remaining == 0 { completion(results.map { $0! }) }
     }
 }
 

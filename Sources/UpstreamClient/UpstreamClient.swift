@@ -17,12 +17,20 @@ public final class UpstreamClient: Sendable {
     ///   held (a bulkhead permit) without waiting for the slowest call and a free task thread.
     public func fetchAll(_ requests: [UpstreamRequest], whenEachEnds: (@Sendable (Int) -> Void)? = nil) async -> [SourceOutcome] {
         let results = await withCheckedContinuation { continuation in
-            let batch = TransferBatch(count: requests.count, whenEachEnds: whenEachEnds, continuation: continuation)
-            loop.submit(batch.transfers(for: requests))
+            start(requests, whenEachEnds: whenEachEnds) { continuation.resume(returning: $0) }
         }
         return zip(requests, results).map { request, result in
-            SourceOutcome(request: request, result: result.0, latencyMs: result.1.wholeMilliseconds)
+            SourceOutcome(request: request, result: result.result, latencyMs: result.elapsed.wholeMilliseconds)
         }
+    }
+
+    /// Starts every transfer in `requests` at once, without a task waiting: `completion` gets
+    /// the raw results, in the same order, on the transfer thread when the slowest is done
+    /// (interpret them with `SourceOutcome(request:result:latencyMs:)`, off that thread).
+    public func start(_ requests: [UpstreamRequest], whenEachEnds: (@Sendable (Int) -> Void)? = nil,
+                      completion: @escaping @Sendable (_ results: [(result: TransferResult, elapsed: Duration)]) -> Void) {
+        let batch = TransferBatch(count: requests.count, whenEachEnds: whenEachEnds, completion: completion)
+        loop.submit(batch.transfers(for: requests))
     }
 
     /// Calls one department.

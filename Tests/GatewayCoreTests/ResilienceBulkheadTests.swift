@@ -256,4 +256,28 @@ struct ResilienceBulkheadTests {
         #expect(await oldest.value)
         #expect(bulkhead.waiting == 0)
     }
+
+    /// Without a task: a free permit is granted at once, on the caller's thread; a queued caller
+    /// is granted the permit that `release` hands over, or refused at its deadline; each answer
+    /// comes exactly once.
+    @Test func grantsThroughACallback() async {
+        let bulkhead = Bulkhead(maxInFlight: 1)
+        let answers = Mutex<[String: [Bool]]>([:])
+        func record(_ name: String) -> @Sendable (Bool) -> Void {
+            { granted in answers.withLock { $0[name, default: []].append(granted) } }
+        }
+        bulkhead.acquire(deadline: inSeconds(5), granted: record("first"))
+        #expect(answers.withLock { $0["first"] } == [true])
+        bulkhead.acquire(deadline: inSeconds(30), granted: record("queued"))
+        bulkhead.acquire(deadline: inSeconds(0.05), granted: record("late"))
+        #expect(bulkhead.waiting == 2)
+        await eventually("the late caller is refused at its deadline") { answers.withLock { $0["late"] } == [false] }
+        #expect(answers.withLock { $0["queued"] } == nil)
+        bulkhead.release()
+        #expect(answers.withLock { $0["queued"] } == [true])
+        #expect(bulkhead.inFlight == 1)
+        #expect(bulkhead.waiting == 0)
+        try? await Task.sleep(for: .milliseconds(100))
+        #expect(answers.withLock { $0 } == ["first": [true], "queued": [true], "late": [false]])
+    }
 }

@@ -1,6 +1,7 @@
 import DepartmentStubs
 import Foundation
 import GatewayCore
+import GatewayJSON
 import Testing
 
 /// Issue #7 behaviour through a real gateway and real stubs: breakers, bulkheads, rate limits, metrics.
@@ -35,6 +36,35 @@ import Testing
         let probe = try await environment.get("/v1/properties/LA2023001/dossier")
         #expect(try probe.json()["sources"]?["house"]?["status"]?.string == "ok")
         #expect(try await environment.get("/readyz").json()["circuit_breakers"]?["house"]?.string == "closed")
+    }
+
+    /// A call that waits for its department's permit starts when one is given back, and the
+    /// dossier then has every source: with two permits for house (300 ms), four dossiers at once
+    /// all get house `ok`, the last two about one house call later, and land is never held up.
+    @Test func waitingCallStartsWhenAPermitFrees() async throws {
+        let environment = try await TestEnvironment.start(latency: [.house: .milliseconds(300)]) { stubs in
+            var config = TestEnvironment.config(for: stubs)
+            for index in config.sources.indices where config.sources[index].name == "house" {
+                config.sources[index].maxInFlight = 2
+            }
+            return config
+        }
+        defer { Task { await environment.stop() } }
+        let port = environment.gateway.port
+        let properties = ["LA2023001", "LA2023002", "LA2023003", "LA2023004"]
+        let started = ContinuousClock.now
+        let dossiers = try await withThrowingTaskGroup(of: JSON.self) { group in
+            for property in properties {
+                group.addTask { try await httpGet(port, "/v1/properties/\(property)/dossier", headers: TestEnvironment.credentials()).json() }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let elapsed = started.duration(to: .now)
+        #expect(dossiers.map { $0["sources"]?["house"]?["status"]?.string } == Array(repeating: "ok", count: 4))
+        #expect(dossiers.allSatisfy { $0["sources"]?["land"]?["latency_ms"]?.integer ?? 9999 < 250 })
+        #expect(elapsed >= .milliseconds(600), "four house calls through two permits take two rounds: \(elapsed)")
+        #expect(elapsed < .milliseconds(1500), "\(elapsed)")
+        #expect(environment.stubs[.house].receivedPaths.count == 4)
     }
 
     /// A house department answering in 2 s with `max_in_flight` 4 fills its bulkhead; land and

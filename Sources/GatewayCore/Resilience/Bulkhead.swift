@@ -9,9 +9,10 @@ import Synchronization
 /// instead: it still has most of its deadline to use the permit, while the oldest ones would
 /// spend it on a call whose dossier is out of time, and every caller would end up late.
 ///
-/// Waiters are suspended continuations in a queue, never a polling loop. Each continuation is
-/// resumed exactly once, by whoever removes it from the queue under the lock: `release` (with
-/// `true`, handing its permit straight over), the deadline sweeper or cancellation (with `false`).
+/// Waiters are queued answers (a suspended task's continuation, or a callback), never a polling
+/// loop. Each is answered exactly once, by whoever removes it from the queue under the lock:
+/// `release` (with `true`, handing its permit straight over), the deadline sweeper or
+/// cancellation (with `false`).
 ///
 /// One sweeper task per bulkhead, not one timer per waiter, ends the waits whose deadline passed:
 /// at c=4096 thousands of callers wait at once, and a task each cost memory and wake-ups. The
@@ -21,7 +22,7 @@ public final class Bulkhead: Sendable {
         let id: UInt64
         let queuedAt: ContinuousClock.Instant
         let deadline: ContinuousClock.Instant
-        let continuation: CheckedContinuation<Bool, Never>
+        let answer: @Sendable (Bool) -> Void
     }
 
     private struct State {
@@ -118,36 +119,57 @@ public final class Bulkhead: Sendable {
     ///   `true` always means a permit is held.
     public func acquire(deadline: ContinuousClock.Instant) async -> Bool {
         guard !Task.isCancelled else { return false }
-        let id = state.withLock { state in
-            state.nextID &+= 1
-            return state.nextID
-        }
+        let id = nextWaiterID()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-                let attempt = state.withLock { state -> Attempt in
-                    // A cancellation that came before this line found no waiter to remove; the
-                    // task's flag still tells. Checked under the lock, so nothing can slip
-                    // between this check and the enqueue.
-                    guard !Task.isCancelled else { return .refused }
-                    if state.inFlight < maxInFlight, state.waiting == 0 {
-                        state.inFlight += 1
-                        return .acquired
-                    }
-                    let now = ContinuousClock.now
-                    guard now < deadline else { return .refused }
-                    state.queue.append(Waiter(id: id, queuedAt: now, deadline: deadline, continuation: continuation))
-                    scheduleSweep(at: deadline, in: &state)
-                    return .queued
-                }
-                switch attempt {
-                case .acquired: continuation.resume(returning: true)
-                case .refused: continuation.resume(returning: false)
-                case .queued: break
-                }
+                // A cancellation that came before the enqueue found no waiter to remove; the
+                // task's flag, checked under the lock, still tells.
+                enqueue(id: id, deadline: deadline, refusing: { Task.isCancelled }) { continuation.resume(returning: $0) }
             }
         } onCancel: {
             let waiter = state.withLock { state in state.remove { $0.id == id }.first }
-            waiter?.continuation.resume(returning: false)
+            waiter?.answer(false)
+        }
+    }
+
+    /// Takes a permit without a task waiting for it: `granted` is called once, with `true` and a
+    /// permit that must be given back with `release()` as soon as one is free (at once, on this
+    /// thread, when one is free now; otherwise on the thread that releases it), or with `false`
+    /// when `deadline` passes first (on the sweeper's thread).
+    ///
+    /// A dossier waiting for several departments waits on one continuation of its own, not on a
+    /// task per department: at c=4096 thousands of dossiers wait at once.
+    public func acquire(deadline: ContinuousClock.Instant, granted: @escaping @Sendable (Bool) -> Void) {
+        enqueue(id: nextWaiterID(), deadline: deadline, refusing: { false }, answer: granted)
+    }
+
+    private func nextWaiterID() -> UInt64 {
+        state.withLock { state in
+            state.nextID &+= 1
+            return state.nextID
+        }
+    }
+
+    /// Grants a free permit at once, refuses when `refusing()` or the deadline has passed, and
+    /// queues `answer` otherwise; the answer is given outside the lock.
+    private func enqueue(id: UInt64, deadline: ContinuousClock.Instant, refusing: () -> Bool,
+                         answer: @escaping @Sendable (Bool) -> Void) {
+        let attempt = state.withLock { state -> Attempt in
+            guard !refusing() else { return .refused }
+            if state.inFlight < maxInFlight, state.waiting == 0 {
+                state.inFlight += 1
+                return .acquired
+            }
+            let now = ContinuousClock.now
+            guard now < deadline else { return .refused }
+            state.queue.append(Waiter(id: id, queuedAt: now, deadline: deadline, answer: answer))
+            scheduleSweep(at: deadline, in: &state)
+            return .queued
+        }
+        switch attempt {
+        case .acquired: answer(true)
+        case .refused: answer(false)
+        case .queued: break
         }
     }
 
@@ -161,7 +183,7 @@ public final class Bulkhead: Sendable {
             }
             return waiter
         }
-        next?.continuation.resume(returning: true)
+        next?.answer(true)
     }
 
     /// Makes sure a sweeper wakes by `deadline`: starts one if none runs, or replaces one that
@@ -198,7 +220,7 @@ public final class Bulkhead: Sendable {
             }
             return (expired, next)
         }
-        for waiter in expired { waiter.continuation.resume(returning: false) }
+        for waiter in expired { waiter.answer(false) }
         return next
     }
 }

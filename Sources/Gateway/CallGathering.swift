@@ -1,0 +1,53 @@
+import GatewayCore
+import Synchronization
+
+/// The upstream calls of one dossier when they start at different moments (each as its
+/// department's bulkhead grants a permit), waited for through one continuation.
+///
+/// Under overload thousands of dossiers wait for permits at once; a task per waiting call
+/// would cost each of them memory and wake-ups, where this costs an entry in the bulkhead's
+/// queue. The continuation is resumed once, by whoever settles the last call.
+final class CallGathering: Sendable {
+    /// What became of one call that was made: the request as sent and its raw result.
+    struct Answer: Sendable {
+        let request: UpstreamRequest
+        let result: TransferResult
+        let elapsed: Duration
+    }
+
+    private struct State {
+        var answers: [Answer?]
+        var unsettled: Int
+    }
+
+    private let state: Mutex<State>
+    private let continuation: CheckedContinuation<[Answer?], Never>
+
+    /// - Parameter continuation: resumed with one entry per call, `nil` for a call that got no permit.
+    init(count: Int, continuation: CheckedContinuation<[Answer?], Never>) {
+        state = Mutex(State(answers: Array(repeating: nil, count: count), unsettled: count))
+        self.continuation = continuation
+        if count == 0 { continuation.resume(returning: []) }
+    }
+
+    /// The call at `index` got no permit before its deadline and was not made.
+    func refused(_ index: Int) {
+        settle([(index, nil)])
+    }
+
+    /// The calls at `indices` were made together as `requests` and ended with `results`.
+    func finished(_ indices: [Int], requests: [UpstreamRequest], results: [(result: TransferResult, elapsed: Duration)]) {
+        settle(zip(indices, zip(requests, results)).map { index, made in
+            (index, Answer(request: made.0, result: made.1.result, elapsed: made.1.elapsed))
+        })
+    }
+
+    private func settle(_ settled: [(index: Int, answer: Answer?)]) {
+        let complete = state.withLock { state -> [Answer?]? in
+            for (index, answer) in settled { state.answers[index] = answer }
+            state.unsettled -= settled.count
+            return state.unsettled == 0 ? state.answers : nil
+        }
+        if let complete { continuation.resume(returning: complete) }
+    }
+}
