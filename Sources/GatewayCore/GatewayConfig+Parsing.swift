@@ -113,7 +113,8 @@ extension AuditConfig {
 
 extension LimitsConfig {
     init(object: ConfigObject) throws(ConfigError) {
-        maxURLBytes = try object.integer("max_url_bytes", in: 256...65536, default: 2048)
+        // At most 4 KiB: the request line and headers share the server's 8 KiB per connection.
+        maxURLBytes = try object.integer("max_url_bytes", in: 256...4096, default: 2048)
         malformedBurst = try object.integer("malformed_burst", in: 1...1_000_000, default: 50)
         malformedPerMinute = try object.integer("malformed_per_minute", in: 1...1_000_000, default: 50)
     }

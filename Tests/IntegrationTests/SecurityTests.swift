@@ -120,6 +120,20 @@ import Testing
         #expect(try bigBody.json()["type"]?.string == "urn:exchange-gateway:problem:payload-too-large")
     }
 
+    /// The largest request a client may legitimately send (a target just under the 2 KiB limit,
+    /// a 200-character Chinese purpose, a 128-character request id, a traceparent) fits in the
+    /// server's 8 KiB per connection: it is answered, not refused with 431.
+    @Test func largestLegitimateRequestFits() async throws {
+        let environment = try await TestEnvironment.shared()
+        var headers = TestEnvironment.credentials()
+        headers["X-Purpose"] = String(repeating: "登", count: 200)
+        headers["X-Request-Id"] = String(repeating: "r", count: 128)
+        headers["traceparent"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        let path = "/v1/properties/LA2023001/dossier?sources=land,tax,house&note=" + String(repeating: "n", count: 1900)
+        let response = try await environment.get(path, headers: headers)
+        #expect(response.status == 200)
+    }
+
     /// An address that keeps sending malformed requests gets 429 with Retry-After, even for good ones.
     @Test func malformedFloodIsThrottled() async throws {
         let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, limits: LimitsConfig(malformedBurst: 5, malformedPerMinute: 1)) }
