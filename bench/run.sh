@@ -813,7 +813,7 @@ measure() {
             notes+=("circuit breaker open: some source calls were skipped (circuit_open), see per-source outcomes")
         fi
         NOTES+=("- $row_label exchange-gateway (pid $gateway_pid): exit $exit_status, audit verify **$verify** ($(one_line "$VERIFY_OUTPUT")), $records access records for $W_REQUESTS requests counted by wrk (+ warm-up)")
-        rm -rf "$dir/audit"           # up to tens of MB per run
+        [[ ${KEEP_TMP:-0} == 1 ]] || rm -rf "$dir/audit"   # up to tens of MB per run (kept for KEEP_TMP=1)
     elif [[ $exit_status != 0 && $exit_status != 143 && $peer != nginx-lua ]]; then
         notes+=("exit status $exit_status")
     fi
