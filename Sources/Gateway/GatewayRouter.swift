@@ -213,6 +213,12 @@ struct GatewayRouter: Sendable {
         guard let propertyID = PropertyID(rawID) else { throw .invalidPropertyID() }
         let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: runtime.config)
         let access = try SourceAccess(requested: requested, role: role)
+        // Under overload, waiting here (not runnable) keeps the CPU on dossiers that can still
+        // make their deadline; a refusal comes shortly before this one's deadline.
+        let deadlineMs = runtime.config.deadlineMs
+        let admitted = await runtime.admission.acquire(deadline: request.receivedAt + .milliseconds(deadlineMs - min(100, deadlineMs / 2)))
+        guard admitted else { throw .overloaded(limit: runtime.admission.maxInFlight) }
+        defer { runtime.admission.release() }
         let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace,
                                                     receivedAt: request.receivedAt)
         record.sources = Self.auditedSources(of: dossier)

@@ -11,6 +11,8 @@ final class GatewayRuntime: Sendable {
     let rateLimiter: ClientRateLimiter
     let malformedGuard: MalformedRequestGuard
     let guards: [String: SourceGuard]
+    /// Caps the dossiers in progress at `limits.max_dossiers_in_progress`.
+    let admission: Bulkhead
 
     /// A runtime for `config`; breakers, bulkheads and the malformed-request guard of
     /// `previous` are kept where their settings did not change.
@@ -34,6 +36,11 @@ final class GatewayRuntime: Sendable {
             malformedGuard = previous.malformedGuard
         } else {
             malformedGuard = MalformedRequestGuard(limits: config.limits)
+        }
+        if let previous, previous.admission.maxInFlight == config.limits.maxDossiersInProgress {
+            admission = previous.admission
+        } else {
+            admission = Bulkhead(maxInFlight: config.limits.maxDossiersInProgress)
         }
     }
 }

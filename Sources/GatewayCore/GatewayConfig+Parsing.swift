@@ -44,7 +44,7 @@ extension GatewayConfig {
         self.sources = sources
         checks = try ConsistencyChecks(root: root, sources: sources)
         tls = try root.object("tls", knownKeys: ["cert_file", "key_file", "min_version"]).flatMap(TLSConfig.init)
-        limits = try root.object("limits", knownKeys: ["max_url_bytes", "malformed_burst", "malformed_per_minute"])
+        limits = try root.object("limits", knownKeys: ["max_url_bytes", "malformed_burst", "malformed_per_minute", "max_dossiers_in_progress"])
             .map(LimitsConfig.init) ?? LimitsConfig()
         let hmacKey = try root.object("masking", knownKeys: ["hmac_key_file", "hmac_key_env"])?
             .secret("hmac_key", inlineAllowed: false, environment: environment)
@@ -117,6 +117,7 @@ extension LimitsConfig {
         maxURLBytes = try object.integer("max_url_bytes", in: 256...4096, default: 2048)
         malformedBurst = try object.integer("malformed_burst", in: 1...1_000_000, default: 50)
         malformedPerMinute = try object.integer("malformed_per_minute", in: 1...1_000_000, default: 50)
+        maxDossiersInProgress = try object.integer("max_dossiers_in_progress", in: 1...100_000, default: 512)
     }
 }
 

@@ -106,6 +106,15 @@ extension Problem {
 }
 
 extension Problem {
+    /// The gateway had `limit` dossiers in progress and none finished before this one's deadline.
+    public static func overloaded(limit: Int) -> Problem {
+        Problem(kind: "overloaded", title: "Overloaded", status: 503,
+                detail: "the gateway is building \(limit) dossiers at once and none finished in time for this one; try again shortly",
+                headers: [("Retry-After", "1")])
+    }
+}
+
+extension Problem {
     public static func rateLimited(retryAfterSeconds: Int) -> Problem {
         Problem(kind: "rate-limited", title: "Too many requests", status: 429,
                 detail: "this client's request rate is limited; retry after \(retryAfterSeconds) s",

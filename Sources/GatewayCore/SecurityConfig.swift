@@ -86,10 +86,15 @@ public struct LimitsConfig: Sendable, Equatable {
     public var malformedBurst: Int
     /// How many malformed requests per minute an address regains.
     public var malformedPerMinute: Int
+    /// Dossiers being built at once; more wait (newest first once the wait stalls) and are
+    /// answered 503 `overloaded` if none finishes before their deadline. Keeps an overloaded
+    /// gateway's CPU on dossiers that can still make their deadline.
+    public var maxDossiersInProgress: Int
 
-    public init(maxURLBytes: Int = 2048, malformedBurst: Int = 50, malformedPerMinute: Int = 50) {
+    public init(maxURLBytes: Int = 2048, malformedBurst: Int = 50, malformedPerMinute: Int = 50, maxDossiersInProgress: Int = 512) {
         self.maxURLBytes = maxURLBytes
         self.malformedBurst = malformedBurst
         self.malformedPerMinute = malformedPerMinute
+        self.maxDossiersInProgress = maxDossiersInProgress
     }
 }

@@ -242,14 +242,16 @@ struct AccessConfigTests {
     /// limits are read within their ranges, boundaries included.
     @Test func limitsWithinRange() throws {
         let low = try parse { root in
-            root["limits"] = JSON.object(["max_url_bytes": JSON(256), "malformed_burst": JSON(1), "malformed_per_minute": JSON(1)])
+            root["limits"] = JSON.object(["max_url_bytes": JSON(256), "malformed_burst": JSON(1), "malformed_per_minute": JSON(1),
+                                          "max_dossiers_in_progress": JSON(1)])
         }
-        #expect(low.limits == LimitsConfig(maxURLBytes: 256, malformedBurst: 1, malformedPerMinute: 1))
+        #expect(low.limits == LimitsConfig(maxURLBytes: 256, malformedBurst: 1, malformedPerMinute: 1, maxDossiersInProgress: 1))
         let high = try parse { root in
             root["limits"] = JSON.object(["max_url_bytes": JSON(4096), "malformed_burst": JSON(1_000_000),
-                                          "malformed_per_minute": JSON(1_000_000)])
+                                          "malformed_per_minute": JSON(1_000_000), "max_dossiers_in_progress": JSON(100_000)])
         }
-        #expect(high.limits == LimitsConfig(maxURLBytes: 4096, malformedBurst: 1_000_000, malformedPerMinute: 1_000_000))
+        #expect(high.limits == LimitsConfig(maxURLBytes: 4096, malformedBurst: 1_000_000, malformedPerMinute: 1_000_000,
+                                            maxDossiersInProgress: 100_000))
         let partial = try parse { root in root["limits"] = JSON.object(["malformed_burst": JSON(5)]) }
         #expect(partial.limits == LimitsConfig(maxURLBytes: 2048, malformedBurst: 5, malformedPerMinute: 50))
     }
@@ -383,6 +385,8 @@ struct AccessConfigTests {
         // limits
         InvalidConfig("limits.max_url_bytes", "URL limit below 256") { $0["limits"] = JSON.object(["max_url_bytes": JSON(255)]) },
         InvalidConfig("limits.max_url_bytes", "URL limit above 4096") { $0["limits"] = JSON.object(["max_url_bytes": JSON(4097)]) },
+        InvalidConfig("limits.max_dossiers_in_progress", "no dossier at a time") { $0["limits"] = JSON.object(["max_dossiers_in_progress": JSON(0)]) },
+        InvalidConfig("limits.max_dossiers_in_progress", "admission not a number") { $0["limits"] = JSON.object(["max_dossiers_in_progress": JSON("many")]) },
         InvalidConfig("limits.malformed_burst", "zero burst") { $0["limits"] = JSON.object(["malformed_burst": JSON(0)]) },
         InvalidConfig("limits.malformed_burst", "burst too large") { $0["limits"] = JSON.object(["malformed_burst": JSON(1_000_001)]) },
         InvalidConfig("limits.malformed_per_minute", "zero refill") { $0["limits"] = JSON.object(["malformed_per_minute": JSON(0)]) },

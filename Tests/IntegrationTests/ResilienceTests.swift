@@ -38,6 +38,34 @@ import Testing
         #expect(try await environment.get("/readyz").json()["circuit_breakers"]?["house"]?.string == "closed")
     }
 
+    /// With one dossier in progress allowed, a second one waits and, when the first does not
+    /// finish in time, is answered `503 overloaded` with `Retry-After` shortly before its own
+    /// deadline, audited, without calling any department; the first is unharmed.
+    @Test func admissionRefusesWhenFull() async throws {
+        let audit = AuditConfig(path: TestEnvironment.temporaryDirectory() + "/audit.jsonl")
+        let environment = try await TestEnvironment.start(latency: [.house: .seconds(2)]) { stubs in
+            TestEnvironment.config(for: stubs, deadlineMs: 1000,
+                                   limits: LimitsConfig(malformedBurst: 10_000, maxDossiersInProgress: 1), audit: audit)
+        }
+        defer { Task { await environment.stop() } }
+        let port = environment.gateway.port
+        let first = Task { try await httpGet(port, "/v1/properties/LA2023001/dossier", headers: TestEnvironment.credentials()) }
+        // The first holds the only place until its deadline (house takes 2 s); the second comes
+        // 20 ms later and is refused 900 ms after it came, before the first is done.
+        try await Task.sleep(for: .milliseconds(20))
+        let started = ContinuousClock.now
+        let second = try await environment.get("/v1/properties/LA2023002/dossier")
+        let waited = started.duration(to: .now)
+        #expect(second.status == 503)
+        #expect(try second.json()["type"]?.string == "urn:exchange-gateway:problem:overloaded")
+        #expect(second.headers["retry-after"] == "1")
+        #expect(waited >= .milliseconds(700) && waited < .milliseconds(1000), "refused shortly before its deadline: \(waited)")
+        #expect(try await first.value.status == 200)
+        #expect(environment.allStubPaths.count == 3, "only the first dossier called the departments: \(environment.allStubPaths)")
+        let statuses = try AuditIntegrationTests.records(audit).filter { $0["type"]?.string == "access" }.compactMap { $0["http_status"]?.integer }
+        #expect(statuses.sorted() == [200, 503])
+    }
+
     /// A call that waits for its department's permit starts when one is given back, and the
     /// dossier then has every source: with two permits for house (300 ms), four dossiers at once
     /// all get house `ok`, the last two about one house call later, and land is never held up.

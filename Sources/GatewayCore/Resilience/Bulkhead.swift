@@ -1,8 +1,9 @@
 import Synchronization
 
 /// Caps the calls in flight to one department at `maxInFlight`, so a slow department cannot take
-/// every connection and task of the gateway. Callers beyond the cap wait until a permit is
-/// released, their deadline passes or their task is cancelled.
+/// every connection and task of the gateway (and, as the gateway's admission, the dossiers in
+/// progress). Callers beyond the cap wait until a permit is released, their deadline passes or
+/// their task is cancelled.
 ///
 /// Permits go to the longest waiter while the queue drains; once the longest has waited more than
 /// `newestFirstAfter`, the queue is not keeping up (overload) and permits go to the newest waiter
