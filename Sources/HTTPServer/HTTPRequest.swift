@@ -27,10 +27,14 @@ public struct HTTPRequest: Sendable {
         self.receivedAt = receivedAt
     }
 
-    /// The first value of header `name`, compared case-insensitively.
+    /// The first value of header `name`, compared case-insensitively (without lower-casing
+    /// `name` into a new string: this runs several times per request).
     public func header(_ name: String) -> String? {
-        let lowered = name.lowercased()
-        return headers.first { $0.name == lowered }?.value
+        headers.first { header in
+            header.name.utf8.elementsEqual(name.utf8) { stored, asked in
+                stored == ((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(asked) ? asked | 0x20 : asked)
+            }
+        }?.value
     }
 
     public func queryValue(_ name: String) -> String? {
