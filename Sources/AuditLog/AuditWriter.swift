@@ -5,10 +5,10 @@ import GatewayJSON
 
 /// The writer thread's state and loop. Everything mutable sits behind `condition`, except
 /// what only the writer thread touches (`file`, `chain`, counters), which is marked so.
+// @unchecked: `pending`, `stopping`, `stopped`, `onStopped` and `writable` are only touched
+// while holding `condition`; `file`, `chain`, `reopenReason`, `linesSinceCheckpoint` and
+// `lastCheckpoint` only on the writer thread (and in `init`, before it starts).
 final class AuditWriter: @unchecked Sendable {
-    // @unchecked: `pending`, `stopping`, `stopped`, `onStopped` and `writable` are only touched
-    // while holding `condition`; `file`, `chain`, `reopenReason`, `linesSinceCheckpoint` and
-    // `lastCheckpoint` only on the writer thread (and in `init`, before it starts).
     typealias Waiter = CheckedContinuation<Result<Void, AuditLogError>, Never>
 
     private let config: AuditConfig

@@ -47,7 +47,7 @@ private final class SignalWaiter: Sendable {
 }
 
 /// A signal source held only to keep it alive.
+// @unchecked: dispatch sources are thread-safe objects, and this one is never used again.
 struct RetainedSource: @unchecked Sendable {
-    // @unchecked: dispatch sources are thread-safe objects, and this one is never used again.
     let source: any DispatchSourceSignal
 }

@@ -8,9 +8,9 @@ import CJansson
 ///
 /// Trees have reference semantics, like jansson's: build or change a tree while one
 /// task owns it, then hand it on; a tree that has been shared is only read.
+// @unchecked: jansson's reference count is atomic (jansson 2.14 is built with
+// atomic builtins), and a tree is mutated only by the one task that owns it.
 public final class JSON: @unchecked Sendable {
-    // @unchecked: jansson's reference count is atomic (jansson 2.14 is built with
-    // atomic builtins), and a tree is mutated only by the one task that owns it.
     let node: UnsafeMutablePointer<json_t>
 
     /// Takes over one reference to `node`.

@@ -110,23 +110,23 @@ public final class HTTPServer: Sendable {
 }
 
 /// The daemon handle.
+// @unchecked: the pointer is set once; MHD_stop_daemon is called once, from
+// `shutdown`, after which the handle is never used.
 struct MHDDaemon: @unchecked Sendable {
-    // @unchecked: the pointer is set once; MHD_stop_daemon is called once, from
-    // `shutdown`, after which the handle is never used.
     let pointer: OpaquePointer
 }
 
 /// A connection handle handed to the task that answers it.
+// @unchecked: the task only calls MHD_resume_connection, which MHD documents as
+// callable from any thread; everything else happens on MHD's own threads.
 struct MHDConnection: @unchecked Sendable {
-    // @unchecked: the task only calls MHD_resume_connection, which MHD documents as
-    // callable from any thread; everything else happens on MHD's own threads.
     let pointer: OpaquePointer
 }
 
 /// NUL-terminated copies of strings that MHD keeps pointers to for the daemon's lifetime.
+// @unchecked: the copies are written once in `init`, only read by MHD afterwards, and
+// freed in `deinit`, which runs after the server (and so the daemon) is gone.
 final class CStrings: @unchecked Sendable {
-    // @unchecked: the copies are written once in `init`, only read by MHD afterwards, and
-    // freed in `deinit`, which runs after the server (and so the daemon) is gone.
     private let pointers: [UnsafeMutablePointer<CChar>]
 
     init(_ strings: [String]) {

@@ -16,10 +16,10 @@ import Synchronization
 /// goes to the department, the others wait for it and get the same answer, so a burst of
 /// clerks asking for one property costs each department one call. Sources with a cache TTL
 /// also reuse a recent successful answer.
+// @unchecked: `multi`, `idleHandles`, `running`, `followers`, `cache`, `timerDeadline` and
+// `watchedSockets` are used only on the loop thread (libcurl's callbacks run there too, inside
+// curl_multi_socket_action); other threads go through `inbox`, a Mutex, and the eventfd.
 final class CurlMultiLoop: @unchecked Sendable {
-    // @unchecked: `multi`, `idleHandles`, `running`, `followers`, `cache`, `timerDeadline` and `watchedSockets` are used only on the
-    // loop thread (libcurl's callbacks run there too, inside curl_multi_socket_action); other
-    // threads go through `inbox`, a Mutex, and the eventfd.
     private let multi: UnsafeMutableRawPointer
     private let epoll: Int32
     private let wakeup: Int32

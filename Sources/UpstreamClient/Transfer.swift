@@ -2,9 +2,9 @@ import CCurl
 import GatewayCore
 
 /// One upstream call in flight: its limits, its growing body, and what to do with the result.
+// @unchecked: a transfer is created by a fetch, handed to the loop thread once through
+// the loop's locked inbox, and from then on touched only by the loop thread.
 final class Transfer: @unchecked Sendable {
-    // @unchecked: a transfer is created by a fetch, handed to the loop thread once through
-    // the loop's locked inbox, and from then on touched only by the loop thread.
     let request: UpstreamRequest
     /// Called once, on the loop thread, with the result and the call's duration.
     let complete: (TransferResult, Duration) -> Void
@@ -49,9 +49,9 @@ final class Transfer: @unchecked Sendable {
 
 /// The transfers of one dossier: their results are gathered on the loop thread, and whoever
 /// waits for them is told once, when the last one is done.
+// @unchecked: `results` and `remaining` are touched only on the loop thread, by the
+// completions of this batch's transfers.
 final class TransferBatch: @unchecked Sendable {
-    // @unchecked: `results` and `remaining` are touched only on the loop thread, by the
-    // completions of this batch's transfers.
     private var results: [(result: TransferResult, elapsed: Duration)?]
     private var remaining: Int
     private let whenEachEnds: (@Sendable (Int) -> Void)?

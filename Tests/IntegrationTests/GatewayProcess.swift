@@ -4,8 +4,8 @@ import Glibc
 import GatewayCrypto
 
 /// `exchange-gateway serve` as a child process, for tests that kill it.
+// @unchecked: `process` is started in `init` and afterwards only signalled and waited on.
 final class GatewayProcess: @unchecked Sendable {
-    // @unchecked: `process` is started in `init` and afterwards only signalled and waited on.
     private let process = Process()
     private let errors = Pipe()
     let port: Int

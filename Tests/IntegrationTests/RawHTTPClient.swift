@@ -24,8 +24,8 @@ enum RawHTTPError: Error {
 /// A blocking HTTP/1.1 connection to a loopback port, for tests that need exact control
 /// (raw paths, keep-alive). Each call runs on its own thread so the cooperative pool,
 /// which the in-process gateway needs, is never blocked.
+// @unchecked: a connection is used by one test at a time, one call after another.
 final class RawHTTPConnection: @unchecked Sendable {
-    // @unchecked: a connection is used by one test at a time, one call after another.
     private let socket: Int32
     private var buffered: [UInt8] = []
 
