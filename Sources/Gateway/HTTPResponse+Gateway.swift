@@ -9,21 +9,27 @@ extension HTTPResponse {
         ("X-Content-Type-Options", "nosniff"),
     ]
 
+    /// The headers every answer carries, then `extra`.
+    private static func headers(requestID: String, _ extra: [(name: String, value: String)]) -> [(name: String, value: String)] {
+        standardHeaders + [("X-Request-Id", requestID)] + extra
+    }
+
     static func json(_ body: JSON, status: Int, requestID: String,
                      headers: [(name: String, value: String)] = []) -> HTTPResponse {
         HTTPResponse(status: status, contentType: "application/json; charset=utf-8", body: body.encoded(),
-                     headers: standardHeaders + [("X-Request-Id", requestID)] + headers)
+                     headers: Self.headers(requestID: requestID, headers))
     }
 
-    /// A 200 answer that is not JSON (metrics, the OpenAPI document), with the headers every answer carries.
-    static func document(_ body: [UInt8], contentType: String, requestID: String) -> HTTPResponse {
-        HTTPResponse(status: 200, contentType: contentType, body: body, headers: standardHeaders + [("X-Request-Id", requestID)])
+    /// A 200 answer that is not JSON (metrics, the OpenAPI document, the console's files).
+    static func document(_ body: [UInt8], contentType: String, requestID: String,
+                         headers: [(name: String, value: String)] = []) -> HTTPResponse {
+        HTTPResponse(status: 200, contentType: contentType, body: body, headers: Self.headers(requestID: requestID, headers))
     }
 
     static func problem(_ problem: Problem, requestID: String) -> HTTPResponse {
         HTTPResponse(status: problem.status, contentType: "application/problem+json; charset=utf-8",
                      body: problem.json(requestID: requestID).encoded(),
-                     headers: standardHeaders + [("X-Request-Id", requestID)] + problem.headers)
+                     headers: headers(requestID: requestID, problem.headers))
     }
 }
 
@@ -31,9 +37,8 @@ extension HTTPResponse {
     /// A console file, under the console's Content-Security-Policy; `Referrer-Policy` keeps
     /// property ids out of any referrer.
     static func console(_ asset: ConsoleAssets.Asset, requestID: String) -> HTTPResponse {
-        HTTPResponse(status: 200, contentType: asset.contentType, body: asset.body,
-                     headers: standardHeaders + [("X-Request-Id", requestID),
-                                                 ("Content-Security-Policy", ConsoleAssets.contentSecurityPolicy),
-                                                 ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "DENY")])
+        document(asset.body, contentType: asset.contentType, requestID: requestID,
+                 headers: [("Content-Security-Policy", ConsoleAssets.contentSecurityPolicy),
+                           ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "DENY")])
     }
 }
