@@ -42,16 +42,13 @@ public final class Bulkhead: Sendable {
         /// waited longer than `newestFirstAfter`.
         mutating func popNext() -> Waiter? {
             guard head < queue.count else { return nil }
+            let waiter: Waiter
             if queue[head].queuedAt.duration(to: .now) > Bulkhead.newestFirstAfter {
-                let waiter = queue.removeLast()
-                if head == queue.count {
-                    queue.removeAll(keepingCapacity: true)
-                    head = 0
-                }
-                return waiter
+                waiter = queue.removeLast()
+            } else {
+                waiter = queue[head]
+                head += 1
             }
-            let waiter = queue[head]
-            head += 1
             if head == queue.count {
                 queue.removeAll(keepingCapacity: true)
                 head = 0
@@ -64,15 +61,10 @@ public final class Bulkhead: Sendable {
 
         /// Takes out the waiters that `shouldLeave` picks, keeping the others in order.
         mutating func remove(where shouldLeave: (Waiter) -> Bool) -> [Waiter] {
-            var leaving: [Waiter] = []
-            var staying: [Waiter] = []
-            for waiter in queue[head...] {
-                if shouldLeave(waiter) { leaving.append(waiter) } else { staying.append(waiter) }
-            }
-            if !leaving.isEmpty {
-                queue = staying
-                head = 0
-            }
+            let leaving = queue[head...].filter(shouldLeave)
+            guard !leaving.isEmpty else { return [] }
+            queue = queue[head...].filter { !shouldLeave($0) }
+            head = 0
             return leaving
         }
     }
