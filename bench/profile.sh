@@ -1,60 +1,112 @@
 #!/usr/bin/env bash
-# Profiles the release gateway under load: department-stubs at 0 ms, wrk at c=64 for
-# PROFILE_SECONDS, `perf record -e cpu-clock -g` on the gateway meanwhile. Prints throughput,
-# CPU per dossier and the hottest shared objects and symbols. Loopback only, bounded in time.
+# Profiles the release gateway under bench/run.sh's S1 load: upstreams answering at once, wrk at
+# c=64 for PROFILE_SECONDS, `perf record` on the gateway meanwhile. Prints throughput, CPU per
+# dossier, then where that CPU goes: per stage of a dossier in µs (from DWARF call graphs), the
+# hottest shared objects and symbols. Loopback only, bounded in time.
 #
-# Usage: bench/profile.sh            Env: PROFILE_SECONDS (default 5), CONNECTIONS (default 64)
+# Usage: bench/profile.sh
+# Env:   PROFILE_SECONDS  measured seconds (default 4)
+#        CONNECTIONS      wrk connections (default 64)
+#        STUB             nginx (default): the neutral stub and a different property per request, as
+#                         in run.sh, so nothing is coalesced; swift: department-stubs and LA2023001
+#                         for every request (identical upstream calls in flight are coalesced)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/nginx.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-readonly SECONDS_TO_PROFILE=${PROFILE_SECONDS:-5}
+readonly SECONDS_TO_PROFILE=${PROFILE_SECONDS:-4}
 readonly CONNECTIONS=${CONNECTIONS:-64}
+readonly STUB=${STUB:-nginx}
 readonly HOST=127.0.0.1
 readonly GATEWAY_PORT=18680 LAND_PORT=19601 TAX_PORT=19602 HOUSE_PORT=19603
 readonly BIN=.build-bench/release
 readonly READY_TIMEOUT_S=10
+[[ $STUB == nginx || $STUB == swift ]] || die "STUB must be nginx or swift"
 TMP=$(mktemp -d -t exchange-gateway-profile.XXXXXX)
+chmod 0755 "$TMP"                                # nginx workers run as nobody and read fixtures here
+NOFILE=$(ulimit -n)
 STUBS_PID="" GATEWAY="" WRK=""
 # What cleanup (bench/lib.sh) stops. No log tails: this script prints only the profile; a service
 # that does not get ready shows up in wrk's numbers (NOT_READY=true: wait, then go on quietly).
-stop_started() { stop_process "$WRK"; stop_process "$GATEWAY"; stop_process "$STUBS_PID"; }
+stop_started() {
+    stop_process "$WRK"; stop_process "$GATEWAY"
+    if [[ $STUB == nginx && -n $STUBS_PID ]]; then stop_nginx "$TMP/stub" "$STUBS_PID"; else stop_process "$STUBS_PID"; fi
+}
 NOT_READY=true
 install_cleanup
 
-command -v perf >/dev/null || { apt-get install -y -qq linux-perf >/dev/null; }
-command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null; }
+command -v perf >/dev/null || apt-get install -y -qq linux-perf >/dev/null
+[[ $STUB == swift ]] || [[ -f /usr/lib/nginx/modules/ngx_http_echo_module.so ]] \
+    || apt-get install -y -qq nginx libnginx-mod-http-echo >/dev/null
+ensure_wrk
 swift build -c release --scratch-path .build-bench >/dev/null
 
 write_gateway_config "$TMP/gateway.json" "audit.path=$TMP/audit/audit.jsonl"
-write_wrk_headers "$TMP/headers.lua" profile
-
-start_department_stubs STUBS_PID land=0,tax=0,house=0 "$TMP/stubs.log" || true
+URL="http://$HOST:$GATEWAY_PORT/v1/properties/LA2023001/dossier"
+if [[ $STUB == nginx ]]; then
+    copy_stub_fixtures LA2023001
+    start_nginx_stub STUBS_PID "$TMP/stub" 0 0 0 || true
+    WRK_ARGS=(-s bench/peers/wrk/dossier.lua "$URL" -- unique)
+else
+    start_department_stubs STUBS_PID land=0,tax=0,house=0 "$TMP/stubs.log" || true
+    write_wrk_headers "$TMP/headers.lua" profile
+    WRK_ARGS=(-s "$TMP/headers.lua" "$URL")
+fi
 "$BIN/exchange-gateway" serve --config "$TMP/gateway.json" >"$TMP/gateway.log" 2>&1 &
 GATEWAY=$!
 wait_for_http "http://$HOST:$GATEWAY_PORT/readyz" "$GATEWAY" exchange-gateway || true
 
-URL="http://$HOST:$GATEWAY_PORT/v1/properties/LA2023001/dossier"
-timeout $((SECONDS_TO_PROFILE + 10)) wrk -t2 -c"$CONNECTIONS" -d"$((SECONDS_TO_PROFILE + 2))s" -s "$TMP/headers.lua" "$URL" >"$TMP/wrk.txt" &
+timeout $((SECONDS_TO_PROFILE + 10)) wrk -t2 -c"$CONNECTIONS" -d"$((SECONDS_TO_PROFILE + 2))s" "${WRK_ARGS[@]}" >"$TMP/wrk.txt" &
 WRK=$!
 sleep 1
 ticks_before=$(process_ticks "$GATEWAY")
-perf record -q -e cpu-clock ${PERF_CALL_GRAPH:--g} -p "$GATEWAY" -o "$TMP/perf.data" -- sleep "$SECONDS_TO_PROFILE" 2>/dev/null
+perf record -q -e cpu-clock -F 999 --call-graph=dwarf,16384 -p "$GATEWAY" -o "$TMP/perf.data" -- sleep "$SECONDS_TO_PROFILE" 2>/dev/null
 ticks_after=$(process_ticks "$GATEWAY")
 wait $WRK
 WRK=""
 rps=$(awk '/Requests\/sec/ {print $2}' "$TMP/wrk.txt")
 cpu_seconds=$(echo "($ticks_after - $ticks_before) / $(getconf CLK_TCK)" | bc -l)
-printf 'dossiers/s: %s   gateway CPU: %.2f cores   CPU per dossier: %.0f us\n' \
-    "$rps" "$(echo "$cpu_seconds / $SECONDS_TO_PROFILE" | bc -l)" "$(echo "$cpu_seconds / $SECONDS_TO_PROFILE / $rps * 1000000" | bc -l)"
+us_per_dossier=$(echo "$cpu_seconds / $SECONDS_TO_PROFILE / $rps * 1000000" | bc -l)
+printf 'stub: %s   dossiers/s: %s   gateway CPU: %.2f cores   CPU per dossier: %.0f us\n' \
+    "$STUB" "$rps" "$(echo "$cpu_seconds / $SECONDS_TO_PROFILE" | bc -l)" "$us_per_dossier"
 grep -E 'Latency|Non-2xx|Socket' "$TMP/wrk.txt" || true
+
+# Each sample goes to the first stage in this order with a pattern (before the =) on its stack or
+# in its thread's name (the audit record is encoded as JSON too, so it comes before "encode").
+echo "--- stages (share of the gateway's CPU, µs per dossier while profiled)"
+perf script -i "$TMP/perf.data" -F comm,ip,sym 2>/dev/null | swift demangle --simplified \
+    | awk -v per="$us_per_dossier" '
+    BEGIN {
+        n = split("CurlMultiLoop.run,curl-multi=curl thread: libcurl + upstream TCP;" \
+                  "MHD-worker=HTTP server threads: libmicrohttpd + client TCP;" \
+                  "AuditWriter.run,audit-writer=audit: write + fsync (writer thread);" \
+                  "AuditLog.append=audit: record + SHA-256 chain;" \
+                  "JSON.parse=parse the three bodies (jansson);" \
+                  "Masking.=masking;" \
+                  "ConsistencyChecks=consistency checks;" \
+                  "JSON.encoded=encode the dossier", rules, ";")
+        for (i = 1; i <= n; i++) { split(rules[i], r, "="); patterns[i] = r[1]; label[i] = r[2] }
+        label[n + 1] = "the rest: tasks, routing, dossier assembly, metrics, allocation"
+    }
+    function stageOf(sample,   i, k, m, list) {
+        for (i = 1; i <= n; i++) {
+            m = split(patterns[i], list, ",")
+            for (k = 1; k <= m; k++) if (index(sample, list[k])) return i
+        }
+        return n + 1
+    }
+    function flush() { if (sample != "") { count[stageOf(sample)]++; total++ } sample = "" }
+    /^[^[:space:]]/ { flush() }
+    { sample = sample "\n" $0 }
+    END {
+        flush()
+        for (i = 1; i <= n + 1; i++) printf "%5.1f %%  %4.0f us  %s\n", 100 * count[i] / total, per * count[i] / total, label[i]
+    }'
+echo "--- threads"
+perf report -i "$TMP/perf.data" --no-children --sort comm --stdio -g none 2>/dev/null | grep -E '^ +[0-9]'
 echo "--- shared objects"
 perf report -i "$TMP/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -12
-if [[ -n ${PERF_CALL_GRAPH:-} ]]; then
-    echo "--- inclusive (children)"
-    perf report -i "$TMP/perf.data" --children --sort symbol --stdio 2>/dev/null | grep -E "^ +[0-9]" | head -${PERF_TOP:-60} \
-        | sed -E "s/ +- +- *$//" | swift demangle --simplified | cut -c1-150
-fi
 echo "--- symbols (self)"
-perf report -i "$TMP/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -25 \
+perf report -i "$TMP/perf.data" --no-children --sort symbol --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -25 \
     | sed -E 's/ +- +- *$//' | swift demangle --simplified | cut -c1-150

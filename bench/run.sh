@@ -40,6 +40,7 @@
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/nginx.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
 SCRIPT_START=$SECONDS
@@ -119,34 +120,6 @@ KEEP_TMP_ALLOWED=1
 WRK_FAILURE_LINES=5
 
 # --- process management (is_alive, stop_process, cleanup: bench/lib.sh) -------------------------
-
-# PID and all its descendants (nginx master + workers, a process tree), one per line.
-tree_pids() {
-    ps -e -o pid=,ppid= 2>/dev/null | awk -v root="$1" '
-        { parent[$1] = $2; pids[NR] = $1 }
-        END {
-            keep[root] = 1; print root
-            changed = 1
-            while (changed) {
-                changed = 0
-                for (i in pids) { p = pids[i]; if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; print p; changed = 1 } }
-            }
-        }'
-}
-
-# nginx runs with `daemon off`, so its master is our child; stop it through its pid file
-# (`nginx -s stop`), and if that does not work within 5 s, SIGKILL master and workers by PID.
-stop_nginx() {
-    local prefix=$1 pid=$2 workers
-    workers=$(tree_pids "$pid" | tail -n +2 | tr '\n' ' ')
-    timeout 10 nginx -p "$prefix" -c "$prefix/nginx.conf" -s stop 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do is_alive "$pid" || break; sleep 0.1; done
-    if is_alive "$pid"; then kill -KILL "$pid" 2>/dev/null || true; fi
-    local w
-    for w in $workers; do is_alive "$w" && kill -KILL "$w" 2>/dev/null || true; done
-    STOP_STATUS=0
-    wait "$pid" 2>/dev/null || STOP_STATUS=$?
-}
 
 stop_sampler() {
     if [[ -n $SAMPLER_PID ]]; then
@@ -330,91 +303,14 @@ build() {
     WRK_VERSION=$( { wrk -v 2>&1 || true; } | awk 'NR == 1 {print $2}')
 
     # Files nginx workers (user nobody) must read.
-    mkdir -p "$TMP/fixtures"
-    local source
-    for source in land tax house; do cp "stubs/fixtures/$source/$FIXTURE_ID.json" "$TMP/fixtures/$source.json"; done
+    copy_stub_fixtures "$FIXTURE_ID"
     cp "$PEERS_DIR/nginx-lua/dossier.lua" "$TMP/dossier-peer.lua"
     cp "$PEERS_DIR/nginx-lua/stats.lua" "$TMP/stats-peer.lua"
-    chmod -R a+rX "$TMP/fixtures" "$TMP/dossier-peer.lua" "$TMP/stats-peer.lua"
+    chmod a+r "$TMP/dossier-peer.lua" "$TMP/stats-peer.lua"
     WRK_SCRIPT=$PEERS_DIR/wrk/dossier.lua
 }
 
 # --- upstream stubs --------------------------------------------------------------------------
-
-# What the stub's and nginx-lua's nginx.conf share. Main context: one worker per core, in the
-# foreground (our child, so we can wait for it), pid and error log (at LEVEL) in PREFIX.
-nginx_main_context() {    # PREFIX LEVEL
-    local prefix=$1 level=$2 connections=$(( NOFILE - 256 ))
-    cat <<EOF
-worker_processes $(nproc);
-worker_rlimit_nofile $NOFILE;
-daemon off;
-pid $prefix/nginx.pid;
-error_log $prefix/error.log $level;
-events { worker_connections $connections; multi_accept on; }
-EOF
-}
-
-# In http {}: long-lived keep-alive for the clients, temp files in PREFIX (the default paths are
-# not writable for us).
-nginx_keepalive_and_temp_paths() {    # PREFIX
-    local prefix=$1
-    cat <<EOF
-    keepalive_requests 1000000;
-    keepalive_timeout 75s;
-    client_body_temp_path $prefix/tmp-body;
-    proxy_temp_path $prefix/tmp-proxy;
-    fastcgi_temp_path $prefix/tmp-fastcgi;
-    uwsgi_temp_path $prefix/tmp-uwsgi;
-    scgi_temp_path $prefix/tmp-scgi;
-EOF
-}
-
-# nginx location body that answers SOURCE's fixture after DELAY ms.
-stub_location() {
-    local source=$1 delay=$2
-    if (( delay == 0 )); then
-        echo "rewrite ^ /_fixture/$source.json last;"
-    else
-        echo "echo_sleep $(awk -v d="$delay" 'BEGIN {printf "%.3f", d / 1000}'); echo_exec /_fixture/$source.json;"
-    fi
-}
-
-write_nginx_stub_conf() {
-    local prefix=$1 land=$2 tax=$3 house=$4
-    cat >"$prefix/nginx.conf" <<EOF
-# Neutral upstream stub: static JSON after an echo_sleep (libnginx-mod-http-echo).
-load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
-$(nginx_main_context "$prefix" warn)
-http {
-    access_log off;
-    types { application/json json; }
-    default_type application/json;
-    etag off;
-    open_file_cache max=16;
-    open_file_cache_valid 600s;
-$(nginx_keepalive_and_temp_paths "$prefix")
-    server {
-        listen $HOST:$LAND_PORT backlog=8192 reuseport;
-        location ~ "^/land/[A-Za-z0-9%-]+\$" { $(stub_location land "$land") }
-        location = /_stub/health { return 200 '{"status":"ok"}'; }
-        location /_fixture/ { internal; alias $TMP/fixtures/; }
-    }
-    server {
-        listen $HOST:$TAX_PORT backlog=8192 reuseport;
-        location ~ "^/property-tax/[A-Za-z0-9%-]+\$" { $(stub_location tax "$tax") }
-        location = /_stub/health { return 200 '{"status":"ok"}'; }
-        location /_fixture/ { internal; alias $TMP/fixtures/; }
-    }
-    server {
-        listen $HOST:$HOUSE_PORT backlog=8192 reuseport;
-        location ~ "^/house/[A-Za-z0-9%-]+\$" { $(stub_location house "$house") }
-        location = /_stub/health { return 200 '{"status":"ok"}'; }
-        location /_fixture/ { internal; alias $TMP/fixtures/; }
-    }
-}
-EOF
-}
 
 # start_stubs KIND "LAND TAX HOUSE" TAG. With department-stubs, a tax delay of 5000 becomes the
 # fault id LA-FAULT-TAX-TIMEOUT (never answers); see property_id_for.
@@ -423,16 +319,8 @@ start_stubs() {
     read -r land tax house <<<"$2"
     for port in "$LAND_PORT" "$TAX_PORT" "$HOUSE_PORT"; do require_port_free "$port"; done
     if [[ $kind == nginx ]]; then
-        STUB_PREFIX=$TMP/stub-$tag
-        mkdir -p "$STUB_PREFIX"; chmod 0755 "$STUB_PREFIX"
-        write_nginx_stub_conf "$STUB_PREFIX" "$land" "$tax" "$house"
-        nginx -t -q -p "$STUB_PREFIX" -c "$STUB_PREFIX/nginx.conf" 2>"$STUB_PREFIX/test.log" \
-            || { cat "$STUB_PREFIX/test.log" >&2; die "nginx stub config invalid"; }
-        nginx -p "$STUB_PREFIX" -c "$STUB_PREFIX/nginx.conf" >"$STUB_PREFIX/stdout.log" 2>&1 &
-        STUB_PID=$! STUB_KIND=nginx
-        for port in "$LAND_PORT" "$TAX_PORT" "$HOUSE_PORT"; do
-            wait_for_http "http://$HOST:$port/_stub/health" "$STUB_PID" "nginx stub" || die "nginx stub did not start"
-        done
+        STUB_PREFIX=$TMP/stub-$tag STUB_KIND=nginx
+        start_nginx_stub STUB_PID "$STUB_PREFIX" "$land" "$tax" "$house" || die "nginx stub did not start"
     else
         (( tax == 5000 )) && tax=0
         mkdir -p "$TMP/stub-$tag"
