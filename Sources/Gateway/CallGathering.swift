@@ -15,17 +15,12 @@ final class CallGathering: Sendable {
         let elapsed: Duration
     }
 
-    private struct State {
-        var answers: [Answer?]
-        var unsettled: Int
-    }
-
-    private let state: Mutex<State>
+    private let answers: Mutex<GatheredResults<Answer?>>
     private let continuation: CheckedContinuation<[Answer?], Never>
 
     /// - Parameter continuation: resumed with one entry per call, `nil` for a call that got no permit.
     init(count: Int, continuation: CheckedContinuation<[Answer?], Never>) {
-        state = Mutex(State(answers: Array(repeating: nil, count: count), unsettled: count))
+        answers = Mutex(GatheredResults(count: count))
         self.continuation = continuation
         if count == 0 { continuation.resume(returning: []) }
     }
@@ -43,10 +38,10 @@ final class CallGathering: Sendable {
     }
 
     private func settle(_ settled: [(index: Int, answer: Answer?)]) {
-        let complete = state.withLock { state -> [Answer?]? in
-            for (index, answer) in settled { state.answers[index] = answer }
-            state.unsettled -= settled.count
-            return state.unsettled == 0 ? state.answers : nil
+        let complete = answers.withLock { answers -> [Answer?]? in
+            var complete: [Answer?]?
+            for (index, answer) in settled { complete = answers.fill(index, with: answer) }
+            return complete
         }
         if let complete { continuation.resume(returning: complete) }
     }

@@ -49,18 +49,17 @@ final class Transfer: @unchecked Sendable {
 
 /// The transfers of one dossier: their results are gathered on the loop thread, and whoever
 /// waits for them is told once, when the last one is done.
-// @unchecked: `results` and `remaining` are touched only on the loop thread, by the
-// completions of this batch's transfers.
+// @unchecked: `results` is touched only on the loop thread, by the completions of this batch's
+// transfers.
 final class TransferBatch: @unchecked Sendable {
-    private var results: [(result: TransferResult, elapsed: Duration)?]
-    private var remaining: Int
-    private let whenEachEnds: (@Sendable (Int) -> Void)?
-    private let completion: @Sendable ([(result: TransferResult, elapsed: Duration)]) -> Void
+    typealias Result = (result: TransferResult, elapsed: Duration)
 
-    init(count: Int, whenEachEnds: (@Sendable (Int) -> Void)?,
-         completion: @escaping @Sendable ([(result: TransferResult, elapsed: Duration)]) -> Void) {
-        results = Array(repeating: nil, count: count)
-        remaining = count
+    private var results: GatheredResults<Result>
+    private let whenEachEnds: (@Sendable (Int) -> Void)?
+    private let completion: @Sendable ([Result]) -> Void
+
+    init(count: Int, whenEachEnds: (@Sendable (Int) -> Void)?, completion: @escaping @Sendable ([Result]) -> Void) {
+        results = GatheredResults(count: count)
         self.whenEachEnds = whenEachEnds
         self.completion = completion
         if count == 0 { completion([]) }
@@ -73,10 +72,8 @@ final class TransferBatch: @unchecked Sendable {
     }
 
     private func finish(_ index: Int, _ result: TransferResult, _ elapsed: Duration) {
-        results[index] = (result, elapsed)
         whenEachEnds?(index)
-        remaining -= 1
-        if remaining == 0 { completion(results.map { $0! }) }
+        if let all = results.fill(index, with: (result, elapsed)) { completion(all) }
     }
 }
 

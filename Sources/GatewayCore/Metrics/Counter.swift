@@ -1,12 +1,8 @@
 /// A Prometheus counter family: a value per label set that only goes up.
 /// Label values are given in the order of `labelNames`; each new combination is a new series, so
 /// values must come from a small fixed set (route templates, source names, status names).
-public final class Counter: MetricFamily, Sendable {
-    private let series: LabeledValues
-
-    public var name: String { series.name }
-    public var help: String { series.help }
-    public var labelNames: [String] { series.labelNames }
+public final class Counter: LabeledFamily, Sendable {
+    let series: LabeledValues
 
     init(name: String, help: String, labelNames: [String]) {
         series = LabeledValues(name: name, help: help, labelNames: labelNames, type: "counter")
@@ -21,9 +17,5 @@ public final class Counter: MetricFamily, Sendable {
     /// The series' current value; 0 for one never incremented.
     public func value(labels: [String] = []) -> Double {
         series.value(labels) ?? 0
-    }
-
-    func render(into output: inout String) {
-        series.render(into: &output)
     }
 }

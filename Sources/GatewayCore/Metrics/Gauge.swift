@@ -1,11 +1,7 @@
 /// A Prometheus gauge family: a value per label set that is set, or goes up and down.
 /// Label values are given in the order of `labelNames`.
-public final class Gauge: MetricFamily, Sendable {
-    private let series: LabeledValues
-
-    public var name: String { series.name }
-    public var help: String { series.help }
-    public var labelNames: [String] { series.labelNames }
+public final class Gauge: LabeledFamily, Sendable {
+    let series: LabeledValues
 
     init(name: String, help: String, labelNames: [String]) {
         series = LabeledValues(name: name, help: help, labelNames: labelNames, type: "gauge")
@@ -31,9 +27,5 @@ public final class Gauge: MetricFamily, Sendable {
     /// The series' current value, or `nil` if it is not shown.
     public func value(labels: [String] = []) -> Double? {
         series.value(labels)
-    }
-
-    func render(into output: inout String) {
-        series.render(into: &output)
     }
 }

@@ -1,10 +1,24 @@
 import Synchronization
 
+/// A family with one value per label set (counter, gauge): its series are kept and rendered by
+/// `LabeledValues`, and only the ways a value may change differ.
+protocol LabeledFamily: MetricFamily {
+    var series: LabeledValues { get }
+}
+
+extension LabeledFamily {
+    var name: String { series.name }
+
+    func render(into output: inout String) {
+        series.render(into: &output)
+    }
+}
+
 /// The series of a counter or gauge family: one value per label set, rendered as one block.
 final class LabeledValues: Sendable {
     let name: String
-    let help: String
-    let labelNames: [String]
+    private let help: String
+    private let labelNames: [String]
     private let type: String
     private let values: Mutex<[[String]: Double]>
 
