@@ -2,9 +2,8 @@ import Foundation
 import Testing
 import GatewayCore
 
-/// `promtool` from Debian's `prometheus` package, if installed.
-private let promtool: String? = ["/usr/bin/promtool", "/usr/local/bin/promtool"]
-    .first { FileManager.default.isExecutableFile(atPath: $0) }
+/// `promtool` from Debian's `prometheus` package, which `.ci/install-test-tools` installs.
+private let promtool = "/usr/bin/promtool"
 
 /// Gateway metrics after a little of everything, with fixed process figures.
 private func busyMetrics() -> GatewayMetrics {
@@ -117,11 +116,11 @@ struct MetricsGatewayMetricsTests {
     }
 
     /// The rendered gateway metrics pass `promtool check metrics` (format and naming lints).
-    @Test(.enabled(if: promtool != nil, "promtool is not installed (apt-get install prometheus)"))
-    func promtoolAccepts() throws {
+    @Test func promtoolAccepts() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: promtool), "\(promtool) is missing: run bash .ci/install-test-tools")
         let text = busyMetrics().render()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: promtool!)
+        process.executableURL = URL(fileURLWithPath: promtool)
         process.arguments = ["check", "metrics"]
         let input = Pipe(), output = Pipe()
         process.standardInput = input

@@ -227,20 +227,26 @@ struct ResilienceCircuitBreakerTests {
         #expect(state.gaugeValue == value)
     }
 
-    /// Many tasks admitting and recording at once leave the breaker in a consistent state.
+    /// Many tasks admitting and recording at once lose no count: with the threshold at exactly
+    /// the number of failures they report, every call is admitted and the breaker opens on the last.
     @Test func concurrentUse() async {
-        let breaker = CircuitBreaker(config: CircuitBreakerConfig(consecutiveFailures: 1_000_000, minimumCalls: 1_000_000))
-        await withTaskGroup(of: Void.self) { group in
-            for task in 0..<32 {
+        let tasks = 32, callsPerTask = 500
+        let breaker = CircuitBreaker(config: CircuitBreakerConfig(consecutiveFailures: tasks * callsPerTask, minimumCalls: 1_000_000))
+        let admitted = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<tasks {
                 group.addTask {
-                    for index in 0..<500 {
-                        if case .allowed(let permit) = breaker.admit() {
-                            breaker.record(permit, success: (task + index) % 3 != 0)
-                        }
+                    var admitted = 0
+                    for _ in 0..<callsPerTask {
+                        guard case .allowed(let permit) = breaker.admit() else { continue }
+                        admitted += 1
+                        breaker.record(permit, success: false)
                     }
+                    return admitted
                 }
             }
+            return await group.reduce(0, +)
         }
-        #expect(breaker.state == .closed)
+        #expect(admitted == tasks * callsPerTask)
+        #expect(breaker.state == .open, "every one of the \(tasks * callsPerTask) failures was counted")
     }
 }

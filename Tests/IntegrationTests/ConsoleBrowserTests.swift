@@ -6,7 +6,6 @@ import Testing
 /// It fails, not skips, when the browser or Selenium is missing: `bash .ci/install-test-tools`
 /// installs them.
 @Suite struct ConsoleBrowserTests {
-    static let python = TestEnvironment.repositoryRoot + "/.venv-tools/bin/python"
     static let script = TestEnvironment.repositoryRoot + "/Tests/console/console_test.py"
     /// Where the screenshot goes (`.build-*` is ignored by git).
     static let artifacts = TestEnvironment.repositoryRoot + "/.build-test-artifacts"
@@ -28,33 +27,19 @@ import Testing
     /// finding), a tax timeout (its message) and LA2023005 (findings and a not_found card,
     /// screenshot), then a wrong key (the 401 message); nothing of the key is stored.
     @Test(.timeLimit(.minutes(2))) func clerkUsesConsoleInChromium() async throws {
-        for tool in [Self.python, "/usr/bin/chromium", "/usr/bin/chromedriver"] {
-            try #require(FileManager.default.isExecutableFile(atPath: tool), "\(tool) is missing: run bash .ci/install-test-tools")
-        }
+        let python = try ExternalTool.venv("python")
+        for tool in ["/usr/bin/chromium", "/usr/bin/chromedriver"] { _ = try ExternalTool.system(tool) }
         let environment = try await TestEnvironment.start { stubs in
             var config = TestEnvironment.config(for: stubs)
             config.checks = TestEnvironment.bundledChecks
             return config
         }
         defer { Task { await environment.stop() } }
-        let run = try await onOwnThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Self.python)
-            process.arguments = [Self.script, "--url", "http://127.0.0.1:\(environment.gateway.port)",
-                                 "--key", TestEnvironment.Key.clerk, "--out", Self.artifacts]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            let watchdog = DispatchWorkItem { process.terminate() }
-            DispatchQueue.global().asyncAfter(deadline: .now() + 90, execute: watchdog)
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            watchdog.cancel()
-            return (status: process.terminationStatus, output: text)
-        }
+        try? FileManager.default.removeItem(atPath: Self.artifacts + "/console.png")
+        let run = try await python.run([Self.script, "--url", "http://127.0.0.1:\(environment.gateway.port)",
+                                        "--key", TestEnvironment.Key.clerk, "--out", Self.artifacts], timeLimit: .seconds(90))
         print("console browser test: \(run.output.trimmingCharacters(in: .whitespacesAndNewlines)) (artifacts in \(Self.artifacts))")
-        #expect(run.status == 0, "\(run.output)")
+        #expect(run.status == 0, "\(run)")
         #expect(FileManager.default.fileExists(atPath: Self.artifacts + "/console.png"))
     }
 }

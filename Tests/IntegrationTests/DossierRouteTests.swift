@@ -28,8 +28,9 @@ import Testing
         let environment = try await TestEnvironment.shared()
         let response = try await environment.get("/v1/properties/NOSUCH0001/dossier")
         #expect(response.status == 404)
-        let dossier = try response.json()
-        for (_, section) in try #require(dossier["sources"]).members {
+        let sources = try #require(try response.json()["sources"])
+        #expect(sources.members.map(\.key) == ["land", "tax", "house"])
+        for (_, section) in sources.members {
             #expect(section["status"]?.string == "not_found")
         }
     }

@@ -36,30 +36,29 @@ struct ExternalTool: Sendable {
         self.path = path
     }
 
-    /// Runs the tool in `directory` (default: the repository root) and waits; past `timeLimit`
-    /// it is killed, so a hung tool fails its test instead of hanging the suite.
+    /// Runs the tool in `directory` (default: the repository root) and waits. It runs under
+    /// coreutils `timeout`, which puts it in a process group of its own: past `timeLimit` the
+    /// whole group gets SIGTERM, and SIGKILL 5 s later, so neither a hung tool nor a child it
+    /// started (chromedriver and its browser, checkov's workers) can keep the output pipe open
+    /// and hang the suite.
     func run(_ arguments: [String], in directory: String = TestEnvironment.repositoryRoot,
              timeLimit: Duration = .seconds(120)) async throws -> Run {
         let path = path
         return try await onOwnThread {
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = arguments
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+            process.arguments = ["-k", "5", "\(timeLimit.components.seconds)", path] + arguments
             process.currentDirectoryURL = URL(fileURLWithPath: directory)
             let output = Pipe()
             process.standardOutput = output
             process.standardError = output
             process.standardInput = FileHandle.nullDevice
-            let started = ContinuousClock.now
             try process.run()
-            let pid = process.processIdentifier
-            let watchdog = DispatchWorkItem { Glibc.kill(pid, SIGKILL) }
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeLimit / .milliseconds(1))), execute: watchdog)
             let data = output.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
-            watchdog.cancel()
+            // 124: timeout ended it with SIGTERM; 137: with SIGKILL after the grace.
             return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self),
-                       timedOut: started.duration(to: .now) >= timeLimit)
+                       timedOut: [124, 137].contains(process.terminationStatus))
         }
     }
 }

@@ -3,21 +3,33 @@ import Foundation
 import Glibc
 import GatewayCrypto
 
-/// `exchange-gateway serve` as a child process, for tests that kill it.
+/// `exchange-gateway serve` as a child process, for tests that kill it. If a test fails before
+/// it ends the process, deinit kills it, so no gateway outlives its test holding a port.
 // @unchecked: `process` is started in `init` and afterwards only signalled and waited on.
 final class GatewayProcess: @unchecked Sendable {
-    private let process = Process()
-    private let errors = Pipe()
+    private let process: Process
+    private let errors: PipeReader
     let port: Int
 
     init(configPath: String, port: Int) throws {
-        self.port = port
         let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let process = Process()
         process.executableURL = directory.appendingPathComponent("exchange-gateway")
         process.arguments = ["serve", "--config", configPath]
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = errors
+        let pipe = Pipe()
+        process.standardError = pipe
         try process.run()
+        self.process = process
+        errors = PipeReader(pipe)
+        self.port = port
+    }
+
+    deinit {
+        if process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 
     /// Polls `/readyz` for up to 10 s.
@@ -35,7 +47,7 @@ final class GatewayProcess: @unchecked Sendable {
 
     /// Everything the process wrote to stderr, once it has ended.
     func standardError() -> String {
-        String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        errors.text()
     }
 
     /// The exit status (or -signal), after waiting for the process to end.
@@ -62,6 +74,29 @@ final class GatewayProcess: @unchecked Sendable {
              "audit": {"path": "\(auditFolder)/audit.jsonl", "signing_key_file": "\(auditFolder)/signing.key", "checkpoint_every_records": 50}}
             """
         try config.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+}
+
+/// Reads a pipe to its end on another thread from the start: a pipe that nobody reads blocks
+/// the writer once it holds 64 KiB.
+// @unchecked: `collected` is written once by the reading thread before it signals `done`, and
+// read only after waiting for `done`.
+private final class PipeReader: @unchecked Sendable {
+    private var collected = ""
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ pipe: Pipe) {
+        DispatchQueue.global().async { [self] in
+            collected = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            done.signal()
+        }
+    }
+
+    /// Everything read, once the writer closed its end.
+    func text() -> String {
+        done.wait()
+        done.signal()
+        return collected
     }
 }
 

@@ -28,8 +28,8 @@ import Testing
         headers["X-Purpose"] = purpose
         let response = try await environment.get("/v1/properties/PURPOSE400PROBE/dossier", headers: headers)
         #expect(response.status == 400)
-        let kind = try response.json()["type"]?.string
-        #expect(kind == "urn:exchange-gateway:problem:missing-purpose" || kind == "urn:exchange-gateway:problem:invalid-purpose")
+        let expected = (purpose ?? "").isEmpty ? "missing-purpose" : "invalid-purpose"
+        #expect(try response.json()["type"]?.string == "urn:exchange-gateway:problem:" + expected)
         #expect(!environment.allStubPaths.contains { $0.contains("PURPOSE400PROBE") })
     }
 
