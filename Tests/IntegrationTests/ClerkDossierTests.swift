@@ -4,7 +4,7 @@ import GatewayJSON
 import Testing
 
 /// Issue #9 end to end: source policy and the bundled consistency checks over the stubs.
-@Suite struct ClerkDossierTests {
+@Suite(.endsWhatItStarts) struct ClerkDossierTests {
     /// The bundled checks, and tax as a required source.
     static func config(for stubs: DepartmentStubs) -> GatewayConfig {
         var config = TestEnvironment.config(for: stubs)
@@ -17,7 +17,7 @@ import Testing
         try await shared.value
     }
 
-    private static let shared = Task { try await TestEnvironment.start(configure: config) }
+    private static let shared = TestEnvironment.startShared(configure: config)
 
     /// A failing required source fails the dossier with its own status, and every section is still there.
     @Test(arguments: [(Fault.timeout, 504), (Fault.notFound, 404), (Fault.serverError, 502), (Fault.reset, 502), (Fault.badJSON, 502)])

@@ -5,7 +5,7 @@ import Testing
 /// The clerks' console in a real headless Chromium (Tests/console/console_test.py, Selenium).
 /// It fails, not skips, when the browser or Selenium is missing: `bash .ci/install-test-tools`
 /// installs them.
-@Suite struct ConsoleBrowserTests {
+@Suite(.endsWhatItStarts) struct ConsoleBrowserTests {
     static let script = TestEnvironment.repositoryRoot + "/Tests/console/console_test.py"
     /// Where the screenshot goes (`.build-*` is ignored by git).
     static let artifacts = TestEnvironment.repositoryRoot + "/.build-test-artifacts"
@@ -34,7 +34,6 @@ import Testing
             config.checks = TestEnvironment.bundledChecks
             return config
         }
-        defer { Task { await environment.stop() } }
         try? FileManager.default.removeItem(atPath: Self.artifacts + "/console.png")
         let run = try await python.run([Self.script, "--url", "http://127.0.0.1:\(environment.gateway.port)",
                                         "--key", TestEnvironment.Key.clerk, "--out", Self.artifacts], timeLimit: .seconds(90))

@@ -9,7 +9,7 @@ import Testing
 /// every operation, and checks every answer against the contract (status documented, headers
 /// and body conform to their schemas, no undocumented 5xx, invalid input refused with a 4xx,
 /// no key means 401, other methods 405 with `Allow`). Bounded in examples and in time.
-@Suite struct ContractFuzzTests {
+@Suite(.endsWhatItStarts) struct ContractFuzzTests {
     /// Examples per operation and per phase; about 20 s on a 2-core machine.
     static let examplesPerOperation = 200
 
@@ -20,7 +20,6 @@ import Testing
         let environment = try await TestEnvironment.start { stubs in
             TestEnvironment.config(for: stubs, limits: LimitsConfig(malformedBurst: 1_000_000, malformedPerMinute: 1_000_000))
         }
-        defer { Task { await environment.stop() } }
         let base = "http://127.0.0.1:\(environment.gateway.port)"
         let run = try await schemathesis.run([
             "run", base + "/openapi.yaml", "--url", base,

@@ -6,13 +6,12 @@ import Testing
 import UpstreamClient
 
 /// The dossier's timing: sources in parallel, the overall deadline, and unreachable departments.
-@Suite struct DeadlineAndParallelismTests {
+@Suite(.endsWhatItStarts) struct DeadlineAndParallelismTests {
     /// Departments taking 200, 300 and 400 ms give a dossier in about 400 ms, not 900.
     /// The best of three tries counts: the tests share two cores, and fetching one after
     /// another could never come in under 900 ms.
     @Test func sourcesAreFetchedConcurrently() async throws {
         let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(200), .tax: .milliseconds(300), .house: .milliseconds(400)])
-        defer { Task { await environment.stop() } }
         var fastest = Duration.seconds(60)
         for _ in 0..<3 {
             let started = ContinuousClock.now
@@ -28,7 +27,6 @@ import UpstreamClient
     /// A dossier deadline shorter than a source's timeout cuts that source off at the deadline.
     @Test func deadlineBoundsTheDossier() async throws {
         let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, timeoutMs: 1500, deadlineMs: 400) }
-        defer { Task { await environment.stop() } }
         _ = try await environment.get("/v1/properties/LA2023001/dossier")
         let started = ContinuousClock.now
         let response = try await environment.get("/v1/properties/\(Fault.timeout.propertyID(for: .house))/dossier")
@@ -45,7 +43,6 @@ import UpstreamClient
         let registry = SourceConfig(name: "registry", baseURL: "http://127.0.0.1:\(closedPort)", path: "/records/{property_id}",
                                     timeoutMs: 1000, connectTimeoutMs: 300)
         let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, extraSources: [registry]) }
-        defer { Task { await environment.stop() } }
         let response = try await environment.get("/v1/properties/LA2023001/dossier")
         #expect(response.status == 200)
         let section = try #require(try response.json()["sources"]?["registry"])
@@ -57,7 +54,6 @@ import UpstreamClient
     /// every source is `timeout`, saying why, and the departments see nothing.
     @Test func requestOutOfTimeCallsNoDepartment() async throws {
         let environment = try await TestEnvironment.start()
-        defer { Task { await environment.stop() } }
         let config = environment.gateway.config
         let role = try #require(config.roles["clerk"])
         let client = UpstreamClient()

@@ -6,7 +6,7 @@ import Testing
 
 /// `deploy/` is linted, validated and consistent with the gateway it deploys. Every tool is
 /// pinned and installed by `.ci/install-test-tools`; a missing tool or any finding fails.
-@Suite struct DeployLintTests {
+@Suite(.endsWhatItStarts) struct DeployLintTests {
     static let dockerfile = "deploy/docker/Dockerfile"
     static let kubernetesFolder = "deploy/k8s"
     static let systemdUnit = "deploy/systemd/exchange-gateway.service"

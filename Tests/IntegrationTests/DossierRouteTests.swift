@@ -4,7 +4,7 @@ import GatewayJSON
 import Testing
 
 /// SPEC §2: the dossier route, its statuses and headers, and the gateway's own errors.
-@Suite struct DossierRouteTests {
+@Suite(.endsWhatItStarts) struct DossierRouteTests {
     /// A known property: 200, complete, every section ok, the SPEC's headers and body keys.
     @Test func completeDossier() async throws {
         let environment = try await TestEnvironment.shared()

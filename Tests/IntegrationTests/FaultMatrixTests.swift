@@ -3,7 +3,7 @@ import GatewayCore
 import Testing
 
 /// SPEC §6: every fault of every department, through a real gateway and real stubs.
-@Suite struct FaultMatrixTests {
+@Suite(.endsWhatItStarts) struct FaultMatrixTests {
     struct Case: Sendable, CustomTestStringConvertible {
         let department: Department
         let fault: Fault

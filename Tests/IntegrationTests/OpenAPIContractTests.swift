@@ -4,7 +4,7 @@ import Testing
 
 /// The published contract (`Sources/Gateway/Resources/openapi.yaml`) and the router agree, and the
 /// gateway serves the contract itself. Schemathesis checks the answers against it (`ContractFuzzTests`).
-@Suite struct OpenAPIContractTests {
+@Suite(.endsWhatItStarts) struct OpenAPIContractTests {
     static let document = String(decoding: OpenAPIDocument.yaml, as: UTF8.self)
 
     /// Every route the router serves is in the document with its methods, and every path in the

@@ -5,7 +5,7 @@ import GatewayJSON
 import Testing
 
 /// Issue #7 behaviour through a real gateway and real stubs: breakers, bulkheads, rate limits, metrics.
-@Suite struct ResilienceTests {
+@Suite(.endsWhatItStarts) struct ResilienceTests {
     /// After repeated 500s the house breaker opens (no more calls, `circuit_open`), then a
     /// half-open probe that succeeds closes it again.
     @Test func breakerOpensAndCloses() async throws {
@@ -17,7 +17,6 @@ import Testing
             }
             return config
         }
-        defer { Task { await environment.stop() } }
         let failing = "/v1/properties/\(Fault.serverError.propertyID(for: .house))/dossier"
         for _ in 0..<3 {
             let response = try await environment.get(failing)
@@ -47,7 +46,6 @@ import Testing
             TestEnvironment.config(for: stubs, deadlineMs: 1000,
                                    limits: LimitsConfig(malformedBurst: 10_000, maxDossiersInProgress: 1), audit: audit)
         }
-        defer { Task { await environment.stop() } }
         let port = environment.gateway.port
         let first = Task { try await httpGet(port, "/v1/properties/LA2023001/dossier", headers: TestEnvironment.credentials()) }
         // The first holds the only place until its deadline (house takes 2 s): once house has its
@@ -81,7 +79,6 @@ import Testing
             }
             return config
         }
-        defer { Task { await environment.stop() } }
         let port = environment.gateway.port
         let properties = ["LA2023001", "LA2023002", "LA2023003", "LA2023004"]
         let started = ContinuousClock.now
@@ -110,7 +107,6 @@ import Testing
             }
             return config
         }
-        defer { Task { await environment.stop() } }
         let port = environment.gateway.port
         // Eight different properties, so no two calls are coalesced.
         let properties = ["LA2023001", "LA2023002", "LA2023003", "LA2023004", "LA2023005", "341502001001GB00001F00010001",
@@ -161,7 +157,6 @@ import Testing
     /// `/metrics` is valid Prometheus text (checked with promtool, which `.ci/install-test-tools` installs) and counts what happened.
     @Test func metricsExposition() async throws {
         let environment = try await TestEnvironment.start()
-        defer { Task { await environment.stop() } }
         _ = try await environment.get("/v1/properties/LA2023001/dossier")
         _ = try await environment.get("/v1/properties/\(Fault.timeout.propertyID(for: .tax))/dossier")
         let response = try await environment.get("/metrics", headers: [:])

@@ -3,7 +3,7 @@ import GatewayCore
 import Testing
 
 /// SPEC §2–4: who may ask, for what reason, what they may see, and what malformed input gets.
-@Suite struct SecurityTests {
+@Suite(.endsWhatItStarts) struct SecurityTests {
     /// No key, or a key that is no client's: 401 with a Bearer challenge, and no department is called.
     @Test(arguments: [
         ([:], #"Bearer realm="exchange-gateway""#),
@@ -53,7 +53,6 @@ import Testing
     /// Sources a role may not see are `not_permitted` and never called; the rest are served.
     @Test func notPermittedSourcesAreNeverCalled() async throws {
         let environment = try await TestEnvironment.start()
-        defer { Task { await environment.stop() } }
         let response = try await environment.get("/v1/properties/LA2023004/dossier",
                                                  headers: TestEnvironment.credentials(TestEnvironment.Key.landOnly))
         #expect(response.status == 200)
@@ -137,7 +136,6 @@ import Testing
     /// An address that keeps sending malformed requests gets 429 with Retry-After, even for good ones.
     @Test func malformedFloodIsThrottled() async throws {
         let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, limits: LimitsConfig(malformedBurst: 5, malformedPerMinute: 1)) }
-        defer { Task { await environment.stop() } }
         for _ in 0..<5 {
             #expect(try await environment.get("/v1/properties/BAD.ID/dossier").status == 400)
         }

@@ -6,7 +6,7 @@ import HTTPServer
 import Testing
 
 /// TLS on both sides: the gateway's listener (TLS 1.3 only by default) and HTTPS to departments.
-@Suite struct TLSTests {
+@Suite(.endsWhatItStarts) struct TLSTests {
     /// A throwaway self-signed certificate for 127.0.0.1, made with the openssl CLI.
     struct Certificate {
         let directory: String
@@ -55,7 +55,6 @@ import Testing
             config.tls = TLSConfig(certFile: certificate.certFile, keyFile: certificate.keyFile)
             return config
         }
-        defer { Task { await environment.stop() } }
         let address = "127.0.0.1:\(environment.gateway.port)"
 
         let tls13 = try await Self.run("/usr/bin/openssl", ["s_client", "-connect", address, "-tls1_3", "-CAfile", certificate.certFile, "-brief"])
@@ -78,7 +77,6 @@ import Testing
             config.tls = TLSConfig(certFile: certificate.certFile, keyFile: certificate.keyFile, minimumVersion: .tls12)
             return config
         }
-        defer { Task { await environment.stop() } }
         let tls12 = try await Self.run("/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(environment.gateway.port)", "-tls1_2",
                                                             "-CAfile", certificate.certFile, "-brief"])
         #expect(tls12.status == 0, "\(tls12.output)")
@@ -89,20 +87,19 @@ import Testing
     /// certificate check fails and the source is `unavailable` — verification is never skipped.
     @Test func upstreamHTTPSVerifiesCertificates() async throws {
         let certificate = try await Certificate.make()
-        let stubs = try await DepartmentStubs(fixtures: TestEnvironment.fixtures(), tls: certificate.serverTLS())
-        defer { Task { await stubs.shutdown() } }
-        var config = TestEnvironment.config(for: stubs)
-        for index in config.sources.indices {
-            config.sources[index].baseURL = config.sources[index].baseURL.replacing("http://", with: "https://")
-            // Handshakes of a debug build on two busy cores can outlast the 300 ms default.
-            config.sources[index].connectTimeoutMs = 1500
-            if config.sources[index].name != "house" {
-                config.sources[index].tls = UpstreamTLSConfig(caFile: certificate.certFile)
+        let environment = try await TestEnvironment.start(stubTLS: certificate.serverTLS()) { stubs in
+            var config = TestEnvironment.config(for: stubs)
+            for index in config.sources.indices {
+                config.sources[index].baseURL = config.sources[index].baseURL.replacing("http://", with: "https://")
+                // Handshakes of a debug build on two busy cores can outlast the 300 ms default.
+                config.sources[index].connectTimeoutMs = 1500
+                if config.sources[index].name != "house" {
+                    config.sources[index].tls = UpstreamTLSConfig(caFile: certificate.certFile)
+                }
             }
+            return config
         }
-        let gateway = try GatewayServer(config: config)
-        defer { Task { await gateway.shutdown(gracePeriod: .zero) } }
-        let response = try await httpGet(gateway.port, "/v1/properties/LA2023001/dossier", headers: TestEnvironment.credentials())
+        let response = try await environment.get("/v1/properties/LA2023001/dossier")
         #expect(response.status == 200)
         let sources = try #require(try response.json()["sources"])
         #expect(sources["land"]?["status"]?.string == "ok", "\(sources.encodedString())")

@@ -2,11 +2,23 @@ import DepartmentStubs
 import Foundation
 import Gateway
 import GatewayCore
+import HTTPServer
+import Synchronization
 
 /// Stub departments and a gateway in front of them, on free loopback ports.
 struct TestEnvironment: Sendable {
     let stubs: DepartmentStubs
     let gateway: GatewayServer
+    private let stopped: StopOnce
+
+    /// True for the first caller only: a test may stop its environment itself, before its scope does.
+    private final class StopOnce: Sendable {
+        private let claimed = Atomic(false)
+
+        func claim() -> Bool {
+            !claimed.exchange(true, ordering: .relaxed)
+        }
+    }
 
     static let repositoryRoot: String = {
         var path = #filePath
@@ -63,10 +75,11 @@ struct TestEnvironment: Sendable {
         try! GatewayConfig.load(path: repositoryRoot + "/config/gateway.json").checks
     }()
 
-    /// A new, empty folder for one test's files.
+    /// A new, empty folder for one test's files, removed when the test is over.
     static func temporaryDirectory() -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("exchange-gateway-test-\(UUID())").path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        TestScope.current?.adopt(folder: path)
         return path
     }
 
@@ -75,11 +88,12 @@ struct TestEnvironment: Sendable {
         ["Authorization": "Bearer \(key)", "X-Purpose": "登记案件 2026-0042"]
     }
 
-    static func start(latency: [Department: Duration] = [:],
+    /// Stubs (on HTTPS with `stubTLS`) and a gateway for one test, stopped when the test is over.
+    static func start(latency: [Department: Duration] = [:], stubTLS: HTTPServer.TLS? = nil,
                       configure: (DepartmentStubs) -> GatewayConfig = { config(for: $0) }) async throws -> TestEnvironment {
-        let stubs = try await DepartmentStubs(fixtures: fixtures(), latency: latency)
-        let gateway = try GatewayServer(config: configure(stubs))
-        return TestEnvironment(stubs: stubs, gateway: gateway)
+        let environment = try await launch(latency: latency, stubTLS: stubTLS, configure: configure)
+        TestScope.current?.adopt(environment)
+        return environment
     }
 
     /// The environment most tests share: no stub latency, the SPEC's default timeouts.
@@ -87,9 +101,25 @@ struct TestEnvironment: Sendable {
         try await sharedStart.value
     }
 
-    private static let sharedStart = Task { try await start() }
+    private static let sharedStart = startShared()
 
+    /// An environment that tests of a suite share: it is started outside any test's scope (a
+    /// detached task inherits none), so it lives until the test process ends.
+    static func startShared(configure: @escaping @Sendable (DepartmentStubs) -> GatewayConfig = { config(for: $0) })
+        -> Task<TestEnvironment, any Error> {
+        Task.detached { try await launch(configure: configure) }
+    }
+
+    private static func launch(latency: [Department: Duration] = [:], stubTLS: HTTPServer.TLS? = nil,
+                               configure: (DepartmentStubs) -> GatewayConfig = { config(for: $0) }) async throws -> TestEnvironment {
+        let stubs = try await DepartmentStubs(fixtures: fixtures(), latency: latency, tls: stubTLS)
+        let gateway = try GatewayServer(config: configure(stubs))
+        return TestEnvironment(stubs: stubs, gateway: gateway, stopped: StopOnce())
+    }
+
+    /// Stops the gateway and the stubs; the second and later calls do nothing.
     func stop() async {
+        guard stopped.claim() else { return }
         await gateway.shutdown(gracePeriod: .zero)
         await stubs.shutdown()
     }
