@@ -93,13 +93,15 @@ struct GatewayRouter: Sendable {
     }
 
     private func answer(_ request: HTTPRequest, route: Route, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
-        let limits = runtime.config.limits
-        let targetLength = request.path.utf8.count + request.query.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 }
-        guard targetLength <= limits.maxURLBytes else { return refuse(.uriTooLong(limit: limits.maxURLBytes), request, requestID, runtime) }
-        guard !request.bodyExceededLimit else { return refuse(.payloadTooLarge(limit: runtime.config.maxBodyBytes), request, requestID, runtime) }
-        guard route != .unknown else { return refuse(.routeNotFound(), request, requestID, runtime) }
-        guard route.methods.contains(request.method) else {
-            return refuse(.methodNotAllowed(allowed: route.methods), request, requestID, runtime)
+        if let problem = Self.malformation(of: request, route: route, config: runtime.config) {
+            guard route == .dossier || route == .dossierBatch else { return refuse(problem, request, requestID, runtime) }
+            // A dossier request, refused before it is read: audited like every other.
+            let trace = TraceContext(traceparent: request.header("traceparent"))
+            let record = AuditEntry(time: .now(), requestID: requestID, clientID: nil, role: nil, purpose: nil, propertyID: nil,
+                                    sources: [], httpStatus: 0, latencyMs: 0, remoteAddress: request.remoteAddress, traceID: trace.traceID)
+            return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { _ throws(Problem) in
+                throw problem
+            }
         }
         switch route {
         case .healthz:
@@ -129,6 +131,17 @@ struct GatewayRouter: Sendable {
             metrics.dossierDuration.observe(request.receivedAt.duration(to: .now))
             return response
         }
+    }
+
+    /// Why `request` is refused before its route reads it: a target or body over the limits,
+    /// no such route, or a method the route does not serve.
+    private static func malformation(of request: HTTPRequest, route: Route, config: GatewayConfig) -> Problem? {
+        let targetLength = request.path.utf8.count + request.query.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 }
+        if targetLength > config.limits.maxURLBytes { return .uriTooLong(limit: config.limits.maxURLBytes) }
+        if request.bodyExceededLimit { return .payloadTooLarge(limit: config.maxBodyBytes) }
+        if route == .unknown { return .routeNotFound() }
+        if !route.methods.contains(request.method) { return .methodNotAllowed(allowed: route.methods) }
+        return nil
     }
 
     /// A problem answer; 4xx ones other than rate limiting cost the sender a token of its

@@ -119,6 +119,35 @@ import Testing
         #expect(try bigBody.json()["type"]?.string == "urn:exchange-gateway:problem:payload-too-large")
     }
 
+    /// A dossier request refused before it is read (target or body too large, wrong method) is
+    /// audited like any other; a refused request elsewhere (an unknown route) is not.
+    @Test func earlyRefusalsOfDossierRequestsAreAudited() async throws {
+        let environment = try await TestEnvironment.start()
+        let headers = TestEnvironment.credentials()
+        let refused: [(id: String, status: Int, send: (RawHTTPConnection) async throws -> RawResponse)] = [
+            ("too-long", 414, { try await $0.send("GET", "/v1/properties/LA2023001/dossier?sources=" + String(repeating: "a", count: 3000),
+                                                  headers: headers.merging(["X-Request-Id": "too-long"]) { $1 }) }),
+            ("too-big", 413, { try await $0.send("POST", "/v1/dossiers:batch", headers: headers.merging(
+                ["X-Request-Id": "too-big", "Content-Type": "application/json"]) { $1 }, body: [UInt8](repeating: 0x20, count: 70_000)) }),
+            ("wrong-method", 405, { try await $0.send("DELETE", "/v1/properties/LA2023001/dossier",
+                                                      headers: headers.merging(["X-Request-Id": "wrong-method"]) { $1 }) }),
+            ("no-route", 404, { try await $0.send("GET", "/v1/nothing-here", headers: headers.merging(["X-Request-Id": "no-route"]) { $1 }) }),
+        ]
+        for (id, status, send) in refused {
+            let response = try await send(RawHTTPConnection(port: environment.gateway.port))
+            #expect(response.status == status, "\(id)")
+        }
+        let audit = environment.gateway.config.audit
+        await environment.stop()
+        let statuses = Dictionary(try AuditIntegrationTests.records(audit).compactMap { record in
+            record["request_id"]?.string.map { ($0, record["http_status"]?.integer) }
+        }) { first, _ in first }
+        #expect(statuses["too-long"] == 414)
+        #expect(statuses["too-big"] == 413)
+        #expect(statuses["wrong-method"] == 405)
+        #expect(statuses["no-route"] == nil)
+    }
+
     /// The largest request a client may legitimately send (a target just under the 2 KiB limit,
     /// a 200-character Chinese purpose, a 128-character request id, a traceparent) fits in the
     /// server's 8 KiB per connection: it is answered, not refused with 431.
