@@ -74,8 +74,9 @@ public struct ConsistencyChecks: Sendable, Equatable {
                 missing.append(name)
             }
         }
-        if let first = unusable.first {
-            return .skipped(first.reason, sources: unusable.filter { $0.reason == first.reason }.map(\.source))
+        // The documented reason is the first that applies in declaration order, whatever the operand order.
+        if let reason = unusable.map(\.reason).min() {
+            return .skipped(reason, sources: unusable.filter { $0.reason == reason }.map(\.source))
         }
         guard missing.isEmpty else { return .skipped(.valueMissing, sources: missing) }
         guard let holds = compare(values, by: check.comparison) else {
