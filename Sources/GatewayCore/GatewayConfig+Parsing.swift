@@ -47,8 +47,12 @@ extension GatewayConfig {
         limits = try root.object("limits", knownKeys: ["max_url_bytes", "malformed_burst", "malformed_per_minute", "max_dossiers_in_progress"])
             .map(LimitsConfig.init) ?? LimitsConfig()
         let hmacKey = try root.object("masking", knownKeys: ["hmac_key_file", "hmac_key_env"])?
-            .secret("hmac_key", inlineAllowed: false, environment: environment)
-        roles = try RoleConfig.parseAll(root, sources: sources, hmacKey: hmacKey.map { Array($0.value.utf8) })
+            .binarySecret("hmac_key", environment: environment)
+        if let hmacKey, hmacKey.bytes.count < MaskingPolicy.minimumHMACKeyBytes {
+            throw ConfigError(path: hmacKey.path, problem: "the key is \(hmacKey.bytes.count) bytes; it must be at least "
+                + "\(MaskingPolicy.minimumHMACKeyBytes), or pseudonyms can be reversed (make one with: openssl rand -hex 32)")
+        }
+        roles = try RoleConfig.parseAll(root, sources: sources, hmacKey: hmacKey?.bytes)
         clients = try ClientConfig.parseAll(root, roles: roles, environment: environment)
         guard let audit = try root.object("audit", knownKeys: AuditConfig.knownKeys) else {
             throw ConfigError(path: "audit", problem: "is required: every access is audited")
