@@ -60,9 +60,16 @@ extension GatewayConfig {
         self.audit = try AuditConfig(object: audit)
         defaultRateLimit = try root.object("rate_limit", knownKeys: RateLimit.knownKeys).map(RateLimit.init)
         let configuredLevel = try root.string("log_level")
-        let level = environment.variable(ConfigEnvironment.variablePrefix + "LOG_LEVEL") ?? configuredLevel ?? "info"
+        let levelVariable = ConfigEnvironment.variablePrefix + "LOG_LEVEL"
+        let overridingLevel = environment.variable(levelVariable)
+        let level = overridingLevel ?? configuredLevel ?? "info"
         guard let logLevel = LogLevel(rawValue: level) else {
-            throw ConfigError(path: "log_level", problem: "must be debug, info, warning or error, not \(level)")
+            // The environment wins over the file, so a bad value there must not be blamed on the file.
+            let problem = "must be debug, info, warning or error, not \(level)"
+            guard overridingLevel == nil else {
+                throw ConfigError(path: levelVariable, problem: problem + " (this environment variable overrides log_level)")
+            }
+            throw ConfigError(path: "log_level", problem: problem)
         }
         self.logLevel = logLevel
     }

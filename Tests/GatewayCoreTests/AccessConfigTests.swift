@@ -281,6 +281,13 @@ struct AccessConfigTests {
         InvalidConfig("roles.Clerk", "role name not lower case") { $0["roles"]!["Clerk"] = JSON.object(["sources": JSON.array([JSON("land")])]) },
         InvalidConfig("roles.clerk.sources", "role without sources") { $0["roles"]!["clerk"]!["sources"] = nil },
         InvalidConfig("roles.clerk.sources[1]", "unknown source") { $0["roles"]!["clerk"]!["sources"]!.replaceElement(at: 1, with: JSON("ghost")) },
+        InvalidConfig("roles.clerk.sources", "role reading no source") { $0["roles"]!["clerk"]!["sources"] = JSON.array() },
+        InvalidConfig("roles.clerk.sources[2]", "source listed twice") {
+            $0["roles"]!["clerk"]!["sources"]!.replaceElement(at: 2, with: JSON("land"))
+        },
+        InvalidConfig("roles.land_records.sources[1]", "source listed twice in a row") {
+            $0["roles"]!["land_records"]!["sources"]!.append(JSON("land"))
+        },
         InvalidConfig("roles.clerk.sources[0]", "source not a string") { $0["roles"]!["clerk"]!["sources"]!.replaceElement(at: 0, with: JSON(1)) },
         InvalidConfig("roles.clerk.sourcez", "unknown role key") { $0["roles"]!["clerk"]!["sourcez"] = JSON.array() },
         InvalidConfig("roles.clerk.masking.name", "unknown masking rule") { $0["roles"]!["clerk"]!["masking"]!["name"] = JSON("nickname") },
@@ -342,6 +349,14 @@ struct AccessConfigTests {
         InvalidConfig("clients[0].api_key_sha256", "hash not a string") { $0["clients"]!.elements[0]["api_key_sha256"] = JSON(1) },
         InvalidConfig("clients[2].api_key_sha256", "two clients share one hash") {
             $0["clients"]!.elements[2]["api_key_sha256"] = JSON(deskHash.uppercased())
+        },
+        InvalidConfig("clients[2].api_key_sha256_file", "a shared hash from a file is blamed on the file setting") { root in
+            root["clients"]!.elements[2]["api_key_sha256"] = nil
+            root["clients"]!.elements[2]["api_key_sha256_file"] = JSON("/run/secrets/desk.sha256")
+        },
+        InvalidConfig("clients[2].api_key_sha256_env", "a shared hash from the environment is blamed on the env setting") { root in
+            root["clients"]!.elements[2]["api_key_sha256"] = nil
+            root["clients"]!.elements[2]["api_key_sha256_env"] = JSON("EXCHANGE_GATEWAY_DESK_SHA256")
         },
         InvalidConfig("clients[0].api_key", "plaintext key setting") { $0["clients"]!.elements[0]["api_key"] = JSON("desk-key") },
         InvalidConfig("clients[0].api_key_sha256_file", "inline hash and hash file") {

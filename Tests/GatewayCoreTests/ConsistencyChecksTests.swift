@@ -153,6 +153,14 @@ struct ConsistencyChecksTests {
         (.dateOrder, #"{"a": "2021-08-21", "b": "2021-08-20"}"#, .finding),
         (.dateOrder, #"{"a": "2021/05/12", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
         (.dateOrder, #"{"a": "2021-05-12 10:00", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "2021-05-12", "b": "2021-13-45"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "2021-00-12", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "2021-05-00", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "2021-04-31", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "2021-02-29", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "1900-02-29", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "2020-02-29", "b": "2021-12-31T23:59:59Z"}"#, .holds),
+        (.dateOrder, #"{"a": "2000-02-29", "b": "2000-01-31"}"#, .finding),
     ])
     func twoOperandComparisons(_ comparison: CheckComparison, _ data: String, _ expected: Expectation) throws {
         #expect(try Self.run(Self.check(comparison, ["/a", "/b"]), on: data) == expected)
