@@ -45,13 +45,9 @@ extension SourceConfig {
         }
     }
 
+    /// The rule for source and role names.
     static func isValidName(_ name: String) -> Bool {
-        let utf8 = Array(name.utf8)
-        guard (1...32).contains(utf8.count), (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(utf8[0]) else { return false }
-        return utf8.allSatisfy {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
-                || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
-        }
+        ConfigObject.isLowercaseName(name, maxLength: 32, hyphens: true)
     }
 
     /// Whether `path` is made only of RFC 3986 path characters (`pchar` and `/`), so that libcurl
