@@ -27,6 +27,9 @@ final class GatewayRuntime: Sendable {
             }
             guards[source.name] = sourceGuard
         }
+        if let previous {
+            for removed in previous.guards.keys where guards[removed] == nil { metrics.unwatch(source: removed) }
+        }
         self.guards = guards
         service = DossierService(config: config, client: client, guards: guards, metrics: metrics)
         authenticator = Authenticator(clients: config.clients)

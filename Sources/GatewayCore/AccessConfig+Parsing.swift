@@ -16,8 +16,16 @@ extension RoleConfig {
                 throw ConfigError(path: object.path, problem: "a role name is 1-32 characters of a-z, 0-9, '_' and '-'")
             }
             let readable = try object.stringArray("sources")
-            for (index, source) in readable.enumerated() where !sources.contains(where: { $0.name == source }) {
-                throw ConfigError(path: object.keyPath("sources") + "[\(index)]", problem: "unknown source \"\(source)\"")
+            guard !readable.isEmpty else {
+                throw ConfigError(path: object.keyPath("sources"), problem: "must list at least one source: a role that reads nothing is a mistake")
+            }
+            for (index, source) in readable.enumerated() {
+                guard sources.contains(where: { $0.name == source }) else {
+                    throw ConfigError(path: object.keyPath("sources") + "[\(index)]", problem: "unknown source \"\(source)\"")
+                }
+                guard !readable[..<index].contains(source) else {
+                    throw ConfigError(path: object.keyPath("sources") + "[\(index)]", problem: "lists \"\(source)\" twice")
+                }
             }
             let rules = try maskingRules(object.object("masking", knownKeys: nil))
             var sourceMasking: [String: [String: MaskingRule]] = [:]
@@ -81,7 +89,7 @@ extension ClientConfig {
                 throw ConfigError(path: hexPath, problem: "must be 64 hexadecimal digits (see exchange-gateway keygen)")
             }
             guard !clients.contains(where: { $0.apiKeySHA256 == hash }) else {
-                throw ConfigError(path: object.keyPath("api_key_sha256"), problem: "two clients share one key")
+                throw ConfigError(path: hexPath, problem: "two clients share one key")
             }
             let rateLimit = try object.object("rate_limit", knownKeys: RateLimit.knownKeys).map(RateLimit.init)
             clients.append(ClientConfig(id: id, role: role, apiKeySHA256: hash, rateLimit: rateLimit))

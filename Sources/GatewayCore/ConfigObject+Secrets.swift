@@ -1,8 +1,30 @@
 extension ConfigObject {
-    /// A secret given as `<key>` inline (when `inlineAllowed`), `<key>_file` (a path whose content,
-    /// trimmed, is the secret) or `<key>_env` (an `EXCHANGE_GATEWAY_*` variable); at most one of them.
+    /// A text secret (a hash in hex) given as `<key>` inline (when `inlineAllowed`), `<key>_file`
+    /// or `<key>_env`; leading and trailing white space is not part of it.
     /// Returns the secret and the key path it came from, for errors about its content.
     func secret(_ key: String, inlineAllowed: Bool, environment: ConfigEnvironment) throws(ConfigError) -> (value: String, path: String)? {
+        guard let (bytes, path) = try rawSecret(key, inlineAllowed: inlineAllowed, environment: environment) else { return nil }
+        let trimmed = String(decoding: bytes, as: UTF8.self).trimmingASCIIWhitespace()
+        guard !trimmed.isEmpty else { throw ConfigError(path: path, problem: "the secret is empty") }
+        return (trimmed, path)
+    }
+
+    /// A key given as `<key>_file` or `<key>_env`, as bytes: a file's content exactly as it is
+    /// (binary is fine) but for one final line ending, which editors and `echo` add. Nothing else
+    /// is trimmed or decoded, so `openssl rand 32 > key` keeps all of its 32 bytes.
+    func binarySecret(_ key: String, environment: ConfigEnvironment) throws(ConfigError) -> (bytes: [UInt8], path: String)? {
+        guard let secret = try rawSecret(key, inlineAllowed: false, environment: environment) else { return nil }
+        var bytes = secret.bytes
+        if bytes.last == UInt8(ascii: "\n") {
+            bytes.removeLast()
+            if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+        }
+        guard !bytes.isEmpty else { throw ConfigError(path: secret.path, problem: "the secret is empty") }
+        return (bytes, secret.path)
+    }
+
+    /// The secret's bytes as given, from whichever one of its forms is set, and that form's key path.
+    private func rawSecret(_ key: String, inlineAllowed: Bool, environment: ConfigEnvironment) throws(ConfigError) -> (bytes: [UInt8], path: String)? {
         let forms = (inlineAllowed ? [key] : []) + [key + "_file", key + "_env"]
         let given = forms.filter { value($0) != nil }
         guard given.count <= 1 else {
@@ -10,26 +32,20 @@ extension ConfigObject {
         }
         guard let form = given.first else { return nil }
         let reference = try requiredString(form)
-        let secret: String
-        if form == key {
-            secret = reference
-        } else if form.hasSuffix("_env") {
+        if form == key { return (Array(reference.utf8), keyPath(form)) }
+        if form.hasSuffix("_env") {
             guard reference.hasPrefix(ConfigEnvironment.variablePrefix) else {
                 throw ConfigError(path: keyPath(form), problem: "must name a variable starting with \(ConfigEnvironment.variablePrefix)")
             }
             guard let value = environment.variable(reference) else {
                 throw ConfigError(path: keyPath(form), problem: "environment variable \(reference) is not set")
             }
-            secret = value
-        } else {
-            guard let bytes = environment.file(reference) else {
-                throw ConfigError(path: keyPath(form), problem: "cannot read secret file \(reference)")
-            }
-            secret = String(decoding: bytes, as: UTF8.self)
+            return (Array(value.utf8), keyPath(form))
         }
-        let trimmed = secret.trimmingASCIIWhitespace()
-        guard !trimmed.isEmpty else { throw ConfigError(path: keyPath(form), problem: "the secret is empty") }
-        return (trimmed, keyPath(form))
+        guard let bytes = environment.file(reference) else {
+            throw ConfigError(path: keyPath(form), problem: "cannot read secret file \(reference)")
+        }
+        return (bytes, keyPath(form))
     }
 
     func stringArray(_ key: String) throws(ConfigError) -> [String] {

@@ -26,11 +26,6 @@ struct ConfigObject {
         return value
     }
 
-    func required(_ key: String) throws(ConfigError) -> JSON {
-        guard let value = value(key) else { throw ConfigError(path: keyPath(key), problem: "is required") }
-        return value
-    }
-
     func string(_ key: String) throws(ConfigError) -> String? {
         guard let value = value(key) else { return nil }
         guard let string = value.string else { throw ConfigError(path: keyPath(key), problem: "must be a string") }
@@ -65,6 +60,17 @@ struct ConfigObject {
     func object(_ key: String, knownKeys: Set<String>?) throws(ConfigError) -> ConfigObject? {
         guard let value = value(key) else { return nil }
         return try ConfigObject(value, path: keyPath(key), knownKeys: knownKeys)
+    }
+
+    /// Whether `name` is 1 to `maxLength` bytes of `a-z`, `0-9`, `_` (and `-` when `hyphens`), starting
+    /// with a letter: the names of sources, roles and checks, which appear in URLs, metrics and JSON keys.
+    static func isLowercaseName(_ name: String, maxLength: Int, hyphens: Bool) -> Bool {
+        let utf8 = Array(name.utf8)
+        guard (1...maxLength).contains(utf8.count), (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(utf8[0]) else { return false }
+        return utf8.allSatisfy {
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                || $0 == UInt8(ascii: "_") || (hyphens && $0 == UInt8(ascii: "-"))
+        }
     }
 
     func array(_ key: String) throws(ConfigError) -> [(path: String, value: JSON)] {

@@ -47,8 +47,12 @@ extension GatewayConfig {
         limits = try root.object("limits", knownKeys: ["max_url_bytes", "malformed_burst", "malformed_per_minute", "max_dossiers_in_progress"])
             .map(LimitsConfig.init) ?? LimitsConfig()
         let hmacKey = try root.object("masking", knownKeys: ["hmac_key_file", "hmac_key_env"])?
-            .secret("hmac_key", inlineAllowed: false, environment: environment)
-        roles = try RoleConfig.parseAll(root, sources: sources, hmacKey: hmacKey.map { Array($0.value.utf8) })
+            .binarySecret("hmac_key", environment: environment)
+        if let hmacKey, hmacKey.bytes.count < MaskingPolicy.minimumHMACKeyBytes {
+            throw ConfigError(path: hmacKey.path, problem: "the key is \(hmacKey.bytes.count) bytes; it must be at least "
+                + "\(MaskingPolicy.minimumHMACKeyBytes), or pseudonyms can be reversed (make one with: openssl rand -hex 32)")
+        }
+        roles = try RoleConfig.parseAll(root, sources: sources, hmacKey: hmacKey?.bytes)
         clients = try ClientConfig.parseAll(root, roles: roles, environment: environment)
         guard let audit = try root.object("audit", knownKeys: AuditConfig.knownKeys) else {
             throw ConfigError(path: "audit", problem: "is required: every access is audited")
@@ -56,9 +60,16 @@ extension GatewayConfig {
         self.audit = try AuditConfig(object: audit)
         defaultRateLimit = try root.object("rate_limit", knownKeys: RateLimit.knownKeys).map(RateLimit.init)
         let configuredLevel = try root.string("log_level")
-        let level = environment.variable(ConfigEnvironment.variablePrefix + "LOG_LEVEL") ?? configuredLevel ?? "info"
+        let levelVariable = ConfigEnvironment.variablePrefix + "LOG_LEVEL"
+        let overridingLevel = environment.variable(levelVariable)
+        let level = overridingLevel ?? configuredLevel ?? "info"
         guard let logLevel = LogLevel(rawValue: level) else {
-            throw ConfigError(path: "log_level", problem: "must be debug, info, warning or error, not \(level)")
+            // The environment wins over the file, so a bad value there must not be blamed on the file.
+            let problem = "must be debug, info, warning or error, not \(level)"
+            guard overridingLevel == nil else {
+                throw ConfigError(path: levelVariable, problem: problem + " (this environment variable overrides log_level)")
+            }
+            throw ConfigError(path: "log_level", problem: problem)
         }
         self.logLevel = logLevel
     }

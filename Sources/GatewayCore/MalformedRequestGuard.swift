@@ -14,53 +14,55 @@ public final class MalformedRequestGuard: Sendable {
     private let maximumAddresses: Int
     private let buckets = Mutex<[String: Bucket]>([:])
 
+    /// - Parameter maximumAddresses: the most addresses tracked at once (at least 1).
     public init(limits: LimitsConfig, maximumAddresses: Int = 65536) {
+        precondition(maximumAddresses >= 1, "the guard must track at least one address")
         burst = Double(limits.malformedBurst)
         perSecond = Double(limits.malformedPerMinute) / 60
         self.maximumAddresses = maximumAddresses
     }
 
-    /// Seconds until `address` may be served again, or `nil` if it may be served now.
+    /// Seconds until `address` may be served again, or `nil` if it may be served now. Reads only:
+    /// every request asks, so this is one lookup under the lock and never writes the table.
     public func retryAfter(for address: String, now: ContinuousClock.Instant = .now) -> Int? {
-        buckets.withLock { buckets in
-            guard var bucket = buckets[address] else { return nil }
-            refill(&bucket, now: now)
-            buckets[address] = bucket
-            guard bucket.tokens < 1 else { return nil }
-            return max(1, Int(((1 - bucket.tokens) / perSecond).rounded(.up)))
-        }
+        let tokens = buckets.withLock { buckets in buckets[address].map { self.tokens(of: $0, at: now) } }
+        guard let tokens, tokens < 1 else { return nil }
+        return max(1, Int(((1 - tokens) / perSecond).rounded(.up)))
     }
 
     /// Takes a token from `address`'s bucket.
     public func recordMalformed(from address: String, now: ContinuousClock.Instant = .now) {
         buckets.withLock { buckets in
-            var bucket = buckets[address] ?? Bucket(tokens: burst, updated: now)
-            refill(&bucket, now: now)
-            bucket.tokens = max(0, bucket.tokens - 1)
-            if buckets[address] == nil, buckets.count >= maximumAddresses {
-                forgetFullBuckets(in: &buckets, now: now)
+            let known = buckets[address]
+            if known == nil, buckets.count >= maximumAddresses {
+                evictBatch(from: &buckets, now: now)
             }
-            buckets[address] = bucket
+            let tokens = known.map { self.tokens(of: $0, at: now) } ?? burst
+            // Threads read the clock before taking the lock, so `now` may be a little behind `updated`.
+            buckets[address] = Bucket(tokens: max(0, tokens - 1), updated: max(now, known?.updated ?? now))
         }
     }
 
-    private func refill(_ bucket: inout Bucket, now: ContinuousClock.Instant) {
+    /// The tokens `bucket` holds at `now`: what it had, refilled since, never more than `burst`.
+    private func tokens(of bucket: Bucket, at now: ContinuousClock.Instant) -> Double {
         let elapsed = bucket.updated.duration(to: now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        bucket.tokens = min(burst, bucket.tokens + seconds * perSecond)
-        bucket.updated = now
+        return min(burst, bucket.tokens + max(0, seconds) * perSecond)
     }
 
-    /// Keeps memory bounded: buckets that have refilled are the same as no bucket; if every
-    /// address is still in debt, the one closest to refilled goes, so that flooding from many
-    /// addresses cannot wipe out the blocks on the worst ones.
-    private func forgetFullBuckets(in buckets: inout [String: Bucket], now: ContinuousClock.Instant) {
-        for (address, var bucket) in buckets {
-            refill(&bucket, now: now)
-            buckets[address] = bucket.tokens >= burst ? nil : bucket
-        }
-        if buckets.count >= maximumAddresses, let fullest = buckets.max(by: { $0.value.tokens < $1.value.tokens })?.key {
-            buckets[fullest] = nil
+    /// Keeps memory bounded at `maximumAddresses` without a pass over the whole table for every
+    /// new address of a flood: one pass frees an eighth of the table (at least one entry), so the
+    /// next eighth of new addresses insert without one. Buckets that have refilled are the same as
+    /// no bucket and go first; then those closest to refilled, so that flooding from many addresses
+    /// cannot wipe out the blocks on the worst ones.
+    private func evictBatch(from buckets: inout [String: Bucket], now: ContinuousClock.Instant) {
+        let target = maximumAddresses - max(1, maximumAddresses / 8)
+        // Read into an array first: removing while iterating the dictionary would copy it.
+        var byTokens = buckets.map { (address: $0.key, tokens: tokens(of: $0.value, at: now)) }
+        byTokens.sort { $0.tokens > $1.tokens }
+        let excess = buckets.count - target
+        for (index, entry) in byTokens.enumerated() where index < excess || entry.tokens >= burst {
+            buckets[entry.address] = nil
         }
     }
 }

@@ -11,17 +11,19 @@ public enum Purpose {
     ]
     private static let joiners: Set<Unicode.Scalar> = ["\u{200C}", "\u{200D}"]
 
-    /// The purpose if it is 1–200 printable characters.
+    /// The purpose if it is 1–200 printable characters, not all of them white space (an ideographic
+    /// or no-break space says nothing about the case).
     public static func validated(_ header: String?) throws(Problem) -> String {
         guard let header, !header.isEmpty else {
             throw Problem(kind: "missing-purpose", title: "Missing purpose", status: 400,
                           detail: "every dossier request needs an X-Purpose header naming the case or reason")
         }
         guard header.count <= maximumLength,
-              !header.unicodeScalars.contains(where: { isUnprintable($0) })
+              !header.unicodeScalars.contains(where: { isUnprintable($0) }),
+              header.unicodeScalars.contains(where: { !$0.properties.isWhitespace })
         else {
             throw Problem(kind: "invalid-purpose", title: "Invalid purpose", status: 400,
-                          detail: "X-Purpose must be 1 to \(maximumLength) printable characters")
+                          detail: "X-Purpose must be 1 to \(maximumLength) printable characters, not only white space")
         }
         return header
     }

@@ -1,3 +1,4 @@
+import Glibc
 import GatewayJSON
 
 extension SourceConfig {
@@ -16,6 +17,10 @@ extension SourceConfig {
         }
         guard !path.contains("?"), !path.contains("#") else {
             throw ConfigError(path: object.keyPath("path"), problem: "must not contain a query or fragment")
+        }
+        guard Self.isURIPath(path.replacing(Self.propertyIDPlaceholder, with: "")) else {
+            throw ConfigError(path: object.keyPath("path"),
+                              problem: "may hold only URL path characters (letters, digits, -._~!$&'()*+,;=:@/ and %XX escapes)")
         }
         pathAroundID = Self.split(path)
         timeoutMs = try object.integer("timeout_ms", in: 1...600_000)
@@ -40,14 +45,31 @@ extension SourceConfig {
         }
     }
 
+    /// The rule for source and role names.
     static func isValidName(_ name: String) -> Bool {
-        let utf8 = Array(name.utf8)
-        guard (1...32).contains(utf8.count), (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(utf8[0]) else { return false }
-        return utf8.allSatisfy {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
-                || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-")
-        }
+        ConfigObject.isLowercaseName(name, maxLength: 32, hyphens: true)
     }
+
+    /// Whether `path` is made only of RFC 3986 path characters (`pchar` and `/`), so that libcurl
+    /// accepts every URL built from it: a space or control character would fail each call at run time.
+    static func isURIPath(_ path: String) -> Bool {
+        let bytes = Array(path.utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "%") {
+                guard index + 2 < bytes.count, bytes[index + 1].isASCIIHexDigit, bytes[index + 2].isASCIIHexDigit else { return false }
+                index += 3
+                continue
+            }
+            guard byte.isASCIIAlphanumeric || uriPathPunctuation.contains(byte) else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// RFC 3986 `unreserved` and `sub-delims` punctuation, `:` and `@` (`pchar`), and `/`.
+    private static let uriPathPunctuation = Set("-._~!$&'()*+,;=:@/".utf8)
 
     /// `http(s)://host[:port][/prefix]` with no credentials, query or fragment; returned without a trailing slash.
     static func validatedBaseURL(_ url: String, path: String) throws(ConfigError) -> String {
@@ -72,6 +94,12 @@ extension SourceConfig {
             host = authority[..<colon]
         }
         let isBracketedIPv6 = host.hasPrefix("[") && host.hasSuffix("]")
+        if isBracketedIPv6 {
+            var address = in6_addr()
+            guard inet_pton(AF_INET6, String(host.dropFirst().dropLast()), &address) == 1 else {
+                throw ConfigError(path: path, problem: "has an invalid IPv6 address in brackets")
+            }
+        }
         guard isBracketedIPv6 || host.utf8.allSatisfy({ $0.isASCIIAlphanumeric || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }) else {
             throw ConfigError(path: path, problem: "has an invalid host name")
         }
@@ -95,4 +123,11 @@ extension UpstreamTLSConfig {
 
 extension Character {
     fileprivate var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}
+
+extension UInt8 {
+    fileprivate var isASCIIHexDigit: Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
+    }
 }

@@ -31,11 +31,18 @@ private let accessConfigText = """
 }
 """
 
+/// HMAC keys of at least 32 bytes, as the config requires.
+private let envHMACKey = "hmac-from-env-0123456789abcdef-0123"
+private let fileHMACKey = "hmac-from-file-0123456789abcdef-012"
+/// `openssl rand 32`-style bytes: NUL, invalid UTF-8, and white space at both ends, all part of the key.
+private let binaryHMACKey: [UInt8] = [0x0A, 0x20, 0x00, 0xFF, 0xFE, 0xC3] + (0..<24).map { UInt8($0 * 7 + 1) } + [0x09, 0x20]
+
 /// Secrets come only from here: a fake environment and a fake file system.
 private let testEnvironment = ConfigEnvironment(
     variable: { name in
         [
-            "EXCHANGE_GATEWAY_HMAC_KEY": "hmac-from-env",
+            "EXCHANGE_GATEWAY_HMAC_KEY": envHMACKey,
+            "EXCHANGE_GATEWAY_HMAC_SHORT": "0123456789abcdef0123456789abcde",
             "EXCHANGE_GATEWAY_DESK_SHA256": deskHash,
             "EXCHANGE_GATEWAY_BLANK": " \n\t",
             "HOME": "/root",
@@ -47,8 +54,12 @@ private let testEnvironment = ConfigEnvironment(
             "/run/secrets/desk.sha256": Array((deskHash + "\n").utf8),
             "/run/secrets/desk-upper.sha256": Array(("  " + deskHash.uppercased() + "\n\n").utf8),
             "/run/secrets/desk-crlf.sha256": Array((deskHash + "\r\n").utf8),
-            "/run/secrets/hmac": Array("hmac-from-file\n".utf8),
-            "/run/secrets/hmac-crlf": Array("hmac-from-file\r\n".utf8),
+            "/run/secrets/hmac": Array((fileHMACKey + "\n").utf8),
+            "/run/secrets/hmac-crlf": Array((fileHMACKey + "\r\n").utf8),
+            "/run/secrets/hmac-binary": binaryHMACKey,
+            "/run/secrets/hmac-binary-lf": binaryHMACKey + [0x0A],
+            "/run/secrets/hmac-short": Array("0123456789abcdef0123456789abcde\n".utf8),
+            "/run/secrets/hmac-newlines": Array("0123456789abcdef0123456789abcde\n\n".utf8),
             "/run/secrets/empty": [],
             "/run/secrets/blank": Array("\n  \n".utf8),
         ][path]
@@ -152,18 +163,22 @@ struct AccessConfigTests {
         let tax = clerk.maskingPolicy(for: "tax")
         #expect(tax.rules == ["name": .none, "taxpayer_id": .hash, "bank_account": .bankCard])
         #expect(tax.detectPII)
-        #expect(tax.hmacKey == Array("hmac-from-env".utf8))
+        #expect(tax.hmacKey == Array(envHMACKey.utf8))
         #expect(clerk.maskingPolicy(for: "land") == clerk.masking)
         #expect(clerk.maskingPolicy(for: "land").rules == ["name": .name, "taxpayer_id": .idCard])
         #expect(config.roles["auditor"]?.maskingPolicy(for: "tax").rules == [:])
     }
 
-    /// The hash rule is accepted when masking.hmac_key_env or hmac_key_file supplies the key (trimmed), for every role.
+    /// The hash rule is accepted when masking.hmac_key_env or hmac_key_file supplies the key, for every role. A file's
+    /// bytes are the key exactly, binary included, but for one final line ending.
     @Test(arguments: [
-        ("hmac_key_env", "EXCHANGE_GATEWAY_HMAC_KEY", "hmac-from-env"),
-        ("hmac_key_file", "/run/secrets/hmac", "hmac-from-file"),
+        ("hmac_key_env", "EXCHANGE_GATEWAY_HMAC_KEY", Array(envHMACKey.utf8)),
+        ("hmac_key_file", "/run/secrets/hmac", Array(fileHMACKey.utf8)),
+        ("hmac_key_file", "/run/secrets/hmac-binary", binaryHMACKey),
+        ("hmac_key_file", "/run/secrets/hmac-binary-lf", binaryHMACKey),
+        ("hmac_key_file", "/run/secrets/hmac-newlines", Array("0123456789abcdef0123456789abcde\n".utf8)),
     ])
-    func hashRuleWithKey(_ setting: String, _ reference: String, _ key: String) throws {
+    func hashRuleWithKey(_ setting: String, _ reference: String, _ key: [UInt8]) throws {
         let config = try parse { root in
             let masking = JSON.object()
             masking[setting] = JSON(reference)
@@ -171,8 +186,8 @@ struct AccessConfigTests {
             root["roles"]!["clerk"]!["masking"]!["taxpayer_id"] = JSON("hash")
         }
         #expect(config.roles["clerk"]?.masking.rules["taxpayer_id"] == .hash)
-        #expect(config.roles["clerk"]?.masking.hmacKey == Array(key.utf8))
-        #expect(config.roles["auditor"]?.masking.hmacKey == Array(key.utf8))
+        #expect(config.roles["clerk"]?.masking.hmacKey == key)
+        #expect(config.roles["auditor"]?.masking.hmacKey == key)
     }
 
     /// A client's hash may come inline, from a file (trimmed, either case) or from an EXCHANGE_GATEWAY_ variable.
@@ -206,7 +221,7 @@ struct AccessConfigTests {
             root["masking"] = object(["hmac_key_file": "/run/secrets/hmac-crlf"])
             root["roles"]!["clerk"]!["masking"]!["taxpayer_id"] = JSON("hash")
         }
-        #expect(withKey.roles["clerk"]?.masking.hmacKey == Array("hmac-from-file".utf8))
+        #expect(withKey.roles["clerk"]?.masking.hmacKey == Array(fileHMACKey.utf8))
     }
 
     /// tls with both files null means plain HTTP; with both files it is TLS 1.3 unless min_version is "1.2".
@@ -266,6 +281,13 @@ struct AccessConfigTests {
         InvalidConfig("roles.Clerk", "role name not lower case") { $0["roles"]!["Clerk"] = JSON.object(["sources": JSON.array([JSON("land")])]) },
         InvalidConfig("roles.clerk.sources", "role without sources") { $0["roles"]!["clerk"]!["sources"] = nil },
         InvalidConfig("roles.clerk.sources[1]", "unknown source") { $0["roles"]!["clerk"]!["sources"]!.replaceElement(at: 1, with: JSON("ghost")) },
+        InvalidConfig("roles.clerk.sources", "role reading no source") { $0["roles"]!["clerk"]!["sources"] = JSON.array() },
+        InvalidConfig("roles.clerk.sources[2]", "source listed twice") {
+            $0["roles"]!["clerk"]!["sources"]!.replaceElement(at: 2, with: JSON("land"))
+        },
+        InvalidConfig("roles.land_records.sources[1]", "source listed twice in a row") {
+            $0["roles"]!["land_records"]!["sources"]!.append(JSON("land"))
+        },
         InvalidConfig("roles.clerk.sources[0]", "source not a string") { $0["roles"]!["clerk"]!["sources"]!.replaceElement(at: 0, with: JSON(1)) },
         InvalidConfig("roles.clerk.sourcez", "unknown role key") { $0["roles"]!["clerk"]!["sourcez"] = JSON.array() },
         InvalidConfig("roles.clerk.masking.name", "unknown masking rule") { $0["roles"]!["clerk"]!["masking"]!["name"] = JSON("nickname") },
@@ -298,6 +320,8 @@ struct AccessConfigTests {
             $0["masking"] = object(["hmac_key_file": "/run/secrets/hmac", "hmac_key_env": "EXCHANGE_GATEWAY_HMAC_KEY"])
         },
         InvalidConfig("masking.hmac_key", "inline HMAC key is not allowed") { $0["masking"] = object(["hmac_key": "s3cret"]) },
+        InvalidConfig("masking.hmac_key_file", "31-byte key file") { $0["masking"] = object(["hmac_key_file": "/run/secrets/hmac-short"]) },
+        InvalidConfig("masking.hmac_key_env", "31-byte key variable") { $0["masking"] = object(["hmac_key_env": "EXCHANGE_GATEWAY_HMAC_SHORT"]) },
         // clients
         InvalidConfig("clients", "clients missing") { $0["clients"] = nil },
         InvalidConfig("clients", "no clients") { $0["clients"] = JSON.array() },
@@ -325,6 +349,14 @@ struct AccessConfigTests {
         InvalidConfig("clients[0].api_key_sha256", "hash not a string") { $0["clients"]!.elements[0]["api_key_sha256"] = JSON(1) },
         InvalidConfig("clients[2].api_key_sha256", "two clients share one hash") {
             $0["clients"]!.elements[2]["api_key_sha256"] = JSON(deskHash.uppercased())
+        },
+        InvalidConfig("clients[2].api_key_sha256_file", "a shared hash from a file is blamed on the file setting") { root in
+            root["clients"]!.elements[2]["api_key_sha256"] = nil
+            root["clients"]!.elements[2]["api_key_sha256_file"] = JSON("/run/secrets/desk.sha256")
+        },
+        InvalidConfig("clients[2].api_key_sha256_env", "a shared hash from the environment is blamed on the env setting") { root in
+            root["clients"]!.elements[2]["api_key_sha256"] = nil
+            root["clients"]!.elements[2]["api_key_sha256_env"] = JSON("EXCHANGE_GATEWAY_DESK_SHA256")
         },
         InvalidConfig("clients[0].api_key", "plaintext key setting") { $0["clients"]!.elements[0]["api_key"] = JSON("desk-key") },
         InvalidConfig("clients[0].api_key_sha256_file", "inline hash and hash file") {
@@ -402,6 +434,16 @@ struct AccessConfigTests {
         }
         #expect(error.path == row.path)
         #expect(!error.problem.isEmpty)
+    }
+
+    /// A short HMAC key is refused with a message that names the minimum and how to make a key, not the key.
+    @Test func shortHMACKeyMessage() throws {
+        let error = try #require(throws: ConfigError.self) {
+            try parse { $0["masking"] = object(["hmac_key_file": "/run/secrets/hmac-short"]) }
+        }
+        #expect(error.description.hasPrefix("masking.hmac_key_file: the key is 31 bytes; it must be at least 32"))
+        #expect(error.problem.contains("openssl rand -hex 32"))
+        #expect(!error.description.contains("0123456789"))
     }
 
     /// Errors about secrets name the variable or file but never echo a secret's value.

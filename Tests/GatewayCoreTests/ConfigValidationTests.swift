@@ -142,6 +142,40 @@ struct ConfigValidationTests {
         #expect(config.sources.map(\.baseURL) == ["http://127.0.0.1:9101/gw", "https://tax.example.gov.cn", "http://[::1]:9103"])
     }
 
+    /// Paths may use every RFC 3986 path character and percent escapes; bracketed IPv6 literals of every form pass.
+    @Test func acceptsURIPathCharactersAndIPv6Forms() throws {
+        let root = try JSON.parse(validConfigText)
+        root["sources"]!.elements[0]["path"] = JSON("/a-b.c_d~e/!$&'()*+,;=:@/%E5%9C%9F%2f/{property_id}/x")
+        root["sources"]!.elements[1]["base_url"] = JSON("http://[2001:db8::7]:9102/prefix")
+        root["sources"]!.elements[2]["base_url"] = JSON("https://[::ffff:192.0.2.1]")
+        let config = try GatewayConfig.parse(root.encoded())
+        #expect(config.sources[0].path == "/a-b.c_d~e/!$&'()*+,;=:@/%E5%9C%9F%2f/{property_id}/x")
+        #expect(config.sources[1].baseURL == "http://[2001:db8::7]:9102/prefix")
+        #expect(config.sources[2].baseURL == "https://[::ffff:192.0.2.1]")
+    }
+
+    /// EXCHANGE_GATEWAY_LOG_LEVEL wins over log_level; a bad value there is blamed on the variable, not the file.
+    @Test func logLevelFromEnvironment() throws {
+        let root = try JSON.parse(validConfigText)
+        root["log_level"] = JSON("warning")
+        func environment(_ level: String?) -> ConfigEnvironment {
+            ConfigEnvironment(variable: { $0 == "EXCHANGE_GATEWAY_LOG_LEVEL" ? level : nil })
+        }
+        #expect(try GatewayConfig.parse(root.encoded(), environment: environment(nil)).logLevel == .warning)
+        #expect(try GatewayConfig.parse(root.encoded(), environment: environment("debug")).logLevel == .debug)
+        let fromVariable = try #require(throws: ConfigError.self) {
+            try GatewayConfig.parse(root.encoded(), environment: environment("verbose"))
+        }
+        #expect(fromVariable.path == "EXCHANGE_GATEWAY_LOG_LEVEL")
+        #expect(fromVariable.problem.contains("not verbose"))
+        root["log_level"] = JSON("loud")
+        let fromFile = try #require(throws: ConfigError.self) {
+            try GatewayConfig.parse(root.encoded(), environment: environment(nil))
+        }
+        #expect(fromFile.path == "log_level")
+        #expect(fromFile.problem.contains("not loud"))
+    }
+
     /// Each invalid config is rejected with the key path that names the mistake.
     @Test(arguments: [
         InvalidConfig.source(1, "timeout_ms", JSON(0), "timeout zero"),
@@ -158,6 +192,19 @@ struct ConfigValidationTests {
         InvalidConfig.source(0, "path", JSON("land/{property_id}"), "no leading slash"),
         InvalidConfig.source(0, "path", JSON("/land/{property_id}?full=1"), "query in path"),
         InvalidConfig.source(0, "path", JSON(7), "path not a string"),
+        InvalidConfig.source(0, "path", JSON("/land records/{property_id}"), "space in path"),
+        InvalidConfig.source(0, "path", JSON("/land/{property_id}\t"), "tab in path"),
+        InvalidConfig.source(0, "path", JSON("/land/\u{7F}{property_id}"), "DEL in path"),
+        InvalidConfig.source(0, "path", JSON("/土地/{property_id}"), "non-ASCII in path"),
+        InvalidConfig.source(0, "path", JSON("/land/{property_id}/{x}"), "braces other than the placeholder"),
+        InvalidConfig.source(0, "path", JSON("/land/%zz/{property_id}"), "bad percent escape"),
+        InvalidConfig.source(0, "path", JSON("/land/{property_id}%2"), "truncated percent escape"),
+        InvalidConfig.source(0, "path", JSON("/land\\{property_id}"), "backslash in path"),
+        InvalidConfig.source(0, "base_url", JSON("http://[]"), "empty IPv6 brackets"),
+        InvalidConfig.source(0, "base_url", JSON("http://[]:9101"), "empty IPv6 brackets with a port"),
+        InvalidConfig.source(0, "base_url", JSON("http://[not-an-address]:9101"), "garbage in IPv6 brackets"),
+        InvalidConfig.source(0, "base_url", JSON("http://[127.0.0.1]:9101"), "IPv4 in IPv6 brackets"),
+        InvalidConfig.source(0, "base_url", JSON("http://[::1::2]:9101"), "two :: in an IPv6 address"),
         InvalidConfig.source(0, "base_url", JSON("http://user:pw@127.0.0.1:9101"), "credentials"),
         InvalidConfig.source(0, "base_url", JSON("http://127.0.0.1:9101?key=1"), "query"),
         InvalidConfig.source(0, "base_url", JSON("http://127.0.0.1:9101#top"), "fragment"),

@@ -76,6 +76,34 @@ struct ConsistencyChecksTests {
         #expect(report.skipped.map(\.code).contains("owner_name_mismatch"))
     }
 
+    /// With several unusable sources the reason is the first in the documented order, not in operand order, and
+    /// `sources` names only the sources with that reason: `?sources=land,tax` with tax timing out skips
+    /// owner_name_mismatch (land, tax, house) as house not requested.
+    @Test func mixedReasonsFollowDocumentedOrder() throws {
+        var sections = try Self.sections("LA2023101", of: ["land", "tax"])
+        sections[1].outcome = SourceOutcome.notCalled(.timeout, error: "no answer")
+        let report = try Self.evaluate(Self.bundled, "LA2023101", sections)
+        let owner = try #require(report.skipped.first { $0.code == "owner_name_mismatch" })
+        #expect(owner.reason == .sourceNotRequested && owner.sources == ["house"])
+        let arrears = try #require(report.skipped.first { $0.code == "tax_arrears" })
+        #expect(arrears.reason == .sourceFailed && arrears.sources == ["tax"])
+
+        var failedAndForbidden = try Self.sections("LA2023101")
+        failedAndForbidden[0].outcome = SourceOutcome.notCalled(.timeout, error: "no answer")
+        failedAndForbidden[1].outcome = SourceOutcome.notCalled(.notPermitted, error: "not permitted")
+        failedAndForbidden[2].outcome = SourceOutcome.notCalled(.notPermitted, error: "not permitted")
+        let forbidden = try #require(try Self.evaluate(Self.bundled, "LA2023101", failedAndForbidden).skipped
+            .first { $0.code == "owner_name_mismatch" })
+        #expect(forbidden.reason == .sourceNotPermitted && forbidden.sources == ["tax", "house"])
+    }
+
+    /// The reasons order as declared, the order the README documents.
+    @Test func skipReasonsOrder() {
+        #expect(ConsistencyReport.SkipReason.allCases.map(\.rawValue)
+            == ["source_not_requested", "source_not_permitted", "source_failed", "value_missing", "value_not_comparable"])
+        #expect(ConsistencyReport.SkipReason.allCases == ConsistencyReport.SkipReason.allCases.sorted())
+    }
+
     /// The report names codes, sources and pointers, never a value from the data.
     @Test func reportHoldsNoValues() throws {
         let dossier = Dossier(propertyID: try #require(PropertyID("LA2023102")), requestID: "01JTEST", generatedAt: .now(),
@@ -125,6 +153,14 @@ struct ConsistencyChecksTests {
         (.dateOrder, #"{"a": "2021-08-21", "b": "2021-08-20"}"#, .finding),
         (.dateOrder, #"{"a": "2021/05/12", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
         (.dateOrder, #"{"a": "2021-05-12 10:00", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "2021-05-12", "b": "2021-13-45"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "2021-00-12", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "2021-05-00", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "2021-04-31", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "2021-02-29", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "1900-02-29", "b": "2021-08-20"}"#, .skipped(.valueNotComparable)),
+        (.dateOrder, #"{"a": "2020-02-29", "b": "2021-12-31T23:59:59Z"}"#, .holds),
+        (.dateOrder, #"{"a": "2000-02-29", "b": "2000-01-31"}"#, .finding),
     ])
     func twoOperandComparisons(_ comparison: CheckComparison, _ data: String, _ expected: Expectation) throws {
         #expect(try Self.run(Self.check(comparison, ["/a", "/b"]), on: data) == expected)

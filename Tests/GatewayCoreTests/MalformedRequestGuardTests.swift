@@ -141,6 +141,38 @@ struct MalformedRequestGuardTests {
         #expect(limiter.retryAfter(for: "newcomer", now: at(5)) == 1)
     }
 
+    /// A full table frees an eighth of itself at once, the entries closest to refilled first, so the next new
+    /// addresses insert without another pass; the most indebted addresses stay blocked throughout.
+    @Test func evictsABatchClosestToRefilled() throws {
+        let limiter = guardWith(burst: 1, perMinute: 6, maximumAddresses: 16) // a token per 10 s
+        let addresses = (0..<16).map { "192.0.2.\($0)" }
+        // Address i is blocked at i/2 s, so at 8 s the earliest ones are closest to refilled (none is yet).
+        for (index, address) in addresses.enumerated() { limiter.recordMalformed(from: address, now: at(Double(index) / 2)) }
+        #expect(addresses.allSatisfy { limiter.retryAfter(for: $0, now: at(8)) != nil })
+        limiter.recordMalformed(from: "198.51.100.1", now: at(8))
+        #expect(addresses.filter { limiter.retryAfter(for: $0, now: at(8)) == nil } == Array(addresses.prefix(2)))
+        // One slot is still free after the batch: the next newcomer evicts nothing.
+        limiter.recordMalformed(from: "198.51.100.2", now: at(8))
+        #expect(addresses.filter { limiter.retryAfter(for: $0, now: at(8)) == nil } == Array(addresses.prefix(2)))
+        // The table is full again: the next pass takes the next two closest to refilled.
+        limiter.recordMalformed(from: "198.51.100.3", now: at(8))
+        #expect(addresses.filter { limiter.retryAfter(for: $0, now: at(8)) == nil } == Array(addresses.prefix(4)))
+        for newcomer in ["198.51.100.1", "198.51.100.2", "198.51.100.3"] {
+            #expect(limiter.retryAfter(for: newcomer, now: at(8)) == 10)
+        }
+    }
+
+    /// The bound holds under a flood of distinct addresses, and the flood stays cheap: a full table does not cost
+    /// a pass over every entry for each new address (100,000 addresses through a 65,536 table, not minutes of work).
+    @Test(.timeLimit(.minutes(1)))
+    func floodOfAddressesStaysBoundedAndCheap() {
+        let limiter = guardWith(burst: 1, perMinute: 1)
+        let flood = (0..<100_000).map { "10.\($0 >> 16).\(($0 >> 8) & 255).\($0 & 255)" }
+        for address in flood { limiter.recordMalformed(from: address, now: at(0)) }
+        #expect(flood.filter { limiter.retryAfter(for: $0, now: at(0)) != nil }.count <= 65536)
+        #expect(limiter.retryAfter(for: flood.last!, now: at(0)) == 60)
+    }
+
     /// Concurrent recordings from many tasks are all counted (the table is guarded by a lock).
     @Test func concurrentRecordingsAreCounted() async {
         let limiter = guardWith(burst: 200, perMinute: 1)

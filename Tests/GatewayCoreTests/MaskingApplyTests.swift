@@ -74,6 +74,29 @@ struct MaskingApplyTests {
             == #"{"remark":"户主身份证341502********0265","notes":["电话159****2368",42,"无"],"court":null}"#)
     }
 
+    /// With detectPII, a mobile or ID-card number sent as a JSON integer (or a whole real) without a rule becomes its
+    /// masked text, in members and array elements alike; other numbers, however large, stay numbers.
+    @Test func detectsNumbers() throws {
+        #expect(try applied(#"{"contact":{"mobile":13812345678,"owner_no":341502198803140265,"area":89.7,"count":12}}"#)
+            == #"{"contact":{"mobile":"138****5678","owner_no":"341502********0265","area":89.7,"count":12}}"#)
+        #expect(try applied(#"{"contacts":[13812345678,-8613812345678,341502198803140265,13812345678.0,42,12345678901,1e20]}"#)
+            == #"{"contacts":["138****5678","-86138****5678","341502********0265","138****5678.0",42,12345678901,1e+20]}"#)
+        #expect(try applied(#"[[15955012368],{"n":[15955012368]}]"#) == #"[["159****2368"],{"n":["159****2368"]}]"#)
+    }
+
+    /// A ruled key never lets a number through: under id_card and phone it fails closed even when it is no PII.
+    @Test func ruledNumbersFailClosed() throws {
+        #expect(try applied(#"{"id_card":341502198803140265,"phone":[13812345678,7],"taxpayer_id":1.5}"#)
+            == #"{"id_card":"***","phone":["***","***"],"taxpayer_id":"***"}"#)
+    }
+
+    /// Without detectPII, numbers without a rule are left alone.
+    @Test func numbersUntouchedWithoutDetection() throws {
+        let policy = MaskingPolicy(rules: ["name": .name], detectPII: false, hmacKey: nil)
+        #expect(try applied(#"{"mobile":13812345678,"list":[341502198803140265]}"#, policy: policy)
+            == #"{"mobile":13812345678,"list":[341502198803140265]}"#)
+    }
+
     /// Without detectPII, free text is left alone; ruled keys are still masked.
     @Test func detectionOff() throws {
         let policy = MaskingPolicy(rules: ["name": .name], detectPII: false, hmacKey: nil)

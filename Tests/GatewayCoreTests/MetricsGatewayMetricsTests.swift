@@ -8,9 +8,9 @@ private let promtool = "/usr/bin/promtool"
 /// Gateway metrics after a little of everything, with fixed process figures.
 private func busyMetrics() -> GatewayMetrics {
     let metrics = GatewayMetrics { ProcessStats(residentMemoryBytes: 52_428_800, openFileDescriptors: 17) }
-    metrics.recordRequest(route: "/v1/dossiers/{property_id}", status: 200)
-    metrics.recordRequest(route: "/v1/dossiers/{property_id}", status: 503)
-    metrics.recordRequest(route: "/healthz", status: 200)
+    metrics.recordRequest(route: "dossier", status: 200)
+    metrics.recordRequest(route: "dossier", status: 503)
+    metrics.recordRequest(route: "healthz", status: 200)
     metrics.dossierDuration.observe(.milliseconds(120))
     metrics.recordSource("land", status: .ok, duration: .milliseconds(40))
     metrics.recordSource("tax", status: .timeout, duration: .milliseconds(1500))
@@ -55,7 +55,7 @@ struct MetricsGatewayMetricsTests {
 
     /// The record methods put label values in the declared order.
     @Test(arguments: [
-        #"exchange_gateway_http_requests_total{route="/v1/dossiers/{property_id}",status="503"} 1"#,
+        #"exchange_gateway_http_requests_total{route="dossier",status="503"} 1"#,
         #"exchange_gateway_source_outcomes_total{source="tax",status="timeout"} 1"#,
         #"exchange_gateway_source_outcomes_total{source="house",status="circuit_open"} 1"#,
         #"exchange_gateway_source_duration_seconds_bucket{source="tax",le="2.5"} 1"#,
@@ -89,6 +89,36 @@ struct MetricsGatewayMetricsTests {
         #expect(text.contains("\nexchange_gateway_circuit_breaker_state{source=\"land\"} 1\n"))
         #expect(text.contains("\nexchange_gateway_bulkhead_in_flight{source=\"land\"} 2\n"))
         #expect(text.contains("\nexchange_gateway_bulkhead_waiting{source=\"land\"} 0\n"))
+    }
+
+    /// Watching a source again (a reload that changed its breaker or bulkhead) replaces the old sampler, which is
+    /// then released; unwatching a removed source drops its series and its samplers.
+    @Test func rewatchReplacesAndUnwatchRemoves() {
+        let metrics = GatewayMetrics()
+        weak var oldBreaker: CircuitBreaker?
+        weak var oldBulkhead: Bulkhead?
+        do {
+            let breaker = CircuitBreaker(config: CircuitBreakerConfig(consecutiveFailures: 1, openDuration: .seconds(60)))
+            if case .allowed(let permit) = breaker.admit() { breaker.record(permit, success: false) }
+            let bulkhead = Bulkhead(maxInFlight: 2)
+            oldBreaker = breaker
+            oldBulkhead = bulkhead
+            metrics.watch(breaker, source: "land")
+            metrics.watch(bulkhead, source: "land")
+            metrics.watch(CircuitBreaker(), source: "house")
+            metrics.watch(Bulkhead(maxInFlight: 1), source: "house")
+        }
+        #expect(metrics.render().contains("\nexchange_gateway_circuit_breaker_state{source=\"land\"} 1\n"))
+        metrics.watch(CircuitBreaker(), source: "land")
+        metrics.watch(Bulkhead(maxInFlight: 2), source: "land")
+        #expect(oldBreaker == nil, "the replaced breaker's sampler is gone")
+        #expect(oldBulkhead == nil, "the replaced bulkhead's sampler is gone")
+        #expect(metrics.render().contains("\nexchange_gateway_circuit_breaker_state{source=\"land\"} 0\n"))
+
+        metrics.unwatch(source: "house")
+        let text = metrics.render()
+        #expect(!text.contains(#"source="house""#))
+        #expect(text.contains(#"exchange_gateway_bulkhead_in_flight{source="land"} 0"#))
     }
 
     /// Process figures appear when the closure reads them and are left out when it cannot.

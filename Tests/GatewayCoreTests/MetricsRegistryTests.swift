@@ -164,6 +164,29 @@ struct MetricsRegistryTests {
         #expect(registry.render().hasSuffix("renders 2\n"))
     }
 
+    /// A keyed hook replaces the hook added before under its key (so re-watching does not pile hooks up), and a
+    /// removed hook runs no more; unkeyed hooks are kept side by side.
+    @Test func keyedHooksReplaceAndRemove() {
+        let registry = MetricsRegistry()
+        let gauge = registry.gauge("runs", help: "Hook runs so far.", labels: ["hook"])
+        registry.onCollect(key: "a") { gauge.increment(labels: ["first a"]) }
+        registry.onCollect(key: "a") { gauge.increment(labels: ["second a"]) }
+        registry.onCollect(key: "b") { gauge.increment(labels: ["b"]) }
+        registry.onCollect { gauge.increment(labels: ["unkeyed"]) }
+        registry.onCollect { gauge.increment(labels: ["unkeyed"]) }
+        _ = registry.render()
+        #expect(gauge.value(labels: ["first a"]) == nil)
+        #expect(gauge.value(labels: ["second a"]) == 1)
+        #expect(gauge.value(labels: ["b"]) == 1)
+        #expect(gauge.value(labels: ["unkeyed"]) == 2)
+        registry.removeCollector(key: "a")
+        registry.removeCollector(key: "missing")
+        _ = registry.render()
+        #expect(gauge.value(labels: ["second a"]) == 1)
+        #expect(gauge.value(labels: ["b"]) == 2)
+        #expect(gauge.value(labels: ["unkeyed"]) == 4)
+    }
+
     /// Many tasks updating the same families at once lose no update.
     @Test func concurrentUpdates() async {
         let registry = MetricsRegistry()

@@ -48,6 +48,12 @@ struct PurposeTests {
         "case\u{9F}42",
         "case\u{FFFD}42",
         String(repeating: "案", count: 199) + "\n",
+        " ",
+        "   ",
+        "\u{3000}",
+        "\u{3000}\u{3000}",
+        "\u{A0}",
+        " \u{A0}\u{3000}\u{2003} ",
     ])
     func invalid(_ header: String) throws {
         let problem = try #require(throws: Problem.self) { try Purpose.validated(header) }

@@ -102,6 +102,7 @@ struct ResilienceConfigTests {
         (#"{"requests_per_second": 20}"#, RateLimit(requestsPerSecond: 20, burst: 20)),
         (#"{"requests_per_second": 2.5}"#, RateLimit(requestsPerSecond: 2.5, burst: 3)),
         (#"{"requests_per_second": 0.1}"#, RateLimit(requestsPerSecond: 0.1, burst: 1)),
+        (#"{"requests_per_second": 0.0002777777777777778}"#, RateLimit(requestsPerSecond: 1.0 / 3600, burst: 1)),
     ])
     func rateLimitValues(_ text: String, _ expected: RateLimit) throws {
         #expect(try rateLimit(text) == expected)
@@ -110,7 +111,9 @@ struct ResilienceConfigTests {
     /// Bad rate limits are rejected with their key path and problem.
     @Test(arguments: [
         ("{}", "section.requests_per_second", "is required"),
-        (#"{"requests_per_second": 0}"#, "section.requests_per_second", "must be greater than 0"),
+        (#"{"requests_per_second": 0}"#, "section.requests_per_second", "must be at least 1/3600 (one request an hour)"),
+        (#"{"requests_per_second": 1e-20}"#, "section.requests_per_second", "must be at least 1/3600 (one request an hour)"),
+        (#"{"requests_per_second": 0.00027}"#, "section.requests_per_second", "must be at least 1/3600 (one request an hour)"),
         (#"{"requests_per_second": -3}"#, "section.requests_per_second", "must be between 0 and 1000000, not -3"),
         (#"{"requests_per_second": "fast"}"#, "section.requests_per_second", "must be a number"),
         (#"{"requests_per_second": 5, "burst": 0}"#, "section.burst", "must be between 1 and 1000000, not 0"),

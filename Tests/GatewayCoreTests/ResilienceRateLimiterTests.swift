@@ -86,6 +86,20 @@ struct ResilienceRateLimiterTests {
         #expect(bucket.take(now: at(2)) == .allowed)
     }
 
+    /// The slowest accepted rate waits an hour; a rate far below it (built in code, past the config's check) does not
+    /// trap converting its wait to an Int but gives the longest Retry-After.
+    @Test(arguments: [(RateLimit.minimumRequestsPerSecond, 3600), (1e-20, 3600), (1e-300, 3600), (0.001, 1000)])
+    func tinyRatesGiveBoundedRetryAfter(_ rate: Double, _ retryAfter: Int) {
+        var bucket = TokenBucket(limit: RateLimit(requestsPerSecond: rate, burst: 1))
+        #expect(bucket.take(now: at(0)) == .allowed)
+        #expect(bucket.take(now: at(0)) == .limited(retryAfter: retryAfter))
+        guard case .limited(let later) = bucket.take(now: at(1)) else {
+            Issue.record("a second later the bucket must still be empty")
+            return
+        }
+        #expect((retryAfter - 1...retryAfter).contains(later))
+    }
+
     /// Many tasks taking tokens at the same instant get exactly the burst between them.
     @Test func concurrentTakesShareTheBurst() async {
         let limiter = ClientRateLimiter(limits: ["desk": RateLimit(requestsPerSecond: 1, burst: 100)],

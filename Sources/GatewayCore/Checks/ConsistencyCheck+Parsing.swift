@@ -28,7 +28,7 @@ extension ConsistencyCheck {
 
     init(object: ConfigObject, sources: [SourceConfig]) throws(ConfigError) {
         let code = try object.requiredString("code")
-        guard Self.isValidCode(code) else {
+        guard ConfigObject.isLowercaseName(code, maxLength: 64, hyphens: false) else {
             throw ConfigError(path: object.keyPath("code"), problem: "must be 1-64 characters of a-z, 0-9 and '_', starting with a letter")
         }
         let severityName = try object.requiredString("severity")
@@ -64,8 +64,8 @@ extension ConsistencyCheck {
         case "date_order": return .dateOrder
         case "not_positive": return .notPositive
         case "ratio_within":
-            let minimum = try object.number("min", in: 0...1e12, default: nil, kind: "a number", read: \.number, describe: { "\($0)" })
-            let maximum = try object.number("max", in: minimum...1e12, default: nil, kind: "a number", read: \.number, describe: { "\($0)" })
+            let minimum = try object.decimal("min", in: 0...1e12)
+            let maximum = try object.decimal("max", in: minimum...1e12)
             return .ratioWithin(min: minimum, max: maximum)
         case "one_of":
             let values = try object.array("values").map(\.value)
@@ -74,14 +74,6 @@ extension ConsistencyCheck {
         default:
             throw ConfigError(path: object.keyPath("compare"),
                               problem: "must be equal, equal_normalized, ratio_within, date_order, one_of or not_positive")
-        }
-    }
-
-    static func isValidCode(_ code: String) -> Bool {
-        let utf8 = Array(code.utf8)
-        guard (1...64).contains(utf8.count), (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(utf8[0]) else { return false }
-        return utf8.allSatisfy {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: "_")
         }
     }
 }

@@ -74,8 +74,9 @@ public struct ConsistencyChecks: Sendable, Equatable {
                 missing.append(name)
             }
         }
-        if let first = unusable.first {
-            return .skipped(first.reason, sources: unusable.filter { $0.reason == first.reason }.map(\.source))
+        // The documented reason is the first that applies in declaration order, whatever the operand order.
+        if let reason = unusable.map(\.reason).min() {
+            return .skipped(reason, sources: unusable.filter { $0.reason == reason }.map(\.source))
         }
         guard missing.isEmpty else { return .skipped(.valueMissing, sources: missing) }
         guard let holds = compare(values, by: check.comparison) else {
@@ -124,7 +125,7 @@ public struct ConsistencyChecks: Sendable, Equatable {
     }
 
     /// `YYYY-MM-DD` at the start of a date or date-time string (then followed by `T`), as the
-    /// number YYYYMMDD, which orders like the date.
+    /// number YYYYMMDD, which orders like the date; `nil` for a month or day that does not exist.
     private static func day(_ value: JSON.Borrowed) -> Int? {
         value.withUTF8Bytes { bytes -> Int? in
             guard bytes.count == 10 || (bytes.count > 10 && bytes[10] == UInt8(ascii: "T")),
@@ -135,7 +136,18 @@ public struct ConsistencyChecks: Sendable, Equatable {
                 guard (0...9).contains(digit) else { return nil }
                 number = number * 10 + digit
             }
+            let year = number / 10000, month = number / 100 % 100, day = number % 100
+            guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
             return number
         } ?? nil
+    }
+
+    /// Days of `month` (1-12) in the proleptic Gregorian calendar.
+    private static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 }

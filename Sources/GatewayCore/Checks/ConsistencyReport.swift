@@ -70,8 +70,8 @@ public struct ConsistencyReport: Sendable, Equatable {
         }
     }
 
-    /// Why a check was skipped, first one that applies, in this order.
-    public enum SkipReason: String, Sendable, Equatable {
+    /// Why a check was skipped, first one that applies, in this order (which is also `<`).
+    public enum SkipReason: String, Sendable, Equatable, CaseIterable, Comparable {
         /// A source it reads was left out by `?sources=` (or is not in the request at all).
         case sourceNotRequested = "source_not_requested"
         /// The caller's role may not read a source it reads.
@@ -83,6 +83,10 @@ public struct ConsistencyReport: Sendable, Equatable {
         /// A value is of the wrong type for the comparison (text where a number is expected,
         /// a malformed date, a ratio over zero).
         case valueNotComparable = "value_not_comparable"
+
+        public static func < (lhs: SkipReason, rhs: SkipReason) -> Bool {
+            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        }
     }
 
     /// `findings` and `skipped_checks` of the dossier body.

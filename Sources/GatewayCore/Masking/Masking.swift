@@ -10,7 +10,9 @@ public enum Masking {
     /// Every object member at any depth (inside arrays too) whose key matches a rule,
     /// ignoring case, gets that rule; `redact` removes the member. Members without a rule
     /// are walked into. With `detectPII`, every string without a rule (object member or array
-    /// element) has embedded ID-card and mobile numbers masked, and so do object keys.
+    /// element) has embedded ID-card and mobile numbers masked, and so do object keys; a number
+    /// without a rule whose text holds one (a mobile number sent as `13812345678`) becomes that
+    /// text, masked, as a string.
     ///
     /// A `none` member is left as it is when it is a string or number (so `none` exempts a
     /// field from `detectPII`); when it is an object or array it is still walked, so that
@@ -104,6 +106,10 @@ public enum Masking {
                    let text = value.retained().string, let masked = maskedIfPII(text) {
                     changes.append((key, JSON(masked)))
                 }
+            case (nil, .integer), (nil, .real):
+                if policy.detectPII, let masked = maskedNumberIfPII(value) {
+                    changes.append((key, JSON(masked)))
+                }
             case (nil, _):
                 break
             }
@@ -121,11 +127,23 @@ public enum Masking {
                 if let text = element.retained().string, let masked = maskedIfPII(text) {
                     replacements.append((index, JSON(masked)))
                 }
+            case .integer where policy.detectPII, .real where policy.detectPII:
+                if let masked = maskedNumberIfPII(element) {
+                    replacements.append((index, JSON(masked)))
+                }
             default:
                 break
             }
         }
         for (index, value) in replacements { array.replaceElement(at: index, with: value) }
+    }
+
+    /// A number's text as the answer would write it, with embedded PII masked, or `nil` when it
+    /// holds none. Only a number of 11 or more integer digits can hold a mobile or ID-card
+    /// number, so smaller ones (areas, amounts) are never formatted.
+    private static func maskedNumberIfPII(_ value: JSON.Borrowed) -> String? {
+        guard let number = value.number, number.magnitude >= 1e10 else { return nil }
+        return maskedIfPII(value.integer.map { String($0) } ?? number.description)
     }
 
     /// `text` with embedded PII masked, or `nil` when there was none.

@@ -8,10 +8,13 @@ public struct MaskingPolicy: Sendable, Equatable {
     }
     /// The rules whose key is ASCII, with the key as bytes: what `rule(forKey:)` compares.
     private var asciiRules: [ASCIIRule]
-    /// Whether every string value without a rule is scanned by `PIIDetector`.
+    /// Whether every string or number without a rule is scanned by `PIIDetector`.
     public var detectPII: Bool
     /// The key of the `hash` rule; without one (or with an empty one) `hash` fails closed to `"***"`.
     public var hmacKey: [UInt8]?
+    /// The shortest HMAC key the config accepts: ID and phone numbers are few enough that anyone who
+    /// can guess the key can reverse every pseudonym, so it must be as strong as the digest.
+    public static let minimumHMACKeyBytes = 32
 
     /// Keys are lower-cased. Two keys that differ only in case and name different rules are
     /// settled fail-closed: `redact` beats any masking rule, a masking rule beats `none`, and

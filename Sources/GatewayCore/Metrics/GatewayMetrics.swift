@@ -2,11 +2,12 @@
 ///
 /// Each family is a property for direct use; the methods below cover the common updates so that
 /// label order is written in one place. Label values must come from small fixed sets: route
-/// templates (not raw paths), configured source names, client ids, status names and codes.
+/// names (`dossier`, `dossier_batch`, ..., never raw paths), configured source names, client ids,
+/// status names and codes.
 public final class GatewayMetrics: Sendable {
     public let registry: MetricsRegistry
 
-    /// `exchange_gateway_http_requests_total{route,status}`: responses by route template and HTTP status.
+    /// `exchange_gateway_http_requests_total{route,status}`: responses by route name and HTTP status.
     public let httpRequests: Counter
     /// `exchange_gateway_dossier_duration_seconds`: time to answer a dossier request.
     public let dossierDuration: Histogram
@@ -41,7 +42,7 @@ public final class GatewayMetrics: Sendable {
         let registry = MetricsRegistry()
         self.registry = registry
         httpRequests = registry.counter("exchange_gateway_http_requests_total",
-                                        help: "HTTP responses sent, by route template and status code.",
+                                        help: "HTTP responses sent, by route name and status code.",
                                         labels: ["route", "status"])
         dossierDuration = registry.histogram("exchange_gateway_dossier_duration_seconds",
                                              help: "Time to answer a dossier request, in seconds.")
@@ -81,7 +82,7 @@ public final class GatewayMetrics: Sendable {
     }
 
     /// Counts one HTTP response.
-    /// - Parameter route: the route's template, such as `/v1/dossiers/{property_id}`, never the raw path.
+    /// - Parameter route: the route's name, such as `dossier` or `dossier_batch`, never the raw path.
     public func recordRequest(route: String, status: Int) {
         httpRequests.increment(labels: [route, String(status)])
     }
@@ -97,21 +98,36 @@ public final class GatewayMetrics: Sendable {
         rateLimited.increment(labels: [client])
     }
 
-    /// Samples `breaker`'s state into `exchange_gateway_circuit_breaker_state{source}` at every render.
+    /// Samples `breaker`'s state into `exchange_gateway_circuit_breaker_state{source}` at every render,
+    /// instead of any breaker watched before for `source`.
     public func watch(_ breaker: CircuitBreaker, source: String) {
         circuitBreakerState.set(breaker.state.gaugeValue, labels: [source])
-        registry.onCollect { [circuitBreakerState] in
+        registry.onCollect(key: Self.breakerKey(source)) { [circuitBreakerState] in
             circuitBreakerState.set(breaker.state(now: .now).gaugeValue, labels: [source])
         }
     }
 
-    /// Samples `bulkhead`'s counts into `exchange_gateway_bulkhead_{in_flight,waiting}{source}` at every render.
+    /// Samples `bulkhead`'s counts into `exchange_gateway_bulkhead_{in_flight,waiting}{source}` at every
+    /// render, instead of any bulkhead watched before for `source`.
     public func watch(_ bulkhead: Bulkhead, source: String) {
         bulkheadInFlight.set(0, labels: [source])
         bulkheadWaiting.set(0, labels: [source])
-        registry.onCollect { [bulkheadInFlight, bulkheadWaiting] in
+        registry.onCollect(key: Self.bulkheadKey(source)) { [bulkheadInFlight, bulkheadWaiting] in
             bulkheadInFlight.set(Double(bulkhead.inFlight), labels: [source])
             bulkheadWaiting.set(Double(bulkhead.waiting), labels: [source])
         }
     }
+
+    /// Stops sampling `source`'s breaker and bulkhead and drops their series, for a source removed
+    /// from the config: a scrape must not keep reporting a department the gateway no longer calls.
+    public func unwatch(source: String) {
+        registry.removeCollector(key: Self.breakerKey(source))
+        registry.removeCollector(key: Self.bulkheadKey(source))
+        circuitBreakerState.remove(labels: [source])
+        bulkheadInFlight.remove(labels: [source])
+        bulkheadWaiting.remove(labels: [source])
+    }
+
+    private static func breakerKey(_ source: String) -> String { "circuit_breaker:" + source }
+    private static func bulkheadKey(_ source: String) -> String { "bulkhead:" + source }
 }

@@ -11,7 +11,8 @@ public final class MetricsRegistry: Sendable {
     public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     private let families = Mutex<[any MetricFamily]>([])
-    private let collectors = Mutex<[@Sendable () -> Void]>([])
+    /// Hooks in the order added; a keyed one is replaced in place when added again.
+    private let collectors = Mutex<[(key: String?, collect: @Sendable () -> Void)]>([])
 
     public init() {}
 
@@ -31,14 +32,32 @@ public final class MetricsRegistry: Sendable {
     }
 
     /// Adds a hook that `render()` runs first, to set gauges from their sources.
-    /// Hooks run outside the registry's locks and may run concurrently when scrapes overlap.
-    public func onCollect(_ collect: @escaping @Sendable () -> Void) {
-        collectors.withLock { $0.append(collect) }
+    ///
+    /// A hook with a `key` replaces the hook added before with the same key, so that whatever is
+    /// watched again after a reload (a new breaker for a source) is sampled once, not once per reload.
+    /// Hooks run one scrape at a time under the registry's hook lock, so they must not add or remove
+    /// hooks themselves; that lock is what lets `removeCollector` promise the hook never runs again.
+    public func onCollect(key: String? = nil, _ collect: @escaping @Sendable () -> Void) {
+        collectors.withLock { collectors in
+            if let key, let index = collectors.firstIndex(where: { $0.key == key }) {
+                collectors[index].collect = collect
+            } else {
+                collectors.append((key, collect))
+            }
+        }
+    }
+
+    /// Removes the hook added with `key`, if any; once this returns it never runs again, so the
+    /// caller may remove the series it set.
+    public func removeCollector(key: String) {
+        collectors.withLock { $0.removeAll { $0.key == key } }
     }
 
     /// Every family in declaration order, with `# HELP` and `# TYPE` lines and its samples.
     public func render() -> String {
-        for collect in collectors.withLock({ $0 }) { collect() }
+        collectors.withLock { collectors in
+            for hook in collectors { hook.collect() }
+        }
         var output = ""
         for family in families.withLock({ $0 }) { family.render(into: &output) }
         return output

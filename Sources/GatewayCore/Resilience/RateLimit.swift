@@ -4,6 +4,12 @@ public struct RateLimit: Sendable, Equatable {
     public var requestsPerSecond: Double
     public var burst: Int
 
+    /// The slowest rate the config accepts: one request an hour. Slower ones are a mistake, and
+    /// their waits would not fit a `Retry-After`.
+    public static let minimumRequestsPerSecond = 1.0 / 3600
+    /// The longest `Retry-After` given, whatever the rate.
+    public static let maximumRetryAfterSeconds = 3600
+
     public init(requestsPerSecond: Double, burst: Int) {
         self.requestsPerSecond = requestsPerSecond
         self.burst = burst

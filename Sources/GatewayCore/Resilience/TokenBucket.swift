@@ -19,7 +19,9 @@ public struct TokenBucket: Sendable {
             tokens -= 1
             return .allowed
         }
-        return .limited(retryAfter: max(1, Int(((1 - tokens) / limit.requestsPerSecond).rounded(.up))))
+        // Clamped as a Double: a rate far below the config's minimum would not fit an Int.
+        let wait = min(Double(RateLimit.maximumRetryAfterSeconds), ((1 - tokens) / limit.requestsPerSecond).rounded(.up))
+        return .limited(retryAfter: max(1, Int(wait)))
     }
 
     /// Whether the bucket is full at `now`, i.e. the same as a bucket never used.
