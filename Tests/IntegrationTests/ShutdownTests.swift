@@ -1,4 +1,5 @@
 import DepartmentStubs
+import HTTPServer
 import Testing
 
 /// Stopping the gateway: what is in flight finishes, what arrives meanwhile is told to go elsewhere.
@@ -19,5 +20,48 @@ import Testing
         #expect(try await inFlight.value.status == 200)
         await shutdown.value
         await environment.stubs.shutdown()
+    }
+
+    /// A handler still running past the drain does not hold shutdown: it is cancelled, gets one
+    /// more second, then its request is answered 503 shutting-down; meanwhile new requests are
+    /// refused without reaching the router (even `/healthz`), and shutdown ends about then.
+    @Test(.timeLimit(.minutes(1))) func overrunningRequestIsRefusedInBoundedTime() async throws {
+        let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(2500)]) {
+            TestEnvironment.config(for: $0, timeoutMs: 2800)
+        }
+        let port = environment.gateway.port
+        let inFlight = Task { try await httpGet(port, "/v1/properties/LA2023001/dossier", headers: TestEnvironment.credentials()) }
+        try await Task.sleep(for: .milliseconds(150))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let shutdown = Task { await environment.gateway.shutdown(gracePeriod: .milliseconds(200)) }
+        try await Task.sleep(for: .milliseconds(500))
+        let late = try await httpGet(port, "/healthz")
+        #expect(late.status == 503)
+        #expect(late.headers["connection"] == "close")
+        #expect(try late.json()["type"]?.string == "urn:exchange-gateway:problem:shutting-down")
+
+        let overran = try await inFlight.value
+        #expect(overran.status == 503)
+        #expect(overran.headers["content-type"] == "application/problem+json; charset=utf-8")
+        #expect(try overran.json()["type"]?.string == "urn:exchange-gateway:problem:shutting-down")
+        await shutdown.value
+        #expect(started.duration(to: clock.now) < .milliseconds(2000), "shutdown waited for the department")
+        await environment.stubs.shutdown()
+    }
+
+    /// An `HTTPServer` dropped without `shutdown()` stops its daemon, so no MHD thread outlives
+    /// it; `shutdown()` may be called twice.
+    @Test func serverStopsWhenDroppedAndShutdownIsIdempotent() async throws {
+        var dropped: HTTPServer? = try HTTPServer(configuration: .init()) { _ in .respond(HTTPResponse(status: 204)) }
+        let droppedPort = try #require(dropped?.port)
+        #expect(try await httpGet(droppedPort, "/").status == 204)
+        dropped = nil
+        #expect(throws: RawHTTPError.self) { try RawHTTPConnection(port: droppedPort) }
+
+        let stopped = try HTTPServer(configuration: .init()) { _ in .respond(HTTPResponse(status: 204)) }
+        await stopped.shutdown(gracePeriod: .zero)
+        await stopped.shutdown(gracePeriod: .zero)
+        #expect(throws: RawHTTPError.self) { try RawHTTPConnection(port: stopped.port) }
     }
 }
