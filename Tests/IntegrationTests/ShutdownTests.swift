@@ -1,4 +1,6 @@
 import DepartmentStubs
+import Foundation
+import GatewayJSON
 import HTTPServer
 import Testing
 
@@ -47,6 +49,38 @@ import Testing
         #expect(try overran.json()["type"]?.string == "urn:exchange-gateway:problem:shutting-down")
         await shutdown.value
         #expect(started.duration(to: clock.now) < .milliseconds(2000), "shutdown waited for the department")
+        await environment.stubs.shutdown()
+    }
+
+    /// A batch still running past the drain stops starting items: each item not started is an
+    /// audited 503 shutting-down problem, and the batch is answered long before its last round.
+    @Test(.timeLimit(.minutes(1))) func batchStopsStartingItemsPastTheDrain() async throws {
+        let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(400)])
+        let ids = (1...40).map { "NOSUCH\(1000 + $0)" }
+        let body = #"{"property_ids": ["# + ids.map { "\"\($0)\"" }.joined(separator: ", ") + "]}"
+        let clock = ContinuousClock()
+        let started = clock.now
+        let batch = Task { try await environment.post("/v1/dossiers:batch", body: body) }
+        try await Task.sleep(for: .milliseconds(100))
+        // Eight items at a time, 400 ms each: without stopping, the batch would take 2 s.
+        await environment.gateway.shutdown(gracePeriod: .milliseconds(100))
+        let response = try await batch.value
+        #expect(started.duration(to: clock.now) < .milliseconds(1200))
+        #expect(response.status == 200)
+        let items = try #require(try response.json()["dossiers"]).elements
+        #expect(items.map { $0["property_id"]?.string } == ids)
+        let refused = items.filter { $0["error"]?["type"]?.string == "urn:exchange-gateway:problem:shutting-down" }
+        #expect(refused.count >= 24)
+        #expect(refused.allSatisfy { $0["error"]?["status"]?.integer == 503 && $0["sources"] == nil })
+        #expect(items.allSatisfy { $0["http_status"] != nil || $0["error"] != nil })
+
+        let records = try AuditIntegrationTests.records(environment.gateway.config.audit)
+        let statusByID = Dictionary(uniqueKeysWithValues: records.compactMap { record in
+            record["request_id"]?.string.map { ($0, record["http_status"]?.integer) }
+        })
+        for item in refused {
+            #expect(statusByID[item["error"]?["request_id"]?.string ?? ""] == 503, "refused item not audited")
+        }
         await environment.stubs.shutdown()
     }
 
