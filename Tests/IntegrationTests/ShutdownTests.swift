@@ -52,6 +52,34 @@ import Testing
         await environment.stubs.shutdown()
     }
 
+    /// Steady traffic does not hold shutdown: past the drain requests no longer start handlers,
+    /// so there is soon nothing left to wait for; they are refused until the listener closes.
+    @Test(.timeLimit(.minutes(1))) func steadyTrafficDoesNotHoldShutdown() async throws {
+        let environment = try await TestEnvironment.start()
+        let port = environment.gateway.port
+        let load = (0..<4).map { _ in
+            Task {
+                var statuses: [Int] = []
+                // Ends when the listener is gone (connect or read fails); the bound is only a backstop.
+                for _ in 0..<20_000 {
+                    guard let response = try? await httpGet(port, "/healthz") else { break }
+                    statuses.append(response.status)
+                }
+                return statuses
+            }
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        let clock = ContinuousClock()
+        let started = clock.now
+        await environment.gateway.shutdown(gracePeriod: .milliseconds(300))
+        #expect(started.duration(to: clock.now) < .milliseconds(1500), "shutdown waited for the traffic to stop")
+        var statuses: [Int] = []
+        for task in load { statuses += await task.value }
+        #expect(statuses.contains(200))
+        #expect(statuses.allSatisfy { $0 == 200 || $0 == 503 })
+        await environment.stubs.shutdown()
+    }
+
     /// A batch still running past the drain stops starting items: each item not started is an
     /// audited 503 shutting-down problem, and the batch is answered long before its last round.
     @Test(.timeLimit(.minutes(1))) func batchStopsStartingItemsPastTheDrain() async throws {
