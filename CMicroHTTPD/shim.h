@@ -18,6 +18,7 @@ static inline struct MHD_Daemon *eg_mhd_start_daemon(unsigned int flags,
                                                      void *completed_context,
                                                      unsigned int thread_pool_size,
                                                      unsigned int connection_limit,
+                                                     unsigned int per_ip_connection_limit,
                                                      unsigned int connection_timeout_seconds,
                                                      size_t connection_memory_limit,
                                                      const struct MHD_OptionItem *extra) {
@@ -26,6 +27,7 @@ static inline struct MHD_Daemon *eg_mhd_start_daemon(unsigned int flags,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
                             MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
                             MHD_OPTION_CONNECTION_LIMIT, connection_limit,
+                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_connection_limit,
                             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
                             MHD_OPTION_ARRAY, extra,
@@ -36,12 +38,6 @@ static inline struct MHD_Daemon *eg_mhd_start_daemon(unsigned int flags,
 static inline unsigned short eg_mhd_bound_port(struct MHD_Daemon *daemon) {
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
     return info == NULL ? 0 : info->port;
-}
-
-/* MHD_get_daemon_info is variadic; this asks for the number of open connections. */
-static inline unsigned int eg_mhd_current_connections(struct MHD_Daemon *daemon) {
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-    return info == NULL ? 0 : info->num_connections;
 }
 
 /* MHD_get_connection_info is variadic; this asks for the client's address. */

@@ -22,6 +22,8 @@ extension GatewayRouter {
     /// its own request id. A batch refused as a whole (auth, purpose, body, sources) is one
     /// problem answer and one audit record; otherwise the answer is 200 and each item is a
     /// dossier (with the `http_status` its single request would have had) or an `error` problem.
+    /// Once the batch is cancelled (shutdown past the drain), items not yet started are not
+    /// built: each is an audited 503 shutting-down problem, so the batch still ends in time.
     func batch(_ request: HTTPRequest, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
         let trace = TraceContext(traceparent: request.header("traceparent"))
         var record = AuditEntry(time: .now(), requestID: requestID, clientID: nil, role: nil, purpose: nil, propertyID: nil,
@@ -49,9 +51,9 @@ extension GatewayRouter {
                 guard next < ids.count else { return false }
                 let index = next
                 next += 1
+                let refusal = Task.isCancelled ? .shuttingDown() : rateLimited[index]
                 group.addTask {
-                    (index, await batchItem(ids[index], rateLimited: rateLimited[index], plan: plan, request: request,
-                                            trace: trace, runtime: runtime))
+                    (index, await batchItem(ids[index], refusal: refusal, plan: plan, request: request, trace: trace, runtime: runtime))
                 }
                 return true
             }
@@ -77,9 +79,10 @@ extension GatewayRouter {
                          access: try SourceAccess(requested: requested, role: role))
     }
 
-    /// One item: its dossier with `http_status`, or `{"property_id", "error"}` when it was rate
-    /// limited or its audit record could not be written (then it carries no data).
-    private func batchItem(_ propertyID: PropertyID, rateLimited: Problem?, plan: BatchPlan, request: HTTPRequest,
+    /// One item: its dossier with `http_status`, or `{"property_id", "error"}` when it was
+    /// refused (rate limited, shutting down) or its audit record could not be written (then it
+    /// carries no data).
+    private func batchItem(_ propertyID: PropertyID, refusal: Problem?, plan: BatchPlan, request: HTTPRequest,
                            trace: TraceContext, runtime: GatewayRuntime) async -> JSON {
         let started = ContinuousClock.now
         let itemID = RequestID.generate()
@@ -87,8 +90,8 @@ extension GatewayRouter {
                                 propertyID: propertyID.rawValue, sources: [], httpStatus: 0, latencyMs: 0,
                                 remoteAddress: request.remoteAddress, traceID: trace.traceID)
         var body: JSON?
-        if let rateLimited {
-            record.httpStatus = rateLimited.status
+        if let refusal {
+            record.httpStatus = refusal.status
         } else {
             // Each item's deadline counts from when it starts: items wait their turn (8 at a time).
             let dossier = await runtime.service.dossier(for: propertyID, access: plan.access, role: plan.role, requestID: itemID, trace: trace,
@@ -100,7 +103,7 @@ extension GatewayRouter {
             body?["http_status"] = JSON(dossier.httpStatus)
         }
         record.latencyMs = started.duration(to: .now).wholeMilliseconds
-        let problem = await writeAudit(record) ? rateLimited : .auditUnavailable()
+        let problem = await writeAudit(record) ? refusal : .auditUnavailable()
         if let problem {
             return JSON.object(["property_id": JSON(propertyID.rawValue), "error": problem.json(requestID: itemID)])
         }

@@ -76,6 +76,15 @@ struct GatewayRouter: Sendable {
         return .respond(response)
     }
 
+    /// What a request gets once the server no longer runs handlers (shutdown, past the drain):
+    /// the draining 503 shutting-down problem, built on MHD's thread without waiting for
+    /// anything, so it is counted but not audited (it carries no data).
+    func refuseWhileStopping(_ request: HTTPRequest) -> HTTPResponse {
+        let requestID = RequestID.accepted(request.header("X-Request-Id")) ?? RequestID.generate()
+        metrics.recordRequest(route: Self.route(of: request.path).rawValue, status: Problem.shuttingDown().status)
+        return .problem(.shuttingDown(), requestID: requestID)
+    }
+
     static func route(of path: String) -> Route {
         switch path {
         case "/healthz": .healthz

@@ -40,9 +40,10 @@ public final class GatewayServer: Sendable {
         do {
             let configuration = HTTPServer.Configuration(
                 host: config.listen.host, port: config.listen.port, threads: config.server.threads,
-                connectionLimit: config.server.connectionLimit,
+                connectionLimit: config.server.connectionLimit, perIPConnectionLimit: config.server.perIPConnectionLimit,
                 connectionTimeoutSeconds: config.server.connectionTimeoutSeconds,
-                maxBodyBytes: config.maxBodyBytes, tls: try config.tls.map(Self.loadTLS))
+                maxBodyBytes: config.maxBodyBytes, tls: try config.tls.map(Self.loadTLS),
+                refusal: { request in router.refuseWhileStopping(request) })
             self.server = try HTTPServer(configuration: configuration) { request in await router.handle(request) }
         } catch {
             client.shutdown()
@@ -93,11 +94,16 @@ public final class GatewayServer: Sendable {
     }
 
     /// Answers new dossier requests with 503 (and `/readyz` with 503), finishes in-flight ones
-    /// for up to `gracePeriod` (default: `server.drain_timeout_s`), stops, then writes a last
-    /// checkpoint and syncs and closes the audit log.
+    /// for up to `gracePeriod` (default: `server.drain_timeout_s`); then every request gets 503
+    /// shutting-down without reaching the router, batches stop starting items, and what is still
+    /// running gets `HTTPServer`'s cancellation grace (1 s) before its connection is answered 503
+    /// too. Then it stops, writes a last checkpoint, and syncs and closes the audit log.
     public func shutdown(gracePeriod: Duration? = nil) async {
         lifecycle.beginDraining()
-        await server.shutdown(gracePeriod: gracePeriod ?? .seconds(config.server.drainTimeoutSeconds))
+        let overran = await server.shutdown(gracePeriod: gracePeriod ?? .seconds(config.server.drainTimeoutSeconds))
+        if overran > 0 {
+            EventLog.warning("requests still running after the drain were answered 503", ["count": String(overran)])
+        }
         client.shutdown()
         await auditLog.close()
     }

@@ -1,5 +1,6 @@
 import CMicroHTTPD
 import Glibc
+import Synchronization
 
 /// An HTTP/1.1 server on libmicrohttpd whose requests are answered by an async handler.
 ///
@@ -11,9 +12,12 @@ public final class HTTPServer: Sendable {
         public var host: String
         /// `0` picks a free port; `port` on the server tells which.
         public var port: Int
-        /// MHD threads; `0` means one per core.
+        /// MHD threads; `0` means one per core, but at least 2.
         public var threads: Int
         public var connectionLimit: Int
+        /// Connections one client address may hold at once; `0` means no limit. Past it MHD
+        /// closes new connections from that address right after accepting them.
+        public var perIPConnectionLimit: Int
         public var connectionTimeoutSeconds: Int
         /// Request line, headers and buffers of one connection; larger headers get 431. 8 KiB
         /// is ample for any client of this API (a request target is at most 2 KiB, the headers
@@ -22,20 +26,30 @@ public final class HTTPServer: Sendable {
         public var maxBodyBytes: Int
         /// Serve HTTPS with this certificate and key; `nil` serves plain HTTP.
         public var tls: TLS?
+        /// The answer to requests that arrive once shutdown has stopped waiting for handlers
+        /// (and to those whose handler it gave up on). It runs on MHD's threads, so it must be
+        /// quick, and should close the connection.
+        public var refusal: @Sendable (HTTPRequest) -> HTTPResponse
 
         public init(host: String = "127.0.0.1", port: Int = 0, threads: Int = 0, connectionLimit: Int = 10000,
-                    connectionTimeoutSeconds: Int = 30, connectionMemoryLimit: Int = 8 * 1024, maxBodyBytes: Int = 65536,
-                    tls: TLS? = nil) {
+                    perIPConnectionLimit: Int = 0, connectionTimeoutSeconds: Int = 30, connectionMemoryLimit: Int = 8 * 1024,
+                    maxBodyBytes: Int = 65536, tls: TLS? = nil,
+                    refusal: @escaping @Sendable (HTTPRequest) -> HTTPResponse = { _ in HTTPServer.stoppingResponse }) {
             self.host = host
             self.port = port
             self.threads = threads
             self.connectionLimit = connectionLimit
+            self.perIPConnectionLimit = perIPConnectionLimit
             self.connectionTimeoutSeconds = connectionTimeoutSeconds
             self.connectionMemoryLimit = connectionMemoryLimit
             self.maxBodyBytes = maxBodyBytes
             self.tls = tls
+            self.refusal = refusal
         }
     }
+
+    /// The default `refusal`: 503, closing the connection.
+    public static let stoppingResponse = HTTPResponse(status: 503, headers: [("Connection", "close")])
 
     /// PEM certificate chain and key, and the GnuTLS priority string that picks protocol versions.
     public struct TLS: Sendable {
@@ -55,7 +69,7 @@ public final class HTTPServer: Sendable {
     public let port: Int
     private let daemon: MHDDaemon
     private let context: ServerContext
-    private let tlsStrings: CStrings?
+    private let shutdownStarted = Atomic(false)
 
     public init(configuration: Configuration, handler: @escaping HTTPHandler) throws(HTTPServerError) {
         var address = sockaddr_in()
@@ -64,7 +78,7 @@ public final class HTTPServer: Sendable {
         guard inet_pton(AF_INET, configuration.host, &address.sin_addr) == 1 else {
             throw .invalidAddress(configuration.host)
         }
-        let context = ServerContext(handler: handler, maxBodyBytes: configuration.maxBodyBytes)
+        let context = ServerContext(handler: handler, refusal: configuration.refusal, maxBodyBytes: configuration.maxBodyBytes)
         let threads = configuration.threads > 0 ? configuration.threads : max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
             | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_TURBO.rawValue
@@ -84,6 +98,7 @@ public final class HTTPServer: Sendable {
                                     MHDCallbacks.accessHandler, Unmanaged.passUnretained(context).toOpaque(),
                                     MHDCallbacks.requestCompleted, nil,
                                     UInt32(threads), UInt32(configuration.connectionLimit),
+                                    UInt32(configuration.perIPConnectionLimit),
                                     UInt32(configuration.connectionTimeoutSeconds),
                                     configuration.connectionMemoryLimit, options)
             }
@@ -92,52 +107,42 @@ public final class HTTPServer: Sendable {
             let reason = tlsStrings == nil ? String(cString: strerror(errno)) : "\(String(cString: strerror(errno))), or the TLS certificate/key is invalid"
             throw .cannotListen(host: configuration.host, port: configuration.port, reason: reason)
         }
-        self.daemon = MHDDaemon(pointer: started)
+        let daemon = MHDDaemon(pointer: started, strings: tlsStrings)
+        self.daemon = daemon
         self.context = context
-        self.tlsStrings = tlsStrings
-        self.port = Int(eg_mhd_bound_port(started))
+        self.port = daemon.boundPort
     }
 
-    /// Lets running handlers finish for up to `gracePeriod`, cancels the rest, then closes
-    /// the listener and every connection. Call once. (The handler decides what requests
-    /// arriving meanwhile get; MHD_quiesce_daemon is not used because with a thread pool
-    /// and epoll it races the workers and aborts the process.)
-    public func shutdown(gracePeriod: Duration = .seconds(5)) async {
+    /// Lets running handlers finish for up to `gracePeriod`; from then on every new request
+    /// gets the configuration's `refusal` without reaching the handler. Cancels the handlers
+    /// still running and gives them up to `cancellationGrace`; connections whose handler is
+    /// still not done then get the refusal too. Finally closes the listener and every
+    /// connection. Only the first call does this; later ones return at once.
+    /// (MHD_quiesce_daemon is not used because with a thread pool and epoll it races the
+    /// workers and aborts the process.)
+    /// - Returns: how many requests got the refusal because their handler overran.
+    @discardableResult
+    public func shutdown(gracePeriod: Duration = .seconds(5), cancellationGrace: Duration = .seconds(1)) async -> Int {
+        guard !shutdownStarted.exchange(true, ordering: .acquiringAndReleasing) else { return 0 }
         await context.waitForTasks(upTo: gracePeriod)
-        await context.cancelAndDrainTasks()
-        MHD_stop_daemon(daemon.pointer)
-    }
-}
-
-/// The daemon handle.
-// @unchecked: the pointer is set once; MHD_stop_daemon is called once, from
-// `shutdown`, after which the handle is never used.
-struct MHDDaemon: @unchecked Sendable {
-    let pointer: OpaquePointer
-}
-
-/// A connection handle handed to the task that answers it.
-// @unchecked: the task only calls MHD_resume_connection, which MHD documents as
-// callable from any thread; everything else happens on MHD's own threads.
-struct MHDConnection: @unchecked Sendable {
-    let pointer: OpaquePointer
-}
-
-/// NUL-terminated copies of strings that MHD keeps pointers to for the daemon's lifetime.
-// @unchecked: the copies are written once in `init`, only read by MHD afterwards, and
-// freed in `deinit`, which runs after the server (and so the daemon) is gone.
-final class CStrings: @unchecked Sendable {
-    private let pointers: [UnsafeMutablePointer<CChar>]
-
-    init(_ strings: [String]) {
-        pointers = strings.map { strdup($0)! }
+        context.beginStopping()
+        await context.waitForTasks(upTo: cancellationGrace)
+        let overran = context.resumeRemaining()
+        // MHD answers the connections resumed last on its own threads; stopping at once would cut those answers off.
+        try? await Task.sleep(for: Self.settleTime)
+        daemon.stop()
+        return overran
     }
 
-    subscript(index: Int) -> UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer(pointers[index])
-    }
+    /// How long MHD gets to send the last answers before the connections are closed: they
+    /// are ready to send, and loopback or LAN clients take them in well under this.
+    static let settleTime = Duration.milliseconds(100)
 
+    /// A server dropped without `shutdown()` stops at once: MHD's threads must not outlive
+    /// the context they were handed unretained.
     deinit {
-        for pointer in pointers { free(pointer) }
+        context.beginStopping()
+        context.resumeRemaining()
+        daemon.stop()
     }
 }

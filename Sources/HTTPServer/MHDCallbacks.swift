@@ -6,7 +6,9 @@ import Glibc
 enum MHDCallbacks {
     /// MHD's access handler. First call: remember the request (answering now would
     /// close keep-alive connections). Then take the body. Then suspend and start the
-    /// handler. After the resume: queue its reply.
+    /// handler. After the resume: queue its reply. Once the server is stopping, nothing is
+    /// suspended: the request gets the server's refusal at once, and so does one whose
+    /// connection shutdown resumed before its handler was done.
     static let accessHandler: MHD_AccessHandlerCallback = { serverPointer, connection, url, method, _, uploadData, uploadDataSize, requestPointer in
         guard let serverPointer, let connection, let uploadDataSize, let requestPointer else { return .NO }
         let server = Unmanaged<ServerContext>.fromOpaque(serverPointer).takeUnretainedValue()
@@ -25,19 +27,15 @@ enum MHDCallbacks {
         if let reply = state.takeReply() {
             return queue(reply, on: connection, server: server)
         }
-        guard let (body, exceededLimit) = state.startHandler() else { return .YES }
-        let request = HTTPRequest(method: state.method, path: state.path,
-                                  query: values(of: connection, kind: .GET_ARGUMENT_KIND, lowercasingNames: false),
-                                  headers: values(of: connection, kind: .HEADER_KIND, lowercasingNames: true),
-                                  body: body, bodyExceededLimit: exceededLimit,
-                                  remoteAddress: clientAddress(of: connection))
-        let handle = MHDConnection(pointer: connection)
-        MHD_suspend_connection(connection)
-        server.run {
-            state.setReply(await server.handler(request))
-            MHD_resume_connection(handle.pointer)
+        guard let (body, exceededLimit) = state.startHandler() else {
+            guard server.isStopping else { return .YES }
+            return queue(.respond(server.refusal(request(on: connection, state: state))), on: connection, server: server)
         }
-        return .YES
+        let request = request(on: connection, state: state, body: body, bodyExceededLimit: exceededLimit)
+        let suspended = server.suspend(MHDConnection(pointer: connection)) {
+            state.setReply(await server.handler(request))
+        }
+        return suspended ? .YES : queue(.respond(server.refusal(request)), on: connection, server: server)
     }
 
     /// Releases a request's state once MHD is done with it.
@@ -64,6 +62,14 @@ enum MHDCallbacks {
         let pairs = pairsPointer.assumingMemoryBound(to: [(name: String, value: String)].self)
         pairs.pointee.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
         return .YES
+    }
+
+    private static func request(on connection: OpaquePointer, state: RequestState, body: [UInt8] = [],
+                                bodyExceededLimit: Bool = false) -> HTTPRequest {
+        HTTPRequest(method: state.method, path: state.path,
+                    query: values(of: connection, kind: .GET_ARGUMENT_KIND, lowercasingNames: false),
+                    headers: values(of: connection, kind: .HEADER_KIND, lowercasingNames: true),
+                    body: body, bodyExceededLimit: bodyExceededLimit, remoteAddress: clientAddress(of: connection))
     }
 
     private static func values(of connection: OpaquePointer, kind: MHD_ValueKind, lowercasingNames: Bool) -> [(name: String, value: String)] {

@@ -1,37 +1,48 @@
 import Synchronization
 
-/// What MHD's threads need of the server: the handler, the body limit, and the tasks
-/// that are answering suspended connections, so shutdown can wait for or cancel them.
+/// What MHD's threads need of the server: the handler, the answer for requests arriving
+/// while it stops, the body limit, and the tasks answering suspended connections, so
+/// shutdown can wait for, cancel, or overrule them.
 final class ServerContext: Sendable {
     let handler: HTTPHandler
+    let refusal: @Sendable (HTTPRequest) -> HTTPResponse
     let maxBodyBytes: Int
     private let tasks = Mutex(RunningTasks())
 
     private struct RunningTasks {
         var nextID = 0
-        var byID: [Int: Task<Void, Never>] = [:]
-        /// Once set, every new task starts cancelled, so it ends (and resumes its
-        /// connection) at once.
+        var byID: [Int: (task: Task<Void, Never>, connection: SuspendedConnection)] = [:]
+        /// Once set, no connection is suspended any more: an empty `byID` then stays empty,
+        /// so it means no connection is suspended.
         var stopping = false
     }
 
-    init(handler: @escaping HTTPHandler, maxBodyBytes: Int) {
+    init(handler: @escaping HTTPHandler, refusal: @escaping @Sendable (HTTPRequest) -> HTTPResponse, maxBodyBytes: Int) {
         self.handler = handler
+        self.refusal = refusal
         self.maxBodyBytes = maxBodyBytes
     }
 
-    /// Runs `work` in a tracked task; `work` must end by resuming the connection it serves.
-    func run(_ work: @escaping @Sendable () async -> Void) {
+    var isStopping: Bool {
+        tasks.withLock { $0.stopping }
+    }
+
+    /// Suspends `connection` and runs `work` in a tracked task that resumes it at the end.
+    /// Once stopping, does neither and returns `false`: the caller answers at once.
+    func suspend(_ connection: MHDConnection, during work: @escaping @Sendable () async -> Void) -> Bool {
         tasks.withLock { tasks in
+            guard !tasks.stopping else { return false }
             let id = tasks.nextID
             tasks.nextID += 1
+            let suspended = SuspendedConnection(connection)
             // The task removes itself under the same lock, so it cannot finish before it is listed.
             let task = Task {
                 await work()
+                suspended.resume()
                 self.tasks.withLock { _ = $0.byID.removeValue(forKey: id) }
             }
-            if tasks.stopping { task.cancel() }
-            tasks.byID[id] = task
+            tasks.byID[id] = (task, suspended)
+            return true
         }
     }
 
@@ -44,20 +55,22 @@ final class ServerContext: Sendable {
         }
     }
 
-    /// Cancels every running task and every later one, then waits until none is left and
-    /// none has started for a moment: a resumed connection may still ask for one more
-    /// chunk of a streamed body, and MHD must not be stopped with a connection suspended.
-    func cancelAndDrainTasks() async {
+    /// Stops suspending connections and cancels the running tasks.
+    func beginStopping() {
         let running = tasks.withLock { tasks in
             tasks.stopping = true
-            return Array(tasks.byID.values)
+            return tasks.byID.values.map(\.task)
         }
         for task in running { task.cancel() }
-        var quietChecks = 0
-        while quietChecks < 3 {
-            await waitForTasks(upTo: .seconds(10))
-            try? await Task.sleep(for: .milliseconds(10))
-            quietChecks = tasks.withLock { $0.byID.isEmpty } ? quietChecks + 1 : 0
-        }
+    }
+
+    /// Resumes the connections whose tasks are still running (they then get `refusal`, or
+    /// their stream ends); the tasks finish on their own but no longer touch MHD.
+    /// - Returns: how many connections were resumed this way.
+    @discardableResult
+    func resumeRemaining() -> Int {
+        let remaining = tasks.withLock { $0.byID.values.map(\.connection) }
+        for connection in remaining { connection.resume() }
+        return remaining.count
     }
 }

@@ -1,8 +1,8 @@
-import CMicroHTTPD
 import Synchronization
 
 /// A streamed response body: MHD's content reader copies out what `next` produced and
-/// suspends the connection while the next chunk is being made.
+/// suspends the connection while the next chunk is being made; once the server is
+/// stopping, the stream ends where it is instead.
 final class StreamState: Sendable {
     let connection: MHDConnection
     let next: @Sendable () async -> [UInt8]?
@@ -24,7 +24,8 @@ final class StreamState: Sendable {
         self.context = context
     }
 
-    /// MHD's content reader: bytes copied, 0 after suspending for more, or end of stream.
+    /// MHD's content reader: bytes copied, 0 after suspending for more, or end of stream
+    /// (also when the server is stopping and no more may be made).
     func read(into destination: UnsafeMutableRawBufferPointer) -> Int {
         let copied: Int? = buffer.withLock { buffer in
             if buffer.offset < buffer.chunk.count {
@@ -38,16 +39,14 @@ final class StreamState: Sendable {
             return buffer.finished ? Self.endOfStream : nil
         }
         if let copied { return copied }
-        MHD_suspend_connection(connection.pointer)
-        context.run { [self] in
+        let suspended = context.suspend(connection) { [self] in
             let chunk = await next()
             buffer.withLock { buffer in
                 buffer.chunk = chunk ?? []
                 buffer.offset = 0
                 buffer.finished = chunk == nil || Task.isCancelled
             }
-            MHD_resume_connection(connection.pointer)
         }
-        return 0
+        return suspended ? 0 : Self.endOfStream
     }
 }

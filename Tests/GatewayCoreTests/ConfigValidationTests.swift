@@ -82,6 +82,14 @@ struct ConfigValidationTests {
                                                           .source(name: "tax", pointer: try JSONPointer("/taxpayer/name"))])
     }
 
+    /// `server.per_ip_connection_limit` is read as given, `0` (no limit) included; absent, it is 1000.
+    @Test(arguments: [(Int?.none, 1000), (2, 2), (0, 0)])
+    func readsPerIPConnectionLimit(_ value: Int?, _ expected: Int) throws {
+        let root = try JSON.parse(validConfigText)
+        root["server"]!["per_ip_connection_limit"] = value.map { JSON($0) }
+        #expect(try GatewayConfig.parse(root.encoded()).server.perIPConnectionLimit == expected)
+    }
+
     /// `"policy": "required"` is read per source; the others stay optional.
     @Test func readsSourcePolicy() throws {
         let root = try JSON.parse(validConfigText)
@@ -248,6 +256,9 @@ struct ConfigValidationTests {
         InvalidConfig.nested("server", "threads", JSON(-1), "negative threads"),
         InvalidConfig.nested("server", "connection_timeout_s", JSON(0), "zero idle timeout"),
         InvalidConfig.nested("server", "workers", JSON(4), "unknown server key"),
+        InvalidConfig.nested("server", "per_ip_connection_limit", JSON(-1), "negative per-IP connection limit"),
+        InvalidConfig.nested("server", "per_ip_connection_limit", JSON(2_000_000), "per-IP connection limit out of range"),
+        InvalidConfig.nested("server", "per_ip_connection_limit", JSON("1000"), "per-IP connection limit as string"),
         InvalidConfig.source(1, "policy", JSON("mandatory"), "unknown source policy"),
         InvalidConfig.source(1, "policy", JSON(true), "source policy not a string"),
         InvalidConfig.check("code", JSON("Owner Name"), "check code with capitals and a space"),

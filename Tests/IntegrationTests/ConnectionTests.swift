@@ -14,4 +14,26 @@ import Testing
         }
         #expect(await connection.isClosedByServer() == false)
     }
+
+    /// `server.per_ip_connection_limit`: one address holds at most that many connections; the
+    /// next is closed as soon as it is accepted, and a slot given back can be used again.
+    @Test func perIPConnectionLimit() async throws {
+        let environment = try await TestEnvironment.start { stubs in
+            var config = TestEnvironment.config(for: stubs)
+            config.server.perIPConnectionLimit = 2
+            return config
+        }
+        defer { Task { await environment.stop() } }
+        let port = environment.gateway.port
+        var held = [try RawHTTPConnection(port: port), try RawHTTPConnection(port: port)]
+        for connection in held {
+            #expect(try await connection.send("GET", "/healthz").status == 200)
+        }
+        let third = try RawHTTPConnection(port: port)
+        #expect(await third.isClosedByServer(), "a third connection from one address was kept")
+        held.removeFirst()
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(try await RawHTTPConnection(port: port).send("GET", "/healthz").status == 200)
+        #expect(try await held[0].send("GET", "/healthz").status == 200)
+    }
 }
