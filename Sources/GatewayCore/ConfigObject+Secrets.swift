@@ -63,16 +63,3 @@ extension ConfigObject {
         return bool
     }
 }
-
-extension String {
-    /// Without leading and trailing spaces, tabs, CR and LF. Works on scalars, not Characters:
-    /// "\r\n" is one Character, equal to neither "\r" nor "\n".
-    func trimmingASCIIWhitespace() -> String {
-        let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return String(scalars[first...last])
-    }
-}

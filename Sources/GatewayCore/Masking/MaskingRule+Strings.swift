@@ -187,8 +187,3 @@ extension Character {
         unicodeScalars.contains { $0.properties.generalCategory == .decimalNumber }
     }
 }
-
-extension UInt8 {
-    var isASCIIDigit: Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) }
-    var isLetterX: Bool { self == UInt8(ascii: "X") || self == UInt8(ascii: "x") }
-}

@@ -1,0 +1,20 @@
+/// Limits that keep malformed or abusive input cheap to refuse.
+public struct LimitsConfig: Sendable, Equatable {
+    /// Longest request target (path and query) accepted; longer is 414.
+    public var maxURLBytes: Int
+    /// Malformed requests (4xx) one address may send in a burst before it gets 429s.
+    public var malformedBurst: Int
+    /// How many malformed requests per minute an address regains.
+    public var malformedPerMinute: Int
+    /// Dossiers being built at once; more wait (newest first once the wait stalls) and are
+    /// answered 503 `overloaded` if none finishes before their deadline. Keeps an overloaded
+    /// gateway's CPU on dossiers that can still make their deadline.
+    public var maxDossiersInProgress: Int
+
+    public init(maxURLBytes: Int = 2048, malformedBurst: Int = 50, malformedPerMinute: Int = 50, maxDossiersInProgress: Int = 512) {
+        self.maxURLBytes = maxURLBytes
+        self.malformedBurst = malformedBurst
+        self.malformedPerMinute = malformedPerMinute
+        self.maxDossiersInProgress = maxDossiersInProgress
+    }
+}

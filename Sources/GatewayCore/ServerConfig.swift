@@ -1,0 +1,22 @@
+/// Tuning of the HTTP listener.
+public struct ServerConfig: Sendable, Equatable {
+    /// Threads that accept and parse requests; `0` means one per core, but at least 2.
+    public var threads: Int
+    public var connectionLimit: Int
+    /// Connections one client address may hold, so one client cannot take every slot; generous
+    /// because desks may share a NAT address. `0` means no limit.
+    public var perIPConnectionLimit: Int
+    /// Idle keep-alive connections are closed after this many seconds.
+    public var connectionTimeoutSeconds: Int
+    /// On SIGTERM, in-flight requests get this long to finish.
+    public var drainTimeoutSeconds: Int
+
+    public init(threads: Int = 0, connectionLimit: Int = 10000, perIPConnectionLimit: Int = 1000, connectionTimeoutSeconds: Int = 30,
+                drainTimeoutSeconds: Int = 10) {
+        self.threads = threads
+        self.connectionLimit = connectionLimit
+        self.perIPConnectionLimit = perIPConnectionLimit
+        self.connectionTimeoutSeconds = connectionTimeoutSeconds
+        self.drainTimeoutSeconds = drainTimeoutSeconds
+    }
+}
