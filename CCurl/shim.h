@@ -35,11 +35,6 @@ static inline CURLcode eg_curl_easy_getinfo_long(CURL *handle, CURLINFO info, lo
     return curl_easy_getinfo(handle, info, value);
 }
 
-/* curl_easy_getinfo for CURLINFO_*_T (curl_off_t) values. */
-static inline CURLcode eg_curl_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) {
-    return curl_easy_getinfo(handle, info, value);
-}
-
 /* curl_easy_getinfo(CURLINFO_PRIVATE). */
 static inline CURLcode eg_curl_easy_getinfo_private(CURL *handle, void **value) {
     return curl_easy_getinfo(handle, CURLINFO_PRIVATE, (char **)value);

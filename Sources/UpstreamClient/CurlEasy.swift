@@ -6,8 +6,8 @@ import GatewayCore
 enum CurlEasy {
     static let userAgent = "exchange-gateway/1.0"
 
-    /// Accept header sent with every upstream request; never freed, shared read-only by all handles.
-    nonisolated(unsafe) static let acceptJSON: UnsafeMutablePointer<curl_slist> = curl_slist_append(nil, "Accept: application/json")!
+    /// Sent with every upstream request, before the request's own headers.
+    static let acceptJSON = "Accept: application/json"
 
     /// Why libcurl refused to set up a transfer (out of memory, most likely): the transfer fails,
     /// the gateway does not.
@@ -15,12 +15,13 @@ enum CurlEasy {
         let reason: String
     }
 
-    /// Readies `handle` (fresh or reset) for `transfer`.
-    static func configure(_ handle: UnsafeMutableRawPointer, for transfer: Transfer) throws(OptionError) {
+    /// Readies `handle` (fresh or reset) for `transfer`, to end within `timeoutMs`: the request's
+    /// own timeout, or what is left of it when a coalesced call is made again on its own.
+    static func configure(_ handle: UnsafeMutableRawPointer, for transfer: Transfer, timeoutMs: Int) throws(OptionError) {
         let request = transfer.request
         try setLong(handle, CURLOPT_NOSIGNAL, 1)
-        try setLong(handle, CURLOPT_TIMEOUT_MS, request.timeoutMs)
-        try setLong(handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeoutMs)
+        try setLong(handle, CURLOPT_TIMEOUT_MS, timeoutMs)
+        try setLong(handle, CURLOPT_CONNECTTIMEOUT_MS, min(request.connectTimeoutMs, timeoutMs))
         try setLong(handle, CURLOPT_MAXFILESIZE, request.maxResponseBytes)
         try setLong(handle, CURLOPT_FOLLOWLOCATION, 0)
         try setLong(handle, CURLOPT_TCP_NODELAY, 1)
@@ -38,12 +39,11 @@ enum CurlEasy {
                 try setString(handle, CURLOPT_SSLKEY, key)
             }
         }
-        if request.headers.isEmpty {
-            try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, acceptJSON))
-        } else {
-            transfer.headerList = request.headers.reduce(curl_slist_append(nil, "Accept: application/json")) { curl_slist_append($0, $1) }
-            try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, transfer.headerList))
+        for line in [acceptJSON] + request.headers {
+            guard let list = curl_slist_append(transfer.headerList, line) else { throw OptionError(reason: "out of memory") }
+            transfer.headerList = list
         }
+        try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, transfer.headerList))
         try check(eg_curl_easy_setopt_write_function(handle, writeBody))
         let context = Unmanaged.passUnretained(transfer).toOpaque()
         try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context))

@@ -14,11 +14,15 @@ import Synchronization
 ///
 /// Identical requests in flight at the same time (same URL) are coalesced: the first one
 /// goes to the department, the others wait for it and get the same answer, so a burst of
-/// clerks asking for one property costs each department one call. Sources with a cache TTL
-/// also reuse a recent successful answer.
-// @unchecked: `multi`, `idleHandles`, `running`, `followers`, `cache`, `timerDeadline` and
+/// clerks asking for one property costs each department one call. A request waits for a call
+/// in flight only if that call ends within the request's own timeout; when the call it waited
+/// for was cut short by its dossier's deadline, it is made again on its own with the time it
+/// has left, so no caller waits past its timeout or inherits another dossier's deadline.
+/// Sources with a cache TTL also reuse a recent successful answer.
+// @unchecked: `multi`, `idleHandles`, `running`, `joinable`, `cache`, `timerDeadline` and
 // `watchedSockets` are used only on the loop thread (libcurl's callbacks run there too, inside
-// curl_multi_socket_action); other threads go through `inbox`, a Mutex, and the eventfd.
+// curl_multi_socket_action); other threads go through `inbox`, a Mutex, and the eventfd, which
+// stays open until `deinit`, so a late `submit` or `stop` never writes to a closed descriptor.
 final class CurlMultiLoop: @unchecked Sendable {
     private let multi: UnsafeMutableRawPointer
     private let epoll: Int32
@@ -27,11 +31,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let finished = Mutex(false)
     private var idleHandles: [UnsafeMutableRawPointer] = []
     private var running: Set<UnsafeMutableRawPointer> = []
-    /// Transfers waiting for an identical one in flight, by URL.
-    private var followers: [String: [Transfer]] = [:]
-    /// Recent successful answers of sources that allow caching, by URL.
-    private var cache: [String: (result: TransferResult, expires: ContinuousClock.Instant)] = [:]
-    private static let cacheLimit = 10_000
+    /// The call in flight per URL that identical requests join: of those in flight, the one that
+    /// ends last, so that the most requests can wait for it within their own timeout.
+    private var joinable: [String: Transfer] = [:]
+    private var cache = ResponseCache()
     /// Easy handles kept for reuse; beyond this a burst's handles are freed, so memory falls
     /// back after thousands of transfers were in flight at once.
     private static let idleHandleLimit = 512
@@ -44,6 +47,8 @@ final class CurlMultiLoop: @unchecked Sendable {
         var transfers: [Transfer] = []
         var stopping = false
     }
+
+    private static let shutDown = TransferResult.failure(.other("the upstream client is shut down"))
 
     private static let globalInit: Void = {
         curl_global_init(Int(CURL_GLOBAL_DEFAULT))
@@ -84,15 +89,24 @@ final class CurlMultiLoop: @unchecked Sendable {
         if accepted {
             signalWakeup()
         } else {
-            for transfer in transfers { transfer.complete(.failure(.other("the upstream client is shut down")), .zero) }
+            for transfer in transfers { transfer.complete(Self.shutDown, .zero) }
         }
     }
 
-    /// Ends the loop after failing what is still running, and waits for it to exit.
+    /// Ends the loop after failing what is still running, and waits for it to exit; a second
+    /// call only waits.
     func stop() {
-        inbox.withLock { $0.stopping = true }
-        signalWakeup()
+        let first = inbox.withLock { inbox in
+            defer { inbox.stopping = true }
+            return !inbox.stopping
+        }
+        if first { signalWakeup() }
         while !finished.withLock({ $0 }) { usleep(1000) }
+    }
+
+    deinit {
+        close(epoll)
+        close(wakeup)
     }
 
     private func signalWakeup() {
@@ -108,7 +122,10 @@ final class CurlMultiLoop: @unchecked Sendable {
                 defer { inbox.transfers = [] }
                 return (inbox.transfers, inbox.stopping)
             }
-            if stopping { break }
+            if stopping {
+                failAll(incoming)
+                break
+            }
             for transfer in incoming { add(transfer) }
             let ready = epoll_wait(epoll, &events, Int32(events.count), waitMilliseconds())
             for event in events.prefix(max(0, Int(ready))) {
@@ -129,10 +146,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             }
             completeFinishedTransfers()
         }
-        failAll()
         curl_multi_cleanup(multi)
-        close(epoll)
-        close(wakeup)
         finished.withLock { $0 = true }
     }
 
@@ -143,38 +157,59 @@ final class CurlMultiLoop: @unchecked Sendable {
         return remaining <= .zero ? 0 : Int32(min(1000, remaining.wholeMilliseconds + 1))
     }
 
+    /// Takes `transfer` from the inbox: its timeout counts from now, as libcurl's would.
     private func add(_ transfer: Transfer) {
-        if transfer.request.cacheTTLMs > 0, let cached = cache[transfer.request.url] {
-            if cached.expires > .now {
-                transfer.complete(cached.result, .zero)
-                return
-            }
-            cache[transfer.request.url] = nil
+        transfer.deadline = .now + .milliseconds(transfer.request.timeoutMs)
+        dispatch(transfer)
+    }
+
+    /// Answers `transfer` from the cache, joins it to an identical call in flight that ends
+    /// within its timeout, or starts it.
+    private func dispatch(_ transfer: Transfer) {
+        let url = transfer.request.url
+        if transfer.request.cacheTTLMs > 0, let cached = cache.answer(for: url) {
+            return transfer.complete(cached, transfer.started.duration(to: .now))
         }
-        if followers[transfer.request.url] != nil {
-            followers[transfer.request.url]?.append(transfer)
-            return
+        if let leader = joinable[url], leader.deadline <= transfer.deadline {
+            return leader.followers.append(transfer)
         }
-        followers[transfer.request.url] = []
+        start(transfer)
+    }
+
+    /// Hands `transfer` to libcurl with the time it has left.
+    private func start(_ transfer: Transfer) {
         guard let handle = idleHandles.popLast().map({ handle in curl_easy_reset(handle); return handle }) ?? curl_easy_init() else {
             return fail(transfer, "libcurl could not make a transfer handle")
         }
         do {
-            try CurlEasy.configure(handle, for: transfer)
+            try CurlEasy.configure(handle, for: transfer, timeoutMs: transfer.remainingMs())
         } catch {
-            curl_easy_cleanup(handle)
+            recycle(handle)
             return fail(transfer, "libcurl refused the request: \(error.reason)")
         }
+        let code = curl_multi_add_handle(multi, handle)
+        guard code == CURLM_OK else {
+            recycle(handle)
+            return fail(transfer, "libcurl could not start the transfer: \(String(cString: curl_multi_strerror(code)))")
+        }
+        // Released in `finish`: libcurl holds only the raw pointer (CURLOPT_PRIVATE and the callbacks' data).
         _ = Unmanaged.passRetained(transfer)
         running.insert(handle)
-        curl_multi_add_handle(multi, handle)
+        let url = transfer.request.url
+        if joinable[url].map({ $0.deadline < transfer.deadline }) ?? true { joinable[url] = transfer }
     }
 
-    /// Fails `transfer` and everything coalesced onto it.
+    /// Fails a transfer that could not be started; nothing has joined it yet.
     private func fail(_ transfer: Transfer, _ reason: String) {
         transfer.complete(.failure(.other(reason)), transfer.started.duration(to: .now))
-        for follower in followers.removeValue(forKey: transfer.request.url) ?? [] {
-            follower.complete(.failure(.other(reason)), follower.started.duration(to: .now))
+    }
+
+    /// Keeps `handle` for reuse (it is reset when taken again), up to the limit.
+    private func recycle(_ handle: UnsafeMutableRawPointer) {
+        if idleHandles.count < Self.idleHandleLimit {
+            idleHandles.append(handle)
+        } else {
+            curl_easy_cleanup(handle)
         }
     }
 
@@ -187,7 +222,9 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
     }
 
-    /// Detaches `handle`, keeps it for reuse, and completes its transfer with `result`.
+    /// Detaches `handle`, keeps it for reuse, and completes its transfer and those that joined it
+    /// with `result`. When the dossier deadline cut the call short, those that joined it and still
+    /// have time are made again on their own instead.
     private func finish(_ handle: UnsafeMutableRawPointer, result: (Transfer) -> TransferResult) {
         var context: UnsafeMutableRawPointer?
         _ = eg_curl_easy_getinfo_private(handle, &context)
@@ -195,16 +232,28 @@ final class CurlMultiLoop: @unchecked Sendable {
         running.remove(handle)
         let transfer = Unmanaged<Transfer>.fromOpaque(context!).takeRetainedValue()
         let outcome = result(transfer)
-        if idleHandles.count < Self.idleHandleLimit {
-            idleHandles.append(handle)
-        } else {
-            curl_easy_cleanup(handle)
-        }
+        recycle(handle)
+        if joinable[transfer.request.url] === transfer { joinable[transfer.request.url] = nil }
         remember(outcome, of: transfer)
         transfer.complete(outcome, transfer.started.duration(to: .now))
-        for follower in followers.removeValue(forKey: transfer.request.url) ?? [] {
-            follower.complete(outcome, follower.started.duration(to: .now))
+        let followers = transfer.followers
+        transfer.followers = []
+        let remake = Self.wasCutByDeadline(transfer, outcome)
+        let now = ContinuousClock.now
+        for follower in followers {
+            if remake, follower.deadline >= now + .milliseconds(1) {
+                dispatch(follower)
+            } else {
+                follower.complete(outcome, follower.started.duration(to: now))
+            }
         }
+    }
+
+    /// A call that timed out because its dossier's deadline, not the source's timeout, limited
+    /// it: its result says nothing about requests with more time.
+    private static func wasCutByDeadline(_ transfer: Transfer, _ result: TransferResult) -> Bool {
+        guard transfer.request.isLimitedByDeadline, case .failure(let failure) = result else { return false }
+        return failure == .timedOut || failure == .connectTimedOut
     }
 
     /// Keeps a successful answer when its source caches and the department allows it.
@@ -212,21 +261,16 @@ final class CurlMultiLoop: @unchecked Sendable {
         guard transfer.request.cacheTTLMs > 0, case .response(let status, _) = result, (200...299).contains(status),
               let freshness = CacheControl.freshness(ttl: .milliseconds(transfer.request.cacheTTLMs), header: transfer.cacheControl)
         else { return }
-        if cache.count >= Self.cacheLimit {
-            let now = ContinuousClock.now
-            cache = cache.filter { $0.value.expires > now }
-            if cache.count >= Self.cacheLimit { cache.removeAll() }
-        }
-        cache[transfer.request.url] = (result, .now + freshness)
+        cache.store(result, for: transfer.request.url, expires: .now + freshness)
     }
 
-    private func failAll() {
+    /// Fails what is running (with those that joined it) and `incoming`, the last transfers taken
+    /// from the inbox, which nothing can join any more once the loop is stopping.
+    private func failAll(_ incoming: [Transfer]) {
         for handle in running {
-            finish(handle) { _ in .failure(.other("the upstream client is shut down")) }
+            finish(handle) { _ in Self.shutDown }
         }
-        for transfer in inbox.withLock({ $0.transfers }) {
-            transfer.complete(.failure(.other("the upstream client is shut down")), .zero)
-        }
+        for transfer in incoming { transfer.complete(Self.shutDown, .zero) }
         for handle in idleHandles { curl_easy_cleanup(handle) }
         idleHandles = []
     }

@@ -2,17 +2,25 @@ import CCurl
 import GatewayCore
 
 /// One upstream call in flight: its limits, its growing body, and what to do with the result.
-// @unchecked: a transfer is created by a fetch, handed to the loop thread once through
-// the loop's locked inbox, and from then on touched only by the loop thread.
+// @unchecked: the mutable state is used by one thread at a time. A fetch makes the transfer and
+// hands it to the loop through the loop's locked inbox; from then on only the loop thread touches
+// it. A transfer the loop refuses because it has stopped never reaches the loop thread: `submit`
+// completes it on the calling thread instead.
 final class Transfer: @unchecked Sendable {
     let request: UpstreamRequest
-    /// Called once, on the loop thread, with the result and the call's duration.
+    /// Called once with the result and the call's duration: on the loop thread, or on the
+    /// submitting thread when the loop has stopped.
     let complete: (TransferResult, Duration) -> Void
     let started = ContinuousClock.now
+    /// When the call must be over: `request.timeoutMs` after the loop took it, as libcurl counts
+    /// a timeout. Set by the loop when it takes the transfer.
+    var deadline = ContinuousClock.now
+    /// Identical calls waiting for this one, each of which ends no earlier than this one.
+    var followers: [Transfer] = []
     var body: [UInt8] = []
     /// Set by the write callback when the body grew past the cap.
     var exceededCap = false
-    /// The request's own header list, when it has extra headers; freed with the transfer.
+    /// The request's header list; freed with the transfer.
     var headerList: UnsafeMutablePointer<curl_slist>?
     /// The answer's `Cache-Control` header, kept when the request may be cached.
     var cacheControl: String?
@@ -26,14 +34,26 @@ final class Transfer: @unchecked Sendable {
         curl_slist_free_all(headerList)
     }
 
+    /// Whole milliseconds left until `deadline`, rounded up so that the call does not end before
+    /// it; at least 1, since libcurl reads a timeout of 0 as none.
+    func remainingMs(at now: ContinuousClock.Instant = .now) -> Int {
+        max(1, Int((now.duration(to: deadline) / .milliseconds(1)).rounded(.up)))
+    }
+
     /// Notes the `Cache-Control` header among the answer's header lines.
     func receiveHeader(_ line: UnsafeRawBufferPointer) {
         let prefix = "cache-control:"
         guard line.count > prefix.utf8.count,
-              zip(line, prefix.utf8).allSatisfy({ ($0 | 0x20) == $1 || ($0 == $1) })
+              zip(line, prefix.utf8).allSatisfy({ ($0 | 0x20) == $1 })
         else { return }
-        cacheControl = String(decoding: line.dropFirst(prefix.utf8.count), as: UTF8.self)
-            .trimmingCharacters(in: " \t\r\n")
+        // Header lines are ASCII; the value is what lies between the colon and the CRLF, unpadded.
+        let isPadding = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") }
+        let value = line.dropFirst(prefix.utf8.count)
+        guard let first = value.firstIndex(where: { !isPadding($0) }), let last = value.lastIndex(where: { !isPadding($0) }) else {
+            cacheControl = ""
+            return
+        }
+        cacheControl = String(decoding: value[first...last], as: UTF8.self)
     }
 
     /// Appends a piece of the body; `false` once the body would exceed the cap.
@@ -44,45 +64,5 @@ final class Transfer: @unchecked Sendable {
         }
         body.append(contentsOf: bytes)
         return true
-    }
-}
-
-/// The transfers of one dossier: their results are gathered on the loop thread, and whoever
-/// waits for them is told once, when the last one is done.
-// @unchecked: `results` is touched only on the loop thread, by the completions of this batch's
-// transfers.
-final class TransferBatch: @unchecked Sendable {
-    typealias Result = (result: TransferResult, elapsed: Duration)
-
-    private var results: GatheredResults<Result>
-    private let whenEachEnds: (@Sendable (Int) -> Void)?
-    private let completion: @Sendable ([Result]) -> Void
-
-    init(count: Int, whenEachEnds: (@Sendable (Int) -> Void)?, completion: @escaping @Sendable ([Result]) -> Void) {
-        results = GatheredResults(count: count)
-        self.whenEachEnds = whenEachEnds
-        self.completion = completion
-        if count == 0 { completion([]) }
-    }
-
-    func transfers(for requests: [UpstreamRequest]) -> [Transfer] {
-        requests.enumerated().map { index, request in
-            Transfer(request: request) { result, elapsed in self.finish(index, result, elapsed) }
-        }
-    }
-
-    private func finish(_ index: Int, _ result: TransferResult, _ elapsed: Duration) {
-        whenEachEnds?(index)
-        if let all = results.fill(index, with: (result, elapsed)) { completion(all) }
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !set.unicodeScalars.contains($0) }),
-              let last = scalars.lastIndex(where: { !set.unicodeScalars.contains($0) })
-        else { return "" }
-        return String(scalars[first...last])
     }
 }

@@ -11,7 +11,9 @@ public final class UpstreamClient: Sendable {
     }
 
     /// Calls every department in `requests` at once and interprets their answers, in the
-    /// same order; returns when the slowest is done, within the largest `timeoutMs`.
+    /// same order; returns when the slowest is done. Each call ends within its own `timeoutMs`
+    /// (counted from when the transfer thread takes it), also when it shares an identical call
+    /// in flight, so the whole returns within the largest.
     /// - Parameter whenEachEnds: told the index of each request as soon as its transfer ends, on
     ///   the transfer thread, before the answers are interpreted: for giving back what the call
     ///   held (a bulkhead permit) without waiting for the slowest call and a free task thread.

@@ -1,0 +1,93 @@
+import DepartmentStubs
+import GatewayCore
+import Synchronization
+import Testing
+import UpstreamClient
+
+/// The upstream client on its own, against a slow stub department: coalescing never makes a call
+/// wait past its own timeout, and stopping completes everything that was handed to it.
+@Suite struct UpstreamClientTests {
+    /// The land department answering after `latency`.
+    private static func slowLand(_ latency: Duration) async throws -> DepartmentStubs {
+        try await DepartmentStubs(fixtures: TestEnvironment.fixtures(), latency: [.land: latency])
+    }
+
+    private static func request(to stubs: DepartmentStubs, timeoutMs: Int, limitedByDeadline: Bool = false) -> UpstreamRequest {
+        UpstreamRequest(source: "land", url: "http://127.0.0.1:\(stubs[.land].port)/land/LA2023001", timeoutMs: timeoutMs,
+                        connectTimeoutMs: min(300, timeoutMs), maxResponseBytes: 1 << 20, isLimitedByDeadline: limitedByDeadline)
+    }
+
+    /// A request with 200 ms does not wait for an identical 1500 ms call to a department that takes
+    /// 800 ms: it times out on its own after about 200 ms. A later 1500 ms request still shares
+    /// the first call, so the department is called twice, not three times.
+    @Test func joiningNeverOutlastsTheOwnTimeout() async throws {
+        let stubs = try await Self.slowLand(.milliseconds(800))
+        let client = UpstreamClient()
+        defer { client.shutdown() }
+        let long = Task { await client.fetch(Self.request(to: stubs, timeoutMs: 1500)) }
+        try await Task.sleep(for: .milliseconds(50))
+        let short = Task { await client.fetch(Self.request(to: stubs, timeoutMs: 200, limitedByDeadline: true)) }
+        try await Task.sleep(for: .milliseconds(50))
+        let sharing = Task { await client.fetch(Self.request(to: stubs, timeoutMs: 1500)) }
+
+        let shortOutcome = await short.value
+        #expect(shortOutcome.status == .timeout)
+        #expect(shortOutcome.endedByDeadline)
+        #expect(shortOutcome.latencyMs >= 200 && shortOutcome.latencyMs < 600, "waited \(shortOutcome.latencyMs) ms")
+        #expect(await long.value.status == .ok)
+        #expect(await sharing.value.status == .ok)
+        #expect(stubs[.land].receivedPaths.count == 2)
+        await stubs.shutdown()
+    }
+
+    /// A request that joined a call cut short by another dossier's deadline is made again with the
+    /// time it has left, and gets the department's answer instead of that dossier's timeout.
+    @Test func deadlineCutCallIsMadeAgainForItsFollowers() async throws {
+        let stubs = try await Self.slowLand(.milliseconds(600))
+        let client = UpstreamClient()
+        defer { client.shutdown() }
+        let cut = Task { await client.fetch(Self.request(to: stubs, timeoutMs: 300, limitedByDeadline: true)) }
+        try await Task.sleep(for: .milliseconds(100))
+        let follower = Task { await client.fetch(Self.request(to: stubs, timeoutMs: 1500)) }
+
+        let cutOutcome = await cut.value
+        #expect(cutOutcome.status == .timeout)
+        #expect(cutOutcome.endedByDeadline)
+        let followerOutcome = await follower.value
+        #expect(followerOutcome.status == .ok, "\(followerOutcome.error ?? "")")
+        #expect(followerOutcome.latencyMs >= 600 && followerOutcome.latencyMs < 1500, "took \(followerOutcome.latencyMs) ms")
+        #expect(stubs[.land].receivedPaths.count == 2)
+        await stubs.shutdown()
+    }
+
+    /// Transfers handed over just before `shutdown` are completed, not dropped; a second
+    /// `shutdown` is harmless, and a transfer handed over afterwards fails at once.
+    @Test func shutdownCompletesEverythingHandedOver() async throws {
+        let stubs = try await Self.slowLand(.milliseconds(500))
+        let completed = Completions()
+        let rounds = 20
+        for _ in 0..<rounds {
+            let client = UpstreamClient()
+            client.start([Self.request(to: stubs, timeoutMs: 1500), Self.request(to: stubs, timeoutMs: 1500)]) { results in
+                if results.allSatisfy({ if case .failure(.other) = $0.result { true } else { false } }) {
+                    completed.count.withLock { $0 += 1 }
+                }
+            }
+            client.shutdown()
+            client.shutdown()
+            let after = await client.fetch(Self.request(to: stubs, timeoutMs: 1500))
+            #expect(after.status == .unavailable)
+            #expect(after.error?.contains("shut down") == true)
+        }
+        for _ in 0..<100 where completed.count.withLock({ $0 }) < rounds {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(completed.count.withLock { $0 } == rounds)
+        await stubs.shutdown()
+    }
+}
+
+/// Batches completed so far, counted from the transfer thread.
+private final class Completions: Sendable {
+    let count = Mutex(0)
+}
