@@ -5,7 +5,7 @@ import HTTPServer
 import Testing
 
 /// Stopping the gateway: what is in flight finishes, what arrives meanwhile is told to go elsewhere.
-@Suite struct ShutdownTests {
+@Suite(.endsWhatItStarts) struct ShutdownTests {
     /// A dossier in flight when shutdown begins is still answered 200; a new one gets 503 problem+json.
     @Test func inFlightDossiersFinish() async throws {
         let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(400), .tax: .milliseconds(400), .house: .milliseconds(400)])

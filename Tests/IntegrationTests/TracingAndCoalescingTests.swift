@@ -3,11 +3,10 @@ import GatewayCore
 import Testing
 
 /// W3C trace context through the gateway, and identical upstream calls shared.
-@Suite struct TracingAndCoalescingTests {
+@Suite(.endsWhatItStarts) struct TracingAndCoalescingTests {
     /// The caller's trace reaches every department with a new span each, and comes back in the answer.
     @Test func traceparentIsPropagated() async throws {
         let environment = try await TestEnvironment.start()
-        defer { Task { await environment.stop() } }
         let callerSpan = "00f067aa0ba902b7"
         var headers = TestEnvironment.credentials()
         headers["traceparent"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-\(callerSpan)-01"
@@ -40,10 +39,10 @@ import Testing
         #expect(traceparent.split(separator: "-").map(\.count) == [2, 32, 16, 2])
     }
 
-    /// 100 concurrent dossiers of one property cost each department one call.
+    /// 100 concurrent dossiers of one property cost each department one call (the departments
+    /// take a second, so that all 100 are surely in while the first call is out).
     @Test func identicalCallsAreCoalesced() async throws {
-        let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(400), .tax: .milliseconds(400), .house: .milliseconds(400)])
-        defer { Task { await environment.stop() } }
+        let environment = try await TestEnvironment.start(latency: [.land: .seconds(1), .tax: .seconds(1), .house: .seconds(1)])
         let port = environment.gateway.port
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<100 {
@@ -64,15 +63,14 @@ import Testing
     @Test func responseCacheHonoursTTL() async throws {
         let environment = try await TestEnvironment.start { stubs in
             var config = TestEnvironment.config(for: stubs)
-            for index in config.sources.indices { config.sources[index].cacheTTLMs = 400 }
+            for index in config.sources.indices { config.sources[index].cacheTTLMs = 2000 }
             return config
         }
-        defer { Task { await environment.stop() } }
         for _ in 0..<3 {
             #expect(try await environment.get("/v1/properties/LA2023002/dossier").status == 200)
         }
         #expect(environment.stubs[.land].receivedPaths.count == 1)
-        try await Task.sleep(for: .milliseconds(500))
+        try await Task.sleep(for: .milliseconds(2100))
         let later = try await environment.get("/v1/properties/LA2023002/dossier")
         #expect(try later.json()["sources"]?["land"]?["data"]?["property_id"]?.string == "LA2023002")
         #expect(environment.stubs[.land].receivedPaths.count == 2)

@@ -6,7 +6,7 @@ import UpstreamClient
 
 /// The upstream client on its own, against a slow stub department: coalescing never makes a call
 /// wait past its own timeout, and stopping completes everything that was handed to it.
-@Suite struct UpstreamClientTests {
+@Suite(.endsWhatItStarts) struct UpstreamClientTests {
     /// The land department answering after `latency`.
     private static func slowLand(_ latency: Duration) async throws -> DepartmentStubs {
         try await DepartmentStubs(fixtures: TestEnvironment.fixtures(), latency: [.land: latency])
