@@ -33,8 +33,8 @@ final class GatewayRuntime: Sendable {
         self.guards = guards
         service = DossierService(config: config, client: client, guards: guards, metrics: metrics)
         authenticator = Authenticator(clients: config.clients)
-        let perClient = config.clients.compactMap { client in client.rateLimit.map { (client.id, $0) } }
-        rateLimiter = ClientRateLimiter(limits: Dictionary(uniqueKeysWithValues: perClient), default: config.defaultRateLimit)
+        let limits = config.clients.compactMap { client in (client.rateLimit ?? config.defaultRateLimit).map { (client.id, $0) } }
+        rateLimiter = ClientRateLimiter(limits: Dictionary(uniqueKeysWithValues: limits), keeping: previous?.rateLimiter)
         if let previous, previous.config.limits == config.limits {
             malformedGuard = previous.malformedGuard
         } else {

@@ -18,7 +18,7 @@ struct ResilienceRateLimiterTests {
         (RateLimit(requestsPerSecond: 0.3, burst: 1), 4),
     ])
     func burstThenLimited(_ limit: RateLimit, _ retryAfter: Int) {
-        let limiter = ClientRateLimiter(limits: ["desk": limit], default: nil)
+        let limiter = ClientRateLimiter(limits: ["desk": limit])
         for index in 0..<limit.burst {
             #expect(limiter.take(client: "desk", now: at(0)) == .allowed, "request \(index)")
         }
@@ -27,7 +27,7 @@ struct ResilienceRateLimiterTests {
 
     /// Tokens come back at the configured rate, never beyond the burst.
     @Test func refillsUpToBurst() {
-        let limiter = ClientRateLimiter(limits: ["desk": RateLimit(requestsPerSecond: 2, burst: 2)], default: nil)
+        let limiter = ClientRateLimiter(limits: ["desk": RateLimit(requestsPerSecond: 2, burst: 2)])
         let script: [(Double, RateDecision)] = [
             (0, .allowed), (0, .allowed), (0, .limited(retryAfter: 1)),
             (0.5, .allowed), (0.5, .limited(retryAfter: 1)),
@@ -41,41 +41,33 @@ struct ResilienceRateLimiterTests {
     /// `retryAfter` shrinks as the bucket refills and is never below one second.
     @Test(arguments: [(0.0, 4), (1.0, 3), (2.5, 2), (3.5, 1), (3.99, 1)])
     func retryAfterCountsDown(_ seconds: Double, _ retryAfter: Int) {
-        let limiter = ClientRateLimiter(limits: ["desk": RateLimit(requestsPerSecond: 0.25, burst: 1)], default: nil)
+        let limiter = ClientRateLimiter(limits: ["desk": RateLimit(requestsPerSecond: 0.25, burst: 1)])
         #expect(limiter.take(client: "desk", now: at(0)) == .allowed)
         #expect(limiter.take(client: "desk", now: at(seconds)) == .limited(retryAfter: retryAfter))
     }
 
-    /// Each client has its own bucket: one client's flood does not limit another.
+    /// Each client has its own bucket: one client's flood does not limit another; a client
+    /// without a limit is not limited.
     @Test func clientsAreIndependent() {
         let limit = RateLimit(requestsPerSecond: 1, burst: 1)
-        let limiter = ClientRateLimiter(limits: ["desk": limit, "registry": limit], default: limit)
+        let limiter = ClientRateLimiter(limits: ["desk": limit, "registry": limit])
         #expect(limiter.take(client: "desk", now: at(0)) == .allowed)
         #expect(limiter.take(client: "desk", now: at(0)) == .limited(retryAfter: 1))
         #expect(limiter.take(client: "registry", now: at(0)) == .allowed)
-        #expect(limiter.take(client: "audit", now: at(0)) == .allowed)
-        #expect(limiter.take(client: "other", now: at(0)) == .allowed)
-        #expect(limiter.take(client: "audit", now: at(0)) == .limited(retryAfter: 1))
+        #expect(limiter.take(client: "registry", now: at(0)) == .limited(retryAfter: 1))
+        for _ in 0..<1000 { #expect(limiter.take(client: "unlimited", now: at(0)) == .allowed) }
     }
 
-    /// Unlisted clients get the default limit, or none when there is no default; listed ones keep their own.
-    @Test(arguments: [(RateLimit?.none, 1000), (RateLimit(requestsPerSecond: 1, burst: 3), 3)])
-    func defaultLimit(_ defaultLimit: RateLimit?, _ allowedAtOnce: Int) {
-        let limiter = ClientRateLimiter(limits: ["desk": RateLimit(requestsPerSecond: 1, burst: 1)], default: defaultLimit)
-        var allowed = 0
-        for _ in 0..<1000 where limiter.take(client: "audit", now: at(0)) == .allowed { allowed += 1 }
-        #expect(allowed == allowedAtOnce)
-        #expect(limiter.take(client: "desk", now: at(0)) == .allowed)
-        #expect(limiter.take(client: "desk", now: at(0)) == .limited(retryAfter: 1))
-    }
-
-    /// When the default-limited table is full, refilled buckets are forgotten and clients still in debt stay limited.
-    @Test func boundedTableKeepsDebtors() {
-        let limiter = ClientRateLimiter(limits: [:], default: RateLimit(requestsPerSecond: 1, burst: 1), maximumClients: 2)
-        #expect(limiter.take(client: "a", now: at(0)) == .allowed)
-        #expect(limiter.take(client: "b", now: at(0.9)) == .allowed)
-        #expect(limiter.take(client: "c", now: at(1.5)) == .allowed)
-        #expect(limiter.take(client: "b", now: at(1.5)) == .limited(retryAfter: 1))
+    /// A reload keeps the bucket (and the debt) of a client whose limit did not change, and
+    /// gives a fresh one to a client whose limit did.
+    @Test func reloadKeepsUnchangedBuckets() {
+        let slow = RateLimit(requestsPerSecond: 0.1, burst: 1)
+        let before = ClientRateLimiter(limits: ["desk": slow, "registry": slow])
+        #expect(before.take(client: "desk", now: at(0)) == .allowed)
+        #expect(before.take(client: "registry", now: at(0)) == .allowed)
+        let after = ClientRateLimiter(limits: ["desk": slow, "registry": RateLimit(requestsPerSecond: 0.1, burst: 2)], keeping: before)
+        #expect(after.take(client: "desk", now: at(1)) == .limited(retryAfter: 9))
+        #expect(after.take(client: "registry", now: at(1)) == .allowed)
     }
 
     /// A clock read that arrives slightly out of order neither adds nor removes tokens.
@@ -102,8 +94,8 @@ struct ResilienceRateLimiterTests {
 
     /// Many tasks taking tokens at the same instant get exactly the burst between them.
     @Test func concurrentTakesShareTheBurst() async {
-        let limiter = ClientRateLimiter(limits: ["desk": RateLimit(requestsPerSecond: 1, burst: 100)],
-                                        default: RateLimit(requestsPerSecond: 1, burst: 50))
+        let limiter = ClientRateLimiter(limits: ["desk": RateLimit(requestsPerSecond: 1, burst: 100),
+                                                 "audit": RateLimit(requestsPerSecond: 1, burst: 50)])
         let now = at(0)
         let allowed = await withTaskGroup(of: Int.self) { group in
             for task in 0..<16 {

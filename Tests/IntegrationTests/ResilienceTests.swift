@@ -132,11 +132,16 @@ import Testing
         #expect(environment.stubs[.house].receivedPaths.count == 4, "the department never had more than four calls")
     }
 
-    /// A client over its rate gets 429 with Retry-After; it is counted in metrics and audited.
-    @Test func rateLimitedClientGets429() async throws {
+    /// A client over its rate (its own, or the config's default) gets 429 with Retry-After; it is
+    /// counted in metrics and audited.
+    @Test(arguments: [true, false]) func rateLimitedClientGets429(ownLimit: Bool) async throws {
         let environment = try await TestEnvironment.start { stubs in
             var config = TestEnvironment.config(for: stubs)
-            config.clients[0].rateLimit = RateLimit(requestsPerSecond: 0.5, burst: 2)
+            if ownLimit {
+                config.clients[0].rateLimit = RateLimit(requestsPerSecond: 0.5, burst: 2)
+            } else {
+                config.defaultRateLimit = RateLimit(requestsPerSecond: 0.5, burst: 2)
+            }
             return config
         }
         let statuses = try await [0, 1, 2].asyncMap { index in

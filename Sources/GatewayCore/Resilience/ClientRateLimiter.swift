@@ -1,52 +1,41 @@
 import Synchronization
 
-/// Limits each API client to its own request rate: a token bucket per client id, from `limits`,
-/// or from `defaultLimit` for clients not listed there. A client with neither is not limited.
-///
-/// Listed clients each have their own lock, so they never wait for each other; clients on the
-/// default limit share one lock over a table that is kept at most `maximumClients` long by
-/// forgetting buckets that have refilled (a full bucket is the same as none).
+/// Limits each API client to its own request rate: a token bucket per configured client, each
+/// behind its own lock, so clients never wait for each other. A client without a limit (none of
+/// its own and no default in the config) is not limited.
 public final class ClientRateLimiter: Sendable {
-    /// A listed client's bucket behind its own lock (a `Mutex` cannot be stored in a dictionary).
+    /// A client's bucket behind its own lock (a `Mutex` cannot be stored in a dictionary).
     private final class LockedBucket: Sendable {
+        let limit: RateLimit
         let bucket: Mutex<TokenBucket>
-        init(_ limit: RateLimit) { bucket = Mutex(TokenBucket(limit: limit)) }
+
+        init(_ limit: RateLimit) {
+            self.limit = limit
+            bucket = Mutex(TokenBucket(limit: limit))
+        }
     }
 
-    private let listed: [String: LockedBucket]
-    public let defaultLimit: RateLimit?
-    private let defaulted = Mutex<[String: TokenBucket]>([:])
-    private let maximumClients: Int
+    private let buckets: [String: LockedBucket]
 
     /// - Parameters:
-    ///   - limits: client id → its limit.
-    ///   - defaultLimit: the limit of clients not in `limits`; `nil` leaves them unlimited.
-    ///   - maximumClients: a bound on the default-limited buckets kept at once.
-    public init(limits: [String: RateLimit], default defaultLimit: RateLimit?, maximumClients: Int = 65536) {
-        precondition(maximumClients >= 1, "the rate limiter must keep at least one client")
-        listed = limits.mapValues(LockedBucket.init)
-        self.defaultLimit = defaultLimit
-        self.maximumClients = maximumClients
+    ///   - limits: client id → its limit (its own, or the config's default).
+    ///   - previous: the limiter of the config being replaced: a client whose limit is unchanged
+    ///     keeps its bucket, so a reload does not hand every client a fresh burst.
+    public init(limits: [String: RateLimit], keeping previous: ClientRateLimiter? = nil) {
+        buckets = limits.reduce(into: [:]) { buckets, entry in
+            let (client, limit) = entry
+            if let kept = previous?.buckets[client], kept.limit == limit {
+                buckets[client] = kept
+            } else {
+                buckets[client] = LockedBucket(limit)
+            }
+        }
     }
 
     /// Takes one request's token from `client`'s bucket.
     /// - Parameter client: the authenticated client id (not an address or a header value).
     public func take(client: String, now: ContinuousClock.Instant = .now) -> RateDecision {
-        if let locked = listed[client] {
-            return locked.bucket.withLock { $0.take(now: now) }
-        }
-        guard let defaultLimit else { return .allowed }
-        return defaulted.withLock { buckets in
-            if buckets[client] == nil, buckets.count >= maximumClients {
-                buckets = buckets.filter { _, bucket in
-                    var bucket = bucket
-                    return !bucket.isFull(now: now)
-                }
-                if buckets.count >= maximumClients, let any = buckets.keys.first {
-                    buckets[any] = nil
-                }
-            }
-            return buckets[client, default: TokenBucket(limit: defaultLimit)].take(now: now)
-        }
+        guard let locked = buckets[client] else { return .allowed }
+        return locked.bucket.withLock { $0.take(now: now) }
     }
 }
