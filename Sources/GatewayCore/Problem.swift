@@ -29,8 +29,10 @@ public struct Problem: Sendable, Error, Equatable {
         ])
     }
 
+    /// Every field, headers in order (tuples are not `Equatable`, so this is written out).
     public static func == (lhs: Problem, rhs: Problem) -> Bool {
-        lhs.kind == rhs.kind && lhs.status == rhs.status && lhs.detail == rhs.detail
+        lhs.kind == rhs.kind && lhs.title == rhs.title && lhs.status == rhs.status && lhs.detail == rhs.detail
+            && lhs.headers.elementsEqual(rhs.headers, by: ==)
     }
 }
 

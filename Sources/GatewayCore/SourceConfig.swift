@@ -10,7 +10,7 @@ public struct SourceConfig: Sendable, Equatable {
         didSet { pathAroundID = Self.split(path) }
     }
     /// The path before and after `{property_id}`, split once rather than per request.
-    var pathAroundID: (before: String, after: String)
+    var pathAroundID: PathAroundID
     public var timeoutMs: Int
     public var connectTimeoutMs: Int
     public var maxInFlight: Int
@@ -44,16 +44,13 @@ public struct SourceConfig: Sendable, Equatable {
         self.policy = policy
     }
 
-    static func split(_ path: String) -> (before: String, after: String) {
-        guard let placeholder = path.ranges(of: propertyIDPlaceholder).first else { return (path, "") }
-        return (String(path[..<placeholder.lowerBound]), String(path[placeholder.upperBound...]))
+    struct PathAroundID: Sendable, Equatable {
+        let before: String
+        let after: String
     }
 
-    public static func == (lhs: SourceConfig, rhs: SourceConfig) -> Bool {
-        lhs.name == rhs.name && lhs.baseURL == rhs.baseURL && lhs.path == rhs.path && lhs.timeoutMs == rhs.timeoutMs
-            && lhs.connectTimeoutMs == rhs.connectTimeoutMs && lhs.maxInFlight == rhs.maxInFlight
-            && lhs.maxResponseBytes == rhs.maxResponseBytes && lhs.tls == rhs.tls
-            && lhs.circuitBreaker == rhs.circuitBreaker && lhs.retry == rhs.retry && lhs.cacheTTLMs == rhs.cacheTTLMs
-            && lhs.policy == rhs.policy
+    static func split(_ path: String) -> PathAroundID {
+        guard let placeholder = path.ranges(of: propertyIDPlaceholder).first else { return PathAroundID(before: path, after: "") }
+        return PathAroundID(before: String(path[..<placeholder.lowerBound]), after: String(path[placeholder.upperBound...]))
     }
 }
