@@ -14,9 +14,8 @@ import Testing
         var keyFile: String { directory + "/key.pem" }
 
         static func make() async throws -> Certificate {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tls-\(UUID())").path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            let made = try await run("/usr/bin/openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+            let directory = TestEnvironment.temporaryDirectory()
+            let made = try await openssl(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
                                                           "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
                                                           "-addext", "subjectAltName=IP:127.0.0.1",
                                                           "-keyout", directory + "/key.pem", "-out", directory + "/cert.pem"])
@@ -30,21 +29,8 @@ import Testing
         }
     }
 
-    /// Runs a program and returns its exit status and combined output; stdin is closed.
-    static func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-        try await onOwnThread {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: program)
-            process.arguments = arguments
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+    static func openssl(_ arguments: [String]) async throws -> ExternalTool.Run {
+        try await ExternalTool.system("/usr/bin/openssl").run(arguments, timeLimit: .seconds(30))
     }
 
     /// The listener speaks TLS 1.3, refuses a TLS 1.2-only client, and serves dossiers over HTTPS.
@@ -57,13 +43,13 @@ import Testing
         }
         let address = "127.0.0.1:\(environment.gateway.port)"
 
-        let tls13 = try await Self.run("/usr/bin/openssl", ["s_client", "-connect", address, "-tls1_3", "-CAfile", certificate.certFile, "-brief"])
+        let tls13 = try await Self.openssl(["s_client", "-connect", address, "-tls1_3", "-CAfile", certificate.certFile, "-brief"])
         #expect(tls13.status == 0, "\(tls13.output)")
         #expect(tls13.output.contains("TLSv1.3"))
-        let tls12 = try await Self.run("/usr/bin/openssl", ["s_client", "-connect", address, "-tls1_2", "-CAfile", certificate.certFile, "-brief"])
+        let tls12 = try await Self.openssl(["s_client", "-connect", address, "-tls1_2", "-CAfile", certificate.certFile, "-brief"])
         #expect(tls12.status != 0, "a TLS 1.2 handshake must fail: \(tls12.output)")
 
-        let dossier = try await Self.run("/usr/bin/curl", ["-sS", "--cacert", certificate.certFile, "-o", "/dev/null", "-w", "%{http_code}",
+        let dossier = try await ExternalTool.system("/usr/bin/curl").run(["-sS", "--cacert", certificate.certFile, "-o", "/dev/null", "-w", "%{http_code}",
                                                            "-H", "Authorization: Bearer \(TestEnvironment.Key.clerk)", "-H", "X-Purpose: tls test",
                                                            "https://\(address)/v1/properties/LA2023001/dossier"])
         #expect(dossier.output == "200")
@@ -77,7 +63,7 @@ import Testing
             config.tls = TLSConfig(certFile: certificate.certFile, keyFile: certificate.keyFile, minimumVersion: .tls12)
             return config
         }
-        let tls12 = try await Self.run("/usr/bin/openssl", ["s_client", "-connect", "127.0.0.1:\(environment.gateway.port)", "-tls1_2",
+        let tls12 = try await Self.openssl(["s_client", "-connect", "127.0.0.1:\(environment.gateway.port)", "-tls1_2",
                                                             "-CAfile", certificate.certFile, "-brief"])
         #expect(tls12.status == 0, "\(tls12.output)")
         #expect(tls12.output.contains("TLSv1.2"))
