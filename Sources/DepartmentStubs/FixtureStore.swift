@@ -1,6 +1,5 @@
 import GatewayCore
 import GatewayJSON
-import Glibc
 
 /// Department records loaded from `<fixtures>/<department>/<property id>.json`.
 public struct FixtureStore: Sendable {
