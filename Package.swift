@@ -31,18 +31,21 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
         // The gateway itself and the fake departments, as libraries so tests run them in-process.
         // The OpenAPI document is compiled into the binary, so serving it needs no file at run time.
-        .target(name: "Gateway", dependencies: ["GatewayCore", "GatewayJSON", "UpstreamClient", "HTTPServer", "AuditLog"],
+        .target(name: "Gateway", dependencies: ["GatewayCore", "GatewayCrypto", "GatewayJSON", "UpstreamClient", "HTTPServer", "AuditLog"],
                 resources: [.embedInCode("Resources/openapi.yaml")]),
         .target(name: "DepartmentStubs", dependencies: ["HTTPServer", "GatewayJSON", "GatewayCore"]),
 
         // Argument parsing, signals and bundled-file lookup shared by both executables.
         .target(name: "CLISupport"),
-        .executableTarget(name: "exchange-gateway", dependencies: ["Gateway", "DepartmentStubs", "CLISupport"]),
+        .executableTarget(name: "exchange-gateway",
+                          dependencies: ["Gateway", "DepartmentStubs", "CLISupport", "GatewayCore", "GatewayCrypto", "GatewayJSON",
+                                         "UpstreamClient"]),
         .executableTarget(name: "department-stubs", dependencies: ["DepartmentStubs", "CLISupport"]),
 
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["Gateway", "DepartmentStubs", "GatewayCore", "GatewayJSON", "HTTPServer"]),
+                    dependencies: ["Gateway", "DepartmentStubs", "GatewayCore", "GatewayCrypto", "GatewayJSON", "HTTPServer",
+                                   "UpstreamClient"]),
     ]
 )

@@ -75,16 +75,10 @@ enum AuditDirectory {
         }
     }
 
-    /// The log's files in `config.directory`, in chain order.
-    static func logFiles(of config: AuditConfig) -> [String] {
-        guard let directory = opendir(config.directory) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if config.isLogFile(name) { names.append(name) }
-        }
-        return names.sorted().map { config.directory + "/" + $0 }
+    /// The log's files in `config.directory`, in chain order; `nil` with `errno` set if the
+    /// folder cannot be read.
+    static func logFiles(of config: AuditConfig) -> [String]? {
+        DirectoryListing.names(in: config.directory, where: config.isLogFile)?.map { config.directory + "/" + $0 }
     }
 
     /// Makes a newly created file's name durable.

@@ -14,7 +14,9 @@ enum AuditLogOpener {
     static func open(_ config: AuditConfig) throws(AuditLogError) -> Opened {
         do {
             try AuditDirectory.create(config.directory)
-            let files = AuditDirectory.logFiles(of: config)
+            guard let files = AuditDirectory.logFiles(of: config) else {
+                throw AuditFile.Failure.system(call: "opendir", path: config.directory, errno: errno)
+            }
             guard let newest = files.last else {
                 let path = config.directory + "/" + config.fileName(firstSeq: 1)
                 let file = try AuditFile.open(path, mustBeNew: true)
@@ -26,8 +28,8 @@ enum AuditLogOpener {
             let chain: AuditChain
             if keep > 0 {
                 chain = try continuing(after: content[..<(keep - 1)], in: newest)
-            } else if files.count > 1, let previous = FileBytes.read(files[files.count - 2]), let end = previous.lastIndex(of: UInt8(ascii: "\n")) {
-                chain = try continuing(after: previous[..<end], in: files[files.count - 2])
+            } else if files.count > 1 {
+                chain = try continuing(afterFile: files[files.count - 2])
             } else {
                 chain = AuditChain()
             }
@@ -49,6 +51,17 @@ enum AuditLogOpener {
         } catch {
             throw .unavailable("\(error)")
         }
+    }
+
+    /// The chain after the last complete line of `path`, the file before a newest one that
+    /// has no complete line yet (a crash right after rotation). Starting a new chain instead
+    /// would fork it silently inside a file named for a later `seq`, so anything else fails.
+    private static func continuing(afterFile path: String) throws -> AuditChain {
+        guard let content = FileBytes.read(path) else { throw AuditFile.Failure.system(call: "read", path: path, errno: errno) }
+        guard let end = content.lastIndex(of: UInt8(ascii: "\n")) else {
+            throw AuditLogError.corruptTail(path: path, reason: "no complete line, but a later file exists")
+        }
+        return try continuing(after: content[..<end], in: path)
     }
 
     /// The chain after the last line of `content` (which ends before a newline).

@@ -4,7 +4,8 @@ import Synchronization
 
 /// Waits for SIGINT or SIGTERM, so a server can shut down cleanly instead of dying.
 public enum ShutdownSignal {
-    /// Returns the first of SIGINT/SIGTERM to arrive.
+    /// Returns the first of SIGINT/SIGTERM to arrive. From then on both have their default
+    /// action again: a second Ctrl-C during a long drain ends the process at once.
     public static func wait() async -> Int32 {
         await withCheckedContinuation { continuation in
             let waiter = SignalWaiter(continuation)
@@ -38,16 +39,21 @@ private final class SignalWaiter: Sendable {
     }
 
     func deliver(_ signalNumber: Int32) {
-        let waiting = state.withLock { state in
-            defer { state.continuation = nil }
-            return state.continuation
+        let (waiting, sources) = state.withLock { state in
+            defer { state = State() }
+            return (state.continuation, state.sources)
         }
-        waiting?.resume(returning: signalNumber)
+        guard let waiting else { return }
+        for retained in sources { retained.source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
+        waiting.resume(returning: signalNumber)
     }
 }
 
-/// A signal source held only to keep it alive.
-// @unchecked: dispatch sources are thread-safe objects, and this one is never used again.
+/// A signal source kept alive until it is cancelled.
+// @unchecked: dispatch sources are thread-safe objects, and the only call made on this one
+// after it is stored is `cancel()`, which may come from any thread.
 struct RetainedSource: @unchecked Sendable {
     let source: any DispatchSourceSignal
 }

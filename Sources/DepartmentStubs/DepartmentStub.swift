@@ -10,6 +10,12 @@ public final class DepartmentStub: Sendable {
     /// How long the SLOW fault waits, and the gap between DRIP bytes.
     static let slowDelay = Duration.seconds(2)
     static let dripInterval = Duration.seconds(1)
+    /// How long TIMEOUT holds a connection and DRIP keeps sending before giving up. The server
+    /// cannot tell that the client left, so without a bound each such request would hold one of
+    /// the stub's connections for an hour (DRIP: the whole record at a byte a second), and under
+    /// sustained fault load the stub would refuse connections: the gateway would see
+    /// `unavailable` instead of `timeout`. Two minutes is far above any gateway deadline.
+    static let maxHold = Duration.seconds(120)
     static let hugeBodyBytes = 50 * 1024 * 1024
 
     public init(department: Department, fixtures: FixtureStore, host: String = "127.0.0.1", port: Int = 0,
@@ -64,7 +70,7 @@ public final class DepartmentStub: Sendable {
     static func misbehave(_ fault: Fault, body: [UInt8]) async -> HTTPReply {
         switch fault {
         case .timeout:
-            try? await Task.sleep(for: .seconds(3600))
+            try? await Task.sleep(for: maxHold)
             return .dropConnection
         case .slow:
             try? await Task.sleep(for: slowDelay)

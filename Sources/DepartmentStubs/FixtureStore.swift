@@ -1,6 +1,5 @@
 import GatewayCore
 import GatewayJSON
-import Glibc
 
 /// Department records loaded from `<fixtures>/<department>/<property id>.json`.
 public struct FixtureStore: Sendable {
@@ -71,13 +70,9 @@ public struct FixtureStore: Sendable {
     }
 
     private static func jsonFileNames(in folder: String) throws(LoadError) -> [String] {
-        guard let directory = opendir(folder) else { throw .unreadableDirectory(folder) }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if name.hasSuffix(".json") { names.append(name) }
+        guard let names = DirectoryListing.names(in: folder, where: { $0.hasSuffix(".json") }) else {
+            throw .unreadableDirectory(folder)
         }
-        return names.sorted()
+        return names
     }
 }

@@ -17,13 +17,16 @@ final class HugeBody: Sendable {
     }
 }
 
-/// The DRIP fault's body: the record, one byte a second.
+/// The DRIP fault's body: the record, one byte a second, for at most `DepartmentStub.maxHold`;
+/// then it stops short and the connection is closed.
 final class DripBody: Sendable {
     private let body: [UInt8]
     private let sent = Mutex(0)
+    private let deadline: ContinuousClock.Instant
 
-    init(body: [UInt8]) {
+    init(body: [UInt8], holdingFor maxHold: Duration = DepartmentStub.maxHold) {
         self.body = body
+        deadline = .now + maxHold
     }
 
     func next() async -> [UInt8]? {
@@ -31,7 +34,7 @@ final class DripBody: Sendable {
             defer { sent += 1 }
             return sent
         }
-        guard index < body.count else { return nil }
+        guard index < body.count, ContinuousClock.now < deadline else { return nil }
         if index > 0 {
             do { try await Task.sleep(for: DepartmentStub.dripInterval) } catch { return nil }
         }

@@ -24,7 +24,7 @@ public struct Authenticator: Sendable {
         guard let authorization, let key = Self.bearerToken(in: authorization) else { return .missingCredentials }
         let presented = Digest.sha256(Array(key.utf8))
         var match: ClientConfig?
-        for client in clients where Digest.constantTimeEqual(client.apiKeySHA256, presented) {
+        for client in clients where ConstantTime.equal(client.apiKeySHA256, presented) {
             match = client
         }
         return match.map(Outcome.authenticated) ?? .unknownKey

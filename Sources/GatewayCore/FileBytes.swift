@@ -1,7 +1,16 @@
 import Glibc
 
-/// Whole-file reads for cold paths (config, fixtures), without Foundation.
+/// Whole-file reads and writes for cold paths (config, fixtures, keys), without Foundation.
 public enum FileBytes {
+    /// Why a file could not be created or written: the failing call, the path and `errno`.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public let call: String
+        public let path: String
+        public let code: Int32
+
+        public var description: String { "cannot \(call) \(path): \(String(cString: strerror(code)))" }
+    }
+
     /// The file's bytes, or `nil` with `errno` set.
     public static func read(_ path: String) -> [UInt8]? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -17,6 +26,31 @@ public enum FileBytes {
                 return nil
             }
             bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    /// Creates `path` with `mode` and writes all of `contents`; an existing file is never
+    /// overwritten. If writing fails the new file is removed, so a half-written key or config
+    /// is never left behind.
+    public static func createNew(_ path: String, contents: [UInt8], mode: mode_t) throws(Failure) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { throw Failure(call: "create", path: path, code: errno) }
+        var written = 0
+        while written < contents.count {
+            let count = contents.withUnsafeBytes { write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                close(descriptor)
+                unlink(path)
+                throw Failure(call: "write", path: path, code: code)
+            }
+            written += count
+        }
+        guard close(descriptor) == 0 || errno == EINTR else {
+            let code = errno
+            unlink(path)
+            throw Failure(call: "write", path: path, code: code)
         }
     }
 }

@@ -5,7 +5,7 @@ import Synchronization
 /// starts at a random point. W3C trace context asks ids to be unique and random-looking, not
 /// secret, so a system call per id (what `RAND_bytes` or `getrandom` cost) is not needed.
 public enum IdentifierSource {
-    private static let counter = Atomic<UInt64>(Digest.randomBytes(8).withUnsafeBytes { $0.load(as: UInt64.self) })
+    private static let counter = Atomic<UInt64>(SecureRandom.bytes(8).withUnsafeBytes { $0.load(as: UInt64.self) })
 
     /// The next value; never the same twice within a process (the counter is 64-bit).
     public static func next() -> UInt64 {

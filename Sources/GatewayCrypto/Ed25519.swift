@@ -72,7 +72,7 @@ public enum Ed25519 {
                 precondition(EVP_DigestSignInit(context, nil, nil, nil, key) == 1, "EVP_DigestSignInit(Ed25519) failed")
                 var signature = [UInt8](repeating: 0, count: Ed25519.signatureLength)
                 var length = signature.count
-                let signed = Ed25519.withContiguousBytes(message) { input in
+                let signed = withContiguousBytes(message) { input in
                     signature.withUnsafeMutableBufferPointer { output in
                         EVP_DigestSign(context, output.baseAddress, &length, input.baseAddress, input.count) == 1
                     }
@@ -138,7 +138,7 @@ public enum Ed25519 {
                 guard let context = EVP_MD_CTX_new() else { preconditionFailure("EVP_MD_CTX_new failed") }
                 defer { EVP_MD_CTX_free(context) }
                 precondition(EVP_DigestVerifyInit(context, nil, nil, nil, key) == 1, "EVP_DigestVerifyInit(Ed25519) failed")
-                let verified = Ed25519.withContiguousBytes(message) { input in
+                let verified = withContiguousBytes(message) { input in
                     signature.withUnsafeBufferPointer { signatureBytes in
                         EVP_DigestVerify(context, signatureBytes.baseAddress, signatureBytes.count,
                                          input.baseAddress, input.count) == 1
@@ -234,14 +234,5 @@ public enum Ed25519 {
         let succeeded = bytes.withUnsafeMutableBufferPointer { EVP_PKEY_get_raw_public_key(key, $0.baseAddress, &length) == 1 }
         precondition(succeeded && length == keyLength, "EVP_PKEY_get_raw_public_key(Ed25519) failed")
         return bytes
-    }
-
-    private static func withContiguousBytes<Bytes: Collection<UInt8>, Result>(
-        _ bytes: Bytes, _ body: (UnsafeBufferPointer<UInt8>) -> Result
-    ) -> Result {
-        if let result = bytes.withContiguousStorageIfAvailable(body) {
-            return result
-        }
-        return Array(bytes).withUnsafeBufferPointer(body)
     }
 }

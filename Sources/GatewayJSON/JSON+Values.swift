@@ -2,6 +2,11 @@ import CJansson
 
 extension JSON {
     public convenience init(_ string: String) {
+        guard !string.isEmpty else {
+            // `withUTF8` need not give an empty string an address, and jansson wants one.
+            self.init(taking: json_stringn_nocheck("", 0)!)
+            return
+        }
         var string = string
         let node = string.withUTF8 { utf8 in
             // Swift strings are valid UTF-8 already: skip jansson's check.
@@ -47,20 +52,13 @@ extension JSON {
 
     /// Calls `body` with a string's UTF-8 bytes, without making a Swift `String`; `nil` for other kinds.
     public func withUTF8Bytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result? {
-        Borrowed(node: node).withUTF8Bytes(body)
+        borrowed.withUTF8Bytes(body)
     }
 
-    public var integer: Int? {
-        kind == .integer ? Int(json_integer_value(node)) : nil
-    }
+    public var integer: Int? { borrowed.integer }
 
     /// The value of an integer or real.
-    public var number: Double? {
-        switch kind {
-        case .integer, .real: json_number_value(node)
-        default: nil
-        }
-    }
+    public var number: Double? { borrowed.number }
 
     public var bool: Bool? {
         switch eg_json_typeof(node) {
@@ -70,7 +68,7 @@ extension JSON {
         }
     }
 
-    public var isNull: Bool { kind == .null }
+    public var isNull: Bool { borrowed.isNull }
 
     /// A deep copy that the caller owns and may change.
     public func deepCopy() -> JSON {

@@ -24,25 +24,27 @@ public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
         }
         guard text.hasPrefix("/") else { throw .missingLeadingSlash }
         var tokens: [String] = []
-        for raw in text.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            var token = ""
+        for raw in text.unicodeScalars.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
+            // Scalar by scalar: as Characters, a combining mark after `/` or `~` would be merged
+            // into one grapheme with it and the separator or escape would go unseen.
+            var token = String.UnicodeScalarView()
             var escaping = false
-            for character in raw {
+            for scalar in raw {
                 if escaping {
-                    switch character {
+                    switch scalar {
                     case "0": token.append("~")
                     case "1": token.append("/")
                     default: throw .invalidEscape
                     }
                     escaping = false
-                } else if character == "~" {
+                } else if scalar == "~" {
                     escaping = true
                 } else {
-                    token.append(character)
+                    token.append(scalar)
                 }
             }
             guard !escaping else { throw .invalidEscape }
-            tokens.append(token)
+            tokens.append(String(token))
         }
         self.tokens = tokens
     }

@@ -5,18 +5,21 @@ import Glibc
 ///
 /// jansson's own `json_dumpb` costs about a quarter of a dossier's CPU: for every object and
 /// array it formats the node's address with `snprintf` and records it in a hash table to detect
-/// cycles, and it formats every real with `snprintf`. Trees built here cannot have cycles (a
-/// node is only ever added below a fresh container), so this writer skips that, copies strings
+/// cycles, and it formats every real with `snprintf`. This writer skips that, copies strings
 /// that need no escaping in one piece and writes reals in their shortest round-trip form.
+///
+/// Precondition: the tree has no cycles. jansson only refuses a container added to itself, so
+/// this rests on the callers, which build trees from fresh containers and parsed text and never
+/// add a container below one of its own members.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
     private let indentWidth: Int
 
     /// - Parameter indentWidth: 0 for compact text; otherwise members and elements go on their
     ///   own lines, indented this many spaces per level, with `": "` after keys.
-    init(indentWidth: Int, capacity: Int = 1024) {
+    init(indentWidth: Int) {
         self.indentWidth = indentWidth
-        bytes.reserveCapacity(capacity)
+        bytes.reserveCapacity(1024)
     }
 
     mutating func write(_ node: UnsafeMutablePointer<json_t>, depth: Int = 0) {

@@ -10,27 +10,35 @@ enum AuditCommand {
         usage: exchange-gateway audit <command>
 
           keygen --out PREFIX                    write PREFIX.key (private, mode 600) and PREFIX.pub
-          verify [--public-key FILE] [--partial] PATH...
+          verify [--public-key FILE] [--checkpoint-every 1000] [--partial] PATH...
                                                  check chain, sequence and checkpoint signatures;
                                                  PATH is an audit file or the folder holding them;
+                                                 with --public-key, more than twice
+                                                 --checkpoint-every (audit.checkpoint_every_records)
+                                                 lines in a row without a checkpoint is a problem;
                                                  --partial accepts a chain that does not start at seq 1
           tail [-n 20] PATH...                   the last records
           search [--property ID] [--client ID] [--since 2026-11-29T00:00:00Z] PATH...
                                                  records matching every given filter
 
-        verify exits 0 only if every line is intact, 1 at the first problem (file:line and what is wrong).
+        verify exits 0 only if every line is intact, 1 at the first problem (file:line and what is
+        wrong), and 1 if there is nothing to verify (no audit file, or no record in them).
         """
 
     static func run(_ arguments: consuming Arguments) throws(ArgumentError) {
         var arguments = arguments
+        let wantsHelp = arguments.wantsHelp()
         let command = arguments.positional()
-        if arguments.wantsHelp() || command == nil { return Terminal.print(usage) }
+        if wantsHelp { return Terminal.print(usage) }
         switch command {
         case "keygen": try keygen(arguments)
         case "verify": try verify(arguments)
         case "tail": try tail(arguments)
         case "search": try search(arguments)
-        default: throw ArgumentError("unknown audit command '\(command ?? "")'; see audit --help")
+        case nil:
+            try arguments.finish()
+            throw ArgumentError("missing audit command (keygen, verify, tail, search); see audit --help")
+        case let other?: throw ArgumentError("unknown audit command '\(other)'; see audit --help")
         }
     }
 
@@ -39,8 +47,18 @@ enum AuditCommand {
         guard let prefix = try arguments.option("--out") else { throw ArgumentError("audit keygen needs --out PREFIX") }
         try arguments.finish()
         let key = Ed25519.PrivateKey.generate()
-        try writeNew(prefix + ".key", key.pemRepresentation, mode: 0o600)
-        try writeNew(prefix + ".pub", key.publicKey.pemRepresentation, mode: 0o644)
+        do throws(FileBytes.Failure) {
+            try FileBytes.createNew(prefix + ".key", contents: Array(key.pemRepresentation.utf8), mode: 0o600)
+            do throws(FileBytes.Failure) {
+                try FileBytes.createNew(prefix + ".pub", contents: Array(key.publicKey.pemRepresentation.utf8), mode: 0o644)
+            } catch {
+                // A private key without its public half is of no use: leave neither.
+                unlink(prefix + ".key")
+                throw error
+            }
+        } catch {
+            fail(error.description)
+        }
         Terminal.print("""
             private key: \(prefix).key   (audit.signing_key_file; keep it on the gateway only)
             public key:  \(prefix).pub   (give it to auditors: audit verify --public-key \(prefix).pub)
@@ -50,21 +68,28 @@ enum AuditCommand {
 
     private static func verify(_ arguments: consuming Arguments) throws(ArgumentError) {
         var arguments = arguments
-        let publicKey = try arguments.option("--public-key").map(readPublicKey)
+        let publicKeyPath = try arguments.option("--public-key")
+        let checkpointEvery = try arguments.integerOption("--checkpoint-every", in: 1...10_000_000)
+            ?? AuditConfig.defaultCheckpointEveryRecords
         let partial = arguments.flag("--partial")
         let files = try auditFiles(&arguments)
-        let report = AuditVerifier.verify(files: files.map { ($0, readFile($0)) }, publicKey: publicKey)
+        let publicKey = publicKeyPath.map(readPublicKey)
+        let report = AuditVerifier.verify(files: files.map { ($0, readFile($0)) }, publicKey: publicKey,
+                                          checkpointEvery: checkpointEvery)
         let range = report.firstSeq.map { "seq \($0)–\(report.lastSeq ?? $0)" } ?? "no records"
         let signatures = publicKey == nil
             ? "\(report.checkpoints) checkpoints (signatures not checked: no --public-key)"
             : "\(report.verifiedSignatures) of \(report.checkpoints) checkpoint signatures verified"
         if let problem = report.problem {
             Terminal.print("\(files.count) file(s), \(report.lines) intact lines (\(range)) before the problem")
-            Terminal.fail("TAMPERED: \(problem)", program: ExchangeGateway.program)
+            fail("TAMPERED: \(problem)")
         }
-        if let first = report.firstSeq, first != 1, !partial {
-            Terminal.fail("the chain starts at seq \(first): earlier records are missing (use --partial to verify a later segment)",
-                          program: ExchangeGateway.program)
+        guard let first = report.firstSeq else {
+            // A log always holds at least the `opened` line its writer starts with.
+            fail("nothing verified: \(files.count) file(s) without a single record")
+        }
+        if first != 1, !partial {
+            fail("the chain starts at seq \(first): earlier records are missing (use --partial to verify a later segment)")
         }
         Terminal.print("""
             intact: \(files.count) file(s), \(report.lines) lines, \(range)
@@ -82,19 +107,27 @@ enum AuditCommand {
     private static func search(_ arguments: consuming Arguments) throws(ArgumentError) {
         var arguments = arguments
         let property = try arguments.option("--property"), client = try arguments.option("--client")
-        let since = try arguments.option("--since")
+        let since = try arguments.option("--since").map { text throws(ArgumentError) in
+            guard let time = Timestamp(rfc3339: text) else {
+                throw ArgumentError("--since must be an RFC 3339 time such as 2026-11-29T00:00:00Z, or a date, not '\(text)'")
+            }
+            return time
+        }
         let files = try auditFiles(&arguments)
         for line in files.flatMap({ lines(of: readFile($0)) }) {
             guard let record = try? JSON.parse(line) else { continue }
             if let property, record["property_id"]?.string != property { continue }
             if let client, record["client"]?.string != client { continue }
-            // RFC 3339 UTC times of equal precision sort as text.
-            if let since, (record["time"]?.string ?? "") < since { continue }
+            if let since {
+                guard let time = record["time"]?.string.flatMap(Timestamp.init(rfc3339:)), time >= since else { continue }
+            }
             Terminal.print(line)
         }
     }
 
-    /// The remaining arguments as audit files, a folder standing for its `*.jsonl` files in name order.
+    /// The remaining arguments as audit files. A folder stands for its log files
+    /// (`<stem>-<12 digits>.jsonl`) in name order; other files in it are left out, and a
+    /// folder holding the files of more than one log must be narrowed down by naming files.
     private static func auditFiles(_ arguments: inout Arguments) throws(ArgumentError) -> [String] {
         var paths: [String] = []
         while let path = arguments.positional() { paths.append(path) }
@@ -103,33 +136,32 @@ enum AuditCommand {
         return paths.flatMap { path in
             var status = stat()
             guard stat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { return [path] }
-            return jsonlFiles(in: path)
+            return logFiles(in: path)
         }
     }
 
-    private static func jsonlFiles(in folder: String) -> [String] {
-        guard let directory = opendir(folder) else { return [] }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
-            if name.hasSuffix(".jsonl") { names.append(name) }
+    private static func logFiles(in folder: String) -> [String] {
+        guard let names = DirectoryListing.names(in: folder, where: { AuditConfig.logStem(ofFileName: $0) != nil }) else {
+            fail("cannot read folder \(folder): \(String(cString: strerror(errno)))")
         }
-        return names.sorted().map { folder + "/" + $0 }
+        let stems = Set(names.compactMap(AuditConfig.logStem(ofFileName:)))
+        guard stems.count <= 1 else {
+            fail("\(folder) holds the files of several logs (\(stems.sorted().joined(separator: ", "))); name the files instead")
+        }
+        guard !names.isEmpty else { fail("no audit files (<stem>-<12 digits>.jsonl) in \(folder)") }
+        return names.map { folder + "/" + $0 }
     }
 
     private static func readFile(_ path: String) -> [UInt8] {
-        guard let bytes = FileBytes.read(path) else {
-            Terminal.fail("cannot read \(path): \(String(cString: strerror(errno)))", program: ExchangeGateway.program)
-        }
+        guard let bytes = FileBytes.read(path) else { fail("cannot read \(path): \(String(cString: strerror(errno)))") }
         return bytes
     }
 
-    private static func readPublicKey(_ path: String) throws(ArgumentError) -> Ed25519.PublicKey {
+    private static func readPublicKey(_ path: String) -> Ed25519.PublicKey {
         do {
             return try Ed25519.PublicKey(pem: String(decoding: readFile(path), as: UTF8.self))
         } catch {
-            throw ArgumentError("\(path): \(error)")
+            fail("\(path): \(error)")
         }
     }
 
@@ -137,14 +169,8 @@ enum AuditCommand {
         content.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Creates `path` with `contents`; an existing file is never overwritten.
-    private static func writeNew(_ path: String, _ contents: String, mode: mode_t) throws(ArgumentError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard descriptor >= 0 else { throw ArgumentError("cannot create \(path): \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        let bytes = Array(contents.utf8)
-        guard bytes.withUnsafeBytes({ write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else {
-            throw ArgumentError("cannot write \(path): \(String(cString: strerror(errno)))")
-        }
+    /// Ends the command with exit status 1: the arguments were fine, the files were not.
+    private static func fail(_ message: String) -> Never {
+        Terminal.fail(message, program: ExchangeGateway.program)
     }
 }

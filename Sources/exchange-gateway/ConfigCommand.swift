@@ -14,7 +14,6 @@ enum ConfigCommand {
         var arguments = arguments
         if arguments.wantsHelp() { return Terminal.print(usage) }
         guard arguments.positional() == "check" else { throw ArgumentError("usage: exchange-gateway config check FILE") }
-        if arguments.wantsHelp() { return Terminal.print(usage) }
         let path = try arguments.requiredPositional("config FILE")
         try arguments.finish()
         do {

@@ -38,14 +38,14 @@ enum DemoCommand {
         } catch {
             Terminal.fail(error.description, program: ExchangeGateway.program, code: 2)
         }
-        var config = ExchangeGateway.loadConfig(configPath)
+        var config = ExchangeGateway.loadConfig(ExchangeGateway.configPath(configPath))
         do {
             let fixtures = try FixtureStore(directory: fixturesPath ?? BundledFile.locate("stubs/fixtures"))
             let stubs = try await DepartmentStubs(fixtures: fixtures)
             config.listen = ListenConfig(host: "127.0.0.1", port: 0)
             let auditFolder = try temporaryFolder()
             let signingKey = Ed25519.PrivateKey.generate()
-            try write(signingKey.pemRepresentation, to: auditFolder + "/signing.key")
+            try FileBytes.createNew(auditFolder + "/signing.key", contents: Array(signingKey.pemRepresentation.utf8), mode: 0o600)
             config.audit = AuditConfig(path: auditFolder + "/audit.jsonl", signingKeyFile: auditFolder + "/signing.key")
             for index in config.sources.indices {
                 if let department = Department(rawValue: config.sources[index].name) {
@@ -85,16 +85,6 @@ enum DemoCommand {
         var template = Array("/tmp/exchange-gateway-demo-XXXXXX".utf8CString)
         guard let folder = mkdtemp(&template) else { throw DemoError("cannot create a temporary folder") }
         return String(cString: folder)
-    }
-
-    private static func write(_ text: String, to path: String) throws(DemoError) {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw DemoError("cannot create \(path)") }
-        defer { close(descriptor) }
-        let bytes = Array(text.utf8)
-        guard bytes.withUnsafeBytes({ Glibc.write(descriptor, $0.baseAddress, $0.count) }) == bytes.count else {
-            throw DemoError("cannot write \(path)")
-        }
     }
 
     private static func show(_ propertyID: String, story: String, gatewayPort: Int, deadlineMs: Int, client: UpstreamClient) async {

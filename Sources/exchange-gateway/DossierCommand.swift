@@ -12,6 +12,9 @@ enum DossierCommand {
         Fetches the dossier of property ID from the departments in FILE (default:
         config/gateway.json) without starting a server, masked for ROLE (default: clerk),
         and prints it as JSON. Exits 0 when the dossier's HTTP status would be 200, 1 otherwise.
+
+        An operator tool for the gateway's host: no API key, no purpose, and no audit record
+        (ROLE auditor prints unmasked personal data). Use the HTTP API for accountable access.
         """
 
     static func run(_ arguments: consuming Arguments) async {
@@ -30,7 +33,7 @@ enum DossierCommand {
         guard let propertyID = PropertyID(rawID) else {
             Terminal.fail(Problem.invalidPropertyID().detail, program: ExchangeGateway.program, code: 2)
         }
-        let config = ExchangeGateway.loadConfig(configPath)
+        let config = ExchangeGateway.loadConfig(ExchangeGateway.configPath(configPath))
         guard let role = config.roles[roleName] else {
             Terminal.fail("unknown role \(roleName); the config defines \(config.roles.keys.sorted().joined(separator: ", "))",
                           program: ExchangeGateway.program, code: 2)

@@ -43,8 +43,17 @@ enum ExchangeGateway {
         }
     }
 
-    /// The config at `--config`, or the bundled one; exits with a one-line message if invalid.
-    static func loadConfig(_ path: String?) -> GatewayConfig {
-        GatewayConfigLoad(path: path ?? BundledFile.locate("config/gateway.json")).config
+    /// The config file to use: `--config`'s, or the bundled one.
+    static func configPath(_ option: String?) -> String {
+        option ?? BundledFile.locate("config/gateway.json")
+    }
+
+    /// The config at `path`; exits with a one-line message if it is invalid.
+    static func loadConfig(_ path: String) -> GatewayConfig {
+        do {
+            return try GatewayConfig.load(path: path)
+        } catch {
+            Terminal.fail("invalid config \(path): \(error)", program: program)
+        }
     }
 }

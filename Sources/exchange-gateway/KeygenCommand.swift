@@ -1,5 +1,6 @@
 import CLISupport
 import GatewayCrypto
+import GatewayJSON
 
 /// `exchange-gateway keygen`: a new random API key and the config entry that holds its hash.
 enum KeygenCommand {
@@ -21,11 +22,12 @@ enum KeygenCommand {
         } catch {
             Terminal.fail(error.description, program: ExchangeGateway.program, code: 2)
         }
-        let key = "egk_" + Hex.encode(Digest.randomBytes(32))
+        let key = "egk_" + Hex.encode(SecureRandom.bytes(32))
         let hash = Hex.encode(Digest.sha256(Array(key.utf8)))
+        let entry = JSON.object(["id": JSON(client), "role": JSON(role), "api_key_sha256": JSON(hash)])
         Terminal.print("""
             API key:      \(key)
-            config entry: {"id": "\(client)", "role": "\(role)", "api_key_sha256": "\(hash)"}
+            config entry: \(entry.encodedString())
             """)
     }
 }

@@ -23,7 +23,7 @@ enum ServeCommand {
         } catch {
             Terminal.fail(error.description, program: ExchangeGateway.program, code: 2)
         }
-        let path = configPath ?? BundledFile.locate("config/gateway.json")
+        let path = ExchangeGateway.configPath(configPath)
         let config = ExchangeGateway.loadConfig(path)
         let gateway: GatewayServer
         do {

@@ -97,6 +97,51 @@ struct AuditLogRecoveryTests {
         #expect(report.lines == 6)
     }
 
+    /// An empty newest file after a previous file that holds no complete line: the chain's end is
+    /// unknown, so opening fails instead of restarting at seq 1 inside a file named for seq 5.
+    @Test func emptyNewestFileAfterTornPreviousFileThrows() async throws {
+        let folder = try AuditFolder()
+        defer { folder.remove() }
+        let config = folder.config()
+        let log = try AuditLog(config: config, signingKey: nil)
+        for id in ["f-1", "f-2", "f-3"] { try await log.append(AuditLogFixture.entry(id)) }
+        await log.close()
+        let previous = config.directory + "/" + config.fileName(firstSeq: 1)
+        try Data(#"{"seq":1,"prev":"00"#.utf8).write(to: URL(fileURLWithPath: previous))
+        let newest = config.directory + "/" + config.fileName(firstSeq: 5)
+        #expect(FileManager.default.createFile(atPath: newest, contents: Data()))
+
+        let error = #expect(throws: AuditLogError.self) { try AuditLog(config: config, signingKey: nil) }
+        guard case .corruptTail(let path, _) = error else {
+            Issue.record("expected corruptTail, got \(String(describing: error))")
+            return
+        }
+        #expect(path == previous)
+        #expect(FileBytes.read(newest)?.isEmpty == true, "nothing is written into the newest file")
+    }
+
+    /// An empty newest file after a previous file that cannot be read: the log stays unavailable
+    /// and writes nothing rather than forking the chain.
+    @Test func emptyNewestFileAfterUnreadablePreviousFileFailsClosed() async throws {
+        let folder = try AuditFolder()
+        defer { folder.remove() }
+        let config = folder.config()
+        let previous = config.directory + "/" + config.fileName(firstSeq: 1)
+        try FileManager.default.createDirectory(atPath: previous, withIntermediateDirectories: false)
+        let newest = config.directory + "/" + config.fileName(firstSeq: 5)
+        #expect(FileManager.default.createFile(atPath: newest, contents: Data()))
+
+        let log = try AuditLog(config: config, signingKey: nil)
+        #expect(!log.isWritable)
+        let error = await AuditLogFixture.appendError(log, AuditLogFixture.entry("forked"))
+        guard case .unavailable = error else {
+            Issue.record("expected unavailable, got \(String(describing: error))")
+            return
+        }
+        await log.close()
+        #expect(FileBytes.read(newest)?.isEmpty == true, "no record restarts the chain at seq 1")
+    }
+
     /// A complete last line that is not a record stops the log from opening, and the file is left as it was.
     @Test(arguments: ["not json\n", #"{"seq":5}"# + "\n", "\n", #"{"seq":5,"prev":"00","type":"access"}"# + "\n"])
     func corruptTailThrows(_ tail: String) async throws {

@@ -173,6 +173,59 @@ struct AuditVerifierTests {
         #expect(Self.verify(AuditTestChain.content(lines)).problem?.kind == .badSignature)
     }
 
+    // MARK: Missing checkpoints
+
+    /// Lines of a log written with `checkpointEvery` 5: `o` an `opened` line, `a` an access
+    /// record, `c` a checkpoint signed with `signingKey`.
+    static func log(_ kinds: String, signingKey: Ed25519.PrivateKey = AuditTestChain.key) -> [UInt8] {
+        var chain = AuditChain()
+        let lines = kinds.enumerated().map { index, kind in
+            let time = Timestamp(millisecondsSince1970: 1_795_000_000_000 + Int64(index) * 1000)
+            switch kind {
+            case "o":
+                return chain.append(body: JSON.object(["type": JSON("opened"), "time": JSON(time.rfc3339),
+                                                       "reason": JSON("start"), "repaired_bytes": JSON(0)]).encoded())
+            case "c":
+                return chain.append(body: AuditCheckpoint.body(after: chain, signingKey: signingKey, time: time).encoded())
+            default:
+                return chain.append(body: AuditTestChain.entry(index + 1).json().encoded())
+            }
+        }
+        return AuditTestChain.content(lines)
+    }
+
+    /// A log rewritten as a consistent new chain without its checkpoints is not intact when a
+    /// public key is given: more lines follow one another unsigned than the writer ever leaves.
+    @Test func strippedCheckpointsAreFound() throws {
+        let stripped = Self.log("o" + String(repeating: "a", count: 24))
+        let report = AuditVerifier.verify(files: [(Self.file, stripped)], publicKey: AuditTestChain.key.publicKey, checkpointEvery: 5)
+        let problem = try #require(report.problem)
+        #expect(problem.kind == .unsigned)
+        #expect(problem.location.description == "\(Self.file):11", "\(problem)")
+        #expect(problem.description.contains("missing checkpoint"))
+        #expect(report.verifiedSignatures == 0)
+        // Without a key nothing can be said about checkpoints.
+        #expect(AuditVerifier.verify(files: [(Self.file, stripped)], publicKey: nil, checkpointEvery: 5).isIntact)
+        // The default cadence (1000) accepts these 25 lines: the log may just be young.
+        #expect(AuditVerifier.verify(files: [(Self.file, stripped)], publicKey: AuditTestChain.key.publicKey).isIntact)
+    }
+
+    /// What the writer does leave unsigned is accepted: a batch past the cadence, the tail of a
+    /// run that crashed (the next `opened` starts the count over), and the tail of the log.
+    @Test func writerCadenceIsAccepted() {
+        let a = { (count: Int) in String(repeating: "a", count: count) }
+        let log = Self.log("o" + a(8) + "c" + "o" + a(9) + "c" + a(10) + "c" + a(9) + "o" + a(9) + "c" + a(10))
+        let report = AuditVerifier.verify(files: [(Self.file, log)], publicKey: AuditTestChain.key.publicKey, checkpointEvery: 5)
+        #expect(report.isIntact, "\(String(describing: report.problem))")
+        #expect(report.verifiedSignatures == 4 && report.linesAfterLastVerifiedCheckpoint == 10)
+        // One line more in a row than twice the cadence, anywhere, is a missing checkpoint.
+        for tooLong in ["o" + a(8) + "c" + a(11) + "c", "o" + a(10) + "c", "o" + a(5) + "c" + a(11)] {
+            let problem = AuditVerifier.verify(files: [(Self.file, Self.log(tooLong))], publicKey: AuditTestChain.key.publicKey,
+                                               checkpointEvery: 5).problem
+            #expect(problem?.kind == .unsigned, "\(tooLong): \(String(describing: problem))")
+        }
+    }
+
     /// A checkpoint without a signature, or with one that is not hex, is a bad signature.
     @Test(arguments: [nil, "zz", "", String(repeating: "0", count: 128)])
     func unreadableSignatureIsBad(_ signature: String?) throws {

@@ -199,4 +199,23 @@ struct JSONTests {
         #expect(object["name"]?.withUTF8Bytes { Array($0) } == Array("张三".utf8))
         #expect(object["n"]?.withUTF8Bytes { $0.count } == nil)
     }
+
+    /// The empty string is a string of length 0, also inside containers and after a round trip.
+    @Test func emptyString() throws {
+        let empty = JSON("")
+        #expect(empty.kind == .string && empty.string == "")
+        #expect(empty.encodedString() == #""""#)
+        #expect(try JSON.parse(JSON.object(["k": JSON("")]).encoded())["k"]?.string == "")
+    }
+
+    /// Pointer tokens are split on `/` and unescaped scalar by scalar, so a combining mark right
+    /// after a separator or `~` neither hides it nor joins two tokens.
+    @Test func pointerSplitsOnScalars() throws {
+        #expect(try JSONPointer("/a/\u{301}b").tokens == ["a", "\u{301}b"])
+        #expect(try JSONPointer("/a~1\u{301}b/c").tokens == ["a/\u{301}b", "c"])
+        #expect(try JSONPointer("/~0/\u{301}").tokens == ["~", "\u{301}"])
+        #expect(throws: JSONPointer.ParseError.invalidEscape) { try JSONPointer("/a~\u{301}") }
+        let object = try JSON.parse(#"{"a":{"\u0301b":7}}"#)
+        #expect(object.value(at: try JSONPointer("/a/\u{301}b"))?.integer == 7)
+    }
 }

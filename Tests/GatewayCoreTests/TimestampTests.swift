@@ -36,4 +36,28 @@ struct TimestampTests {
     @Test func rendersInstantBeforeEpoch() {
         #expect(Timestamp(millisecondsSince1970: -1).rfc3339 == "1969-12-31T23:59:59.999Z")
     }
+
+    /// RFC 3339 times and bare dates parse to the instant they name; the audit's own times round-trip.
+    @Test(arguments: [
+        ("2026-11-29T00:00:00Z", "2026-11-29T00:00:00.000Z"),
+        ("2026-11-29T00:00:00.5Z", "2026-11-29T00:00:00.500Z"),
+        ("2026-11-29t13:17:14.320123z", "2026-11-29T13:17:14.320Z"),
+        ("2026-11-29T08:00:00+08:00", "2026-11-29T00:00:00.000Z"),
+        ("2026-11-28T23:30:00-00:30", "2026-11-29T00:00:00.000Z"),
+        ("2026-11-29", "2026-11-29T00:00:00.000Z"),
+        ("2024-02-29 12:00:00Z", "2024-02-29T12:00:00.000Z"),
+    ])
+    func parsesRFC3339(_ text: String, _ expected: String) throws {
+        let parsed = try #require(Timestamp(rfc3339: text))
+        #expect(parsed.rfc3339 == expected)
+        #expect(Timestamp(rfc3339: parsed.rfc3339) == parsed)
+    }
+
+    /// Anything that is not a real RFC 3339 time is refused rather than compared as text.
+    @Test(arguments: ["", "yesterday", "2026-11-29T00:00:00", "2026-11-29T00:00Z", "2026-13-01", "2026-02-30",
+                      "2025-02-29T00:00:00Z", "2026-11-29T24:00:00Z", "2026-11-29T00:00:00.Z", "2026-11-29T00:00:00Zjunk",
+                      "2026-11-29T00:00:00+8:00", "２０２６-11-29"])
+    func refusesMalformedTimes(_ text: String) {
+        #expect(Timestamp(rfc3339: text) == nil)
+    }
 }

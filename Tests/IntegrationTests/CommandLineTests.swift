@@ -1,4 +1,6 @@
 import Foundation
+import GatewayCore
+import GatewayJSON
 import Testing
 
 /// The `exchange-gateway` and `department-stubs` executables, run as a user would.
@@ -53,6 +55,10 @@ import Testing
     @Test(arguments: [
         (["frobnicate"], 2), ([], 2), (["dossier"], 2), (["dossier", "BAD/ID"], 2),
         (["serve", "--bogus"], 2), (["--help"], 0), (["serve", "--help"], 0), (["demo", "--help"], 0),
+        (["audit"], 2), (["audit", "--bogus"], 2), (["audit", "frobnicate"], 2), (["audit", "verify"], 2),
+        (["audit", "verify", "--bogus", "x"], 2), (["audit", "verify", "--checkpoint-every", "0", "x"], 2),
+        (["audit", "search", "--since", "yesterday", "x"], 2), (["audit", "search", "--since", "2026-11-29T00:00:00", "x"], 2),
+        (["audit", "--help"], 0), (["audit", "verify", "--help"], 0),
     ] as [([String], Int32)])
     func usage(_ arguments: [String], expectedStatus: Int32) async throws {
         let run = try await Self.run("exchange-gateway", arguments)
@@ -79,5 +85,115 @@ import Testing
         let run = try await Self.run("department-stubs", ["--latency", "land=fast"])
         #expect(run.status == 2)
         #expect(run.errors.contains("--latency"))
+    }
+
+    // MARK: keygen and audit
+
+    /// A fresh folder for one test's files.
+    static func temporaryFolder() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cli-tests-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    /// A log's content: an `opened` line, then access records at `times`.
+    static func auditLog(times: [String]) -> String {
+        var chain = AuditChain()
+        var lines = [chain.append(body: JSON.object(["type": JSON("opened"), "time": JSON("2026-11-28T00:00:00.000Z"),
+                                                     "reason": JSON("start"), "repaired_bytes": JSON(0)]).encoded())]
+        for (index, time) in times.enumerated() {
+            lines.append(chain.append(body: JSON.object(["type": JSON("access"), "time": JSON(time),
+                                                         "request_id": JSON("req-\(index)"), "client": JSON("desk-1"),
+                                                         "property_id": JSON("LA2023001")]).encoded()))
+        }
+        return lines.map { String(decoding: $0, as: UTF8.self) + "\n" }.joined()
+    }
+
+    /// The config entry `keygen` prints is valid JSON whatever the client id holds.
+    @Test func keygenPrintsValidJSON() async throws {
+        let run = try await Self.run("exchange-gateway", ["keygen", "--client", #"a"b\c"#, "--role", "clerk"])
+        #expect(run.status == 0)
+        let line = try #require(run.output.split(separator: "\n").first { $0.hasPrefix("config entry:") })
+        let entry = try JSON.parse(String(line.dropFirst("config entry:".count)))
+        #expect(entry["id"]?.string == #"a"b\c"#)
+        #expect(entry["api_key_sha256"]?.string?.count == 64)
+    }
+
+    /// `audit verify` fails when it has nothing to verify, instead of calling nothing "intact".
+    @Test func verifyRefusesToVerifyNothing() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let emptyFile = folder + "/audit-000000000001.jsonl"
+        try Data().write(to: URL(fileURLWithPath: emptyFile))
+        try FileManager.default.createDirectory(atPath: folder + "/empty", withIntermediateDirectories: false)
+        try Data("{}\n".utf8).write(to: URL(fileURLWithPath: folder + "/empty/export.jsonl"))
+        for path in [folder + "/empty", emptyFile, "Sources", folder + "/missing"] {
+            let run = try await Self.run("exchange-gateway", ["audit", "verify", path])
+            #expect(run.status == 1, "\(path): \(run.output) \(run.errors)")
+            #expect(!run.output.contains("intact:"), "\(path)")
+            #expect(run.errors.hasPrefix("exchange-gateway: ") && run.errors.split(separator: "\n").count == 1, "\(run.errors)")
+        }
+    }
+
+    /// In a folder only the log's own files are verified (a stray export is left out); a folder
+    /// with two logs' files must be narrowed down; a later segment needs --partial.
+    @Test func verifyTakesOnlyLogFiles() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.auditLog(times: ["2026-11-29T00:00:00.500Z"]).write(toFile: folder + "/audit-000000000001.jsonl", atomically: true, encoding: .utf8)
+        try #"{"exported":true}"#.appending("\n").write(toFile: folder + "/export.jsonl", atomically: true, encoding: .utf8)
+        let intact = try await Self.run("exchange-gateway", ["audit", "verify", folder])
+        #expect(intact.status == 0, "\(intact.output) \(intact.errors)")
+        #expect(intact.output.contains("intact: 1 file(s), 2 lines, seq 1–2"))
+
+        try Self.auditLog(times: []).write(toFile: folder + "/other-000000000001.jsonl", atomically: true, encoding: .utf8)
+        let mixed = try await Self.run("exchange-gateway", ["audit", "verify", folder])
+        #expect(mixed.status == 1)
+        #expect(mixed.errors.contains("several logs"))
+    }
+
+    /// `--since` compares instants: a record at 00:00:00.500Z is after 00:00:00Z, and an offset counts.
+    @Test func searchSinceComparesTimes() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Self.auditLog(times: ["2026-11-28T23:59:59.999Z", "2026-11-29T00:00:00.500Z", "2026-11-29T10:00:00.000Z"])
+            .write(toFile: folder + "/audit-000000000001.jsonl", atomically: true, encoding: .utf8)
+        func ids(since: String) async throws -> [String] {
+            let run = try await Self.run("exchange-gateway", ["audit", "search", "--since", since, folder])
+            #expect(run.status == 0, "\(run.errors)")
+            return try run.output.split(separator: "\n").compactMap { try JSON.parse(String($0))["request_id"]?.string }
+        }
+        #expect(try await ids(since: "2026-11-29T00:00:00Z") == ["req-1", "req-2"])
+        #expect(try await ids(since: "2026-11-29T08:00:00+08:00") == ["req-1", "req-2"])
+        #expect(try await ids(since: "2026-11-29T17:00:00+08:00") == ["req-2"])
+        #expect(try await ids(since: "2026-11-29") == ["req-1", "req-2"])
+    }
+
+    /// `audit keygen` never overwrites, and a failed `.pub` leaves no lone `.key` behind; file
+    /// failures exit 1, not 2.
+    @Test func auditKeygenWritesBothOrNeither() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let made = try await Self.run("exchange-gateway", ["audit", "keygen", "--out", folder + "/ok"])
+        #expect(made.status == 0, "\(made.errors)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/ok.key") && FileManager.default.fileExists(atPath: folder + "/ok.pub"))
+        let verify = try await Self.run("exchange-gateway", ["audit", "verify", "--public-key", folder + "/ok.pub", folder + "/missing.jsonl"])
+        #expect(verify.status == 1)
+
+        try Data("taken".utf8).write(to: URL(fileURLWithPath: folder + "/busy.pub"))
+        let failed = try await Self.run("exchange-gateway", ["audit", "keygen", "--out", folder + "/busy"])
+        #expect(failed.status == 1)
+        #expect(failed.errors.contains("busy.pub") && failed.errors.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/busy.key"), "no private key without its public key")
+        #expect(FileManager.default.contents(atPath: folder + "/busy.pub") == Data("taken".utf8))
+
+        let again = try await Self.run("exchange-gateway", ["audit", "keygen", "--out", folder + "/ok"])
+        #expect(again.status == 1)
+        #expect(FileManager.default.fileExists(atPath: folder + "/ok.key"), "an existing key is never removed")
+
+        try Self.auditLog(times: []).write(toFile: folder + "/audit-000000000001.jsonl", atomically: true, encoding: .utf8)
+        let badKey = try await Self.run("exchange-gateway", ["audit", "verify", "--public-key", folder + "/busy.pub", folder])
+        #expect(badKey.status == 1)
+        #expect(badKey.errors.contains("busy.pub"))
     }
 }

@@ -11,8 +11,11 @@ public struct AuditConfig: Sendable, Equatable {
     public var checkpointEveryRecords: Int
     public var checkpointEverySeconds: Int
 
+    /// `audit.checkpoint_every_records` when the config does not set it.
+    public static let defaultCheckpointEveryRecords = 1000
+
     public init(path: String, fsync: Bool = true, signingKeyFile: String? = nil, maxFileBytes: Int = 64 << 20,
-                checkpointEveryRecords: Int = 1000, checkpointEverySeconds: Int = 60) {
+                checkpointEveryRecords: Int = defaultCheckpointEveryRecords, checkpointEverySeconds: Int = 60) {
         self.path = path
         self.fsync = fsync
         self.signingKeyFile = signingKeyFile
@@ -41,9 +44,19 @@ public struct AuditConfig: Sendable, Equatable {
 
     /// Whether `name` is one of this log's files.
     public func isLogFile(_ name: String) -> Bool {
-        let prefix = stem + "-"
-        guard name.hasPrefix(prefix), name.hasSuffix(".jsonl") else { return false }
-        let digits = name.dropFirst(prefix.count).dropLast(".jsonl".count)
-        return digits.count == 12 && digits.allSatisfy { $0.isASCII && $0.isNumber }
+        Self.logStem(ofFileName: name) == stem
+    }
+
+    /// The stem of a log file's name (`audit` for `audit-000000000001.jsonl`), or `nil` if
+    /// `name` is not named like a log file.
+    public static func logStem(ofFileName name: String) -> String? {
+        guard name.hasSuffix(".jsonl") else { return nil }
+        let base = name.dropLast(".jsonl".count)
+        guard let dash = base.lastIndex(of: "-") else { return nil }
+        let digits = base[base.index(after: dash)...]
+        guard digits.utf8.count == 12, digits.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+            return nil
+        }
+        return String(base[..<dash])
     }
 }

@@ -23,6 +23,9 @@ public enum AuditVerifier {
             case truncated
             /// A checkpoint whose signature does not verify.
             case badSignature = "bad signature"
+            /// More records without a signed checkpoint than the writer ever leaves: checkpoints
+            /// were removed (or the log was rewritten without them).
+            case unsigned = "missing checkpoint"
         }
 
         public var kind: Kind
@@ -47,10 +50,21 @@ public enum AuditVerifier {
 
     /// Verifies `files` (name and content) as one chain in the given order. Without
     /// `publicKey`, checkpoint signatures are not checked.
-    public static func verify(files: [(name: String, content: [UInt8])], publicKey: Ed25519.PublicKey?) -> Report {
+    ///
+    /// With `publicKey`, missing checkpoints are a problem too: the writer signs one in the
+    /// batch that brings the lines since the last checkpoint (or since it opened the log) to
+    /// `checkpointEvery` (`audit.checkpoint_every_records`). A batch can carry the count past
+    /// that, so up to twice `checkpointEvery` lines in a row are accepted without a checkpoint,
+    /// and the count starts over at every `opened` line: a crash leaves the lines after the
+    /// last checkpoint unsigned, and a log still being written has not reached its next one.
+    public static func verify(files: [(name: String, content: [UInt8])], publicKey: Ed25519.PublicKey?,
+                              checkpointEvery: Int = AuditConfig.defaultCheckpointEveryRecords) -> Report {
+        precondition(checkpointEvery > 0, "checkpointEvery must be positive")
         let lines = files.flatMap { file in split(file.content).enumerated().map { (Location(file: file.name, line: $0.offset + 1), $0.element) } }
+        let maxUnsignedRun = 2 * checkpointEvery
         var report = Report()
         var previous: (location: Location, seq: Int, hash: [UInt8])?
+        var unsignedRun = 0
         for (index, (location, line)) in lines.enumerated() {
             func fail(_ kind: Problem.Kind, at problemLocation: Location? = nil, _ detail: String) -> Report {
                 report.problem = Problem(kind: kind, location: problemLocation ?? location, detail: detail)
@@ -92,7 +106,15 @@ public enum AuditVerifier {
                     }
                     report.verifiedSignatures += 1
                     report.linesAfterLastVerifiedCheckpoint = -1
+                    unsignedRun = -1
                 }
+            } else if fields.type == AuditRecordType.opened.rawValue {
+                unsignedRun = 0
+            }
+            unsignedRun += 1
+            if publicKey != nil, unsignedRun > maxUnsignedRun {
+                return fail(.unsigned, "\(unsignedRun) lines in a row without a signed checkpoint; the writer signs one "
+                            + "at least every \(checkpointEvery) lines (2 × checkpoint_every_records at most in a row)")
             }
             report.lines += 1
             report.linesAfterLastVerifiedCheckpoint += 1
