@@ -114,40 +114,47 @@ final class AuditWriter: @unchecked Sendable {
                 || lastCheckpoint.duration(to: .now) >= .seconds(config.checkpointEverySeconds))
     }
 
-    /// Chains and writes `bodies` (plus an `opened` line after a reopen, and a checkpoint when
-    /// due or `closing`); `nil` on success.
+    /// Chains and writes `bodies` (plus an `opened` line after a reopen), with a signed checkpoint
+    /// after exactly every `checkpoint_every_records` lines, also in the middle of a batch, and
+    /// one at the end when it is due by time or `closing`; `nil` on success. `audit verify`
+    /// relies on that cadence, which the `opened` line states.
     private func write(_ bodies: [[UInt8]], closing: Bool) -> AuditLogError? {
         do throws(AuditLogError) {
             if file == nil { try open(reason: "recovered") }
             try rotateIfFull()
             var draft = chain
             var lines: [UInt8] = []
+            var sinceCheckpoint = linesSinceCheckpoint
+            var checkpointed = false
             func add(_ body: [UInt8]) {
                 lines += draft.append(body: body)
                 lines.append(UInt8(ascii: "\n"))
+                sinceCheckpoint += 1
+            }
+            func checkpoint(signedWith key: Ed25519.PrivateKey) {
+                add(AuditCheckpoint.body(after: draft, signingKey: key, time: .now()).encoded())
+                sinceCheckpoint = 0
+                checkpointed = true
             }
             if let reopen = reopenReason {
                 add(JSON.object(["type": JSON(AuditRecordType.opened.rawValue), "time": JSON(Timestamp.now().rfc3339),
-                                 "reason": JSON(reopen.reason), "repaired_bytes": JSON(reopen.repairedBytes)]).encoded())
+                                 "reason": JSON(reopen.reason), "repaired_bytes": JSON(reopen.repairedBytes),
+                                 "checkpoint_every_records": JSON(config.checkpointEveryRecords)]).encoded())
             }
-            bodies.forEach(add)
-            var written = draft.lastSeq - chain.lastSeq
-            if let signingKey, linesSinceCheckpoint + written >= config.checkpointEveryRecords || isCheckpointDue
-                || (closing && linesSinceCheckpoint + written > 0) {
-                add(AuditCheckpoint.body(after: draft, signingKey: signingKey, time: .now()).encoded())
-                written = -1
+            for body in bodies {
+                add(body)
+                if let signingKey, sinceCheckpoint >= config.checkpointEveryRecords { checkpoint(signedWith: signingKey) }
+            }
+            if let signingKey, sinceCheckpoint > 0, closing || lastCheckpoint.duration(to: .now) >= .seconds(config.checkpointEverySeconds) {
+                checkpoint(signedWith: signingKey)
             }
             guard !lines.isEmpty else { return nil }
             let fsync = try commit(lines)
             onBatch(draft.lastSeq - chain.lastSeq, fsync)
             chain = draft
             reopenReason = nil
-            if written < 0 {
-                linesSinceCheckpoint = 0
-                lastCheckpoint = .now
-            } else {
-                linesSinceCheckpoint += written
-            }
+            linesSinceCheckpoint = sinceCheckpoint
+            if checkpointed { lastCheckpoint = .now }
             return nil
         } catch {
             return error

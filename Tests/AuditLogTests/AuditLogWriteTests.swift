@@ -16,7 +16,8 @@ struct AuditLogWriteTests {
         #expect(log.isWritable)
         #expect(await AuditLogFixture.eventually { (try? AuditFolder.records(config).count) == 1 })
         let opened = try #require(try AuditFolder.records(config).first)
-        #expect(opened.members.map(\.key) == ["seq", "prev", "type", "time", "reason", "repaired_bytes"])
+        #expect(opened.members.map(\.key) == ["seq", "prev", "type", "time", "reason", "repaired_bytes", "checkpoint_every_records"])
+        #expect(opened["checkpoint_every_records"]?.integer == config.checkpointEveryRecords)
         #expect(opened["seq"]?.integer == 1)
         #expect(opened["prev"]?.string == String(repeating: "0", count: 64))
         #expect(opened["type"]?.string == "opened")
@@ -122,6 +123,27 @@ struct AuditLogWriteTests {
         #expect(report.linesAfterLastVerifiedCheckpoint == 0)
         let other = AuditFolder.verify(config, publicKey: Ed25519.PrivateKey.generate().publicKey)
         #expect(other.problem?.kind == .badSignature)
+    }
+
+    /// Appends that arrive together share a batch, and the batch still gets a checkpoint after
+    /// exactly every 10 lines: the log verifies with the key, which allows no longer run.
+    @Test func checkpointsKeepTheirCadenceInsideABatch() async throws {
+        let folder = try AuditFolder()
+        defer { folder.remove() }
+        let config = folder.config(checkpointEveryRecords: 10)
+        let key = Ed25519.PrivateKey.generate()
+        let log = try AuditLog(config: config, signingKey: key)
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask { _ = await AuditLogFixture.appendError(log, AuditLogFixture.entry("b-\(index)")) }
+            }
+        }
+        await log.close()
+        let types = try AuditFolder.records(config).compactMap { $0["type"]?.string }
+        let runs = types.split(separator: "checkpoint", omittingEmptySubsequences: false).map(\.count)
+        #expect(runs.allSatisfy { $0 <= 10 }, "\(runs)")
+        let report = AuditFolder.verify(config, publicKey: key.publicKey)
+        #expect(report.isIntact, "\(String(describing: report.problem))")
     }
 
     /// A checkpoint is also written when `checkpointEverySeconds` have passed, without more records or a close.

@@ -175,16 +175,18 @@ struct AuditVerifierTests {
 
     // MARK: Missing checkpoints
 
-    /// Lines of a log written with `checkpointEvery` 5: `o` an `opened` line, `a` an access
-    /// record, `c` a checkpoint signed with `signingKey`.
-    static func log(_ kinds: String, signingKey: Ed25519.PrivateKey = AuditTestChain.key) -> [UInt8] {
+    /// Lines of a log: `o` an `opened` line (stating `statedCadence` as its
+    /// `checkpoint_every_records` when given), `a` an access record, `c` a checkpoint signed with
+    /// `signingKey`.
+    static func log(_ kinds: String, statedCadence: Int? = nil, signingKey: Ed25519.PrivateKey = AuditTestChain.key) -> [UInt8] {
         var chain = AuditChain()
         let lines = kinds.enumerated().map { index, kind in
             let time = Timestamp(millisecondsSince1970: 1_795_000_000_000 + Int64(index) * 1000)
             switch kind {
             case "o":
-                return chain.append(body: JSON.object(["type": JSON("opened"), "time": JSON(time.rfc3339),
-                                                       "reason": JSON("start"), "repaired_bytes": JSON(0)]).encoded())
+                let opened = JSON.object(["type": JSON("opened"), "time": JSON(time.rfc3339), "reason": JSON("start"), "repaired_bytes": JSON(0)])
+                if let statedCadence { opened["checkpoint_every_records"] = JSON(statedCadence) }
+                return chain.append(body: opened.encoded())
             case "c":
                 return chain.append(body: AuditCheckpoint.body(after: chain, signingKey: signingKey, time: time).encoded())
             default:
@@ -201,7 +203,7 @@ struct AuditVerifierTests {
         let report = AuditVerifier.verify(files: [(Self.file, stripped)], publicKey: AuditTestChain.key.publicKey, checkpointEvery: 5)
         let problem = try #require(report.problem)
         #expect(problem.kind == .unsigned)
-        #expect(problem.location.description == "\(Self.file):11", "\(problem)")
+        #expect(problem.location.description == "\(Self.file):6", "\(problem)")
         #expect(problem.description.contains("missing checkpoint"))
         #expect(report.verifiedSignatures == 0)
         // Without a key nothing can be said about checkpoints.
@@ -210,20 +212,31 @@ struct AuditVerifierTests {
         #expect(AuditVerifier.verify(files: [(Self.file, stripped)], publicKey: AuditTestChain.key.publicKey).isIntact)
     }
 
-    /// What the writer does leave unsigned is accepted: a batch past the cadence, the tail of a
-    /// run that crashed (the next `opened` starts the count over), and the tail of the log.
+    /// What the writer does leave unsigned is accepted: up to the cadence in a row (the opened
+    /// line counts), the tail of a run that crashed (the next `opened` starts the count over),
+    /// and the tail of the log.
     @Test func writerCadenceIsAccepted() {
         let a = { (count: Int) in String(repeating: "a", count: count) }
-        let log = Self.log("o" + a(8) + "c" + "o" + a(9) + "c" + a(10) + "c" + a(9) + "o" + a(9) + "c" + a(10))
+        let log = Self.log("o" + a(4) + "c" + "o" + a(4) + "c" + a(5) + "c" + a(3) + "o" + a(4) + "c" + a(5))
         let report = AuditVerifier.verify(files: [(Self.file, log)], publicKey: AuditTestChain.key.publicKey, checkpointEvery: 5)
         #expect(report.isIntact, "\(String(describing: report.problem))")
-        #expect(report.verifiedSignatures == 4 && report.linesAfterLastVerifiedCheckpoint == 10)
-        // One line more in a row than twice the cadence, anywhere, is a missing checkpoint.
-        for tooLong in ["o" + a(8) + "c" + a(11) + "c", "o" + a(10) + "c", "o" + a(5) + "c" + a(11)] {
+        #expect(report.verifiedSignatures == 4 && report.linesAfterLastVerifiedCheckpoint == 5)
+        // One line more in a row than the cadence, anywhere, is a missing checkpoint.
+        for tooLong in ["o" + a(4) + "c" + a(6) + "c", "o" + a(5) + "c", "o" + a(4) + "c" + a(6)] {
             let problem = AuditVerifier.verify(files: [(Self.file, Self.log(tooLong))], publicKey: AuditTestChain.key.publicKey,
                                                checkpointEvery: 5).problem
             #expect(problem?.kind == .unsigned, "\(tooLong): \(String(describing: problem))")
         }
+    }
+
+    /// The cadence an `opened` line states is the one its run is held to, whatever the option says.
+    @Test func openedLineStatesTheCadence() {
+        let a = { (count: Int) in String(repeating: "a", count: count) }
+        let key = AuditTestChain.key.publicKey
+        #expect(AuditVerifier.verify(files: [(Self.file, Self.log("o" + a(9) + "c", statedCadence: 10))], publicKey: key,
+                                     checkpointEvery: 5).isIntact)
+        #expect(AuditVerifier.verify(files: [(Self.file, Self.log("o" + a(10) + "c", statedCadence: 10))], publicKey: key,
+                                     checkpointEvery: 1000).problem?.kind == .unsigned)
     }
 
     /// A checkpoint without a signature, or with one that is not hex, is a bad signature.

@@ -51,17 +51,17 @@ public enum AuditVerifier {
     /// Verifies `files` (name and content) as one chain in the given order. Without
     /// `publicKey`, checkpoint signatures are not checked.
     ///
-    /// With `publicKey`, missing checkpoints are a problem too: the writer signs one in the
-    /// batch that brings the lines since the last checkpoint (or since it opened the log) to
-    /// `checkpointEvery` (`audit.checkpoint_every_records`). A batch can carry the count past
-    /// that, so up to twice `checkpointEvery` lines in a row are accepted without a checkpoint,
-    /// and the count starts over at every `opened` line: a crash leaves the lines after the
-    /// last checkpoint unsigned, and a log still being written has not reached its next one.
+    /// With `publicKey`, missing checkpoints are a problem too: the writer signs one after
+    /// exactly every `audit.checkpoint_every_records` lines since the last checkpoint (or since
+    /// it opened the log), and its `opened` line states that number; for a log whose `opened`
+    /// line does not, `checkpointEvery` is taken. The count starts over at every `opened` line:
+    /// a crash leaves the lines after the last checkpoint unsigned, and a log still being written
+    /// has not reached its next one.
     public static func verify(files: [(name: String, content: [UInt8])], publicKey: Ed25519.PublicKey?,
                               checkpointEvery: Int = AuditConfig.defaultCheckpointEveryRecords) -> Report {
         precondition(checkpointEvery > 0, "checkpointEvery must be positive")
         let lines = files.flatMap { file in split(file.content).enumerated().map { (Location(file: file.name, line: $0.offset + 1), $0.element) } }
-        let maxUnsignedRun = 2 * checkpointEvery
+        var maxUnsignedRun = checkpointEvery
         var report = Report()
         var previous: (location: Location, seq: Int, hash: [UInt8])?
         var unsignedRun = 0
@@ -110,11 +110,12 @@ public enum AuditVerifier {
                 }
             } else if fields.type == AuditRecordType.opened.rawValue {
                 unsignedRun = 0
+                if let stated = fields.json["checkpoint_every_records"]?.integer, stated > 0 { maxUnsignedRun = stated }
             }
             unsignedRun += 1
             if publicKey != nil, unsignedRun > maxUnsignedRun {
                 return fail(.unsigned, "\(unsignedRun) lines in a row without a signed checkpoint; the writer signs one "
-                            + "at least every \(checkpointEvery) lines (2 × checkpoint_every_records at most in a row)")
+                            + "after every \(maxUnsignedRun) lines (checkpoint_every_records)")
             }
             report.lines += 1
             report.linesAfterLastVerifiedCheckpoint += 1
