@@ -4,7 +4,7 @@ import GatewayJSON
 import Testing
 
 /// The `exchange-gateway` and `department-stubs` executables, run as a user would.
-@Suite struct CommandLineTests {
+@Suite(.endsWhatItStarts) struct CommandLineTests {
     struct Run: Sendable {
         var status: Int32
         var output: String
@@ -89,13 +89,6 @@ import Testing
 
     // MARK: keygen and audit
 
-    /// A fresh folder for one test's files.
-    static func temporaryFolder() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("cli-tests-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
-
     /// A log's content: an `opened` line, then access records at `times`.
     static func auditLog(times: [String]) -> String {
         var chain = AuditChain()
@@ -121,7 +114,7 @@ import Testing
 
     /// `audit verify` fails when it has nothing to verify, instead of calling nothing "intact".
     @Test func verifyRefusesToVerifyNothing() async throws {
-        let folder = try Self.temporaryFolder()
+        let folder = TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let emptyFile = folder + "/audit-000000000001.jsonl"
         try Data().write(to: URL(fileURLWithPath: emptyFile))
@@ -138,7 +131,7 @@ import Testing
     /// In a folder only the log's own files are verified (a stray export is left out); a folder
     /// with two logs' files must be narrowed down; a later segment needs --partial.
     @Test func verifyTakesOnlyLogFiles() async throws {
-        let folder = try Self.temporaryFolder()
+        let folder = TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Self.auditLog(times: ["2026-11-29T00:00:00.500Z"]).write(toFile: folder + "/audit-000000000001.jsonl", atomically: true, encoding: .utf8)
         try #"{"exported":true}"#.appending("\n").write(toFile: folder + "/export.jsonl", atomically: true, encoding: .utf8)
@@ -154,7 +147,7 @@ import Testing
 
     /// `--since` compares instants: a record at 00:00:00.500Z is after 00:00:00Z, and an offset counts.
     @Test func searchSinceComparesTimes() async throws {
-        let folder = try Self.temporaryFolder()
+        let folder = TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try Self.auditLog(times: ["2026-11-28T23:59:59.999Z", "2026-11-29T00:00:00.500Z", "2026-11-29T10:00:00.000Z"])
             .write(toFile: folder + "/audit-000000000001.jsonl", atomically: true, encoding: .utf8)
@@ -172,7 +165,7 @@ import Testing
     /// `audit keygen` never overwrites, and a failed `.pub` leaves no lone `.key` behind; file
     /// failures exit 1, not 2.
     @Test func auditKeygenWritesBothOrNeither() async throws {
-        let folder = try Self.temporaryFolder()
+        let folder = TestEnvironment.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let made = try await Self.run("exchange-gateway", ["audit", "keygen", "--out", folder + "/ok"])
         #expect(made.status == 0, "\(made.errors)")
