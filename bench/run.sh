@@ -366,11 +366,13 @@ check_stubs() {
 
 # --- the gateways under test -------------------------------------------------------------------
 
-# config/gateway.json with our ports, a 1 s timeout per source, audit (fsync + signing key) in DIR.
+# config/gateway.json with our ports, a 1 s timeout per source, audit (fsync + signing key) in DIR,
+# and no per-address connection limit: wrk opens all of S3's 4096 connections from 127.0.0.1,
+# where real clerks' desks each have their own few (the peers have no such limit either).
 write_gateway_config_in() {
     local dir=$1
     write_gateway_config "$dir/gateway.json" "audit.path=$dir/audit/audit.jsonl" audit.fsync=true \
-        "audit.signing_key_file=$dir/signing.key"
+        "audit.signing_key_file=$dir/signing.key" server.per_ip_connection_limit=0
     python3 - "$dir/gateway.json" "$SOURCE_TIMEOUT_MS" <<'PY'
 import json, sys
 target, timeout_ms = sys.argv[1], int(sys.argv[2])
