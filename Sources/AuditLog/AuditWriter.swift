@@ -136,15 +136,19 @@ final class AuditWriter: @unchecked Sendable {
                 sinceCheckpoint = 0
                 checkpointed = true
             }
-            if let reopen = reopenReason {
-                add(JSON.object(["type": JSON(AuditRecordType.opened.rawValue), "time": JSON(Timestamp.now().rfc3339),
-                                 "reason": JSON(reopen.reason), "repaired_bytes": JSON(reopen.repairedBytes),
-                                 "checkpoint_every_records": JSON(config.checkpointEveryRecords)]).encoded())
-            }
-            for body in bodies {
+            /// A line that counts towards the cadence, and the checkpoint it makes due.
+            func addCounted(_ body: [UInt8]) {
                 add(body)
                 if let signingKey, sinceCheckpoint >= config.checkpointEveryRecords { checkpoint(signedWith: signingKey) }
             }
+            if let reopen = reopenReason {
+                // `audit verify` starts counting afresh at an opened line; so does the writer.
+                sinceCheckpoint = 0
+                addCounted(JSON.object(["type": JSON(AuditRecordType.opened.rawValue), "time": JSON(Timestamp.now().rfc3339),
+                                        "reason": JSON(reopen.reason), "repaired_bytes": JSON(reopen.repairedBytes),
+                                        "checkpoint_every_records": JSON(config.checkpointEveryRecords)]).encoded())
+            }
+            bodies.forEach(addCounted)
             if let signingKey, sinceCheckpoint > 0, closing || lastCheckpoint.duration(to: .now) >= .seconds(config.checkpointEverySeconds) {
                 checkpoint(signedWith: signingKey)
             }

@@ -90,18 +90,23 @@ extension GatewayRouter {
                                 propertyID: propertyID.rawValue, sources: [], httpStatus: 0, latencyMs: 0,
                                 remoteAddress: request.remoteAddress, traceID: trace.traceID)
         var body: JSON?
-        if let refusal {
-            record.httpStatus = refusal.status
-        } else {
+        var refusal = refusal
+        if refusal == nil {
             // Each item's deadline counts from when it starts: items wait their turn (8 at a time).
             let dossier = await runtime.service.dossier(for: propertyID, access: plan.access, role: plan.role, requestID: itemID, trace: trace,
                                                         receivedAt: started)
             metrics.dossierDuration.observe(started.duration(to: .now))
             record.sources = Self.auditedSources(of: dossier)
-            record.httpStatus = dossier.httpStatus
-            body = dossier.json()
-            body?["http_status"] = JSON(dossier.httpStatus)
+            if Task.isCancelled {
+                // The drain ran out while it was built: the batch is answered 503 now, so no data.
+                refusal = .shuttingDown()
+            } else {
+                record.httpStatus = dossier.httpStatus
+                body = dossier.json()
+                body?["http_status"] = JSON(dossier.httpStatus)
+            }
         }
+        if let refusal { record.httpStatus = refusal.status }
         record.latencyMs = started.duration(to: .now).wholeMilliseconds
         let problem = await writeAudit(record) ? refusal : .auditUnavailable()
         if let problem {

@@ -199,6 +199,9 @@ struct GatewayRouter: Sendable {
         var response: HTTPResponse
         do {
             response = try await answer(&record)
+            // Cancelled: the drain ran out, and the server answers this connection 503 by itself,
+            // so the record says 503 too and no data goes out.
+            if Task.isCancelled { response = .problem(.shuttingDown(), requestID: requestID) }
         } catch {
             response = refuse(error, request, requestID, runtime)
         }

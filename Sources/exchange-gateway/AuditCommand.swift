@@ -13,9 +13,10 @@ enum AuditCommand {
           verify [--public-key FILE] [--checkpoint-every 1000] [--partial] PATH...
                                                  check chain, sequence and checkpoint signatures;
                                                  PATH is an audit file or the folder holding them;
-                                                 with --public-key, more than twice
-                                                 --checkpoint-every (audit.checkpoint_every_records)
-                                                 lines in a row without a checkpoint is a problem;
+                                                 with --public-key, more lines in a row without a
+                                                 checkpoint than the log's opened line states is a
+                                                 problem (twice --checkpoint-every where it states
+                                                 none: audit.checkpoint_every_records);
                                                  --partial accepts a chain that does not start at seq 1
           tail [-n 20] PATH...                   the last records
           search [--property ID] [--client ID] [--since 2026-11-29T00:00:00Z] PATH...

@@ -146,6 +146,24 @@ struct AuditLogWriteTests {
         #expect(report.isIntact, "\(String(describing: report.problem))")
     }
 
+    /// With a checkpoint after every line, the opened line gets its own too, and the log
+    /// verifies against the cadence it states.
+    @Test func cadenceOfOneSignsEveryLine() async throws {
+        let folder = try AuditFolder()
+        defer { folder.remove() }
+        let config = folder.config(checkpointEveryRecords: 1)
+        let key = Ed25519.PrivateKey.generate()
+        let log = try AuditLog(config: config, signingKey: key)
+        for index in 1...3 {
+            try await log.append(AuditLogFixture.entry("one-\(index)"))
+        }
+        await log.close()
+        let types = try AuditFolder.records(config).compactMap { $0["type"]?.string }
+        #expect(types == ["opened", "checkpoint", "access", "checkpoint", "access", "checkpoint", "access", "checkpoint"])
+        let report = AuditFolder.verify(config, publicKey: key.publicKey)
+        #expect(report.isIntact, "\(String(describing: report.problem))")
+    }
+
     /// A checkpoint is also written when `checkpointEverySeconds` have passed, without more records or a close.
     @Test func checkpointAfterSeconds() async throws {
         let folder = try AuditFolder()

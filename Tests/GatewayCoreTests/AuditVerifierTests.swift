@@ -199,17 +199,15 @@ struct AuditVerifierTests {
     /// A log rewritten as a consistent new chain without its checkpoints is not intact when a
     /// public key is given: more lines follow one another unsigned than the writer ever leaves.
     @Test func strippedCheckpointsAreFound() throws {
-        let stripped = Self.log("o" + String(repeating: "a", count: 24))
-        let report = AuditVerifier.verify(files: [(Self.file, stripped)], publicKey: AuditTestChain.key.publicKey, checkpointEvery: 5)
+        let stripped = Self.log("o" + String(repeating: "a", count: 24), statedCadence: 5)
+        let report = AuditVerifier.verify(files: [(Self.file, stripped)], publicKey: AuditTestChain.key.publicKey)
         let problem = try #require(report.problem)
         #expect(problem.kind == .unsigned)
         #expect(problem.location.description == "\(Self.file):6", "\(problem)")
         #expect(problem.description.contains("missing checkpoint"))
         #expect(report.verifiedSignatures == 0)
         // Without a key nothing can be said about checkpoints.
-        #expect(AuditVerifier.verify(files: [(Self.file, stripped)], publicKey: nil, checkpointEvery: 5).isIntact)
-        // The default cadence (1000) accepts these 25 lines: the log may just be young.
-        #expect(AuditVerifier.verify(files: [(Self.file, stripped)], publicKey: AuditTestChain.key.publicKey).isIntact)
+        #expect(AuditVerifier.verify(files: [(Self.file, stripped)], publicKey: nil).isIntact)
     }
 
     /// What the writer does leave unsigned is accepted: up to the cadence in a row (the opened
@@ -217,14 +215,14 @@ struct AuditVerifierTests {
     /// and the tail of the log.
     @Test func writerCadenceIsAccepted() {
         let a = { (count: Int) in String(repeating: "a", count: count) }
-        let log = Self.log("o" + a(4) + "c" + "o" + a(4) + "c" + a(5) + "c" + a(3) + "o" + a(4) + "c" + a(5))
-        let report = AuditVerifier.verify(files: [(Self.file, log)], publicKey: AuditTestChain.key.publicKey, checkpointEvery: 5)
+        let log = Self.log("o" + a(4) + "c" + "o" + a(4) + "c" + a(5) + "c" + a(3) + "o" + a(4) + "c" + a(5), statedCadence: 5)
+        let report = AuditVerifier.verify(files: [(Self.file, log)], publicKey: AuditTestChain.key.publicKey)
         #expect(report.isIntact, "\(String(describing: report.problem))")
         #expect(report.verifiedSignatures == 4 && report.linesAfterLastVerifiedCheckpoint == 5)
         // One line more in a row than the cadence, anywhere, is a missing checkpoint.
         for tooLong in ["o" + a(4) + "c" + a(6) + "c", "o" + a(5) + "c", "o" + a(4) + "c" + a(6)] {
-            let problem = AuditVerifier.verify(files: [(Self.file, Self.log(tooLong))], publicKey: AuditTestChain.key.publicKey,
-                                               checkpointEvery: 5).problem
+            let problem = AuditVerifier.verify(files: [(Self.file, Self.log(tooLong, statedCadence: 5))],
+                                               publicKey: AuditTestChain.key.publicKey).problem
             #expect(problem?.kind == .unsigned, "\(tooLong): \(String(describing: problem))")
         }
     }
@@ -237,6 +235,18 @@ struct AuditVerifierTests {
                                      checkpointEvery: 5).isIntact)
         #expect(AuditVerifier.verify(files: [(Self.file, Self.log("o" + a(10) + "c", statedCadence: 10))], publicKey: key,
                                      checkpointEvery: 1000).problem?.kind == .unsigned)
+    }
+
+    /// A run whose `opened` line states no cadence (an older writer signed at the end of the
+    /// batch that reached it) may run to twice the given cadence, not one line more.
+    @Test func unstatedCadenceAllowsTwice() {
+        let a = { (count: Int) in String(repeating: "a", count: count) }
+        let key = AuditTestChain.key.publicKey
+        #expect(AuditVerifier.verify(files: [(Self.file, Self.log("o" + a(9) + "c"))], publicKey: key, checkpointEvery: 5).isIntact)
+        #expect(AuditVerifier.verify(files: [(Self.file, Self.log("o" + a(10) + "c"))], publicKey: key,
+                                     checkpointEvery: 5).problem?.kind == .unsigned)
+        // The default cadence (1000) accepts a young log of 25 lines.
+        #expect(AuditVerifier.verify(files: [(Self.file, Self.log("o" + a(24)))], publicKey: key).isIntact)
     }
 
     /// A checkpoint without a signature, or with one that is not hex, is a bad signature.

@@ -52,6 +52,22 @@ import Testing
         await environment.stubs.shutdown()
     }
 
+    /// A request still being answered when the drain runs out serves no data, and its audit
+    /// record says what its client got: 503, not the dossier's 200.
+    @Test(.timeLimit(.minutes(1))) func requestPastTheDrainIsAuditedAsRefused() async throws {
+        let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(600)])
+        let port = environment.gateway.port
+        let headers = TestEnvironment.credentials().merging(["X-Request-Id": "past-the-drain"]) { $1 }
+        let inFlight = Task { try await httpGet(port, "/v1/properties/LA2023001/dossier", headers: headers) }
+        try await Task.sleep(for: .milliseconds(150))
+        await environment.gateway.shutdown(gracePeriod: .milliseconds(100))
+        #expect(try await inFlight.value.status == 503)
+        let record = try AuditIntegrationTests.records(environment.gateway.config.audit).first {
+            $0["request_id"]?.string == "past-the-drain"
+        }
+        #expect(record?["http_status"]?.integer == 503)
+    }
+
     /// Steady traffic does not hold shutdown: past the drain requests no longer start handlers,
     /// so there is soon nothing left to wait for; they are refused until the listener closes.
     @Test(.timeLimit(.minutes(1))) func steadyTrafficDoesNotHoldShutdown() async throws {

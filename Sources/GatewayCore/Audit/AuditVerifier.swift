@@ -53,15 +53,18 @@ public enum AuditVerifier {
     ///
     /// With `publicKey`, missing checkpoints are a problem too: the writer signs one after
     /// exactly every `audit.checkpoint_every_records` lines since the last checkpoint (or since
-    /// it opened the log), and its `opened` line states that number; for a log whose `opened`
-    /// line does not, `checkpointEvery` is taken. The count starts over at every `opened` line:
-    /// a crash leaves the lines after the last checkpoint unsigned, and a log still being written
-    /// has not reached its next one.
+    /// it opened the log), and its `opened` line states that number, which its run is held to.
+    /// A run whose `opened` line states none (written before the writer did, or a `--partial`
+    /// segment that starts after its `opened` line) gets up to twice `checkpointEvery`: that
+    /// writer signed at the end of the batch that reached the cadence. The count starts over at
+    /// every `opened` line: a crash leaves the lines after the last checkpoint unsigned, and a
+    /// log still being written has not reached its next one.
     public static func verify(files: [(name: String, content: [UInt8])], publicKey: Ed25519.PublicKey?,
                               checkpointEvery: Int = AuditConfig.defaultCheckpointEveryRecords) -> Report {
         precondition(checkpointEvery > 0, "checkpointEvery must be positive")
         let lines = files.flatMap { file in split(file.content).enumerated().map { (Location(file: file.name, line: $0.offset + 1), $0.element) } }
-        var maxUnsignedRun = checkpointEvery
+        let unstatedMaximum = 2 * checkpointEvery
+        var maxUnsignedRun = unstatedMaximum
         var report = Report()
         var previous: (location: Location, seq: Int, hash: [UInt8])?
         var unsignedRun = 0
@@ -110,12 +113,12 @@ public enum AuditVerifier {
                 }
             } else if fields.type == AuditRecordType.opened.rawValue {
                 unsignedRun = 0
-                if let stated = fields.json["checkpoint_every_records"]?.integer, stated > 0 { maxUnsignedRun = stated }
+                maxUnsignedRun = fields.json["checkpoint_every_records"]?.integer.flatMap { $0 > 0 ? $0 : nil } ?? unstatedMaximum
             }
             unsignedRun += 1
             if publicKey != nil, unsignedRun > maxUnsignedRun {
-                return fail(.unsigned, "\(unsignedRun) lines in a row without a signed checkpoint; the writer signs one "
-                            + "after every \(maxUnsignedRun) lines (checkpoint_every_records)")
+                return fail(.unsigned, "\(unsignedRun) lines in a row without a signed checkpoint, where at most "
+                            + "\(maxUnsignedRun) may be (checkpoint_every_records)")
             }
             report.lines += 1
             report.linesAfterLastVerifiedCheckpoint += 1
