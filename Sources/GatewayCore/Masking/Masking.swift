@@ -140,10 +140,14 @@ public enum Masking {
 
     /// A number's text as the answer would write it, with embedded PII masked, or `nil` when it
     /// holds none. Only a number of 11 or more integer digits can hold a mobile or ID-card
-    /// number, so smaller ones (areas, amounts) are never formatted.
+    /// number, so smaller ones (areas, amounts) are never formatted. A real of 17 or more
+    /// integer digits is written in exponent form (`3.4150219880314026e+17`), which hides an ID
+    /// number's digits from the detector but not from a reader, so it is masked whole: no
+    /// amount or area in a department record is that large.
     private static func maskedNumberIfPII(_ value: JSON.Borrowed) -> String? {
         guard let number = value.number, number.magnitude >= 1e10 else { return nil }
-        return maskedIfPII(value.integer.map { String($0) } ?? number.description)
+        if let integer = value.integer { return maskedIfPII(String(integer)) }
+        return number.magnitude >= 1e16 ? MaskingRule.failedValue : maskedIfPII(number.description)
     }
 
     /// `text` with embedded PII masked, or `nil` when there was none.
