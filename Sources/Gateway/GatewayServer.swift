@@ -3,6 +3,7 @@ import GatewayCore
 import GatewayCrypto
 import Glibc
 import HTTPServer
+import Synchronization
 import UpstreamClient
 
 /// A running gateway: the HTTP listener, the upstream client, the audit log, metrics, and the
@@ -16,6 +17,8 @@ public final class GatewayServer: Sendable {
     private let lifecycle: GatewayRouter.Lifecycle
     private let runtime: RuntimeHolder
     private let metrics: GatewayMetrics
+    /// The one shutdown, once begun; later callers wait for it.
+    private let shutdownTask = Mutex<Task<Void, Never>?>(nil)
 
     /// The port the gateway listens on (useful when the config asks for port 0).
     public var port: Int { server.port }
@@ -98,14 +101,25 @@ public final class GatewayServer: Sendable {
     /// shutting-down without reaching the router, batches stop starting items, and what is still
     /// running gets `HTTPServer`'s cancellation grace (1 s) before its connection is answered 503
     /// too. Then it stops, writes a last checkpoint, and syncs and closes the audit log.
+    /// A second call waits for the first to finish (its `gracePeriod` is not used), so nobody
+    /// closes the upstream client or the audit log under requests that are still draining.
     public func shutdown(gracePeriod: Duration? = nil) async {
-        lifecycle.beginDraining()
-        let overran = await server.shutdown(gracePeriod: gracePeriod ?? .seconds(config.server.drainTimeoutSeconds))
-        if overran > 0 {
-            EventLog.warning("requests still running after the drain were answered 503", ["count": String(overran)])
+        let drainTimeout = gracePeriod ?? .seconds(config.server.drainTimeoutSeconds)
+        let stopping = shutdownTask.withLock { task in
+            if let task { return task }
+            let started = Task { [server, client, auditLog, lifecycle] in
+                lifecycle.beginDraining()
+                let overran = await server.shutdown(gracePeriod: drainTimeout)
+                if overran > 0 {
+                    EventLog.warning("requests still running after the drain were answered 503", ["count": String(overran)])
+                }
+                client.shutdown()
+                await auditLog.close()
+            }
+            task = started
+            return started
         }
-        client.shutdown()
-        await auditLog.close()
+        await stopping.value
     }
 }
 

@@ -31,8 +31,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     private let finished = Mutex(false)
     private var idleHandles: [UnsafeMutableRawPointer] = []
     private var running: Set<UnsafeMutableRawPointer> = []
-    /// The call in flight per URL that identical requests join: of those in flight, the one that
-    /// ends last, so that the most requests can wait for it within their own timeout.
+    /// The call in flight per URL that identical requests join. A request that cannot wait for it
+    /// (it ends after the request's own timeout) starts a call of its own, which is not indexed:
+    /// it ends sooner, so fewer requests could wait for it. Once the indexed call ends, the next
+    /// call started for the URL is indexed.
     private var joinable: [String: Transfer] = [:]
     private var cache = ResponseCache()
     /// Easy handles kept for reuse; beyond this a burst's handles are freed, so memory falls
@@ -196,7 +198,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         _ = Unmanaged.passRetained(transfer)
         running.insert(handle)
         let url = transfer.request.url
-        if joinable[url].map({ $0.deadline < transfer.deadline }) ?? true { joinable[url] = transfer }
+        if joinable[url] == nil { joinable[url] = transfer }
     }
 
     /// Fails a transfer that could not be started; nothing has joined it yet.
@@ -249,11 +251,15 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
     }
 
-    /// A call that timed out because its dossier's deadline, not the source's timeout, limited
-    /// it: its result says nothing about requests with more time.
+    /// A call that timed out because its dossier's deadline, not the source's timeouts, limited
+    /// it: its result says nothing about requests with more time. A connect that failed within
+    /// the source's own connect timeout, well before the deadline, says the department is
+    /// unreachable, and that holds for everyone.
     private static func wasCutByDeadline(_ transfer: Transfer, _ result: TransferResult) -> Bool {
-        guard transfer.request.isLimitedByDeadline, case .failure(let failure) = result else { return false }
-        return failure == .timedOut || failure == .connectTimedOut
+        guard transfer.request.isLimitedByDeadline, case .failure(let failure) = result,
+              failure == .timedOut || failure == .connectTimedOut
+        else { return false }
+        return ContinuousClock.now >= transfer.deadline
     }
 
     /// Keeps a successful answer when its source caches and the department allows it.

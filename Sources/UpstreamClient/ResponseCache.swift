@@ -43,7 +43,8 @@ struct ResponseCache {
     /// then the oldest; an answer larger than the whole budget is not kept.
     mutating func store(_ result: TransferResult, for url: String, expires: ContinuousClock.Instant,
                         now: ContinuousClock.Instant = .now) {
-        let bodyBytes = if case .response(_, let body) = result { body.count } else { 0 }
+        // The body's capacity, not its count: it grew by appending and may hold up to twice its bytes.
+        let bodyBytes = if case .response(_, let body) = result { body.capacity } else { 0 }
         let cost = bodyBytes + url.utf8.count + Self.entryOverhead
         guard cost <= budget else { return }
         remove(url)

@@ -11,9 +11,10 @@ import Testing
         .response(status: 200, body: [UInt8](repeating: 0x20, count: bytes))
     }
 
-    /// What storing a `bytes`-long answer under `url` costs.
+    /// What storing a `bytes`-long answer under `url` costs: the memory its body holds (its
+    /// capacity, which the allocator may round up), the URL and the entry.
     private static func cost(_ bytes: Int, _ url: String) -> Int {
-        bytes + url.utf8.count + ResponseCache.entryOverhead
+        [UInt8](repeating: 0x20, count: bytes).capacity + url.utf8.count + ResponseCache.entryOverhead
     }
 
     @Test func keepsAFreshAnswer() {

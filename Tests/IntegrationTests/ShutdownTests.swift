@@ -28,8 +28,8 @@ import Testing
     /// more second, then its request is answered 503 shutting-down; meanwhile new requests are
     /// refused without reaching the router (even `/healthz`), and shutdown ends about then.
     @Test(.timeLimit(.minutes(1))) func overrunningRequestIsRefusedInBoundedTime() async throws {
-        let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(2500)]) {
-            TestEnvironment.config(for: $0, timeoutMs: 2800)
+        let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(4500)]) {
+            TestEnvironment.config(for: $0, timeoutMs: 5000, deadlineMs: 6000)
         }
         let port = environment.gateway.port
         let inFlight = Task { try await httpGet(port, "/v1/properties/LA2023001/dossier", headers: TestEnvironment.credentials()) }
@@ -48,7 +48,7 @@ import Testing
         #expect(overran.headers["content-type"] == "application/problem+json; charset=utf-8")
         #expect(try overran.json()["type"]?.string == "urn:exchange-gateway:problem:shutting-down")
         await shutdown.value
-        #expect(started.duration(to: clock.now) < .milliseconds(2000), "shutdown waited for the department")
+        #expect(started.duration(to: clock.now) < .milliseconds(3000), "shutdown waited for the department (4.5 s)")
         await environment.stubs.shutdown()
     }
 
@@ -66,6 +66,22 @@ import Testing
             $0["request_id"]?.string == "past-the-drain"
         }
         #expect(record?["http_status"]?.integer == 503)
+    }
+
+    /// A second shutdown while the first drains waits for it: it does not close the upstream
+    /// client or the audit log under the request still being answered.
+    @Test(.timeLimit(.minutes(1))) func secondShutdownWaitsForTheFirst() async throws {
+        let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(600)])
+        let port = environment.gateway.port
+        let inFlight = Task { try await httpGet(port, "/v1/properties/LA2023001/dossier", headers: TestEnvironment.credentials()) }
+        try await Task.sleep(for: .milliseconds(150))
+        let first = Task { await environment.gateway.shutdown(gracePeriod: .seconds(5)) }
+        try await Task.sleep(for: .milliseconds(50))
+        await environment.gateway.shutdown(gracePeriod: .zero)
+        let response = try await inFlight.value
+        #expect(response.status == 200)
+        #expect(try response.json()["sources"]?["land"]?["status"]?.string == "ok")
+        await first.value
     }
 
     /// Steady traffic does not hold shutdown: past the drain requests no longer start handlers,
@@ -99,17 +115,17 @@ import Testing
     /// A batch still running past the drain stops starting items: each item not started is an
     /// audited 503 shutting-down problem, and the batch is answered long before its last round.
     @Test(.timeLimit(.minutes(1))) func batchStopsStartingItemsPastTheDrain() async throws {
-        let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(400)])
+        let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(800)])
         let ids = (1...40).map { "NOSUCH\(1000 + $0)" }
         let body = #"{"property_ids": ["# + ids.map { "\"\($0)\"" }.joined(separator: ", ") + "]}"
         let clock = ContinuousClock()
         let started = clock.now
         let batch = Task { try await environment.post("/v1/dossiers:batch", body: body) }
         try await Task.sleep(for: .milliseconds(100))
-        // Eight items at a time, 400 ms each: without stopping, the batch would take 2 s.
+        // Eight items at a time, 800 ms each: without stopping, the batch would take 4 s.
         await environment.gateway.shutdown(gracePeriod: .milliseconds(100))
         let response = try await batch.value
-        #expect(started.duration(to: clock.now) < .milliseconds(1200))
+        #expect(started.duration(to: clock.now) < .milliseconds(2500))
         #expect(response.status == 200)
         let items = try #require(try response.json()["dossiers"]).elements
         #expect(items.map { $0["property_id"]?.string } == ids)
