@@ -3,7 +3,6 @@ import Foundation
 import Gateway
 import GatewayCore
 import GatewayJSON
-import Synchronization
 import Testing
 
 /// SPEC §5 through a real gateway: every access is on disk before its answer, the log
@@ -84,7 +83,7 @@ import Testing
         let setup = try GatewayProcessSetup(for: stubs)
         let port = setup.port, folder = setup.folder
         let first = try await setup.start()
-        let answered = AnsweredIDs()
+        let answered = Collected<String>()
         let load = (0..<8).map { worker in
             Task {
                 let connection = try RawHTTPConnection(port: port)
@@ -108,19 +107,10 @@ import Testing
 
         let audit = AuditConfig(path: folder + "/audit.jsonl")
         let logged = Set(try Self.records(audit).compactMap { $0["request_id"]?.string })
-        let missing = answered.all.subtracting(logged)
+        let missing = Set(answered.all).subtracting(logged)
         #expect(missing.isEmpty, "answered 200 but not in the audit log: \(missing.sorted().prefix(5))")
         let verify = try await CommandLineTests.run("exchange-gateway", ["audit", "verify", "--public-key", folder + "/signing.pub", folder])
         #expect(verify.status == 0, "\(verify.output) \(verify.errors)")
         #expect(verify.output.contains("intact"))
     }
-}
-
-/// Request ids answered 200, collected from several tasks.
-final class AnsweredIDs: Sendable {
-    private let ids = Mutex<Set<String>>([])
-
-    func add(_ id: String) { ids.withLock { _ = $0.insert(id) } }
-    var all: Set<String> { ids.withLock { $0 } }
-    var count: Int { ids.withLock { $0.count } }
 }

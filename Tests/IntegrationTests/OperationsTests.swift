@@ -1,6 +1,5 @@
 import DepartmentStubs
 import Foundation
-import Synchronization
 import Testing
 
 /// The gateway as an operator runs it: a process that drains on SIGTERM and reloads on SIGHUP.
@@ -14,8 +13,8 @@ import Testing
         let port = setup.port, folder = setup.folder
         let gateway = try await setup.start()
 
-        let answered = AnsweredIDs()
-        let statuses = StatusTally()
+        let answered = Collected<String>()
+        let statuses = Collected<Int>()
         let load = (0..<6).map { worker in
             Task {
                 guard let connection = try? RawHTTPConnection(port: port) else { return }
@@ -39,7 +38,7 @@ import Testing
 
         let records = try AuditIntegrationTests.records(.init(path: folder + "/audit.jsonl"))
         let logged = Set(records.compactMap { $0["request_id"]?.string })
-        #expect(answered.all.subtracting(logged).isEmpty, "every 200 the clients got is in the audit log")
+        #expect(Set(answered.all).subtracting(logged).isEmpty, "every 200 the clients got is in the audit log")
         // The other way round: a dossier the gateway built and audited but whose answer never
         // reached its client was dropped.
         let served = Set(records.filter { $0["http_status"]?.integer == 200 }.compactMap { $0["request_id"]?.string })
@@ -79,12 +78,4 @@ import Testing
         #expect(log.contains("config reloaded"))
         #expect(log.contains("config reload rejected"))
     }
-}
-
-/// HTTP statuses seen by several tasks.
-final class StatusTally: Sendable {
-    private let statuses = Mutex<[Int]>([])
-
-    func add(_ status: Int) { statuses.withLock { $0.append(status) } }
-    var all: [Int] { statuses.withLock { $0 } }
 }
