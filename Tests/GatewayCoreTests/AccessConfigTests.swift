@@ -98,7 +98,7 @@ struct AccessConfigTests {
 
     /// The bundled config has the three demo clients and roles; auditor skips PII detection, the others do it.
     @Test func bundledConfigAccessSections() throws {
-        let config = try GatewayConfig.load(path: ConfigValidationTests.repoRoot() + "/config/gateway.json",
+        let config = try GatewayConfig.load(path: Repository.bundledConfig,
                                             environment: testEnvironment)
         #expect(config.clients.map(\.id) == ["demo-registration-desk", "demo-audit-office", "demo-land-registry"])
         #expect(config.clients.map(\.role) == ["clerk", "auditor", "land_records"])
@@ -126,7 +126,7 @@ struct AccessConfigTests {
         ("demo-only-land-registry-key-do-not-use-in-production", "demo-land-registry"),
     ])
     func bundledDemoKeys(_ key: String, _ id: String) throws {
-        let config = try GatewayConfig.load(path: ConfigValidationTests.repoRoot() + "/config/gateway.json",
+        let config = try GatewayConfig.load(path: Repository.bundledConfig,
                                             environment: testEnvironment)
         let outcome = Authenticator(clients: config.clients).authenticate(authorization: "Bearer " + key)
         guard case .authenticated(let client) = outcome else {

@@ -67,11 +67,6 @@ struct InvalidConfig: Sendable, CustomTestStringConvertible {
 }
 
 struct ConfigValidationTests {
-    static func repoRoot() -> String {
-        // #filePath is <root>/Tests/GatewayCoreTests/ConfigValidationTests.swift
-        "/" + String("\(#filePath)").split(separator: "/").dropLast(3).joined(separator: "/")
-    }
-
     /// The sample config itself is valid, so each table row tests exactly its own change.
     @Test func baselineIsValid() throws {
         let config = try GatewayConfig.parse(Array(validConfigText.utf8))
@@ -101,7 +96,7 @@ struct ConfigValidationTests {
 
     /// The bundled config/gateway.json parses into the three departments of SPEC §1.
     @Test func bundledConfigParses() throws {
-        let config = try GatewayConfig.load(path: Self.repoRoot() + "/config/gateway.json")
+        let config = try GatewayConfig.load(path: Repository.bundledConfig)
         #expect(config.listen == ListenConfig(host: "127.0.0.1", port: 8080))
         #expect(config.deadlineMs == 3000)
         #expect(config.maxBodyBytes == 65536)

@@ -6,14 +6,13 @@ import GatewayJSON
 struct ConsistencyChecksTests {
     static let bundled: ConsistencyChecks = {
         // A failure here fails every test below with the config error.
-        try! GatewayConfig.load(path: ConfigValidationTests.repoRoot() + "/config/gateway.json").checks
+        try! GatewayConfig.load(path: Repository.bundledConfig).checks
     }()
 
     /// Sections as the dossier would hold them: each department's fixture, or `not_found`.
     static func sections(_ id: String, of sources: [String] = ["land", "tax", "house"]) throws -> [(name: String, outcome: SourceOutcome)] {
         try sources.map { source in
-            let path = ConfigValidationTests.repoRoot() + "/stubs/fixtures/\(source)/\(id).json"
-            guard let bytes = FileBytes.read(path) else { return (source, SourceOutcome(status: .notFound, latencyMs: 1, httpStatus: 404, error: "not found")) }
+            guard let bytes = Repository.fixtureBytes(source, id) else { return (source, SourceOutcome(status: .notFound, latencyMs: 1, httpStatus: 404, error: "not found")) }
             return (source, SourceOutcome(status: .ok, latencyMs: 1, httpStatus: 200, data: try JSON.parse(bytes)))
         }
     }

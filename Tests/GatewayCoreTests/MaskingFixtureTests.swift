@@ -9,8 +9,7 @@ struct MaskingFixtureTests {
         detectPII: true, hmacKey: nil)
 
     static func fixture(_ department: String, _ id: String) throws -> JSON {
-        let root = "/" + String("\(#filePath)").split(separator: "/").dropLast(3).joined(separator: "/")
-        let bytes = try #require(FileBytes.read("\(root)/stubs/fixtures/\(department)/\(id).json"), "\(department)/\(id)")
+        let bytes = try #require(Repository.fixtureBytes(department, id), "\(department)/\(id)")
         return try JSON.parse(bytes)
     }
 
