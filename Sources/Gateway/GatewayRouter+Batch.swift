@@ -26,8 +26,7 @@ extension GatewayRouter {
     /// built: each is an audited 503 shutting-down problem, so the batch still ends in time.
     func batch(_ request: HTTPRequest, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
         let trace = TraceContext(traceparent: request.header("traceparent"))
-        var record = AuditEntry(time: .now(), requestID: requestID, clientID: nil, role: nil, purpose: nil, propertyID: nil,
-                                sources: [], httpStatus: 0, latencyMs: 0, remoteAddress: request.remoteAddress, traceID: trace.traceID)
+        var record = Self.auditRecord(of: request, requestID: requestID, trace: trace)
         let plan: BatchPlan
         do {
             plan = try admit(request, runtime: runtime, record: &record)

@@ -106,8 +106,7 @@ struct GatewayRouter: Sendable {
             guard route == .dossier || route == .dossierBatch else { return refuse(problem, request, requestID, runtime) }
             // A dossier request, refused before it is read: audited like every other.
             let trace = TraceContext(traceparent: request.header("traceparent"))
-            let record = AuditEntry(time: .now(), requestID: requestID, clientID: nil, role: nil, purpose: nil, propertyID: nil,
-                                    sources: [], httpStatus: 0, latencyMs: 0, remoteAddress: request.remoteAddress, traceID: trace.traceID)
+            let record = Self.auditRecord(of: request, requestID: requestID, trace: trace)
             return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { _ throws(Problem) in
                 throw problem
             }
@@ -183,12 +182,17 @@ struct GatewayRouter: Sendable {
     /// cannot be made durable the caller gets 503 and no data.
     private func auditedDossier(_ request: HTTPRequest, rawID: String, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
         let trace = TraceContext(traceparent: request.header("traceparent"))
-        let record = AuditEntry(time: .now(), requestID: requestID, clientID: nil, role: nil, purpose: nil,
-                                propertyID: PropertyID(rawID)?.rawValue, sources: [], httpStatus: 0, latencyMs: 0,
-                                remoteAddress: request.remoteAddress, traceID: trace.traceID)
+        let record = Self.auditRecord(of: request, requestID: requestID, trace: trace, propertyID: PropertyID(rawID)?.rawValue)
         return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { record throws(Problem) in
             try await dossier(request, rawID: rawID, requestID: requestID, trace: trace, runtime: runtime, record: &record)
         }
+    }
+
+    /// The audit record of `request` as it arrives: who calls, why and the outcome are filled in
+    /// as the request is read and answered.
+    static func auditRecord(of request: HTTPRequest, requestID: String, trace: TraceContext, propertyID: String? = nil) -> AuditEntry {
+        AuditEntry(time: .now(), requestID: requestID, clientID: nil, role: nil, purpose: nil, propertyID: propertyID,
+                   sources: [], httpStatus: 0, latencyMs: 0, remoteAddress: request.remoteAddress, traceID: trace.traceID)
     }
 
     /// Runs `answer` and audits its outcome, refusals included, before it is sent; if the record
