@@ -18,7 +18,7 @@ extension UInt8 {
 extension String {
     /// Without leading and trailing spaces, tabs, CR and LF. Works on scalars, not Characters:
     /// "\r\n" is one Character, equal to neither "\r" nor "\n".
-    func trimmingASCIIWhitespace() -> String {
+    public func trimmingASCIIWhitespace() -> String {
         let isSpace: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { !isSpace($0) }), let last = scalars.lastIndex(where: { !isSpace($0) }) else {

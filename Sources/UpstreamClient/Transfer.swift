@@ -46,14 +46,7 @@ final class Transfer: @unchecked Sendable {
         guard line.count > prefix.utf8.count,
               zip(line, prefix.utf8).allSatisfy({ ($0 | 0x20) == $1 })
         else { return }
-        // Header lines are ASCII; the value is what lies between the colon and the CRLF, unpadded.
-        let isPadding = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") }
-        let value = line.dropFirst(prefix.utf8.count)
-        guard let first = value.firstIndex(where: { !isPadding($0) }), let last = value.lastIndex(where: { !isPadding($0) }) else {
-            cacheControl = ""
-            return
-        }
-        cacheControl = String(decoding: value[first...last], as: UTF8.self)
+        cacheControl = String(decoding: line.dropFirst(prefix.utf8.count), as: UTF8.self).trimmingASCIIWhitespace()
     }
 
     /// Appends a piece of the body; `false` once the body would exceed the cap.
