@@ -1,6 +1,5 @@
 import DepartmentStubs
 import GatewayCore
-import Synchronization
 import Testing
 import UpstreamClient
 
@@ -64,13 +63,13 @@ import UpstreamClient
     /// `shutdown` is harmless, and a transfer handed over afterwards fails at once.
     @Test func shutdownCompletesEverythingHandedOver() async throws {
         let stubs = try await Self.slowLand(.milliseconds(500))
-        let completed = Completions()
+        let completed = Collected<Void>()
         let rounds = 20
         for _ in 0..<rounds {
             let client = UpstreamClient()
             client.start([Self.request(to: stubs, timeoutMs: 1500), Self.request(to: stubs, timeoutMs: 1500)]) { results in
                 if results.allSatisfy({ if case .failure(.other) = $0.result { true } else { false } }) {
-                    completed.count.withLock { $0 += 1 }
+                    completed.add(())
                 }
             }
             client.shutdown()
@@ -79,15 +78,10 @@ import UpstreamClient
             #expect(after.status == .unavailable)
             #expect(after.error?.contains("shut down") == true)
         }
-        for _ in 0..<100 where completed.count.withLock({ $0 }) < rounds {
+        for _ in 0..<100 where completed.count < rounds {
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(completed.count.withLock { $0 } == rounds)
+        #expect(completed.count == rounds)
         await stubs.shutdown()
     }
-}
-
-/// Batches completed so far, counted from the transfer thread.
-private final class Completions: Sendable {
-    let count = Mutex(0)
 }
