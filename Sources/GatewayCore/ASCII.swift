@@ -7,9 +7,14 @@ extension UInt8 {
         isASCIIDigit || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(self)
     }
 
-    var isASCIIAlphanumeric: Bool {
-        isASCIIDigit || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self)
-    }
+    var isASCIILowercase: Bool { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(self) }
+
+    var isASCIILetter: Bool { isASCIILowercase || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self) }
+
+    var isASCIIAlphanumeric: Bool { isASCIIDigit || isASCIILetter }
+
+    /// The byte with `A`–`Z` folded to `a`–`z`; every other byte as it is.
+    var asciiLowercased: UInt8 { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(self) ? self | 0x20 : self }
 
     /// The check character of a Chinese ID card number.
     var isLetterX: Bool { self == UInt8(ascii: "X") || self == UInt8(ascii: "x") }

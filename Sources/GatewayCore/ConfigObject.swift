@@ -66,11 +66,8 @@ struct ConfigObject {
     /// with a letter: the names of sources, roles and checks, which appear in URLs, metrics and JSON keys.
     static func isLowercaseName(_ name: String, maxLength: Int, hyphens: Bool) -> Bool {
         let utf8 = Array(name.utf8)
-        guard (1...maxLength).contains(utf8.count), (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(utf8[0]) else { return false }
-        return utf8.allSatisfy {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
-                || $0 == UInt8(ascii: "_") || (hyphens && $0 == UInt8(ascii: "-"))
-        }
+        guard (1...maxLength).contains(utf8.count), utf8[0].isASCIILowercase else { return false }
+        return utf8.allSatisfy { $0.isASCIILowercase || $0.isASCIIDigit || $0 == UInt8(ascii: "_") || (hyphens && $0 == UInt8(ascii: "-")) }
     }
 
     func array(_ key: String) throws(ConfigError) -> [(path: String, value: JSON)] {

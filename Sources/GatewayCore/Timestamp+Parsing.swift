@@ -55,7 +55,7 @@ private struct DigitScanner {
         guard index + width <= bytes.count else { return nil }
         var value = 0
         for byte in bytes[index..<index + width] {
-            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            guard byte.isASCIIDigit else { return nil }
             value = value * 10 + Int(byte - UInt8(ascii: "0"))
         }
         index += width
@@ -65,7 +65,7 @@ private struct DigitScanner {
     /// One or more digits after a decimal point, as whole milliseconds.
     mutating func fraction() -> Int? {
         var millis = 0, digits = 0
-        while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+        while index < bytes.count, bytes[index].isASCIIDigit {
             if digits < 3 { millis = millis * 10 + Int(bytes[index] - UInt8(ascii: "0")) }
             digits += 1
             index += 1

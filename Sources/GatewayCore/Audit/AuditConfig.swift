@@ -54,7 +54,7 @@ public struct AuditConfig: Sendable, Equatable {
         let base = name.dropLast(".jsonl".count)
         guard let dash = base.lastIndex(of: "-") else { return nil }
         let digits = base[base.index(after: dash)...]
-        guard digits.utf8.count == 12, digits.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+        guard digits.utf8.count == 12, digits.utf8.allSatisfy(\.isASCIIDigit) else {
             return nil
         }
         return String(base[..<dash])

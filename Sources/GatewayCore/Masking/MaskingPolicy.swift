@@ -44,7 +44,7 @@ public struct MaskingPolicy: Sendable, Equatable {
     func rule(forKey key: UnsafeRawBufferPointer) -> MaskingRule? {
         guard key.allSatisfy({ $0 < 0x80 }) else { return rules[String(decoding: key, as: UTF8.self).lowercased()] }
         return asciiRules.first { candidate in
-            candidate.key.count == key.count && zip(candidate.key, key).allSatisfy { $0 == Self.asciiLowercased($1) }
+            candidate.key.count == key.count && zip(candidate.key, key).allSatisfy { $0 == $1.asciiLowercased }
         }?.rule
     }
 
@@ -55,10 +55,6 @@ public struct MaskingPolicy: Sendable, Equatable {
 
     private static func asciiRules(of rules: [String: MaskingRule]) -> [ASCIIRule] {
         rules.filter { $0.key.utf8.allSatisfy { $0 < 0x80 } }.map { ASCIIRule(key: Array($0.key.utf8), rule: $0.value) }
-    }
-
-    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
-        (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
     }
 
     private static func lowercased(_ rules: [String: MaskingRule]) -> [String: MaskingRule] {

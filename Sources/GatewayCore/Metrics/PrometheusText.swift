@@ -3,15 +3,15 @@ enum PrometheusText {
     /// `[a-zA-Z_:][a-zA-Z0-9_:]*`.
     static func isValidMetricName(_ name: String) -> Bool {
         let utf8 = Array(name.utf8)
-        guard let first = utf8.first, isLetter(first) || first == UInt8(ascii: "_") || first == UInt8(ascii: ":") else { return false }
-        return utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ":") }
+        guard let first = utf8.first, first.isASCIILetter || first == UInt8(ascii: "_") || first == UInt8(ascii: ":") else { return false }
+        return utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ":") }
     }
 
     /// `[a-zA-Z_][a-zA-Z0-9_]*`, not starting with the reserved `__`.
     static func isValidLabelName(_ name: String) -> Bool {
         let utf8 = Array(name.utf8)
-        guard let first = utf8.first, isLetter(first) || first == UInt8(ascii: "_"), !name.hasPrefix("__") else { return false }
-        return utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") }
+        guard let first = utf8.first, first.isASCIILetter || first == UInt8(ascii: "_"), !name.hasPrefix("__") else { return false }
+        return utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "_") }
     }
 
     /// A label value between double quotes: `\` → `\\`, `"` → `\"`, newline → `\n`.
@@ -89,11 +89,4 @@ enum PrometheusText {
         samples.map { (labels: $0.key, value: $0.value) }.sorted { $0.labels.lexicographicallyPrecedes($1.labels) }
     }
 
-    private static func isLetter(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-    }
-
-    private static func isDigit(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-    }
 }
