@@ -1,6 +1,6 @@
 /// A Prometheus counter family: a value per label set that only goes up.
 /// Label values are given in the order of `labelNames`; each new combination is a new series, so
-/// values must come from a small fixed set (route templates, source names, status names).
+/// values must come from a small fixed set (route names, source names, status names).
 public final class Counter: LabeledFamily, Sendable {
     let series: LabeledValues
 
