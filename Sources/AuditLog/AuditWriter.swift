@@ -108,10 +108,15 @@ final class AuditWriter: @unchecked Sendable {
         }
     }
 
+    /// Whether an idle writer must sign the lines written since the last checkpoint: `write`
+    /// signs after every `checkpoint_every_records` lines by itself, so only time can make one due.
     private var isCheckpointDue: Bool {
-        signingKey != nil && linesSinceCheckpoint > 0
-            && (linesSinceCheckpoint >= config.checkpointEveryRecords
-                || lastCheckpoint.duration(to: .now) >= .seconds(config.checkpointEverySeconds))
+        signingKey != nil && linesSinceCheckpoint > 0 && checkpointIsDueByTime
+    }
+
+    /// `checkpoint_every_s` have passed since the last checkpoint.
+    private var checkpointIsDueByTime: Bool {
+        lastCheckpoint.duration(to: .now) >= .seconds(config.checkpointEverySeconds)
     }
 
     /// Chains and writes `bodies` (plus an `opened` line after a reopen), with a signed checkpoint
@@ -149,9 +154,7 @@ final class AuditWriter: @unchecked Sendable {
                                         "checkpoint_every_records": JSON(config.checkpointEveryRecords)]).encoded())
             }
             bodies.forEach(addCounted)
-            if let signingKey, sinceCheckpoint > 0, closing || lastCheckpoint.duration(to: .now) >= .seconds(config.checkpointEverySeconds) {
-                checkpoint(signedWith: signingKey)
-            }
+            if let signingKey, sinceCheckpoint > 0, closing || checkpointIsDueByTime { checkpoint(signedWith: signingKey) }
             guard !lines.isEmpty else { return nil }
             let fsync = try commit(lines)
             onBatch(draft.lastSeq - chain.lastSeq, fsync)
