@@ -1,5 +1,6 @@
 import AuditLog
 import GatewayCore
+import GatewayCrypto
 import GatewayJSON
 import HTTPServer
 import Synchronization
@@ -212,6 +213,19 @@ struct GatewayRouter: Sendable {
         response.headers.append(("traceparent", trace.traceparent))
         record.httpStatus = response.status
         record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
+        return await sealed(response, record: record, requestID: requestID)
+    }
+
+    /// `response` once its record is durable, the record holding the SHA-256 of the exact body
+    /// bytes sent (`body_sha256`), which the caller gets too, as `Content-Digest` (RFC 9530): a
+    /// saved answer can then be proven against the log (`exchange-gateway dossier verify`).
+    /// 503 and no data when the record cannot be written.
+    func sealed(_ response: HTTPResponse, record: AuditEntry, requestID: String) async -> HTTPResponse {
+        guard case .bytes(let body) = response.body else { preconditionFailure("an audited answer has its body in bytes") }
+        var record = record, response = response
+        let digest = Digest.sha256(body)
+        record.bodySHA256 = Hex.encode(digest)
+        response.headers.append(("Content-Digest", "sha-256=:\(Base64.encode(digest)):"))
         guard await writeAudit(record) else { return .problem(.auditUnavailable(), requestID: requestID) }
         return response
     }
@@ -228,6 +242,7 @@ struct GatewayRouter: Sendable {
             try await auditLog.append(record)
             return true
         } catch {
+            if case .timedOut = error { metrics.auditAppendTimeouts.increment() }
             EventLog.error("audit record not written", ["request_id": record.requestID, "trace_id": record.traceID ?? "",
                                                         "reason": error.description])
             return false

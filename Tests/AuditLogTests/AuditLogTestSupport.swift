@@ -42,7 +42,8 @@ struct AuditFolder {
     }
 
     static func verify(_ config: AuditConfig, publicKey: Ed25519.PublicKey? = nil) -> AuditVerifier.Report {
-        AuditVerifier.verify(files: files(config), publicKey: publicKey)
+        AuditVerifier.verify(files: files(config), publicKeys: publicKey.map { [$0] } ?? [],
+                             checkpointEvery: config.checkpointEveryRecords)
     }
 
     func remove() {
@@ -60,7 +61,7 @@ enum AuditLogFixture {
 
     /// The fields every access line has, in order: the chain's two, then `AuditEntry.json()`'s.
     static let accessKeys = ["seq", "prev", "type", "time", "request_id", "client", "role", "purpose", "property_id",
-                             "sources", "http_status", "latency_ms", "remote", "trace_id"]
+                             "sources", "http_status", "latency_ms", "remote", "trace_id", "body_sha256"]
 
     /// Whether `condition` holds within `timeout`, checked every 20 ms.
     static func eventually(within timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {

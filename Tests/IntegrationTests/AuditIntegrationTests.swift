@@ -45,8 +45,8 @@ import Testing
         for secret in ["张三", "340102199001011234", "13812345678", TestEnvironment.Key.clerk] {
             #expect(!text.contains(secret), "\(secret) is in the audit log")
         }
-        // No signing key here, so no checkpoints: the log opened, then exactly the two requests.
-        #expect(records.map { $0["type"]?.string } == ["opened", "access", "access"])
+        // No signing key here, so no checkpoints: the log opened, exactly the two requests, and it closed.
+        #expect(records.map { $0["type"]?.string } == ["opened", "access", "access", "closed"])
     }
 
     /// Unwritable audit log: 503 without data and not ready; writable again: ready and 200, by itself.
