@@ -36,6 +36,11 @@ struct AuditFolder {
         content.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().map(Array.init)
     }
 
+    /// `lines` as file content: each followed by a newline.
+    static func content(_ lines: [[UInt8]]) -> [UInt8] {
+        lines.flatMap { $0 + [UInt8(ascii: "\n")] }
+    }
+
     /// Every complete line of every file, in order, parsed.
     static func records(_ config: AuditConfig) throws -> [JSON] {
         try files(config).flatMap { try lines(of: $0.content).map { try JSON.parse($0) } }
