@@ -46,6 +46,6 @@ let package = Package(
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["Gateway", "DepartmentStubs", "GatewayCore", "GatewayCrypto", "GatewayJSON", "HTTPServer",
-                                   "UpstreamClient"]),
+                                   "UpstreamClient", "AuditLog"]),
     ]
 )

@@ -25,13 +25,14 @@ public final class GatewayServer: Sendable {
     /// The port the gateway listens on (useful when the config asks for port 0).
     public var port: Int { server.port }
 
-    public init(config: GatewayConfig) throws(GatewayStartError) {
+    /// - Parameter auditSyscalls: the calls that reach the audit log's disk; tests put faults here.
+    public init(config: GatewayConfig, auditSyscalls: AuditSyscalls = .system) throws(GatewayStartError) {
         EventLog.setLevel(config.logLevel)
         let metrics = GatewayMetrics(processStats: ProcessStats.current)
         let signingKey = try config.audit.signingKeyFile.map(AuditSigningKey.load)
         let auditLog: AuditLog
         do {
-            auditLog = try AuditLog(config: config.audit, signingKey: signingKey, onBatch: { lines, fsync in
+            auditLog = try AuditLog(config: config.audit, signingKey: signingKey, syscalls: auditSyscalls, onBatch: { lines, fsync in
                 metrics.auditRecords.increment(by: Double(lines))
                 if let fsync { metrics.auditFsyncDuration.observe(fsync) }
             }, onCheckpoint: { _ in metrics.auditCheckpoints.increment() })
