@@ -273,6 +273,69 @@ import Testing
         #expect(verify.status == 1 && verify.errors.contains(":1: malformed") && verify.errors.contains("outside"), "\(verify.errors)")
     }
 
+    /// After a real loss the gateway refuses to start until the operator records it with
+    /// `audit accept-loss`; then it starts, and verify shows the loss (signed and witnessed).
+    @Test(.timeLimit(.minutes(1))) func acceptedLossLetsTheGatewayStart() async throws {
+        let stubs = try await DepartmentStubs(fixtures: TestEnvironment.fixtures())
+        defer { Task { await stubs.shutdown() } }
+        let witnessFolder = TestEnvironment.temporaryDirectory()
+        let setup = try GatewayProcessSetup(for: stubs, extraAudit: ["witness_file": #""\#(witnessFolder)/witness.jsonl""#,
+                                                                     "checkpoint_every_records": "10"])
+        var gateway = try await setup.start()
+        for _ in 0..<25 { #expect(try await httpGet(setup.port, "/v1/properties/LA2023001/dossier", headers: TestEnvironment.credentials()).status == 200) }
+        gateway.kill(signal: SIGTERM)
+        #expect(gateway.waitForExit() == 0)
+        let logPath = setup.folder + "/audit-000000000001.jsonl"
+        let lines = try String(contentsOfFile: logPath, encoding: .utf8).split(separator: "\n")
+        try (lines.prefix(15).joined(separator: "\n") + "\n").write(toFile: logPath, atomically: true, encoding: .utf8)
+        let refused = try GatewayProcess(configPath: setup.configPath, port: setup.port)
+        #expect(refused.waitForExit() == 1)
+
+        let accepted = try await CommandLineTests.run("exchange-gateway", ["audit", "accept-loss", "--config", setup.configPath,
+                                                                           "--note", "restored from the 02:00 backup, INC-77"])
+        #expect(accepted.status == 0, "\(accepted.errors)")
+        let again = try await CommandLineTests.run("exchange-gateway", ["audit", "accept-loss", "--config", setup.configPath, "--note", "again"])
+        #expect(again.status == 1 && again.errors.contains("no loss to record"), "\(again.errors)")
+        gateway = try await setup.start()
+        #expect(try await httpGet(setup.port, "/v1/properties/LA2023001/dossier", headers: TestEnvironment.credentials()).status == 200)
+        gateway.kill(signal: SIGTERM)
+        #expect(gateway.waitForExit() == 0)
+        let verify = try await CommandLineTests.run("exchange-gateway", ["audit", "verify", "--config", setup.configPath,
+                                                                         "--public-key", setup.publicKeyPath])
+        #expect(verify.status == 0, "\(verify.output) \(verify.errors)")
+        #expect(verify.output.contains("RECORDED LOSS at \(logPath):16") && verify.output.contains("INC-77"), "\(verify.output)")
+    }
+
+    /// A reload changes the signing key (and nothing else of the audit settings): another witness,
+    /// or signing turned off, is refused; a new key takes over with a key line.
+    @Test func reloadChangesOnlyTheSigningKey() async throws {
+        let audit = try SignedAudit(cadence: 100)
+        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: audit.config) }
+        let config = environment.gateway.config
+        var otherWitness = config
+        otherWitness.audit.witnessFile = audit.folder + "/elsewhere.jsonl"
+        #expect(throws: ConfigError.self) { try environment.gateway.reload(otherWitness) }
+        var unsigned = config
+        unsigned.audit.signingKeyFile = nil
+        let error = #expect(throws: ConfigError.self) { try environment.gateway.reload(unsigned) }
+        #expect(error?.path == "audit.signing_key_file")
+        var unreadable = config
+        unreadable.audit.signingKeyFile = audit.folder + "/missing.key"
+        #expect(throws: ConfigError.self) { try environment.gateway.reload(unreadable) }
+        try environment.gateway.reload(config)
+
+        let newKey = Ed25519.PrivateKey.generate()
+        try newKey.pemRepresentation.write(toFile: audit.folder + "/next.key", atomically: true, encoding: .utf8)
+        var rotated = config
+        rotated.audit.signingKeyFile = audit.folder + "/next.key"
+        try environment.gateway.reload(rotated)
+        #expect(try await environment.get("/v1/properties/LA2023001/dossier").status == 200)
+        await environment.stop()
+        let records = try AuditIntegrationTests.records(audit.config)
+        #expect(records.filter { $0["type"]?.string == "key" }.count == 1, "the same key reloaded writes no key line")
+        #expect(records.last?["key_id"]?.string == AuditCheckpoint.keyID(of: newKey.publicKey))
+    }
+
     // MARK: A hung disk
 
     /// The log's fsync hangs: a dossier gets 503 audit-unavailable once `append_timeout_ms` has
