@@ -12,6 +12,8 @@ struct GatewayRouter: Sendable {
     let runtime: RuntimeHolder
     let lifecycle: Lifecycle
     let auditLog: AuditLog
+    /// `audit.witness_url`'s poster, when one is configured: its state shows in `/readyz`.
+    let witness: AuditWitnessPoster?
     let metrics: GatewayMetrics
 
     /// Whether the gateway still takes new dossier requests.
@@ -162,8 +164,8 @@ struct GatewayRouter: Sendable {
         return .problem(problem, requestID: requestID)
     }
 
-    /// Ready when not draining and the audit log can be written; the detail names each
-    /// source's circuit breaker state.
+    /// Ready when not draining and the audit log can be written (and its disk does not hang); the
+    /// detail names each source's circuit breaker state and, with `audit.witness_url`, the witness's.
     private func readiness(_ requestID: String, runtime: GatewayRuntime) -> HTTPResponse {
         let auditWritable = auditLog.isWritable, draining = lifecycle.isDraining
         let ready = auditWritable && !draining
@@ -171,12 +173,14 @@ struct GatewayRouter: Sendable {
         for source in runtime.config.sources {
             breakers[source.name] = JSON(runtime.guards[source.name]?.breaker.state(now: .now).rawValue ?? "closed")
         }
-        return .json(JSON.object(["status": JSON(ready ? "ready" : "not ready"),
+        let detail = JSON.object(["status": JSON(ready ? "ready" : "not ready"),
                                   "config": JSON("loaded"),
                                   "audit": JSON(auditWritable ? "writable" : "unavailable"),
                                   "draining": JSON(draining),
-                                  "circuit_breakers": breakers]),
-                     status: ready ? 200 : 503, requestID: requestID)
+                                  "circuit_breakers": breakers])
+        // Shown, never a reason to be unready: a failing witness URL does not block dossiers.
+        if let witness { detail["audit_witness"] = JSON(witness.status.rawValue) }
+        return .json(detail, status: ready ? 200 : 503, requestID: requestID)
     }
 
     /// The dossier route: its answer, whatever it is, is audited first; if the audit record

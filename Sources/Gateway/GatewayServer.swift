@@ -14,6 +14,7 @@ public final class GatewayServer: Sendable {
     private let client: UpstreamClient
     private let server: HTTPServer
     private let auditLog: AuditLog
+    private let witness: AuditWitnessPoster?
     private let lifecycle: GatewayRouter.Lifecycle
     private let runtime: RuntimeHolder
     private let metrics: GatewayMetrics
@@ -30,19 +31,26 @@ public final class GatewayServer: Sendable {
         EventLog.setLevel(config.logLevel)
         let metrics = GatewayMetrics(processStats: ProcessStats.current)
         let signingKey = try config.audit.signingKeyFile.map(AuditSigningKey.load)
+        let client = UpstreamClient(maxCachedConnections: config.sources.reduce(0) { $0 + $1.maxInFlight })
+        let witness = config.audit.witnessURL.map { url in
+            AuditWitnessPoster(url: url, timeoutMs: config.audit.witnessTimeoutMs, client: client, metrics: metrics)
+        }
         let auditLog: AuditLog
         do {
             auditLog = try AuditLog(config: config.audit, signingKey: signingKey, syscalls: auditSyscalls, onBatch: { lines, fsync in
                 metrics.auditRecords.increment(by: Double(lines))
                 if let fsync { metrics.auditFsyncDuration.observe(fsync) }
-            }, onCheckpoint: { _ in metrics.auditCheckpoints.increment() })
+            }, onCheckpoint: { line in
+                metrics.auditCheckpoints.increment()
+                witness?.post(line)
+            })
         } catch {
+            client.shutdown()
             throw .audit(error)
         }
-        let client = UpstreamClient(maxCachedConnections: config.sources.reduce(0) { $0 + $1.maxInFlight })
         let lifecycle = GatewayRouter.Lifecycle()
         let runtime = RuntimeHolder(GatewayRuntime(config: config, client: client, metrics: metrics, previous: nil))
-        let router = GatewayRouter(runtime: runtime, lifecycle: lifecycle, auditLog: auditLog, metrics: metrics)
+        let router = GatewayRouter(runtime: runtime, lifecycle: lifecycle, auditLog: auditLog, witness: witness, metrics: metrics)
         do {
             let configuration = HTTPServer.Configuration(
                 host: config.listen.host, port: config.listen.port, threads: config.server.threads,
@@ -59,6 +67,7 @@ public final class GatewayServer: Sendable {
         self.config = config
         self.client = client
         self.auditLog = auditLog
+        self.witness = witness
         self.lifecycle = lifecycle
         self.runtime = runtime
         self.metrics = metrics
@@ -127,24 +136,28 @@ public final class GatewayServer: Sendable {
     /// for up to `gracePeriod` (default: `server.drain_timeout_s`); then every request gets 503
     /// shutting-down without reaching the router, batches stop starting items, and what is still
     /// running gets `HTTPServer`'s cancellation grace (1 s) before its connection is answered 503
-    /// too. Then it stops, writes a last checkpoint, and syncs and closes the audit log.
+    /// too. Then it stops, writes a `closed` line and a last checkpoint, syncs and closes the
+    /// audit log (waiting at most `audit.append_timeout_ms` for a hung disk), lets the witness URL
+    /// have that checkpoint, and stops the upstream client.
     /// A second call waits for the first to finish (its `gracePeriod` is not used), so nobody
     /// closes the upstream client or the audit log under requests that are still draining.
     public func shutdown(gracePeriod: Duration? = nil) async {
         let drainTimeout = gracePeriod ?? .seconds(config.server.drainTimeoutSeconds)
         let stopping = shutdownTask.withLock { task in
             if let task { return task }
-            let started = Task { [server, client, auditLog, lifecycle] in
+            let started = Task { [server, client, auditLog, witness, lifecycle] in
                 lifecycle.beginDraining()
                 let overran = await server.shutdown(gracePeriod: drainTimeout)
                 if overran > 0 {
                     EventLog.warning("requests still running after the drain were answered 503", ["count": String(overran)])
                 }
-                client.shutdown()
                 if await !auditLog.close() {
                     EventLog.error("the audit log did not close within audit.append_timeout_ms: its disk hangs; "
                                    + "the last records may lack their closed line and checkpoint", [:])
                 }
+                // The last checkpoint goes to the witness URL through the curl loop, which stops after it.
+                await witness?.drain()
+                client.shutdown()
             }
             task = started
             return started

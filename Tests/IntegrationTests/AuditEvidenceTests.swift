@@ -6,6 +6,7 @@ import GatewayCore
 import GatewayCrypto
 import GatewayJSON
 import Glibc
+import HTTPServer
 import Synchronization
 import Testing
 
@@ -334,6 +335,57 @@ import Testing
         let records = try AuditIntegrationTests.records(audit.config)
         #expect(records.filter { $0["type"]?.string == "key" }.count == 1, "the same key reloaded writes no key line")
         #expect(records.last?["key_id"]?.string == AuditCheckpoint.keyID(of: newKey.publicKey))
+    }
+
+    // MARK: Witness URL
+
+    /// Every signed checkpoint line is POSTed to `audit.witness_url`, byte for byte as in the log
+    /// and the witness file, the last one (written at shutdown) included.
+    @Test func witnessURLGetsEveryCheckpoint() async throws {
+        let received = Collected<[UInt8]>()
+        let witnessServer = try HTTPServer(configuration: .init()) { request in
+            if request.method == "POST", request.header("Content-Type") == "application/json" { received.add(request.body) }
+            return .respond(HTTPResponse(status: 204))
+        }
+        var audit = try SignedAudit(cadence: 3).config
+        audit.witnessURL = "http://127.0.0.1:\(witnessServer.port)/checkpoints"
+        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: audit) }
+        for _ in 0..<7 { #expect(try await environment.get("/v1/properties/LA2023001/dossier").status == 200) }
+        #expect(try await environment.get("/readyz").json()["audit_witness"]?.string == "ok")
+        #expect(try await environment.get("/metrics").bodyText.contains("exchange_gateway_audit_witness_up 1"))
+        await environment.stop()
+        await witnessServer.shutdown(gracePeriod: .zero)
+
+        let checkpoints = try AuditIntegrationTests.records(audit).filter { $0["type"]?.string == "checkpoint" }
+        let witnessed = AuditFolderLines.read(audit.witnessFile!)
+        #expect(checkpoints.count >= 3 && witnessed.count == checkpoints.count)
+        #expect(Set(received.all) == Set(witnessed), "the POSTed lines are the witnessed ones")
+        #expect(received.count == witnessed.count)
+    }
+
+    /// A witness URL that fails never blocks dossiers: its failures are counted, `/readyz` stays
+    /// ready and names it failing, and shutdown ends within the witness timeout.
+    @Test func failingWitnessURLNeverBlocks() async throws {
+        let refusing = try HTTPServer(configuration: .init()) { _ in .respond(HTTPResponse(status: 500)) }
+        var audit = try SignedAudit(cadence: 2).config
+        audit.witnessURL = "http://127.0.0.1:\(refusing.port)/checkpoints"
+        audit.witnessTimeoutMs = 500
+        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: audit) }
+        for _ in 0..<4 { #expect(try await environment.get("/v1/properties/LA2023001/dossier").status == 200) }
+        var metrics = ""
+        for _ in 0..<50 where !metrics.contains("exchange_gateway_audit_witness_up 0") {
+            try await Task.sleep(for: .milliseconds(20))
+            metrics = try await environment.get("/metrics").bodyText
+        }
+        #expect(metrics.contains(#"exchange_gateway_audit_witness_posts_total{outcome="failed"}"#), "\(metrics.split(separator: "\n").filter { $0.contains("witness") })")
+        #expect(metrics.contains("exchange_gateway_audit_witness_up 0"))
+        let ready = try await environment.get("/readyz")
+        #expect(ready.status == 200)
+        #expect(try ready.json()["audit_witness"]?.string == "failing")
+        let stopping = ContinuousClock.now
+        await environment.stop()
+        #expect(stopping.duration(to: .now) < .seconds(3))
+        await refusing.shutdown(gracePeriod: .zero)
     }
 
     // MARK: A hung disk
