@@ -31,6 +31,16 @@ struct AuditLogEvidenceTests {
         await log.close()
     }
 
+    /// The cut-tail attack: a witnessed, signed log of `records` records whose file is cut back to
+    /// its first `kept` lines. Returns the file's path and all its lines before the cut.
+    static func cutLog(_ config: AuditConfig, key: Ed25519.PrivateKey, records: Int, keeping kept: Int) async throws -> (path: String, lines: [[UInt8]]) {
+        try await run(config, key: key, records: records, prefix: "cut")
+        let path = config.directory + "/" + config.fileName(firstSeq: 1)
+        let lines = AuditFolder.lines(of: try #require(FileBytes.read(path)))
+        try Data(AuditFolder.content(Array(lines.prefix(kept)))).write(to: URL(fileURLWithPath: path))
+        return (path, lines)
+    }
+
     /// Every signed checkpoint line is also in the witness, byte for byte and in order, and the log
     /// verifies against it.
     @Test func checkpointsAreWitnessed() async throws {
@@ -55,11 +65,8 @@ struct AuditLogEvidenceTests {
         defer { folder.remove() }
         let config = Self.witnessedConfig(folder)
         let key = Ed25519.PrivateKey.generate()
-        try await Self.run(config, key: key, records: 20, prefix: "cut")
-        let path = config.directory + "/" + config.fileName(firstSeq: 1)
-        let lines = AuditFolder.lines(of: try #require(FileBytes.read(path)))
+        let (path, lines) = try await Self.cutLog(config, key: key, records: 20, keeping: 9)
         let cut = AuditFolder.content(Array(lines.prefix(9)))
-        try Data(cut).write(to: URL(fileURLWithPath: path))
 
         let error = #expect(throws: AuditLogError.self) { try AuditLog(config: config, signingKey: key) }
         guard case .behindWitness(let log, let logSeq, let witness, let witnessSeq) = error else {
@@ -103,10 +110,7 @@ struct AuditLogEvidenceTests {
         defer { folder.remove() }
         let config = Self.witnessedConfig(folder)
         let key = Ed25519.PrivateKey.generate()
-        try await Self.run(config, key: key, records: 20, prefix: "loss")
-        let path = config.directory + "/" + config.fileName(firstSeq: 1)
-        let lines = AuditFolder.lines(of: try #require(FileBytes.read(path)))
-        try Data(AuditFolder.content(Array(lines.prefix(9)))).write(to: URL(fileURLWithPath: path))
+        let (path, _) = try await Self.cutLog(config, key: key, records: 20, keeping: 9)
         let lastWitnessed = try #require(try Self.witness(config).last)
 
         let loss = try AuditLog.acceptLoss(config: config, signingKey: key, note: "disk replaced, INC-42, approved by J. Wang")

@@ -9,6 +9,25 @@ import Testing
 /// Faults put into the log's system calls: a missing, failing or hanging `fsync`, a refused
 /// `ftruncate`, a full disk; each must fail closed, and the log must come back by itself.
 struct AuditLogFaultTests {
+    /// The reason of an `.unavailable` error; any other outcome is recorded as an issue.
+    static func unavailableReason(_ error: AuditLogError?) -> String? {
+        guard case .unavailable(let reason) = error else {
+            Issue.record("expected unavailable, got \(String(describing: error))")
+            return nil
+        }
+        return reason
+    }
+
+    /// Once the fault is gone the log writes again by itself: it takes the last of `ids` and then
+    /// holds exactly `ids`, in a chain that verifies.
+    static func expectRecovery(_ log: AuditLog, _ config: AuditConfig, holding ids: [String]) async throws {
+        #expect(await AuditLogFixture.eventually { log.isWritable })
+        try await log.append(AuditLogFixture.entry(ids.last!))
+        await log.close()
+        #expect(try AuditFolder.records(config).compactMap { $0["request_id"]?.string } == ids)
+        #expect(AuditFolder.verify(config).isIntact)
+    }
+
     /// An append returns only after the bytes of its record were written and then synced: remove
     /// the `fsync` before the answer (or answer before it) and this fails.
     @Test func appendReturnsAfterItsRecordIsSynced() async throws {
@@ -41,21 +60,12 @@ struct AuditLogFaultTests {
         try await log.append(AuditLogFixture.entry("before"))
         let file = config.fileName(firstSeq: 1)
         faults.set { $0.failFsync[file] = EIO }
-        let error = await AuditLogFixture.appendError(log, AuditLogFixture.entry("lost"))
-        guard case .unavailable(let reason) = error else {
-            Issue.record("expected unavailable, got \(String(describing: error))")
-            return
-        }
-        #expect(reason.contains("fsync"), "\(reason)")
+        let reason = Self.unavailableReason(await AuditLogFixture.appendError(log, AuditLogFixture.entry("lost")))
+        #expect(reason?.contains("fsync") == true, "\(String(describing: reason))")
         #expect(!log.isWritable)
         #expect(faults.calls.contains { if case .truncate = $0 { true } else { false } }, "the failed batch was cut back")
         faults.set { $0.failFsync = [:] }
-        #expect(await AuditLogFixture.eventually { log.isWritable })
-        try await log.append(AuditLogFixture.entry("after"))
-        await log.close()
-        let records = try AuditFolder.records(config)
-        #expect(records.compactMap { $0["request_id"]?.string } == ["before", "after"])
-        #expect(AuditFolder.verify(config).isIntact)
+        try await Self.expectRecovery(log, config, holding: ["before", "after"])
     }
 
     /// When the failed batch cannot be cut back (`ftruncate` refused), nothing more is written
@@ -75,19 +85,11 @@ struct AuditLogFaultTests {
         #expect(await AuditLogFixture.appendError(log, AuditLogFixture.entry("lost")) != nil)
         faults.set { $0.failFsync = [:] }
         // fsync works again, ftruncate does not: still closed.
-        let whileUncut = await AuditLogFixture.appendError(log, AuditLogFixture.entry("refused"))
-        guard case .unavailable(let reason) = whileUncut else {
-            Issue.record("expected unavailable, got \(String(describing: whileUncut))")
-            return
-        }
-        #expect(reason.contains("cannot be cut back"), "\(reason)")
+        let reason = Self.unavailableReason(await AuditLogFixture.appendError(log, AuditLogFixture.entry("refused")))
+        #expect(reason?.contains("cannot be cut back") == true, "\(String(describing: reason))")
         #expect(!log.isWritable)
         faults.set { $0.failTruncate = nil }
-        #expect(await AuditLogFixture.eventually { log.isWritable })
-        try await log.append(AuditLogFixture.entry("after"))
-        await log.close()
-        #expect(try AuditFolder.records(config).compactMap { $0["request_id"]?.string } == ["before", "after"])
-        #expect(AuditFolder.verify(config).isIntact)
+        try await Self.expectRecovery(log, config, holding: ["before", "after"])
     }
 
     /// A folder whose `fsync` fails: a new log file's name is not durable, so the log does not
@@ -100,17 +102,10 @@ struct AuditLogFaultTests {
         faults.set { $0.failFsync[config.directory] = EIO }
         let log = try AuditLog(config: config, signingKey: nil, syscalls: faults.syscalls)
         #expect(!log.isWritable)
-        let error = await AuditLogFixture.appendError(log, AuditLogFixture.entry("unsynced-folder"))
-        guard case .unavailable(let reason) = error else {
-            Issue.record("expected unavailable, got \(String(describing: error))")
-            return
-        }
-        #expect(reason.contains("fsync \(config.directory)"), "\(reason)")
+        let reason = Self.unavailableReason(await AuditLogFixture.appendError(log, AuditLogFixture.entry("unsynced-folder")))
+        #expect(reason?.contains("fsync \(config.directory)") == true, "\(String(describing: reason))")
         faults.set { $0.failFsync = [:] }
-        #expect(await AuditLogFixture.eventually { log.isWritable })
-        try await log.append(AuditLogFixture.entry("synced"))
-        await log.close()
-        #expect(try AuditFolder.records(config).compactMap { $0["request_id"]?.string } == ["synced"])
+        try await Self.expectRecovery(log, config, holding: ["synced"])
     }
 
     /// A hung disk: an append not durable within `append_timeout_ms` fails with `.timedOut`, the
