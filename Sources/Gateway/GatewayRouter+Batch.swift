@@ -1,5 +1,6 @@
 import AuditLog
 import GatewayCore
+import GatewayCrypto
 import GatewayJSON
 import HTTPServer
 
@@ -24,6 +25,9 @@ extension GatewayRouter {
     /// dossier (with the `http_status` its single request would have had) or an `error` problem.
     /// Once the batch is cancelled (shutdown past the drain), items not yet started are not
     /// built: each is an audited 503 shutting-down problem, so the batch still ends in time.
+    /// The answer itself is audited too, once its items are: a record with no property, the
+    /// items' request ids (`batch_items`) and the SHA-256 of the whole answer (`body_sha256`);
+    /// each item's record holds the SHA-256 of that item's bytes as they stand in the answer.
     func batch(_ request: HTTPRequest, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
         let trace = TraceContext(traceparent: request.header("traceparent"))
         var record = Self.auditRecord(of: request, requestID: requestID, trace: trace)
@@ -43,8 +47,8 @@ extension GatewayRouter {
                 return error
             }
         }
-        var items = [JSON?](repeating: nil, count: ids.count)
-        await withTaskGroup(of: (Int, JSON).self) { group in
+        var items = [BatchItem?](repeating: nil, count: ids.count)
+        await withTaskGroup(of: (Int, BatchItem).self) { group in
             var next = 0
             func startNext() -> Bool {
                 guard next < ids.count else { return false }
@@ -62,9 +66,20 @@ extension GatewayRouter {
                 _ = startNext()
             }
         }
-        var response = HTTPResponse.json(JSON.object(["dossiers": JSON.array(items.map { $0! })]), status: 200, requestID: requestID)
+        // The items' bytes as they were hashed into their records, joined as they are.
+        let body = Array(#"{"dossiers":["#.utf8) + items.map { $0!.bytes }.joined(separator: [UInt8(ascii: ",")]) + Array("]}".utf8)
+        var response = HTTPResponse.json(bytes: body, status: 200, requestID: requestID)
         response.headers.append(("traceparent", trace.traceparent))
-        return response
+        record.batchItems = items.map { $0!.requestID }
+        record.httpStatus = response.status
+        record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
+        return await sealed(response, record: record, requestID: requestID)
+    }
+
+    /// One item of a batch answer: its own request id, and its bytes as they are sent.
+    private struct BatchItem: Sendable {
+        let requestID: String
+        let bytes: [UInt8]
     }
 
     /// Checks what the whole batch shares, in the order of a single request; notes the caller in `record`.
@@ -82,7 +97,7 @@ extension GatewayRouter {
     /// refused (rate limited, shutting down) or its audit record could not be written (then it
     /// carries no data).
     private func batchItem(_ propertyID: PropertyID, refusal: Problem?, plan: BatchPlan, request: HTTPRequest,
-                           trace: TraceContext, runtime: GatewayRuntime) async -> JSON {
+                           trace: TraceContext, runtime: GatewayRuntime) async -> BatchItem {
         let started = ContinuousClock.now
         let itemID = RequestID.generate()
         var record = AuditEntry(time: .now(), requestID: itemID, clientID: plan.client.id, role: plan.role.name, purpose: plan.purpose,
@@ -107,10 +122,11 @@ extension GatewayRouter {
         }
         if let refusal { record.httpStatus = refusal.status }
         record.latencyMs = started.duration(to: .now).wholeMilliseconds
-        let problem = await writeAudit(record) ? refusal : .auditUnavailable()
-        if let problem {
-            return JSON.object(["property_id": JSON(propertyID.rawValue), "error": problem.json(requestID: itemID)])
+        func refused(_ problem: Problem) -> [UInt8] {
+            JSON.object(["property_id": JSON(propertyID.rawValue), "error": problem.json(requestID: itemID)]).encoded()
         }
-        return body!
+        let bytes = refusal.map(refused) ?? body!.encoded()
+        record.bodySHA256 = Hex.encode(Digest.sha256(bytes))
+        return BatchItem(requestID: itemID, bytes: await writeAudit(record) ? bytes : refused(.auditUnavailable()))
     }
 }

@@ -1,5 +1,6 @@
 import AuditLog
 import GatewayCore
+import GatewayCrypto
 import GatewayJSON
 import HTTPServer
 import Synchronization
@@ -11,6 +12,8 @@ struct GatewayRouter: Sendable {
     let runtime: RuntimeHolder
     let lifecycle: Lifecycle
     let auditLog: AuditLog
+    /// `audit.witness_url`'s poster, when one is configured: its state shows in `/readyz`.
+    let witness: AuditWitnessPoster?
     let metrics: GatewayMetrics
 
     /// Whether the gateway still takes new dossier requests.
@@ -161,8 +164,8 @@ struct GatewayRouter: Sendable {
         return .problem(problem, requestID: requestID)
     }
 
-    /// Ready when not draining and the audit log can be written; the detail names each
-    /// source's circuit breaker state.
+    /// Ready when not draining and the audit log can be written (and its disk does not hang); the
+    /// detail names each source's circuit breaker state and, with `audit.witness_url`, the witness's.
     private func readiness(_ requestID: String, runtime: GatewayRuntime) -> HTTPResponse {
         let auditWritable = auditLog.isWritable, draining = lifecycle.isDraining
         let ready = auditWritable && !draining
@@ -170,12 +173,14 @@ struct GatewayRouter: Sendable {
         for source in runtime.config.sources {
             breakers[source.name] = JSON(runtime.guards[source.name]?.breaker.state(now: .now).rawValue ?? "closed")
         }
-        return .json(JSON.object(["status": JSON(ready ? "ready" : "not ready"),
+        let detail = JSON.object(["status": JSON(ready ? "ready" : "not ready"),
                                   "config": JSON("loaded"),
                                   "audit": JSON(auditWritable ? "writable" : "unavailable"),
                                   "draining": JSON(draining),
-                                  "circuit_breakers": breakers]),
-                     status: ready ? 200 : 503, requestID: requestID)
+                                  "circuit_breakers": breakers])
+        // Shown, never a reason to be unready: a failing witness URL does not block dossiers.
+        if let witness { detail["audit_witness"] = JSON(witness.status.rawValue) }
+        return .json(detail, status: ready ? 200 : 503, requestID: requestID)
     }
 
     /// The dossier route: its answer, whatever it is, is audited first; if the audit record
@@ -212,6 +217,19 @@ struct GatewayRouter: Sendable {
         response.headers.append(("traceparent", trace.traceparent))
         record.httpStatus = response.status
         record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
+        return await sealed(response, record: record, requestID: requestID)
+    }
+
+    /// `response` once its record is durable, the record holding the SHA-256 of the exact body
+    /// bytes sent (`body_sha256`), which the caller gets too, as `Content-Digest` (RFC 9530): a
+    /// saved answer can then be proven against the log (`exchange-gateway dossier verify`).
+    /// 503 and no data when the record cannot be written.
+    func sealed(_ response: HTTPResponse, record: AuditEntry, requestID: String) async -> HTTPResponse {
+        guard case .bytes(let body) = response.body else { preconditionFailure("an audited answer has its body in bytes") }
+        var record = record, response = response
+        let digest = Digest.sha256(body)
+        record.bodySHA256 = Hex.encode(digest)
+        response.headers.append(("Content-Digest", "sha-256=:\(Base64.encode(digest)):"))
         guard await writeAudit(record) else { return .problem(.auditUnavailable(), requestID: requestID) }
         return response
     }
@@ -228,6 +246,7 @@ struct GatewayRouter: Sendable {
             try await auditLog.append(record)
             return true
         } catch {
+            if case .timedOut = error { metrics.auditAppendTimeouts.increment() }
             EventLog.error("audit record not written", ["request_id": record.requestID, "trace_id": record.traceID ?? "",
                                                         "reason": error.description])
             return false

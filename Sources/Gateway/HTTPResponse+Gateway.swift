@@ -16,7 +16,13 @@ extension HTTPResponse {
 
     static func json(_ body: JSON, status: Int, requestID: String,
                      headers: [(name: String, value: String)] = []) -> HTTPResponse {
-        HTTPResponse(status: status, contentType: "application/json; charset=utf-8", body: body.encoded(),
+        json(bytes: body.encoded(), status: status, requestID: requestID, headers: headers)
+    }
+
+    /// A JSON answer whose body is already encoded.
+    static func json(bytes: [UInt8], status: Int, requestID: String,
+                     headers: [(name: String, value: String)] = []) -> HTTPResponse {
+        HTTPResponse(status: status, contentType: "application/json; charset=utf-8", body: bytes,
                      headers: Self.headers(requestID: requestID, headers))
     }
 

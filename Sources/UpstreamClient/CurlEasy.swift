@@ -39,6 +39,11 @@ enum CurlEasy {
                 try setString(handle, CURLOPT_SSLKEY, key)
             }
         }
+        if let body = request.body {
+            // libcurl copies the bytes (CURLOPT_COPYPOSTFIELDS), so they need not outlive this call.
+            try setLong(handle, CURLOPT_POSTFIELDSIZE, body.count)
+            try check((body.isEmpty ? [0] : body).withUnsafeBytes { eg_curl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) })
+        }
         for line in [acceptJSON] + request.headers {
             guard let list = curl_slist_append(transfer.headerList, line) else { throw OptionError(reason: "out of memory") }
             transfer.headerList = list

@@ -12,7 +12,7 @@ import Synchronization
 /// the cost of a wake-up does not grow with the number of transfers in flight (thousands at
 /// c=4096). Other threads only put transfers into the inbox and write to an eventfd.
 ///
-/// Identical requests in flight at the same time (same URL) are coalesced: the first one
+/// Identical requests in flight at the same time (same URL, GET) are coalesced: the first one
 /// goes to the department, the others wait for it and get the same answer, so a burst of
 /// clerks asking for one property costs each department one call. A request waits for a call
 /// in flight only if that call ends within the request's own timeout; when the call it waited
@@ -169,10 +169,10 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// within its timeout, or starts it.
     private func dispatch(_ transfer: Transfer) {
         let url = transfer.request.url
-        if transfer.request.cacheTTLMs > 0, let cached = cache.answer(for: url) {
+        if transfer.request.cacheTTLMs > 0, transfer.request.body == nil, let cached = cache.answer(for: url) {
             return transfer.complete(cached, transfer.started.duration(to: .now))
         }
-        if let leader = joinable[url], leader.deadline <= transfer.deadline {
+        if transfer.request.body == nil, let leader = joinable[url], leader.deadline <= transfer.deadline {
             return leader.followers.append(transfer)
         }
         start(transfer)
@@ -198,7 +198,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         _ = Unmanaged.passRetained(transfer)
         running.insert(handle)
         let url = transfer.request.url
-        if joinable[url] == nil { joinable[url] = transfer }
+        if transfer.request.body == nil, joinable[url] == nil { joinable[url] = transfer }
     }
 
     /// Fails a transfer that could not be started; nothing has joined it yet.
@@ -264,7 +264,7 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     /// Keeps a successful answer when its source caches and the department allows it.
     private func remember(_ result: TransferResult, of transfer: Transfer) {
-        guard transfer.request.cacheTTLMs > 0, case .response(let status, _) = result, (200...299).contains(status),
+        guard transfer.request.cacheTTLMs > 0, transfer.request.body == nil, case .response(let status, _) = result, (200...299).contains(status),
               let freshness = CacheControl.freshness(ttl: .milliseconds(transfer.request.cacheTTLMs), header: transfer.cacheControl)
         else { return }
         cache.store(result, for: transfer.request.url, expires: .now + freshness)

@@ -76,7 +76,7 @@ enum DemoCommand {
         for line in content.split(separator: UInt8(ascii: "\n")) {
             Terminal.print("  " + String(decoding: line, as: UTF8.self))
         }
-        let report = AuditVerifier.verify(files: [(path, content)], publicKey: publicKey)
+        let report = AuditVerifier.verify(files: [(path, content)], publicKeys: [publicKey])
         Terminal.print(report.problem.map { "  verify: TAMPERED \($0)" }
                        ?? "  verify: intact, \(report.lines) lines, \(report.verifiedSignatures) checkpoint signature(s) verified")
     }

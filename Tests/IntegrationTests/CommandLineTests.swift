@@ -59,6 +59,9 @@ import Testing
         (["audit", "verify", "--bogus", "x"], 2), (["audit", "verify", "--checkpoint-every", "0", "x"], 2),
         (["audit", "search", "--since", "yesterday", "x"], 2), (["audit", "search", "--since", "2026-11-29T00:00:00", "x"], 2),
         (["audit", "--help"], 0), (["audit", "verify", "--help"], 0),
+        (["audit", "verify", "--public-key"], 2), (["audit", "accept-loss"], 2), (["audit", "accept-loss", "--config", "x"], 2),
+        (["audit", "accept-loss", "--help"], 0), (["dossier", "verify"], 2), (["dossier", "verify", "x"], 2),
+        (["dossier", "verify", "--help"], 0),
     ] as [([String], Int32)])
     func usage(_ arguments: [String], expectedStatus: Int32) async throws {
         let run = try await Self.run("exchange-gateway", arguments)

@@ -1,5 +1,6 @@
 import DepartmentStubs
 import GatewayCore
+import HTTPServer
 import Testing
 import UpstreamClient
 
@@ -37,6 +38,28 @@ import UpstreamClient
         #expect(await sharing.value.status == .ok)
         #expect(stubs[.land].receivedPaths.count == 2)
         await stubs.shutdown()
+    }
+
+    /// A request with a body is a POST that sends it as it is; identical POSTs in flight at once are
+    /// each sent (never coalesced like GETs), and none is answered from the cache.
+    @Test func postsSendTheirBodyAndAreNeverShared() async throws {
+        let received = Collected<String>()
+        let server = try HTTPServer(configuration: .init()) { request in
+            received.add("\(request.method) \(request.header("Content-Type") ?? "") \(String(decoding: request.body, as: UTF8.self))")
+            try? await Task.sleep(for: .milliseconds(200))
+            return .respond(HTTPResponse(status: 204))
+        }
+        let client = UpstreamClient()
+        defer { client.shutdown() }
+        let request = UpstreamRequest(source: "witness", url: "http://127.0.0.1:\(server.port)/checkpoints", timeoutMs: 2000,
+                                      connectTimeoutMs: 300, maxResponseBytes: 1024, headers: ["Content-Type: application/json"],
+                                      cacheTTLMs: 60_000, body: Array(#"{"seq":7}"#.utf8))
+        async let first = client.fetch(request)
+        async let second = client.fetch(request)
+        #expect(await [first.httpStatus, second.httpStatus] == [204, 204])
+        #expect(await client.fetch(request).httpStatus == 204)
+        #expect(received.all == Array(repeating: #"POST application/json {"seq":7}"#, count: 3))
+        await server.shutdown(gracePeriod: .zero)
     }
 
     /// A request that joined a call cut short by another dossier's deadline is made again with the

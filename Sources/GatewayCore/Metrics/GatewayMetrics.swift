@@ -31,6 +31,14 @@ public final class GatewayMetrics: Sendable {
     public let auditFsyncDuration: Histogram
     /// `exchange_gateway_audit_writable`: 1 while the audit log accepts records, else 0.
     public let auditWritable: Gauge
+    /// `exchange_gateway_audit_append_timeouts_total`: records not durable within `audit.append_timeout_ms`.
+    public let auditAppendTimeouts: Counter
+    /// `exchange_gateway_audit_checkpoints_total`: signed checkpoints written.
+    public let auditCheckpoints: Counter
+    /// `exchange_gateway_audit_witness_posts_total{outcome}`: checkpoints POSTed to `audit.witness_url` (`ok`, `failed`).
+    public let auditWitnessPosts: Counter
+    /// `exchange_gateway_audit_witness_up`: 1 while the last POST to `audit.witness_url` succeeded, else 0.
+    public let auditWitnessUp: Gauge
     /// `process_resident_memory_bytes`.
     public let residentMemory: Gauge
     /// `process_open_fds`.
@@ -66,6 +74,14 @@ public final class GatewayMetrics: Sendable {
                                                 buckets: Histogram.fastSecondsBuckets)
         auditWritable = registry.gauge("exchange_gateway_audit_writable",
                                        help: "1 while the audit log accepts records, 0 when it cannot write.")
+        auditAppendTimeouts = registry.counter("exchange_gateway_audit_append_timeouts_total",
+                                               help: "Audit records not on disk within audit.append_timeout_ms (answered 503).")
+        auditCheckpoints = registry.counter("exchange_gateway_audit_checkpoints_total", help: "Signed audit checkpoints written.")
+        auditWitnessPosts = registry.counter("exchange_gateway_audit_witness_posts_total",
+                                             help: "Audit checkpoints POSTed to audit.witness_url, by outcome (ok, failed).",
+                                             labels: ["outcome"])
+        auditWitnessUp = registry.gauge("exchange_gateway_audit_witness_up",
+                                        help: "1 while the last POST to audit.witness_url succeeded, 0 after a failure.")
         residentMemory = registry.gauge("process_resident_memory_bytes", help: "Resident memory size in bytes.")
         openFileDescriptors = registry.gauge("process_open_fds", help: "Number of open file descriptors.")
 
