@@ -179,6 +179,35 @@ struct ResilienceBulkheadTests {
         #expect(bulkhead.waiting == 0)
     }
 
+    /// Permits taken and given back without the lock (`tryAcquire`, a release with nobody queued)
+    /// racing with callers who queue: never more than the limit held, every queued caller served
+    /// (a release that races with one about to queue either hands it the permit or frees it
+    /// first), nothing held or queued at the end.
+    @Test(arguments: [1, 2, 4])
+    func permitsWithoutTheLockRaceWithWaiters(_ maxInFlight: Int) async {
+        let bulkhead = Bulkhead(maxInFlight: maxInFlight)
+        let shared = Shared()
+        let waitersServed = await withTaskGroup(of: Int.self) { group in
+            for index in 0..<400 {
+                group.addTask {
+                    let waits = index.isMultiple(of: 2)
+                    let held = waits ? await bulkhead.acquire(deadline: inSeconds(10)) : bulkhead.tryAcquire()
+                    guard held else { return 0 }
+                    let now = shared.holding.add(1, ordering: .sequentiallyConsistent).newValue
+                    shared.peak.max(now, ordering: .sequentiallyConsistent)
+                    shared.holding.subtract(1, ordering: .sequentiallyConsistent)
+                    bulkhead.release()
+                    return waits ? 1 : 0
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(waitersServed == 200)
+        #expect(shared.peak.load(ordering: .sequentiallyConsistent) <= maxInFlight)
+        #expect(bulkhead.inFlight == 0)
+        #expect(bulkhead.waiting == 0)
+    }
+
     /// Deadlines, cancellations and releases racing each other lose no permit and leave nobody queued.
     @Test func racingTimeoutsAndReleases() async {
         let bulkhead = Bulkhead(maxInFlight: 2)
