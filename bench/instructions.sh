@@ -164,11 +164,33 @@ printf '%10d  all threads\n' $(( total / DOSSIERS ))
 echo "--- the curl thread's hottest functions (self, instructions per dossier)"
 for file in "$TMP"/cg.out.1-*; do
     [[ $(group_of "$file") == "curl thread" ]] || continue
-    callgrind_annotate --threshold=95 "$file" 2>/dev/null | awk -v n="$DOSSIERS" '
-        /^-+$/ { rule++ } rule >= 3 && $1 ~ /^[0-9,]+$/ && $2 ~ /^\(/ {
-            count = $1; gsub(",", "", count); $1 = ""; $2 = ""; sub(/^ +/, "")
-            printf "%10d  %s\n", count / n, substr($0, 1, 110)
-        }' | head -20 | swift demangle --simplified
+    # Self cost per function from the profile's cost lines (a line after `calls=` is the callee's
+    # inclusive cost, not the caller's own); names are defined once per file as "(id) name", and
+    # a function without a symbol (libcurl's static ones) is named after its object file.
+    python3 - "$file" "$DOSSIERS" <<'PY' | swift demangle --simplified | cut -c1-130
+import collections, os, re, sys
+path, dossiers = sys.argv[1], int(sys.argv[2])
+names, objects, own = {}, {}, collections.Counter()
+def name(table, spec):
+    match = re.match(r"\((\d+)\)(?: (.*))?", spec)
+    if match.group(2) is not None: table[match.group(1)] = match.group(2)
+    return table.get(match.group(1), match.group(1))
+function, obj, after_call = None, "", False
+for line in open(path):
+    line = line.rstrip("\n")
+    if line.startswith("ob="): obj = name(objects, line[3:])
+    elif line.startswith("fn="):
+        function = name(names, line[3:])
+        if function.startswith("0x"): function = f"{os.path.basename(obj)}+{function}"
+        after_call = False
+    elif line.startswith("cfn="): name(names, line[4:])
+    elif line.startswith("cob="): name(objects, line[4:])
+    elif line.startswith("calls="): after_call = True
+    elif function and line[:1] and (line[0].isdigit() or line[0] in "+-*"):
+        if after_call: after_call = False
+        else: own[function] += int(line.split()[1])
+for function, count in own.most_common(20): print(f"{count // dossiers:10d}  {function}")
+PY
 done
 
 # --- pass 2: system calls per thread ------------------------------------------------------------

@@ -20,6 +20,16 @@ private final class Shared: Sendable {
     let order = Mutex<[Int]>([])
     let holding = Atomic<Int>(0)
     let peak = Atomic<Int>(0)
+
+    /// Counts a permit of `bulkhead` as held (noting the most held at once) across `work`, then
+    /// gives it back.
+    func hold(_ bulkhead: Bulkhead, during work: () async -> Void = {}) async {
+        let now = holding.add(1, ordering: .sequentiallyConsistent).newValue
+        peak.max(now, ordering: .sequentiallyConsistent)
+        await work()
+        holding.subtract(1, ordering: .sequentiallyConsistent)
+        bulkhead.release()
+    }
 }
 
 private func inSeconds(_ seconds: Double) -> ContinuousClock.Instant {
@@ -163,11 +173,7 @@ struct ResilienceBulkheadTests {
             for _ in 0..<100 {
                 group.addTask {
                     guard await bulkhead.acquire(deadline: inSeconds(10)) else { return false }
-                    let now = shared.holding.add(1, ordering: .sequentiallyConsistent).newValue
-                    shared.peak.max(now, ordering: .sequentiallyConsistent)
-                    await Task.yield()
-                    shared.holding.subtract(1, ordering: .sequentiallyConsistent)
-                    bulkhead.release()
+                    await shared.hold(bulkhead) { await Task.yield() }
                     return true
                 }
             }
@@ -193,10 +199,7 @@ struct ResilienceBulkheadTests {
                     let waits = index.isMultiple(of: 2)
                     let held = waits ? await bulkhead.acquire(deadline: inSeconds(10)) : bulkhead.tryAcquire()
                     guard held else { return 0 }
-                    let now = shared.holding.add(1, ordering: .sequentiallyConsistent).newValue
-                    shared.peak.max(now, ordering: .sequentiallyConsistent)
-                    shared.holding.subtract(1, ordering: .sequentiallyConsistent)
-                    bulkhead.release()
+                    await shared.hold(bulkhead)
                     return waits ? 1 : 0
                 }
             }
