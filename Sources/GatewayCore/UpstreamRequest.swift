@@ -14,10 +14,13 @@ public struct UpstreamRequest: Sendable, Equatable {
     public var headers: [String]
     /// How long a successful answer may be reused; 0 caches nothing.
     public var cacheTTLMs: Int
+    /// Sent with `POST` when set (a GET otherwise). A POST is never coalesced with another call
+    /// nor answered from the cache.
+    public var body: [UInt8]?
 
     public init(source: String, url: String, timeoutMs: Int, connectTimeoutMs: Int,
                 maxResponseBytes: Int, deadline: Deadline? = nil, tls: UpstreamTLSConfig? = nil,
-                headers: [String] = [], cacheTTLMs: Int = 0) {
+                headers: [String] = [], cacheTTLMs: Int = 0, body: [UInt8]? = nil) {
         self.source = source
         self.url = url
         self.timeoutMs = timeoutMs
@@ -27,6 +30,7 @@ public struct UpstreamRequest: Sendable, Equatable {
         self.tls = tls
         self.headers = headers
         self.cacheTTLMs = cacheTTLMs
+        self.body = body
     }
 
     /// The time the call has when the transport takes it at `start`.

@@ -64,15 +64,26 @@ enum CurlEasy {
         try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_CLOSESOCKETDATA, loop))
     }
 
-    /// What a call sets on its handle: its URL, its timeouts and, when its header list moved, the
-    /// list. Whatever else a request may set beyond its template must be set here and be undone
-    /// before the handle is used for the next call (or the handle not kept for reuse).
-    static func prepare(_ handle: UnsafeMutableRawPointer, url: String, timeouts: TransferTimeouts,
+    /// What a call sets on its handle: its URL, its timeouts, when its header list moved the list,
+    /// and the body of a POST. Whatever a request sets beyond its template (so far a POST's body)
+    /// makes the handle unfit for the next call: it is not kept for reuse (`keepsTemplateOptions`).
+    static func prepare(_ handle: UnsafeMutableRawPointer, for request: UpstreamRequest, timeouts: TransferTimeouts,
                         headers: UnsafeMutablePointer<curl_slist>?, headersChanged: Bool) throws(OptionError) {
-        try setString(handle, CURLOPT_URL, url)
+        try setString(handle, CURLOPT_URL, request.url)
         try setLong(handle, CURLOPT_TIMEOUT_MS, timeouts.timeoutMs)
         try setLong(handle, CURLOPT_CONNECTTIMEOUT_MS, timeouts.connectTimeoutMs)
         if headersChanged { try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, headers)) }
+        if let body = request.body {
+            // libcurl copies the bytes (CURLOPT_COPYPOSTFIELDS), so they need not outlive this call.
+            try setLong(handle, CURLOPT_POSTFIELDSIZE, body.count)
+            try check((body.isEmpty ? [0] : body).withUnsafeBytes { eg_curl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) })
+        }
+    }
+
+    /// Whether a handle that ran `request` still has only its template's options besides those
+    /// every call sets, and may serve the next call.
+    static func keepsTemplateOptions(after request: UpstreamRequest) -> Bool {
+        request.body == nil
     }
 
     /// The outcome of a finished transfer.

@@ -14,7 +14,7 @@ import Synchronization
 /// c=4096). Other threads only put transfers into the inbox, and write to an eventfd only when
 /// the loop sleeps: an awake loop looks at the inbox before it sleeps again.
 ///
-/// Identical requests in flight at the same time (same URL) are coalesced: the first one
+/// Identical requests in flight at the same time (same URL, GET) are coalesced: the first one
 /// goes to the department, the others wait for it and get the same answer, so a burst of
 /// clerks asking for one property costs each department one call. A request waits for a call
 /// in flight only if that call ends within the request's own time; when the call it waited
@@ -196,6 +196,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Answers `transfer` from the cache, joins it to an identical call in flight that ends
     /// within its time, or starts it.
     private func dispatch(_ transfer: Transfer) {
+        guard transfer.request.body == nil else { return start(transfer, joinable: false) }
         if transfer.request.cacheTTLMs > 0, let cached = cache.answer(for: transfer.request.url) {
             return transfer.complete(cached, timeouts: transfer.limits.timeouts(at: .now))
         }
@@ -224,7 +225,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         let code = curl_multi_add_handle(multi, handle.pointer)
         guard code == CURLM_OK else {
             handle.transfer = nil
-            transfer.template.recycle(handle)
+            transfer.template.recycle(handle, after: transfer.request)
             return fail(transfer, "libcurl could not start the transfer: \(String(cString: curl_multi_strerror(code)))")
         }
         handle.runningSlot = running.count
@@ -265,7 +266,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         let transfer = handle.transfer!
         let outcome = result(transfer)
         handle.transfer = nil
-        transfer.template.recycle(handle)
+        transfer.template.recycle(handle, after: transfer.request)
         if transfer.isJoinable { joinable[transfer.key] = nil }
         remember(outcome, of: transfer)
         let now = ContinuousClock.now
@@ -285,7 +286,7 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     /// Keeps a successful answer when its source caches and the department allows it.
     private func remember(_ result: TransferResult, of transfer: Transfer) {
-        guard transfer.request.cacheTTLMs > 0, case .response(let status, _) = result, (200...299).contains(status),
+        guard transfer.request.cacheTTLMs > 0, transfer.request.body == nil, case .response(let status, _) = result, (200...299).contains(status),
               let freshness = CacheControl.freshness(ttl: .milliseconds(transfer.request.cacheTTLMs), header: transfer.cacheControl)
         else { return }
         cache.store(result, for: transfer.request.url, expires: .now + freshness)

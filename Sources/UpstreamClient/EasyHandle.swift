@@ -37,7 +37,7 @@ final class EasyHandle: @unchecked Sendable {
             self.loop = loop
         }
         let list = headerLines.list(transfer.request.headers, then: transfer.template.constantHeaders)
-        try CurlEasy.prepare(pointer, url: transfer.request.url, timeouts: timeouts, headers: list, headersChanged: list != headerList)
+        try CurlEasy.prepare(pointer, for: transfer.request, timeouts: timeouts, headers: list, headersChanged: list != headerList)
         headerList = list
         self.transfer = transfer
     }

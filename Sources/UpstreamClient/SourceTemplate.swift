@@ -6,7 +6,8 @@ import Synchronization
 /// same for all calls to the department (TLS, size cap, protocols, proxy, callbacks, the constant
 /// header lines), from which each call's handle is duplicated, and the handles of finished calls,
 /// kept for the next ones. A call then sets only what is its own: URL, timeouts, its header lines
-/// (README "Performance": no reset and no full set of options per call).
+/// (README "Architecture": no reset and no full set of options per call). A call may differ from
+/// its template in more (a POST's body): its handle then serves no other call.
 ///
 /// A runtime makes one per source and keeps it across config reloads while the settings it holds
 /// stay the same (`reusing`), so a reload that changes a source's TLS files or size cap makes a
@@ -118,8 +119,10 @@ public final class SourceTemplate: @unchecked Sendable {
         return handle
     }
 
-    /// Keeps a finished call's handle for the next call, up to the limit.
-    func recycle(_ handle: EasyHandle) {
+    /// Keeps a finished call's handle for the next call, up to the limit, unless the call set
+    /// options beyond the template's (a POST's body).
+    func recycle(_ handle: EasyHandle, after request: UpstreamRequest) {
+        guard CurlEasy.keepsTemplateOptions(after: request) else { return }
         idle.withLock { idle in
             if idle.count < Self.idleHandleLimit { idle.append(handle) }
         }

@@ -59,6 +59,31 @@ import Testing
         await stubs.shutdown()
     }
 
+    /// A call may differ from its template in method and body: a POST sends its body, two
+    /// identical POSTs in flight are both sent (never shared like GETs), and a GET after them with
+    /// the same template is a GET without a body, not a POST on a reused handle.
+    @Test func postsDifferFromTheTemplateWithoutLeavingTraces() async throws {
+        let received = Collected<String>()
+        let server = try HTTPServer(configuration: .init()) { request in
+            received.add("\(request.method) \(String(decoding: request.body, as: UTF8.self))")
+            try? await Task.sleep(for: .milliseconds(100))
+            return .respond(HTTPResponse(status: 204))
+        }
+        let client = UpstreamClient()
+        defer { client.shutdown() }
+        let get = UpstreamRequest(source: "witness", url: "http://127.0.0.1:\(server.port)/checkpoints", timeoutMs: 2000,
+                                  connectTimeoutMs: 300, maxResponseBytes: 1024)
+        var post = get
+        post.headers = ["Content-Type: application/json"]
+        post.body = Array(#"{"seq":7}"#.utf8)
+        let template = SourceTemplate(request: get)
+        let posts = await client.fetchAll([UpstreamCall(request: post, template: template), UpstreamCall(request: post, template: template)])
+        #expect(posts.map(\.httpStatus) == [204, 204])
+        #expect(await client.fetchAll([UpstreamCall(request: get, template: template)])[0].httpStatus == 204)
+        #expect(received.all == [#"POST {"seq":7}"#, #"POST {"seq":7}"#, "GET "])
+        _ = await server.shutdown(gracePeriod: .zero)
+    }
+
     /// A call submitted while the transfer thread is awake (here from a completion, which runs on
     /// it) is picked up before the thread sleeps, without an eventfd write: a chain of calls
     /// costs at most the one write that woke the thread for the first.
