@@ -9,7 +9,8 @@
 #      libmicrohttpd threads, the audit writer, the rest: task threads and main).
 #   2. system calls (SYSCALLS=1, the default): the same gateway runs natively; after the warm-up
 #      `strace -f` attaches to all its threads for DOSSIERS more dossiers, and the calls are counted
-#      per thread and kind (epoll_ctl, epoll_wait, eventfd reads and writes, futex, socket I/O).
+#      per thread and kind (epoll_ctl, epoll_wait, eventfd reads and writes, futex, socket I/O);
+#      threads are told apart by what they do (the curl thread sends the upstream GETs).
 #
 # Both divide by the dossiers asked for; every answer must be 200 and complete, else the run fails.
 # The client is a small Python loop (CONNECTIONS keep-alive connections, a different property per
@@ -199,7 +200,7 @@ write_gateway_config "$TMP/gateway.json" "audit.path=$TMP/audit2/audit.jsonl"
 log "strace: $WARMUP warm-up + $DOSSIERS measured dossiers"
 start_gateway "$TMP/gateway-native.log"
 (( WARMUP == 0 )) || ask 3 "$WARMUP"
-strace -f -qq -ff -o "$TMP/st" -e trace=epoll_ctl,epoll_wait,epoll_pwait,read,write,futex,sendto,recvfrom,sendmsg,recvmsg,writev \
+strace -f -qq -ff -o "$TMP/st" -e trace=epoll_ctl,epoll_wait,epoll_pwait,read,write,futex,sendto,recvfrom,sendmsg,recvmsg,writev,fsync,fdatasync \
     -p "$GATEWAY" 2>"$TMP/strace.log" &
 STRACE=$!
 # strace attaches to the threads one by one: wait until every thread has its file.
@@ -208,24 +209,25 @@ for _ in $(seq 100); do
     (( $(ls "$TMP"/st.* 2>/dev/null | wc -l) >= threads )) && break
     sleep 0.1
 done
-sleep 0.5
 ask 4 "$DOSSIERS"
-declare -A NAMES=()
-for task in /proc/"$GATEWAY"/task/*; do NAMES[${task##*/}]=$(cat "$task/comm" 2>/dev/null || echo "?"); done
 kill -INT "$STRACE" 2>/dev/null || true
 wait "$STRACE" 2>/dev/null || true
 STRACE=""
 
 echo "--- system calls per dossier (strace; eventfd reads/writes are reads/writes of 8 bytes)"
 printf '%-18s %9s %9s %9s %9s %9s %9s\n' thread epoll_ctl epoll_wait "efd read" "efd write" futex "socket io"
+# Threads are told apart by what they do, not by name (Foundation may lose a thread's name):
+# the curl thread sends the upstream GETs, the audit writer syncs, libmicrohttpd's threads wait
+# in epoll; the rest are task threads and main.
 declare -A ROWS=()
 for file in "$TMP"/st.*; do
-    tid=${file##*.}
-    name=${NAMES[$tid]:-exited}
-    case $name in curl-multi) group="curl-multi" ;; audit-writer) group="audit-writer" ;; MHD*) group="MHD threads" ;; *) group="other" ;; esac
+    if grep -q '^sendto([0-9]*, "GET ' "$file"; then group="curl thread"
+    elif grep -Eq '^f(data)?sync\(' "$file"; then group="audit writer"
+    elif grep -Eq '^epoll_(p)?wait\(' "$file"; then group="MHD threads"
+    else group="other"; fi
     ROWS[$group]+="$file "
 done
-for group in curl-multi "MHD threads" audit-writer other; do
+for group in "curl thread" "MHD threads" "audit writer" other; do
     [[ -n ${ROWS[$group]:-} ]] || continue
     # shellcheck disable=SC2086
     cat ${ROWS[$group]} | awk -v n="$DOSSIERS" -v g="$group" '

@@ -87,9 +87,11 @@ final class CurlMultiLoop: @unchecked Sendable {
         eg_curl_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, context)
         exited.enter()
         // The name is set from inside: on Linux a name given before `start` is not applied,
-        // and the thread would show its creator's name in `top -H`.
+        // and the thread would show its creator's name in `top -H`. Directly, since Foundation's
+        // `Thread.current.name` was measured to lose the race with its own start (about half of
+        // the runs showed a pool thread's name).
         Thread { [self] in
-            Thread.current.name = "curl-multi"
+            _ = eg_name_current_thread("curl-multi")
             run()
             exited.leave()
         }.start()
