@@ -258,7 +258,7 @@ struct GatewayRouter: Sendable {
     }
 
     /// Who may have dossiers and why: what a single dossier and a batch both pass, in one order
-    /// (README "Security"): the client's key, the client's rate limit, the client's role, the
+    /// (README "Batch"): the client's key, the client's rate limit, the client's role, the
     /// request's purpose. Each step notes what it learns in `record`.
     struct Admission<Charged> {
         let client: ClientConfig
