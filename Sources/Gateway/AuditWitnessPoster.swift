@@ -27,6 +27,8 @@ final class AuditWitnessPoster: Sendable {
 
     private let url: String
     private let timeoutMs: Int
+    /// The witness's libcurl options, set once: every POST goes to the same URL with the same limits.
+    private let template: SourceTemplate
     private let client: UpstreamClient
     private let metrics: GatewayMetrics
     private let state = Mutex(State())
@@ -34,6 +36,7 @@ final class AuditWitnessPoster: Sendable {
     init(url: String, timeoutMs: Int, client: UpstreamClient, metrics: GatewayMetrics) {
         self.url = url
         self.timeoutMs = timeoutMs
+        template = SourceTemplate(request: Self.request(url: url, timeoutMs: timeoutMs, line: []))
         self.client = client
         self.metrics = metrics
     }
@@ -48,10 +51,8 @@ final class AuditWitnessPoster: Sendable {
             return true
         }
         guard admitted else { return finish(ok: false, reason: "\(Self.maxInFlight) POSTs to the witness are still running") }
-        let request = UpstreamRequest(source: "audit_witness", url: url, timeoutMs: timeoutMs, connectTimeoutMs: min(1000, timeoutMs),
-                                      maxResponseBytes: 64 << 10, headers: ["Content-Type: application/json"], body: line)
-        client.start([request]) { [self] results in
-            switch results[0].result {
+        client.start([UpstreamCall(request: Self.request(url: url, timeoutMs: timeoutMs, line: line), template: template)]) { [self] reports in
+            switch reports[0].result {
             case .response(let status, _) where (200...299).contains(status):
                 finish(ok: true, reason: "")
             case .response(let status, _):
@@ -67,6 +68,12 @@ final class AuditWitnessPoster: Sendable {
             }
             waiters.forEach { $0.resume() }
         }
+    }
+
+    /// The POST of one checkpoint line.
+    private static func request(url: String, timeoutMs: Int, line: [UInt8]) -> UpstreamRequest {
+        UpstreamRequest(source: "audit_witness", url: url, timeoutMs: timeoutMs, connectTimeoutMs: min(1000, timeoutMs),
+                        maxResponseBytes: 64 << 10, headers: ["Content-Type: application/json"], body: line)
     }
 
     /// Returns once every POST started has ended (each within the witness timeout): the last

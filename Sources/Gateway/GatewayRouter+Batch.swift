@@ -16,6 +16,8 @@ extension GatewayRouter {
         let role: RoleConfig
         let purpose: String?
         let access: SourceAccess
+        /// Per item, the refusal of an item the client's rate limit had no token for.
+        let rateLimited: [Problem?]
     }
 
     /// `POST /v1/dossiers:batch`: one dossier per distinct id, in first-seen order, each built,
@@ -33,20 +35,12 @@ extension GatewayRouter {
         var record = Self.auditRecord(of: request, requestID: requestID, trace: trace)
         let plan: BatchPlan
         do {
-            plan = try admit(request, runtime: runtime, record: &record)
+            plan = try admitBatch(request, runtime: runtime, record: &record)
         } catch {
             // Refused as a whole: one audit record, like a refused single request.
             return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { _ throws(Problem) in throw error }
         }
         let ids = plan.request.propertyIDs
-        let rateLimited = ids.map { _ -> Problem? in
-            do throws(Problem) {
-                try takeRateToken(plan.client, runtime: runtime)
-                return nil
-            } catch {
-                return error
-            }
-        }
         var items = [BatchItem?](repeating: nil, count: ids.count)
         await withTaskGroup(of: (Int, BatchItem).self) { group in
             var next = 0
@@ -54,7 +48,7 @@ extension GatewayRouter {
                 guard next < ids.count else { return false }
                 let index = next
                 next += 1
-                let refusal = Task.isCancelled ? .shuttingDown() : rateLimited[index]
+                let refusal = Task.isCancelled ? .shuttingDown() : plan.rateLimited[index]
                 group.addTask {
                     (index, await batchItem(ids[index], refusal: refusal, plan: plan, request: request, trace: trace, runtime: runtime))
                 }
@@ -82,15 +76,27 @@ extension GatewayRouter {
         let bytes: [UInt8]
     }
 
-    /// Checks what the whole batch shares, in the order of a single request; notes the caller in `record`.
-    private func admit(_ request: HTTPRequest, runtime: GatewayRuntime, record: inout AuditEntry) throws(Problem) -> BatchPlan {
-        let client = try authenticate(request, runtime: runtime, record: &record)
-        let role = try authorize(request, client: client, runtime: runtime, record: &record)
-        let body = try BatchRequest(contentType: request.header("Content-Type"), body: request.body)
+    /// Checks what the whole batch shares: the admission step of a single request (its body is
+    /// read when the rate limit needs the number of items), then the sources it asks for; notes
+    /// the caller in `record`.
+    private func admitBatch(_ request: HTTPRequest, runtime: GatewayRuntime, record: inout AuditEntry) throws(Problem) -> BatchPlan {
+        let admission = try admit(request, runtime: runtime, record: &record) { client throws(Problem) in
+            let body = try BatchRequest(contentType: request.header("Content-Type"), body: request.body)
+            let rateLimited = body.propertyIDs.map { _ -> Problem? in
+                do throws(Problem) {
+                    try takeRateToken(client, runtime: runtime)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            return (body: body, rateLimited: rateLimited)
+        }
+        let body = admission.charged.body
         let requested = try body.sourceNames.map { names throws(Problem) in try SourceSelection.sources(names: names, in: runtime.config) }
             ?? runtime.config.sources
-        return BatchPlan(request: body, client: client, role: role, purpose: record.purpose,
-                         access: try SourceAccess(requested: requested, role: role))
+        return BatchPlan(request: body, client: admission.client, role: admission.role, purpose: admission.purpose,
+                         access: try SourceAccess(requested: requested, role: admission.role), rateLimited: admission.charged.rateLimited)
     }
 
     /// One item: its dossier with `http_status`, or `{"property_id", "error"}` when it was

@@ -255,16 +255,18 @@ struct GatewayRouter: Sendable {
 
     private func dossier(_ request: HTTPRequest, rawID: String, requestID: String, trace: TraceContext, runtime: GatewayRuntime,
                          record: inout AuditEntry) async throws(Problem) -> HTTPResponse {
-        let client = try authenticate(request, runtime: runtime, record: &record)
-        try takeRateToken(client, runtime: runtime)
-        let role = try authorize(request, client: client, runtime: runtime, record: &record)
+        let role = try admit(request, runtime: runtime, record: &record) { client throws(Problem) in
+            try takeRateToken(client, runtime: runtime)
+        }.role
         guard let propertyID = PropertyID(rawID) else { throw .invalidPropertyID() }
         let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: runtime.config)
         let access = try SourceAccess(requested: requested, role: role)
         // Under overload, waiting here (not runnable) keeps the CPU on dossiers that can still
-        // make their deadline; a refusal comes shortly before this one's deadline.
+        // make their deadline; a refusal comes shortly before this one's deadline, by the rule
+        // every start follows (a dossier needs up to half its deadline to be of use).
         let deadlineMs = runtime.config.deadlineMs
-        let admitted = await runtime.admission.acquire(deadline: request.receivedAt + .milliseconds(deadlineMs - min(100, deadlineMs / 2)))
+        let lastUsefulStart = Deadline(milliseconds: deadlineMs, after: request.receivedAt).lastUsefulStart(needing: .milliseconds(deadlineMs / 2))
+        let admitted = await runtime.admission.acquire(deadline: lastUsefulStart)
         guard admitted else { throw .overloaded(limit: runtime.admission.maxInFlight) }
         defer { runtime.admission.release() }
         let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace,
@@ -272,6 +274,28 @@ struct GatewayRouter: Sendable {
         record.sources = Self.auditedSources(of: dossier)
         return .json(dossier.json(), status: dossier.httpStatus, requestID: requestID,
                      headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])
+    }
+
+    /// Who may have dossiers and why: what a single dossier and a batch both pass, in one order
+    /// (README "Batch"): the client's key, the client's rate limit, the client's role, the
+    /// request's purpose. Each step notes what it learns in `record`.
+    struct Admission<Charged> {
+        let client: ClientConfig
+        let role: RoleConfig
+        let purpose: String?
+        /// What `charge` returned.
+        let charged: Charged
+    }
+
+    /// The admission step. `charge` takes the rate-limit tokens, one per dossier asked for: a
+    /// single dossier throws without its token; a batch reads its body to count its items, and
+    /// those without a token are refused one by one.
+    func admit<Charged>(_ request: HTTPRequest, runtime: GatewayRuntime, record: inout AuditEntry,
+                        charge: (ClientConfig) throws(Problem) -> Charged) throws(Problem) -> Admission<Charged> {
+        let client = try authenticate(request, runtime: runtime, record: &record)
+        let charged = try charge(client)
+        let role = try authorize(request, client: client, runtime: runtime, record: &record)
+        return Admission(client: client, role: role, purpose: record.purpose, charged: charged)
     }
 
     /// Who calls: refuses while draining and without a valid key; notes the client in `record`.

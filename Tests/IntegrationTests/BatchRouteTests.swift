@@ -65,6 +65,27 @@ import Testing
         #expect(records.contains { $0["property_id"]?.string == "LA2023003" && $0["http_status"]?.integer == 429 })
     }
 
+    /// A batch passes the admission step of a single request, in the same order: key, rate
+    /// limit, role, purpose. So a batch refused for its purpose has taken its items' tokens, as a
+    /// single request refused for its purpose has taken its one, and what comes next has only what
+    /// is left.
+    @Test func rateLimitComesBeforeThePurposeForBatchesToo() async throws {
+        let environment = try await TestEnvironment.start { stubs in
+            var config = TestEnvironment.config(for: stubs)
+            config.clients[0].rateLimit = RateLimit(requestsPerSecond: 0.1, burst: 3)
+            return config
+        }
+        var withoutPurpose = TestEnvironment.credentials().merging(["Content-Type": "application/json"]) { $1 }
+        withoutPurpose["X-Purpose"] = nil
+        let batch = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023001", "LA2023002"]}"#, headers: withoutPurpose)
+        #expect(batch.status == 400)
+        #expect(try await environment.get("/v1/properties/LA2023001/dossier", headers: withoutPurpose).status == 400)
+        let last = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023003"]}"#)
+        #expect(last.status == 200)
+        let items = try #require(try last.json()["dossiers"]).elements
+        #expect(items.first?["error"]?["status"]?.integer == 429)
+    }
+
     /// Fail closed: without durable audit records no item carries data, and the answer itself,
     /// whose own record cannot be written either, is a 503 audit-unavailable problem.
     @Test func unwritableAuditServesNoData() async throws {
