@@ -64,6 +64,7 @@ extension GatewayRouter {
         }
         var response = HTTPResponse.json(JSON.object(["dossiers": JSON.array(items.map { $0! })]), status: 200, requestID: requestID)
         response.headers.append(("traceparent", trace.traceparent))
+        noteClient(of: record, route: .dossierBatch, in: &response)
         return response
     }
 

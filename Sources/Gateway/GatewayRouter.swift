@@ -32,6 +32,7 @@ struct GatewayRouter: Sendable {
     /// documented in `Resources/openapi.yaml` under `pathTemplate`; a test keeps the two in step.
     enum Route: String, CaseIterable {
         case dossier, dossierBatch = "dossier_batch", console, consoleScript = "console_script", consoleStyle = "console_style"
+        case consoleSettings = "console_settings", root
         case healthz, readyz, metrics, openapi, unknown
 
         /// The route's path as the OpenAPI document writes it; `nil` for paths no route serves.
@@ -42,6 +43,8 @@ struct GatewayRouter: Sendable {
             case .console: ConsoleAssets.pagePath
             case .consoleScript: ConsoleAssets.scriptPath
             case .consoleStyle: ConsoleAssets.stylePath
+            case .consoleSettings: ConsoleAssets.settingsPath
+            case .root: "/"
             case .healthz: "/healthz"
             case .readyz: "/readyz"
             case .metrics: "/metrics"
@@ -50,9 +53,11 @@ struct GatewayRouter: Sendable {
             }
         }
 
-        /// The methods the route answers; any other is `405` with these in `Allow`.
+        /// The methods the route answers; any other is `405` with these in `Allow`. `HEAD` is
+        /// answered as `GET` (a dossier is fetched and audited all the same); the server sends
+        /// its headers without the body.
         var methods: [String] {
-            self == .dossierBatch ? ["POST"] : ["GET"]
+            self == .dossierBatch ? ["POST"] : ["GET", "HEAD"]
         }
     }
 
@@ -95,6 +100,8 @@ struct GatewayRouter: Sendable {
         case ConsoleAssets.pagePath: .console
         case ConsoleAssets.scriptPath: .consoleScript
         case ConsoleAssets.stylePath: .consoleStyle
+        case ConsoleAssets.settingsPath: .consoleSettings
+        case "/": .root
         case _ where path.hasPrefix(dossierPrefix) && path.hasSuffix(dossierSuffix)
             && path.utf8.count > dossierPrefix.utf8.count + dossierSuffix.utf8.count: .dossier
         default: .unknown
@@ -127,6 +134,10 @@ struct GatewayRouter: Sendable {
             return .console(ConsoleAssets.script, requestID: requestID)
         case .consoleStyle:
             return .console(ConsoleAssets.style, requestID: requestID)
+        case .consoleSettings:
+            return .json(ConsoleSettings.json(of: runtime.config), status: 200, requestID: requestID)
+        case .root:
+            return .redirect(to: ConsoleAssets.pagePath, requestID: requestID)
         case .dossierBatch:
             metrics.requestsInFlight.increment()
             defer { metrics.requestsInFlight.decrement() }
@@ -213,7 +224,18 @@ struct GatewayRouter: Sendable {
         record.httpStatus = response.status
         record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
         guard await writeAudit(record) else { return .problem(.auditUnavailable(), requestID: requestID) }
+        noteClient(of: record, route: Self.route(of: request.path), in: &response)
         return response
+    }
+
+    /// For a caller that was authenticated: counts the answer per client, and names the client
+    /// and its role in the answer (`X-Client-Id`, `X-Client-Role`), which the console shows as
+    /// "signed in as". The caller holds the key, so this tells it nothing it may not know.
+    func noteClient(of record: AuditEntry, route: Route, in response: inout HTTPResponse) {
+        guard let client = record.clientID else { return }
+        metrics.recordClientRequest(client: client, route: route.rawValue, status: response.status)
+        response.headers.append(("X-Client-Id", client))
+        if let role = record.role { response.headers.append(("X-Client-Role", role)) }
     }
 
     /// Each section's status and latency, as the audit record keeps them (never its data).
@@ -246,7 +268,10 @@ struct GatewayRouter: Sendable {
         // make their deadline; a refusal comes shortly before this one's deadline.
         let deadlineMs = runtime.config.deadlineMs
         let admitted = await runtime.admission.acquire(deadline: request.receivedAt + .milliseconds(deadlineMs - min(100, deadlineMs / 2)))
-        guard admitted else { throw .overloaded(limit: runtime.admission.maxInFlight) }
+        guard admitted else {
+            metrics.overloadRefusals.increment()
+            throw .overloaded(limit: runtime.admission.maxInFlight)
+        }
         defer { runtime.admission.release() }
         let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace,
                                                     receivedAt: request.receivedAt)

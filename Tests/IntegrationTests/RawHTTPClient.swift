@@ -56,10 +56,12 @@ final class RawHTTPConnection: @unchecked Sendable {
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
         let request = Array((head + "\r\n").utf8) + body
-        return try await onOwnThread { try self.exchange(request) }
+        // An answer to HEAD has no body, whatever its Content-Length says (RFC 9110).
+        let expectsBody = method != "HEAD"
+        return try await onOwnThread { try self.exchange(request, expectsBody: expectsBody) }
     }
 
-    private func exchange(_ request: [UInt8]) throws -> RawResponse {
+    private func exchange(_ request: [UInt8], expectsBody: Bool) throws -> RawResponse {
         _ = request.withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
         let separator = Array("\r\n\r\n".utf8)
         var headerEnd: Int?
@@ -77,7 +79,7 @@ final class RawHTTPConnection: @unchecked Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        let length = Int(headers["content-length"] ?? "0") ?? 0
+        let length = expectsBody ? Int(headers["content-length"] ?? "0") ?? 0 : 0
         while buffered.count < length { try fill() }
         let body = Array(buffered.prefix(length))
         buffered.removeFirst(length)
