@@ -18,9 +18,15 @@ enum AuditCommand {
                                                  problem (twice --checkpoint-every where it states
                                                  none: audit.checkpoint_every_records);
                                                  --partial accepts a chain that does not start at seq 1
-          tail [-n 20] PATH...                   the last records
-          search [--property ID] [--client ID] [--since 2026-11-29T00:00:00Z] PATH...
-                                                 records matching every given filter
+          tail [-n 20] [--format table|json] PATH...
+                                                 the last lines of the log
+          search [--since TIME] [--until TIME] [--client ID] [--role ROLE] [--property ID]
+                 [--purpose TEXT] [--request-id ID] [--status 503|5xx] [--format table|json] PATH...
+                                                 access records matching every given filter: TIME is
+                                                 RFC 3339 (2026-11-29T08:00:00+08:00) or a date
+                                                 (midnight UTC), --until excluded; --purpose matches
+                                                 part of the purpose; exits 1 when none matches
+          --format: table on a terminal, JSON lines (as in the log) otherwise
 
         verify exits 0 only if every line is intact, 1 at the first problem (file:line and what is
         wrong), and 1 if there is nothing to verify (no audit file, or no record in them).
@@ -98,38 +104,10 @@ enum AuditCommand {
             """)
     }
 
-    private static func tail(_ arguments: consuming Arguments) throws(ArgumentError) {
-        var arguments = arguments
-        let count = try arguments.integerOption("-n", in: 1...1_000_000) ?? 20
-        let records = try auditFiles(&arguments).flatMap { lines(of: readFile($0)) }
-        records.suffix(count).forEach { Terminal.print($0) }
-    }
-
-    private static func search(_ arguments: consuming Arguments) throws(ArgumentError) {
-        var arguments = arguments
-        let property = try arguments.option("--property"), client = try arguments.option("--client")
-        let since = try arguments.option("--since").map { text throws(ArgumentError) in
-            guard let time = Timestamp(rfc3339: text) else {
-                throw ArgumentError("--since must be an RFC 3339 time such as 2026-11-29T00:00:00Z, or a date, not '\(text)'")
-            }
-            return time
-        }
-        let files = try auditFiles(&arguments)
-        for line in files.flatMap({ lines(of: readFile($0)) }) {
-            guard let record = try? JSON.parse(line) else { continue }
-            if let property, record["property_id"]?.string != property { continue }
-            if let client, record["client"]?.string != client { continue }
-            if let since {
-                guard let time = record["time"]?.string.flatMap(Timestamp.init(rfc3339:)), time >= since else { continue }
-            }
-            Terminal.print(line)
-        }
-    }
-
     /// The remaining arguments as audit files. A folder stands for its log files
     /// (`<stem>-<12 digits>.jsonl`) in name order; other files in it are left out, and a
     /// folder holding the files of more than one log must be narrowed down by naming files.
-    private static func auditFiles(_ arguments: inout Arguments) throws(ArgumentError) -> [String] {
+    static func auditFiles(_ arguments: inout Arguments) throws(ArgumentError) -> [String] {
         var paths: [String] = []
         while let path = arguments.positional() { paths.append(path) }
         try arguments.finish()
@@ -153,7 +131,7 @@ enum AuditCommand {
         return names.map { folder + "/" + $0 }
     }
 
-    private static func readFile(_ path: String) -> [UInt8] {
+    static func readFile(_ path: String) -> [UInt8] {
         guard let bytes = FileBytes.read(path) else { fail("cannot read \(path): \(String(cString: strerror(errno)))") }
         return bytes
     }
@@ -166,12 +144,12 @@ enum AuditCommand {
         }
     }
 
-    private static func lines(of content: [UInt8]) -> [String] {
+    static func lines(of content: [UInt8]) -> [String] {
         content.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Ends the command with exit status 1: the arguments were fine, the files were not.
-    private static func fail(_ message: String) -> Never {
+    static func fail(_ message: String) -> Never {
         Terminal.fail(message, program: ExchangeGateway.program)
     }
 }

@@ -11,12 +11,13 @@ enum ExchangeGateway {
 
         commands:
           serve [--config FILE]                 run the gateway (default config: config/gateway.json)
-          dossier ID [--config FILE] [--sources land,tax]
-                                                fetch one dossier directly and print it as JSON
+          dossier ID [--config FILE] [--sources land,tax] [--json]
+                                                fetch one dossier directly and print it
           demo                                  start the stub departments and a gateway, show two dossiers
           config check FILE                     validate a config file
           keygen [--client ID] [--role ROLE]    make an API key and its config entry
           audit keygen|verify|tail|search       audit signing keys, chain verification, records
+          --version                             the version of this build
 
         Run `exchange-gateway <command> --help` for a command's options.
         """
@@ -29,8 +30,11 @@ enum ExchangeGateway {
             case "dossier": await DossierCommand.run(arguments)
             case "demo": await DemoCommand.run(arguments)
             case "config": try ConfigCommand.run(arguments)
-            case "keygen": KeygenCommand.run(arguments)
+            case "keygen": try KeygenCommand.run(arguments)
             case "audit": try AuditCommand.run(arguments)
+            case nil where arguments.flag("--version"):
+                try arguments.finish()
+                Terminal.print("\(program) \(GatewayVersion.current)")
             case nil where arguments.wantsHelp():
                 Terminal.print(usage)
             case nil:
