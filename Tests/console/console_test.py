@@ -32,6 +32,22 @@ PURPOSE = "登记案件 2026-0042"
 ZONE = "Asia/Shanghai"
 
 
+# Adds a `withheld` list to the house section of every dossier answer (and an empty one to the others).
+WITHHOLD_IN_ANSWERS = """
+window.originalFetch = window.fetch;
+window.fetch = async (...args) => {
+  const response = await window.originalFetch(...args);
+  if (!String(args[0]).endsWith("/dossier")) return response;
+  const body = await response.json();
+  for (const [name, section] of Object.entries(body.sources)) {
+    if (section.status === "ok") section.withheld = name === "house" ? ["/ownership/owners/*/spouse", "/loan"] : [];
+  }
+  body.sources.house.withheld_more = 1;
+  return new Response(JSON.stringify(body), {status: response.status, headers: response.headers});
+};
+"""
+
+
 def browser():
     for path in (CHROMIUM, CHROMEDRIVER):
         if not os.access(path, os.X_OK):
@@ -195,6 +211,22 @@ class ConsoleCheck:
         self.expect("compared" in self.row(self.cards()["house"], "/seizure/status").get_attribute("class"), "the seizure status is marked")
         self.screenshot("findings.png")
 
+        # Withheld fields (a section's `withheld`, issue #14's views): the answer is given one here,
+        # as the gateway will send it, and the page marks where the fields would have been.
+        driver.execute_script(WITHHOLD_IN_ANSWERS)
+        try:
+            self.look_up("LA2023001")
+            house = self.cards()["house"]
+            note = self.find(".withheld-note", house).text
+            self.expect("已隐去 3 项" in note and "3 withheld" in note, f"the card counts what was withheld: {note!r}")
+            marker = self.find('tr[data-pointer="/ownership/owners/0"] .withheld-row', house)
+            self.expect("spouse" in marker.text and "已隐去" in marker.text and "withheld" in marker.text,
+                        f"a marker where the owner's spouse would be: {marker.text!r}")
+            self.expect(not self.find_all(".withheld-row", self.cards()["land"]), "a section without withheld fields has no marker")
+            self.expect(not self.find_all(".withheld-note", self.cards()["tax"]), "nor a note")
+        finally:
+            driver.execute_script("window.fetch = window.originalFetch;")
+
         # Known nowhere: said plainly, and no green "no inconsistencies" beside it.
         self.look_up("LA2099999")
         overall = self.overall()
@@ -252,12 +284,12 @@ class ConsoleCheck:
         # The page's recent lookups: newest first, no personal data; one click looks up again.
         recent = self.find("#recent-panel")
         entries = self.find_all("#recent .recent-entry")
-        self.expect(recent.is_displayed() and len(entries) == 7, f"recent lookups: {len(entries)}")
+        self.expect(recent.is_displayed() and len(entries) == 8, f"recent lookups: {len(entries)}")
         self.expect("batch of 5" in entries[0].text and "LA2023101" in entries[1].text, f"newest first: {[e.text for e in entries[:2]]}")
         self.expect("张" not in recent.text and "340102" not in recent.text, "no personal data in the recent list")
         self.find_all("#recent .recent-entry")[-1].click()
         self.settled("LA2023001")
-        self.expect(len(self.find_all("#recent .recent-entry")) == 8, "the repeated lookup is remembered too")
+        self.expect(len(self.find_all("#recent .recent-entry")) == 9, "the repeated lookup is remembered too")
 
         # Sign-out: the key, the results and the recent lookups are gone; a lookup asks for a key again.
         self.find("#sign-out").click()
