@@ -280,6 +280,14 @@ class ConsoleCheck:
         self.find('.batch-row[data-property-id="LA2023005"] .open-dossier').click()
         self.expect([d.get_attribute("data-property-id") for d in self.find_all("#batch-detail .dossier")] == ["LA2023005"], "one dossier at a time")
         self.screenshot("batch.png")
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        try:
+            printed = self.find("#results .batch-summary").text
+            self.expect(all(property_id in printed for property_id in ids), f"the printed table keeps the ids as text: {printed!r}")
+            self.expect(not any(button.is_displayed() for button in self.find_all("#results button")), "no button on paper")
+            self.expect(self.find("#batch-detail .case-file").is_displayed(), "the opened dossier prints with its case-file header")
+        finally:
+            driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
         # The page's recent lookups: newest first, no personal data; one click looks up again.
         recent = self.find("#recent-panel")

@@ -575,10 +575,12 @@ enum ConsoleScript {
       row.dataset.propertyId = item.property_id;
       const open = el("button", "open-dossier", item.property_id);
       open.type = "button";
+      // On paper the id stays, as text: a printout has no buttons.
+      const idCell = el("td", null, open, el("span", "print-only", item.property_id));
       if (item.error) {
         const kind = typeof item.error.type === "string" ? item.error.type.split(":").pop() : "";
         row.classList.add("bad");
-        row.append(el("td", null, open), el("td", null, bilingual(PROBLEM_TEXT[kind] || ["错误 " + item.error.status, "error " + item.error.status])),
+        row.append(idCell, el("td", null, bilingual(PROBLEM_TEXT[kind] || ["错误 " + item.error.status, "error " + item.error.status])),
           el("td", null, "—"), el("td", null, "—"), el("td", null, "—"), el("td", null, "—"), el("td", null, "—"));
         open.addEventListener("click", () => openBatchItem(row, el("div", "message batch-item-error", ...problemMessage(item.error.status, item.error))));
       } else {
@@ -586,7 +588,7 @@ enum ConsoleScript {
         row.classList.add(recentTone(summary));
         const status = item.http_status === 200 ? ["已答复", "answered"] : allNotFound(item) ? ["各部门均无记录", "not found anywhere"]
           : ["档案不可用 " + item.http_status, "failed " + item.http_status];
-        row.append(el("td", null, open), el("td", null, bilingual(status)),
+        row.append(idCell, el("td", null, bilingual(status)),
           el("td", null, bilingual(summary.complete ? ["是", "yes"] : ["否", "no"])),
           el("td", summary.counts.critical ? "count critical" : "count", String(summary.counts.critical)),
           el("td", summary.counts.warning ? "count warning" : "count", String(summary.counts.warning)),

@@ -103,6 +103,7 @@ td.count.critical { color: var(--bad); font-weight: bold; } td.count.warning { c
   main { padding: 0; max-width: none; }
   .layout { display: block; }
   .print-only { display: block; }
+  span.print-only { display: inline; }
   .case-file { border: 1px solid #000; padding: 6px 10px; margin-bottom: 10px; }
   .case-file h2 { font-size: 14pt; margin: 0 0 4px; }
   .case-file-table th { color: #000; width: 22%; }
