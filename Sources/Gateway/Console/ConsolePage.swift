@@ -48,14 +48,12 @@ enum ConsolePage {
     </form>
   </details>
   <div id="message" class="message" role="alert" hidden></div>
-  <div class="layout">
-    <div id="results" aria-live="polite" aria-busy="false"></div>
-    <aside id="recent-panel" hidden>
-      <h2>本页最近查询 <span class="en">Recent lookups on this page</span></h2>
-      <p class="hint">仅保存在本页内存中，退出或刷新即清除 <span class="en">kept in this page's memory only; gone on sign-out or reload</span></p>
-      <ol id="recent"></ol>
-    </aside>
-  </div>
+  <aside id="recent-panel" hidden>
+    <h2>本页最近查询 <span class="en">Recent lookups on this page</span></h2>
+    <span class="hint">仅保存在本页内存中，退出或刷新即清除 <span class="en">kept in this page's memory only; gone on sign-out or reload</span></span>
+    <ol id="recent"></ol>
+  </aside>
+  <div id="results" aria-live="polite" aria-busy="false"></div>
 </main>
 </body>
 </html>

@@ -24,12 +24,11 @@ details { margin: 10px 0; }
 form.batch { display: flex; flex-direction: column; gap: 6px; max-width: 480px; }
 .message { margin: 12px 0; padding: 10px 14px; border-radius: 4px; border-left: 5px solid var(--bad); background: #fce8e6; }
 .message.info { border-color: #0b57d0; background: #e8f0fe; }
-.layout { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 16px; align-items: start; }
-aside { width: 220px; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 8px 10px; font-size: 13px; }
-aside h2 { font-size: 14px; margin: 0 0 4px; }
-aside .hint { color: var(--muted); margin: 0 0 6px; font-size: 12px; }
-aside ol { list-style: none; margin: 0; padding: 0; }
-.recent-entry { display: block; width: 100%; text-align: left; background: none; color: inherit; padding: 4px 2px; border-bottom: 1px solid #eee; border-radius: 0; font-size: 13px; }
+aside { margin: 8px 0 0; font-size: 13px; }
+aside h2 { display: inline; font-size: 13px; margin: 0 8px 0 0; }
+aside .hint { color: var(--muted); font-size: 12px; }
+aside ol { list-style: none; margin: 4px 0 0; padding: 0; display: flex; flex-wrap: wrap; gap: 6px; }
+.recent-entry { background: #fff; color: inherit; padding: 2px 8px; border: 1px solid var(--line); border-radius: 12px; font-size: 12px; }
 .recent-status.good { color: var(--ok); } .recent-status.warn { color: var(--warn); } .recent-status.bad { color: var(--bad); }
 .dossier, .batch { margin: 14px 0 24px; }
 .dossier-head { display: flex; flex-wrap: wrap; gap: 12px; align-items: baseline; }
@@ -53,7 +52,7 @@ aside ol { list-style: none; margin: 0; padding: 0; }
 .no-findings.clean { color: var(--ok); }
 .no-findings.partial, .no-findings.unknown { color: var(--muted); }
 .skipped { color: var(--muted); font-size: 13px; margin: 4px 0 10px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 12px; margin-top: 8px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 12px; margin-top: 8px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; overflow-x: auto; }
 .card.odd-one-out { border: 2px solid var(--bad); }
 .card h3 { margin: 0 0 6px; font-size: 16px; display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
@@ -69,8 +68,8 @@ aside ol { list-style: none; margin: 0; padding: 0; }
 .failure .detail { display: block; color: var(--muted); font-size: 12px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; vertical-align: top; padding: 3px 6px; border-bottom: 1px solid #eee; }
-th { color: var(--muted); font-weight: normal; width: 1%; white-space: nowrap; }
-th .en { display: block; font-size: 11px; white-space: normal; min-width: 6em; }
+th { color: var(--muted); font-weight: normal; width: 1%; min-width: 6.4em; }
+th .en { display: block; font-size: 11px; }
 td table { background: #fafafa; }
 td { overflow-wrap: anywhere; }
 tr.compared > th, tr.compared > td { background: var(--mark); }
@@ -92,7 +91,7 @@ tr.differs > th { border-left: 4px solid var(--bad); font-weight: bold; color: v
 td.count.critical { color: var(--bad); font-weight: bold; } td.count.warning { color: var(--warn); font-weight: bold; }
 .batch-waiting { columns: 3; color: var(--muted); }
 .print-only { display: none; }
-@media (max-width: 900px) { .layout { grid-template-columns: 1fr; } aside { width: auto; } form.query > button { flex: 1 1 100%; } }
+@media (max-width: 900px) { form.query > button { flex: 1 1 100%; } }
 
 /* A printout is a case file: what was asked, by whom, when, and how to find it in the audit
    log; no inputs, buttons or lists of this page. */
@@ -101,7 +100,6 @@ td.count.critical { color: var(--bad); font-weight: bold; } td.count.warning { c
   body { background: #fff; font-size: 11pt; }
   header, form, details, aside, #message, .screen-only, button, input, textarea { display: none !important; }
   main { padding: 0; max-width: none; }
-  .layout { display: block; }
   .print-only { display: block; }
   span.print-only { display: inline; }
   .case-file { border: 1px solid #000; padding: 6px 10px; margin-bottom: 10px; }
