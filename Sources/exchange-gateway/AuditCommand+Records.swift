@@ -3,8 +3,8 @@ import GatewayCore
 import GatewayJSON
 import Glibc
 
-/// `audit tail` and `audit search`: records for a person to read (a table, on a terminal) or for
-/// another program (JSON lines, exactly as in the log).
+/// What `audit tail` and `audit search` share: their filters and how they print records, for a
+/// person to read (a table, on a terminal) or for another program (JSON lines, exactly as in the log).
 extension AuditCommand {
     /// How records are printed: `--format table|json`, by default a table on a terminal.
     enum RecordFormat: String {
@@ -89,27 +89,8 @@ extension AuditCommand {
         }
     }
 
-    static func tail(_ arguments: consuming Arguments) throws(ArgumentError) {
-        var arguments = arguments
-        let count = try arguments.integerOption("-n", in: 1...1_000_000) ?? 20
-        let format = try RecordFormat.chosen(&arguments)
-        let all = try auditFiles(&arguments).flatMap { lines(of: readFile($0)) }
-        printRecords(Array(all.suffix(count)), format: format)
-    }
-
-    static func search(_ arguments: consuming Arguments) throws(ArgumentError) {
-        var arguments = arguments
-        let filter = try RecordFilter(&arguments)
-        let format = try RecordFormat.chosen(&arguments)
-        let files = try auditFiles(&arguments)
-        let matching = files.flatMap { lines(of: readFile($0)) }.filter { line in
-            (try? JSON.parse(line)).map(filter.matches) ?? false
-        }
-        guard !matching.isEmpty else { fail("no access record in \(files.count) file(s) matches") }
-        printRecords(matching, format: format)
-    }
-
-    private static func printRecords(_ lines: [String], format: RecordFormat) {
+    /// Prints audit lines as `format` asks.
+    static func printRecords(_ lines: [String], format: RecordFormat) {
         switch format {
         case .json:
             lines.forEach { Terminal.print($0) }

@@ -18,15 +18,15 @@ enum AuditCommand {
                                                  problem (twice --checkpoint-every where it states
                                                  none: audit.checkpoint_every_records);
                                                  --partial accepts a chain that does not start at seq 1
-          tail [-n 20] [--format table|json] PATH...
-                                                 the last lines of the log
+          tail [-n 20] PATH...                   the last records
           search [--since TIME] [--until TIME] [--client ID] [--role ROLE] [--property ID]
-                 [--purpose TEXT] [--request-id ID] [--status 503|5xx] [--format table|json] PATH...
+                 [--purpose TEXT] [--request-id ID] [--status 503|5xx] PATH...
                                                  access records matching every given filter: TIME is
                                                  RFC 3339 (2026-11-29T08:00:00+08:00) or a date
                                                  (midnight UTC), --until excluded; --purpose matches
                                                  part of the purpose; exits 1 when none matches
-          --format: table on a terminal, JSON lines (as in the log) otherwise
+          tail and search take --format table|json: a table on a terminal, otherwise JSON lines
+          exactly as in the log
 
         verify exits 0 only if every line is intact, 1 at the first problem (file:line and what is
         wrong), and 1 if there is nothing to verify (no audit file, or no record in them).
@@ -104,10 +104,30 @@ enum AuditCommand {
             """)
     }
 
+    private static func tail(_ arguments: consuming Arguments) throws(ArgumentError) {
+        var arguments = arguments
+        let count = try arguments.integerOption("-n", in: 1...1_000_000) ?? 20
+        let format = try RecordFormat.chosen(&arguments)
+        let records = try auditFiles(&arguments).flatMap { lines(of: readFile($0)) }
+        printRecords(Array(records.suffix(count)), format: format)
+    }
+
+    private static func search(_ arguments: consuming Arguments) throws(ArgumentError) {
+        var arguments = arguments
+        let filter = try RecordFilter(&arguments)
+        let format = try RecordFormat.chosen(&arguments)
+        let files = try auditFiles(&arguments)
+        let matching = files.flatMap { lines(of: readFile($0)) }.filter { line in
+            (try? JSON.parse(line)).map(filter.matches) ?? false
+        }
+        guard !matching.isEmpty else { fail("no access record in \(files.count) file(s) matches") }
+        printRecords(matching, format: format)
+    }
+
     /// The remaining arguments as audit files. A folder stands for its log files
     /// (`<stem>-<12 digits>.jsonl`) in name order; other files in it are left out, and a
     /// folder holding the files of more than one log must be narrowed down by naming files.
-    static func auditFiles(_ arguments: inout Arguments) throws(ArgumentError) -> [String] {
+    private static func auditFiles(_ arguments: inout Arguments) throws(ArgumentError) -> [String] {
         var paths: [String] = []
         while let path = arguments.positional() { paths.append(path) }
         try arguments.finish()
@@ -131,7 +151,7 @@ enum AuditCommand {
         return names.map { folder + "/" + $0 }
     }
 
-    static func readFile(_ path: String) -> [UInt8] {
+    private static func readFile(_ path: String) -> [UInt8] {
         guard let bytes = FileBytes.read(path) else { fail("cannot read \(path): \(String(cString: strerror(errno)))") }
         return bytes
     }
@@ -144,12 +164,12 @@ enum AuditCommand {
         }
     }
 
-    static func lines(of content: [UInt8]) -> [String] {
+    private static func lines(of content: [UInt8]) -> [String] {
         content.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Ends the command with exit status 1: the arguments were fine, the files were not.
-    static func fail(_ message: String) -> Never {
+    private static func fail(_ message: String) -> Never {
         Terminal.fail(message, program: ExchangeGateway.program)
     }
 }

@@ -12,29 +12,29 @@ enum ExchangeGateway {
         commands:
           serve [--config FILE]                 run the gateway (default config: config/gateway.json)
           dossier ID [--config FILE] [--sources land,tax] [--json]
-                                                fetch one dossier directly and print it
+                                                fetch one dossier directly and print it (or its JSON)
           demo                                  start the stub departments and a gateway, show two dossiers
           config check FILE                     validate a config file
           keygen [--client ID] [--role ROLE]    make an API key and its config entry
           audit keygen|verify|tail|search       audit signing keys, chain verification, records
-          --version                             the version of this build
 
-        Run `exchange-gateway <command> --help` for a command's options.
+        Run `exchange-gateway <command> --help` for a command's options, and
+        `exchange-gateway --version` for the version of this build.
         """
 
     static func main() async {
         var arguments = Arguments(Array(CommandLine.arguments.dropFirst()))
         do throws(ArgumentError) {
             switch arguments.positional() {
+            case nil where arguments.flag("--version"):
+                try arguments.finish()
+                Terminal.print("\(program) \(GatewayVersion.current)")
             case "serve": await ServeCommand.run(arguments)
             case "dossier": await DossierCommand.run(arguments)
             case "demo": await DemoCommand.run(arguments)
             case "config": try ConfigCommand.run(arguments)
-            case "keygen": try KeygenCommand.run(arguments)
+            case "keygen": KeygenCommand.run(arguments)
             case "audit": try AuditCommand.run(arguments)
-            case nil where arguments.flag("--version"):
-                try arguments.finish()
-                Terminal.print("\(program) \(GatewayVersion.current)")
             case nil where arguments.wantsHelp():
                 Terminal.print(usage)
             case nil:

@@ -15,20 +15,25 @@ enum KeygenCommand {
         --hash-file also writes the SHA-256 to FILE, a new file, for api_key_sha256_file.
         """
 
-    static func run(_ arguments: consuming Arguments) throws(ArgumentError) {
+    static func run(_ arguments: consuming Arguments) {
         var arguments = arguments
         if arguments.wantsHelp() { return Terminal.print(usage) }
-        let client = try arguments.option("--client") ?? "new-client"
-        let role = try arguments.option("--role") ?? "clerk"
-        let configPath = ExchangeGateway.configPath(try arguments.option("--config"))
-        let hashFile = try arguments.option("--hash-file")
-        try arguments.finish()
+        let client: String, role: String, configPath: String, hashFile: String?
+        do throws(ArgumentError) {
+            client = try arguments.option("--client") ?? "new-client"
+            role = try arguments.option("--role") ?? "clerk"
+            configPath = ExchangeGateway.configPath(try arguments.option("--config"))
+            hashFile = try arguments.option("--hash-file")
+            try arguments.finish()
+        } catch {
+            usageMistake(error.description)
+        }
         guard RequestID.accepted(client) != nil, client.utf8.count <= 64 else {
-            throw ArgumentError("--client must be 1-64 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-' (as clients[].id)")
+            usageMistake("--client must be 1-64 characters of A-Z, a-z, 0-9, '.', '_', ':' and '-' (as clients[].id)")
         }
         let roles = definedRoles(configPath)
         guard roles.contains(role) else {
-            throw ArgumentError("unknown role '\(role)': \(configPath) defines \(roles.joined(separator: ", "))")
+            usageMistake("unknown role '\(role)': \(configPath) defines \(roles.joined(separator: ", "))")
         }
         let key = "egk_" + Hex.encode(SecureRandom.bytes(32))
         let hash = Hex.encode(Digest.sha256(Array(key.utf8)))
@@ -45,6 +50,11 @@ enum KeygenCommand {
             API key:      \(key)
             config entry: \(entry.encodedString())
             """)
+    }
+
+    /// Ends the command with exit status 2 and one line.
+    private static func usageMistake(_ message: String) -> Never {
+        Terminal.fail(message, program: ExchangeGateway.program, code: 2)
     }
 
     /// The role names `path` defines, sorted; exits with one line when it has none to read.

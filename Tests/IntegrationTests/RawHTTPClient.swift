@@ -56,12 +56,10 @@ final class RawHTTPConnection: @unchecked Sendable {
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
         let request = Array((head + "\r\n").utf8) + body
-        // An answer to HEAD has no body, whatever its Content-Length says (RFC 9110).
-        let expectsBody = method != "HEAD"
-        return try await onOwnThread { try self.exchange(request, expectsBody: expectsBody) }
+        return try await onOwnThread { try self.exchange(request) }
     }
 
-    private func exchange(_ request: [UInt8], expectsBody: Bool) throws -> RawResponse {
+    private func exchange(_ request: [UInt8]) throws -> RawResponse {
         _ = request.withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
         let separator = Array("\r\n\r\n".utf8)
         var headerEnd: Int?
@@ -79,7 +77,8 @@ final class RawHTTPConnection: @unchecked Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        let length = expectsBody ? Int(headers["content-length"] ?? "0") ?? 0 : 0
+        // An answer to HEAD has no body, whatever its Content-Length says (RFC 9110).
+        let length = request.starts(with: Array("HEAD ".utf8)) ? 0 : Int(headers["content-length"] ?? "0") ?? 0
         while buffered.count < length { try fill() }
         let body = Array(buffered.prefix(length))
         buffered.removeFirst(length)

@@ -75,13 +75,6 @@ struct TestEnvironment: Sendable {
         try! GatewayConfig.load(path: repositoryRoot + "/config/gateway.json").checks
     }()
 
-    /// The field labels of the bundled config/gateway.json, by source name.
-    static let bundledLabels: [String: [FieldLabel]] = {
-        // The bundled config is checked by its own tests; a failure here names the problem.
-        let config = try! GatewayConfig.load(path: repositoryRoot + "/config/gateway.json")
-        return Dictionary(uniqueKeysWithValues: config.sources.map { ($0.name, $0.labels) })
-    }()
-
     /// A new, empty folder for one test's files, removed when the test is over.
     static func temporaryDirectory() -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("exchange-gateway-test-\(UUID())").path

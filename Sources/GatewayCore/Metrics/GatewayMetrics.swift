@@ -103,15 +103,15 @@ public final class GatewayMetrics: Sendable {
         if let duration { sourceDuration.observe(duration, labels: [source]) }
     }
 
+    /// Counts one request refused by the client rate limit.
+    public func recordRateLimited(client: String) {
+        rateLimited.increment(labels: [client])
+    }
+
     /// Counts one answer to an authenticated caller.
     /// - Parameter route: the route's name (`dossier`, `dossier_batch`).
     public func recordClientRequest(client: String, route: String, status: Int) {
         clientRequests.increment(labels: [client, route, String(status)])
-    }
-
-    /// Counts one request refused by the client rate limit.
-    public func recordRateLimited(client: String) {
-        rateLimited.increment(labels: [client])
     }
 
     /// Samples `breaker`'s state into `exchange_gateway_circuit_breaker_state{source}` at every render,
