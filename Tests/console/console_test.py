@@ -285,7 +285,9 @@ class ConsoleCheck:
             printed = self.find("#results .batch-summary").text
             self.expect(all(property_id in printed for property_id in ids), f"the printed table keeps the ids as text: {printed!r}")
             self.expect(not any(button.is_displayed() for button in self.find_all("#results button")), "no button on paper")
-            self.expect(self.find("#batch-detail .case-file").is_displayed(), "the opened dossier prints with its case-file header")
+            batch_case_file = self.find("#batch-detail .case-file")
+            self.expect(batch_case_file.is_displayed() and "Batch request id" in batch_case_file.text,
+                        f"the opened dossier prints with its case-file header, naming the batch: {batch_case_file.text!r}")
         finally:
             driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 

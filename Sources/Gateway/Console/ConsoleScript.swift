@@ -239,7 +239,7 @@ enum ConsoleScript {
         status: response.status, problem: type.startsWith("application/problem+json"), body,
         retryAfter: response.headers.get("Retry-After"),
         clientID: response.headers.get("X-Client-Id"), clientRole: response.headers.get("X-Client-Role"),
-        digest: digestHex(response.headers.get("Content-Digest")),
+        digest: digestHex(response.headers.get("Content-Digest")), requestID: response.headers.get("X-Request-Id"),
       };
     } catch (error) {
       return { status: 0, error };
@@ -436,6 +436,8 @@ enum ConsoleScript {
       [["时间", "Time"], localTime(dossier.generated_at)],
       [["请求编号", "Request id"], dossier.request_id],
     ];
+    // A batch answer is audited as a whole too (its own request id and SHA-256), beside each item's record.
+    if (context.batch) rows.push([["批量请求编号", "Batch request id"], context.batch]);
     if (context.digest) rows.push([[context.batch ? "批量答复 SHA-256" : "答复 SHA-256", context.batch ? "SHA-256 of the batch answer" : "SHA-256 of the answer"], context.digest]);
     const table = el("table", "case-file-table");
     for (const [label, value] of rows) table.append(el("tr", null, el("th", null, bilingual(label)), el("td", null, value)));
@@ -640,7 +642,7 @@ enum ConsoleScript {
       return;
     }
     const items = result.body.dossiers;
-    const context = { purpose: request.purpose, client: state.client, digest: result.digest, batch: true };
+    const context = { purpose: request.purpose, client: state.client, digest: result.digest, batch: result.requestID || "—" };
     const attention = items.filter((item) => !item.error && (item.findings || []).some(isAttention)).length;
     const failed = items.filter((item) => item.error || item.http_status !== 200).length;
     $("results").replaceChildren(el("section", "batch",
