@@ -35,6 +35,7 @@ struct GatewayRouter: Sendable {
     /// documented in `Resources/openapi.yaml` under `pathTemplate`; a test keeps the two in step.
     enum Route: String, CaseIterable {
         case dossier, dossierBatch = "dossier_batch", console, consoleScript = "console_script", consoleStyle = "console_style"
+        case consoleSettings = "console_settings", root
         case healthz, readyz, metrics, openapi, unknown
 
         /// The route's path as the OpenAPI document writes it; `nil` for paths no route serves.
@@ -45,6 +46,8 @@ struct GatewayRouter: Sendable {
             case .console: ConsoleAssets.pagePath
             case .consoleScript: ConsoleAssets.scriptPath
             case .consoleStyle: ConsoleAssets.stylePath
+            case .consoleSettings: ConsoleAssets.settingsPath
+            case .root: "/"
             case .healthz: "/healthz"
             case .readyz: "/readyz"
             case .metrics: "/metrics"
@@ -53,9 +56,11 @@ struct GatewayRouter: Sendable {
             }
         }
 
-        /// The methods the route answers; any other is `405` with these in `Allow`.
+        /// The methods the route answers; any other is `405` with these in `Allow`. `HEAD` is
+        /// answered as `GET` (a dossier is fetched and audited all the same); the server sends
+        /// its headers without the body.
         var methods: [String] {
-            self == .dossierBatch ? ["POST"] : ["GET"]
+            self == .dossierBatch ? ["POST"] : ["GET", "HEAD"]
         }
     }
 
@@ -98,6 +103,8 @@ struct GatewayRouter: Sendable {
         case ConsoleAssets.pagePath: .console
         case ConsoleAssets.scriptPath: .consoleScript
         case ConsoleAssets.stylePath: .consoleStyle
+        case ConsoleAssets.settingsPath: .consoleSettings
+        case "/": .root
         case _ where path.hasPrefix(dossierPrefix) && path.hasSuffix(dossierSuffix)
             && path.utf8.count > dossierPrefix.utf8.count + dossierSuffix.utf8.count: .dossier
         default: .unknown
@@ -130,6 +137,10 @@ struct GatewayRouter: Sendable {
             return .console(ConsoleAssets.script, requestID: requestID)
         case .consoleStyle:
             return .console(ConsoleAssets.style, requestID: requestID)
+        case .consoleSettings:
+            return .json(ConsoleSettings.json(of: runtime.config), status: 200, requestID: requestID)
+        case .root:
+            return .redirect(to: ConsoleAssets.pagePath, requestID: requestID)
         case .dossierBatch:
             metrics.requestsInFlight.increment()
             defer { metrics.requestsInFlight.decrement() }
@@ -217,21 +228,32 @@ struct GatewayRouter: Sendable {
         response.headers.append(("traceparent", trace.traceparent))
         record.httpStatus = response.status
         record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
-        return await sealed(response, record: record, requestID: requestID)
+        return await sealed(response, record: record, requestID: requestID, route: Self.route(of: request.path))
     }
 
     /// `response` once its record is durable, the record holding the SHA-256 of the exact body
     /// bytes sent (`body_sha256`), which the caller gets too, as `Content-Digest` (RFC 9530): a
     /// saved answer can then be proven against the log (`exchange-gateway dossier verify`).
     /// 503 and no data when the record cannot be written.
-    func sealed(_ response: HTTPResponse, record: AuditEntry, requestID: String) async -> HTTPResponse {
+    func sealed(_ response: HTTPResponse, record: AuditEntry, requestID: String, route: Route) async -> HTTPResponse {
         guard case .bytes(let body) = response.body else { preconditionFailure("an audited answer has its body in bytes") }
         var record = record, response = response
         let digest = Digest.sha256(body)
         record.bodySHA256 = Hex.encode(digest)
         response.headers.append(("Content-Digest", "sha-256=:\(Base64.encode(digest)):"))
         guard await writeAudit(record) else { return .problem(.auditUnavailable(), requestID: requestID) }
+        noteClient(of: record, route: route, in: &response)
         return response
+    }
+
+    /// For a caller that was authenticated: counts the answer per client, and names the client
+    /// and its role in the answer (`X-Client-Id`, `X-Client-Role`), which the console shows as
+    /// "signed in as". The caller holds the key, so this tells it nothing it may not know.
+    func noteClient(of record: AuditEntry, route: Route, in response: inout HTTPResponse) {
+        guard let client = record.clientID else { return }
+        metrics.recordClientRequest(client: client, route: route.rawValue, status: response.status)
+        response.headers.append(("X-Client-Id", client))
+        if let role = record.role { response.headers.append(("X-Client-Role", role)) }
     }
 
     /// Each section's status and latency, as the audit record keeps them (never its data).
@@ -267,7 +289,10 @@ struct GatewayRouter: Sendable {
         let deadlineMs = runtime.config.deadlineMs
         let lastUsefulStart = Deadline(milliseconds: deadlineMs, after: request.receivedAt).lastUsefulStart(needing: .milliseconds(deadlineMs / 2))
         let admitted = await runtime.admission.acquire(deadline: lastUsefulStart)
-        guard admitted else { throw .overloaded(limit: runtime.admission.maxInFlight) }
+        guard admitted else {
+            metrics.overloadRefusals.increment()
+            throw .overloaded(limit: runtime.admission.maxInFlight)
+        }
         defer { runtime.admission.release() }
         let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace,
                                                     receivedAt: request.receivedAt)

@@ -32,6 +32,11 @@ extension HTTPResponse {
         HTTPResponse(status: 200, contentType: contentType, body: body, headers: Self.headers(requestID: requestID, headers))
     }
 
+    /// `302 Found` to `location` on this gateway (`/` to the console), with no body.
+    static func redirect(to location: String, requestID: String) -> HTTPResponse {
+        HTTPResponse(status: 302, headers: Self.headers(requestID: requestID, [("Location", location)]))
+    }
+
     static func problem(_ problem: Problem, requestID: String) -> HTTPResponse {
         HTTPResponse(status: problem.status, contentType: "application/problem+json; charset=utf-8",
                      body: problem.json(requestID: requestID).encoded(),

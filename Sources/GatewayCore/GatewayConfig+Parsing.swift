@@ -30,7 +30,7 @@ extension GatewayConfig {
     init(json: JSON, environment: ConfigEnvironment) throws(ConfigError) {
         let root = try ConfigObject(json, path: "", knownKeys: ["listen", "tls", "deadline_ms", "max_body_bytes", "server", "limits",
                                                                   "sources", "masking", "clients", "roles", "audit",
-                                                                  "rate_limit", "log_level", "checks"])
+                                                                  "rate_limit", "log_level", "checks", "console"])
         listen = try root.object("listen", knownKeys: ["host", "port"]).map(ListenConfig.init) ?? ListenConfig()
         deadlineMs = try root.integer("deadline_ms", in: 1...600_000, default: 3000)
         maxBodyBytes = try root.integer("max_body_bytes", in: 1...(64 << 20), default: 65536)
@@ -50,6 +50,7 @@ extension GatewayConfig {
         }
         self.sources = sources
         checks = try ConsistencyChecks(root: root, sources: sources)
+        console = try root.object("console", knownKeys: ConsoleConfig.knownKeys).map(ConsoleConfig.init) ?? ConsoleConfig()
         tls = try root.object("tls", knownKeys: ["cert_file", "key_file", "min_version"]).flatMap(TLSConfig.init)
         limits = try root.object("limits", knownKeys: ["max_url_bytes", "malformed_burst", "malformed_per_minute", "max_dossiers_in_progress"])
             .map(LimitsConfig.init) ?? LimitsConfig()

@@ -17,8 +17,14 @@ enum AuditCommand {
           accept-loss --config FILE --note TEXT  continue a log that ends before its witness,
                                                  recording the loss (see audit accept-loss --help)
           tail [-n 20] PATH...                   the last records
-          search [--property ID] [--client ID] [--since 2026-11-29T00:00:00Z] PATH...
-                                                 records matching every given filter
+          search [--since TIME] [--until TIME] [--client ID] [--role ROLE] [--property ID]
+                 [--purpose TEXT] [--request-id ID] [--status 503|5xx] PATH...
+                                                 access records matching every given filter: TIME is
+                                                 RFC 3339 (2026-11-29T08:00:00+08:00) or a date
+                                                 (midnight UTC), --until excluded; --purpose matches
+                                                 part of the purpose; exits 1 when none matches
+          tail and search take --format table|json: a table on a terminal, otherwise JSON lines
+          exactly as in the log
 
         verify exits 0 only if every line is intact, 1 at the first problem (file:line and what is
         wrong), and 1 if there is nothing to verify (no audit file, or no record in them).
@@ -70,29 +76,21 @@ enum AuditCommand {
     private static func tail(_ arguments: consuming Arguments) throws(ArgumentError) {
         var arguments = arguments
         let count = try arguments.integerOption("-n", in: 1...1_000_000) ?? 20
+        let format = try RecordFormat.chosen(&arguments)
         let records = try auditFiles(&arguments).flatMap { lines(of: readFile($0)) }
-        records.suffix(count).forEach { Terminal.print($0) }
+        printRecords(Array(records.suffix(count)), format: format)
     }
 
     private static func search(_ arguments: consuming Arguments) throws(ArgumentError) {
         var arguments = arguments
-        let property = try arguments.option("--property"), client = try arguments.option("--client")
-        let since = try arguments.option("--since").map { text throws(ArgumentError) in
-            guard let time = Timestamp(rfc3339: text) else {
-                throw ArgumentError("--since must be an RFC 3339 time such as 2026-11-29T00:00:00Z, or a date, not '\(text)'")
-            }
-            return time
-        }
+        let filter = try RecordFilter(&arguments)
+        let format = try RecordFormat.chosen(&arguments)
         let files = try auditFiles(&arguments)
-        for line in files.flatMap({ lines(of: readFile($0)) }) {
-            guard let record = try? JSON.parse(line) else { continue }
-            if let property, record["property_id"]?.string != property { continue }
-            if let client, record["client"]?.string != client { continue }
-            if let since {
-                guard let time = record["time"]?.string.flatMap(Timestamp.init(rfc3339:)), time >= since else { continue }
-            }
-            Terminal.print(line)
+        let matching = files.flatMap { lines(of: readFile($0)) }.filter { line in
+            (try? JSON.parse(line)).map(filter.matches) ?? false
         }
+        guard !matching.isEmpty else { fail("no access record in \(files.count) file(s) matches") }
+        printRecords(matching, format: format)
     }
 
     /// The remaining arguments as audit files. A folder stands for its log files

@@ -11,8 +11,8 @@ enum ExchangeGateway {
 
         commands:
           serve [--config FILE]                 run the gateway (default config: config/gateway.json)
-          dossier ID [--config FILE] [--sources land,tax]
-                                                fetch one dossier directly and print it as JSON
+          dossier ID [--config FILE] [--sources land,tax] [--json]
+                                                fetch one dossier directly and print it (or its JSON)
           dossier verify FILE --audit-dir DIR [--public-key PEM]... [--witness FILE]
                                                 prove a saved answer against the audit log
           demo                                  start the stub departments and a gateway, show two dossiers
@@ -21,13 +21,17 @@ enum ExchangeGateway {
           audit keygen|verify|accept-loss|tail|search
                                                 audit signing keys, verification, records
 
-        Run `exchange-gateway <command> --help` for a command's options.
+        Run `exchange-gateway <command> --help` for a command's options, and
+        `exchange-gateway --version` for the version of this build.
         """
 
     static func main() async {
         var arguments = Arguments(Array(CommandLine.arguments.dropFirst()))
         do throws(ArgumentError) {
             switch arguments.positional() {
+            case nil where arguments.flag("--version"):
+                try arguments.finish()
+                Terminal.print("\(program) \(GatewayVersion.current)")
             case "serve": await ServeCommand.run(arguments)
             case "dossier" where arguments.subcommand("verify"): try DossierVerifyCommand.run(arguments)
             case "dossier": await DossierCommand.run(arguments)

@@ -25,6 +25,11 @@ public final class GatewayMetrics: Sendable {
     public let bulkheadWaiting: Gauge
     /// `exchange_gateway_rate_limited_total{client}`: requests refused with 429 by the client rate limit.
     public let rateLimited: Counter
+    /// `exchange_gateway_client_requests_total{client,route,status}`: answers to authenticated
+    /// callers of the dossier routes; client ids come from the config, so the series are bounded.
+    public let clientRequests: Counter
+    /// `exchange_gateway_overload_refusals_total`: dossier requests answered 503 overloaded.
+    public let overloadRefusals: Counter
     /// `exchange_gateway_audit_records_total`: records appended to the audit log.
     public let auditRecords: Counter
     /// `exchange_gateway_audit_fsync_duration_seconds`: time of each audit batch's fsync.
@@ -53,7 +58,7 @@ public final class GatewayMetrics: Sendable {
                                         help: "HTTP responses sent, by route name and status code.",
                                         labels: ["route", "status"])
         dossierDuration = registry.histogram("exchange_gateway_dossier_duration_seconds",
-                                             help: "Time to answer a dossier request, in seconds.")
+                                             help: "Time to answer a dossier request, in seconds.", buckets: Histogram.dossierSecondsBuckets)
         sourceDuration = registry.histogram("exchange_gateway_source_duration_seconds",
                                             help: "Time of one source's part of a dossier, in seconds.", labels: ["source"])
         sourceOutcomes = registry.counter("exchange_gateway_source_outcomes_total",
@@ -68,6 +73,11 @@ public final class GatewayMetrics: Sendable {
                                          help: "Upstream calls waiting for a bulkhead permit, per source.", labels: ["source"])
         rateLimited = registry.counter("exchange_gateway_rate_limited_total",
                                        help: "Requests refused by the client rate limit, per client.", labels: ["client"])
+        clientRequests = registry.counter("exchange_gateway_client_requests_total",
+                                          help: "Answers to authenticated callers of the dossier routes, by client id, route name and status code.",
+                                          labels: ["client", "route", "status"])
+        overloadRefusals = registry.counter("exchange_gateway_overload_refusals_total",
+                                            help: "Dossier requests refused with 503 overloaded: too many dossiers in progress.")
         auditRecords = registry.counter("exchange_gateway_audit_records_total", help: "Records appended to the audit log.")
         auditFsyncDuration = registry.histogram("exchange_gateway_audit_fsync_duration_seconds",
                                                 help: "Time of one audit batch's fsync, in seconds.",
@@ -112,6 +122,12 @@ public final class GatewayMetrics: Sendable {
     /// Counts one request refused by the client rate limit.
     public func recordRateLimited(client: String) {
         rateLimited.increment(labels: [client])
+    }
+
+    /// Counts one answer to an authenticated caller.
+    /// - Parameter route: the route's name (`dossier`, `dossier_batch`).
+    public func recordClientRequest(client: String, route: String, status: Int) {
+        clientRequests.increment(labels: [client, route, String(status)])
     }
 
     /// Samples `breaker`'s state into `exchange_gateway_circuit_breaker_state{source}` at every render,
