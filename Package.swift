@@ -42,6 +42,7 @@ let package = Package(
                                          "UpstreamClient"]),
         .executableTarget(name: "department-stubs", dependencies: ["DepartmentStubs", "CLISupport"]),
 
+        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "IntegrationTests",
