@@ -203,7 +203,7 @@ struct JSONCorpus {
         case .nul:
             return Array(pick([#""\u0000""#, #"{"\u0000":1}"#, #"{"a\u0000b":1}"#, #""a\u0000""#, #""\u0001""#, #"{"\u0001":1}"#]).utf8)
         case .surrogate:
-            return Array(pick([#""\uD800""#, #""\uDBFF\uDFFF""#, #""\uDC00""#, #""\uD800\uD800""#, #""\uD800\u0041""#, #""\uDFFF\uD800""#,
+            return Array(pick([#""\uD800""#, #""\uDBFF\uDFFF""#, #""\uDC00""#, #""\uD800\uD800""#, #""\uD800\u0041""#, #""\uD800\uE000""#, #""\uDBFF\uFFFF""#, #""\uDFFF\uD800""#,
                                #""\uD83D\uDE00""#, #""\ud83d\ude00""#, #""\uD800x""#, #""\uD800\n""#, #"{"\uDE00":1}"#]).utf8)
         case .integer:
             return Array(pick(["9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
