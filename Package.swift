@@ -41,6 +41,8 @@ let package = Package(
                           dependencies: ["Gateway", "DepartmentStubs", "CLISupport", "GatewayCore", "GatewayCrypto", "GatewayJSON",
                                          "UpstreamClient"]),
         .executableTarget(name: "department-stubs", dependencies: ["DepartmentStubs", "CLISupport"]),
+        // What one pass over department bodies costs against jansson's parse and encode (bench/json-cost.sh).
+        .executableTarget(name: "json-cost", dependencies: ["GatewayJSON"], path: "bench/json-cost"),
 
         .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto"]),

@@ -4,89 +4,104 @@ import Glibc
 /// compared as decoded bytes as jansson's `JSON_REJECT_DUPLICATES` compares them (`"a"` and
 /// `"\u0061"` are the same key; `"a"` in two different objects is no duplicate).
 ///
-/// An object's keys are searched one by one while it has few (department objects have a dozen
-/// or two); from `linearLimit` keys on it gets a hash index, so that a hostile body with 100,000
-/// keys in one object still costs linear time. The index hashes with the standard library's
-/// `Hasher`, seeded per process, so a body cannot be built to collide.
+/// An object's keys are compared one by one while it has fewer than `linearLimit` (department
+/// objects have a dozen or two), by a tag of length, first and last byte before any byte
+/// comparison. From `linearLimit` keys on the object gets a hash index, so that a hostile body with
+/// 100,000 keys in one object still costs linear time; the index hashes with the standard
+/// library's `Hasher`, seeded per process, so a body cannot be built to collide.
 @usableFromInline
 struct JSONDuplicateKeys {
-    /// The keys of every open object, innermost object last. The bytes are the scanner's (the
-    /// body or its decoded strings), valid for the whole scan.
-    @usableFromInline var keys: [UnsafeRawBufferPointer] = []
-    @usableFromInline var objects: [OpenObject] = []
-
-    @usableFromInline static let linearLimit = 16
-
     @usableFromInline
-    struct OpenObject {
-        /// Where its keys start in `keys`.
-        @usableFromInline let firstKey: Int
-        /// Open addressing over its keys: 0 is empty, otherwise an index in `keys` plus 1. Empty
-        /// while the object has fewer than `linearLimit` keys.
-        @usableFromInline var slots: [Int] = []
+    struct Key {
+        @usableFromInline let tag: Int
+        /// The scanner's bytes (the body or its decoded strings), valid for the whole scan.
+        @usableFromInline let bytes: UnsafeRawBufferPointer
 
-        @usableFromInline
-        init(firstKey: Int) {
-            self.firstKey = firstKey
+        @inlinable
+        init(_ bytes: UnsafeRawBufferPointer) {
+            self.bytes = bytes
+            tag = bytes.isEmpty ? 0 : bytes.count << 16 | Int(bytes[0]) << 8 | Int(bytes[bytes.count - 1])
         }
     }
 
+    /// The keys of every open object, innermost object last.
+    @usableFromInline var keys: [Key] = []
+    /// Where each open object's keys start in `keys`, innermost last.
+    @usableFromInline var firstKeys: [Int] = []
+    /// The hash indexes of the open objects that have `linearLimit` keys or more, innermost last:
+    /// which open object (its place in `firstKeys`), and open addressing over its keys (0 is
+    /// empty, otherwise a place in `keys` plus 1).
+    @usableFromInline var indexes: [(object: Int, slots: [Int])] = []
+
+    @usableFromInline static let linearLimit = 32
+
+    /// Room for the keys of a typical body from the start, so that the arrays seldom grow.
     @inlinable
-    init() {}
+    init() {
+        keys.reserveCapacity(64)
+        firstKeys.reserveCapacity(16)
+    }
 
     @inlinable
     mutating func beginObject() {
-        objects.append(OpenObject(firstKey: keys.count))
+        firstKeys.append(keys.count)
     }
 
     @inlinable
     mutating func endObject() {
-        keys.removeSubrange(objects.removeLast().firstKey...)
+        let firstKey = firstKeys.removeLast()
+        while keys.count > firstKey { keys.removeLast() }
+        if indexes.last?.object == firstKeys.count { indexes.removeLast() }
     }
 
     /// Adds `key` to the innermost open object; false when it has that key already.
     @inlinable
     mutating func insert(_ key: UnsafeRawBufferPointer) -> Bool {
-        let firstKey = objects[objects.count - 1].firstKey
+        let new = Key(key)
+        let firstKey = firstKeys[firstKeys.count - 1]
         guard keys.count - firstKey >= Self.linearLimit else {
-            for index in firstKey..<keys.count where Self.same(keys[index], key) { return false }
-            keys.append(key)
+            for index in firstKey..<keys.count where keys[index].tag == new.tag && Self.same(keys[index].bytes, key) {
+                return false
+            }
+            keys.append(new)
             return true
         }
-        return insertHashed(key)
+        return insertIndexed(new)
     }
 
     @usableFromInline
-    mutating func insertHashed(_ key: UnsafeRawBufferPointer) -> Bool {
-        let object = objects.count - 1
-        let count = keys.count - objects[object].firstKey
+    mutating func insertIndexed(_ key: Key) -> Bool {
+        let object = firstKeys.count - 1
+        let count = keys.count - firstKeys[object]
+        if indexes.last?.object != object { indexes.append((object, [])) }
         // At most half full, so that probes stay short.
-        if objects[object].slots.count < 2 * (count + 1) { rebuildIndex(of: object, for: count + 1) }
-        guard let slot = emptySlot(for: key, in: object) else { return false }
-        objects[object].slots[slot] = keys.count + 1
+        if indexes[indexes.count - 1].slots.count < 2 * (count + 1) { rebuildIndex(for: count + 1) }
+        guard let slot = emptySlot(for: key.bytes) else { return false }
+        indexes[indexes.count - 1].slots[slot] = keys.count + 1
         keys.append(key)
         return true
     }
 
-    /// The slot for `key` in the index of open object `object`, or nil when the object has it.
+    /// The slot for `key` in the innermost index, or nil when its object has the key.
     @usableFromInline
-    func emptySlot(for key: UnsafeRawBufferPointer, in object: Int) -> Int? {
-        let slots = objects[object].slots
+    func emptySlot(for key: UnsafeRawBufferPointer) -> Int? {
+        let slots = indexes[indexes.count - 1].slots
         let mask = slots.count - 1
         var slot = Self.hash(key) & mask
         while slots[slot] != 0 {
-            if Self.same(keys[slots[slot] - 1], key) { return nil }
+            if Self.same(keys[slots[slot] - 1].bytes, key) { return nil }
             slot = (slot + 1) & mask
         }
         return slot
     }
 
-    /// A fresh index of open object `object`, a power of two at least four times `count`.
+    /// A fresh innermost index, a power of two at least four times `count`, with the keys of its
+    /// object so far.
     @usableFromInline
-    mutating func rebuildIndex(of object: Int, for count: Int) {
-        objects[object].slots = Array(repeating: 0, count: 1 << (Int.bitWidth - (4 * count - 1).leadingZeroBitCount))
-        for index in objects[object].firstKey..<keys.count {
-            objects[object].slots[emptySlot(for: keys[index], in: object)!] = index + 1
+    mutating func rebuildIndex(for count: Int) {
+        indexes[indexes.count - 1].slots = Array(repeating: 0, count: 1 << (Int.bitWidth - (4 * count - 1).leadingZeroBitCount))
+        for index in firstKeys[indexes[indexes.count - 1].object]..<keys.count {
+            indexes[indexes.count - 1].slots[emptySlot(for: keys[index].bytes)!] = index + 1
         }
     }
 

@@ -30,19 +30,22 @@ public enum JSONScanDecision: Sendable, Equatable {
     case skip
 }
 
-/// A string or key as scanned: its decoded UTF-8 bytes, borrowed from the scanner, valid until
-/// `JSONScanner.scan` returns.
+/// A string or key as scanned, borrowed from the scanner: valid until `JSONScanner.scan` returns.
 public struct JSONString {
     /// The decoded text: no escapes, valid UTF-8, never a NUL byte.
     public let utf8: UnsafeRawBufferPointer
-    /// Whether the text was sent without escapes, so that its bytes need none in JSON either (a
-    /// string as sent holds no `"`, `\` or control character).
-    @usableFromInline let isVerbatim: Bool
+    /// The string as sent, quotes and escapes included.
+    public let json: UnsafeRawBufferPointer
+    /// Whether the string was sent with escapes. Without one its decoded text is exactly the text
+    /// between its quotes, which then holds no `"`, `\` or control character: it needs no
+    /// escaping in JSON either.
+    @usableFromInline let hasEscapes: Bool
 
     @usableFromInline
-    init(_ utf8: UnsafeRawBufferPointer, isVerbatim: Bool) {
+    init(_ utf8: UnsafeRawBufferPointer, json: UnsafeRawBufferPointer, hasEscapes: Bool) {
         self.utf8 = utf8
-        self.isVerbatim = isVerbatim
+        self.json = json
+        self.hasEscapes = hasEscapes
     }
 }
 
@@ -57,8 +60,9 @@ public struct JSONScalar {
     }
 
     public let kind: Kind
-    /// A string's decoded text; for every other kind the text as sent (`-0`, `1.50E+3`, `true`),
-    /// which is valid JSON as it is.
+    /// A string's text (see `JSONString`). For every other kind both its `utf8` and its `json`
+    /// are the text as sent (`-0`, `1.50E+3`, `true`), which is valid JSON as it is, and
+    /// `hasEscapes` is false.
     public let text: JSONString
     /// Where the value is in the body, a string's quotes included.
     public let range: Range<Int>

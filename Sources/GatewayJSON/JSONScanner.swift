@@ -32,6 +32,7 @@ public enum JSONScanner {
                                                         into consumer: inout Consumer) throws(JSONScanError) {
         guard body.count <= maxBytes else { throw JSONScanError(.tooLarge, at: maxBytes, in: body) }
         var strings = JSONStringReader(body)
+        defer { strings.deallocate() }
         var keys = JSONDuplicateKeys()
         // One entry per open container, true for an object.
         var containers: [Bool] = []
@@ -158,7 +159,8 @@ public enum JSONScanner {
     /// A number or literal, whose text as sent is its JSON.
     @inlinable
     static func verbatim(_ kind: JSONScalar.Kind, _ range: Range<Int>, in body: UnsafeRawBufferPointer) -> JSONScalar {
-        JSONScalar(kind: kind, text: JSONString(UnsafeRawBufferPointer(rebasing: body[range]), isVerbatim: true), range: range)
+        let text = UnsafeRawBufferPointer(rebasing: body[range])
+        return JSONScalar(kind: kind, text: JSONString(text, json: text, hasEscapes: false), range: range)
     }
 
     /// The offset of the first byte from `start` on that is not RFC 8259 white space.

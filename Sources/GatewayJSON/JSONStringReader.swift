@@ -5,9 +5,10 @@
 /// A string without escapes, nearly every one, is handed out as the text's own bytes. One with
 /// escapes is decoded into a buffer as large as the text, allocated at the first escape of the
 /// scan; each string is decoded at its own offset (decoded text is never longer than what it
-/// decodes), so every string and key handed out stays valid until the scan ends.
+/// decodes), so every string and key handed out stays valid until the scan ends, when the scanner
+/// calls `deallocate()`.
 @usableFromInline
-struct JSONStringReader: ~Copyable {
+struct JSONStringReader {
     @usableFromInline let text: UnsafeRawBufferPointer
     @usableFromInline var decoded: UnsafeMutableRawPointer?
 
@@ -16,7 +17,8 @@ struct JSONStringReader: ~Copyable {
         self.text = text
     }
 
-    deinit {
+    @inlinable
+    func deallocate() {
         decoded?.deallocate()
     }
 
@@ -24,7 +26,7 @@ struct JSONStringReader: ~Copyable {
     @inlinable
     mutating func string(at quote: Int) throws(JSONScanError) -> (string: JSONString, end: Int) {
         let start = quote + 1
-        var offset = start
+        var offset = Self.plainASCIIEnd(from: start, in: text)
         // Once an escape was met: where the next decoded byte goes, and where the text not yet
         // copied there starts.
         var output = -1
@@ -32,12 +34,19 @@ struct JSONStringReader: ~Copyable {
         while true {
             guard offset < text.count else { throw JSONScanError(.unexpectedEnd, at: offset, in: text) }
             switch text[offset] {
+            case 0x80...:
+                let length = UTF8Validation.sequenceLength(at: offset, in: text)
+                guard length > 0 else { throw JSONScanError(.invalidUTF8, at: offset, in: text) }
+                offset += length
+                if offset < text.count, text[offset] < 0x80 { offset = Self.plainASCIIEnd(from: offset, in: text) }
             case UInt8(ascii: "\""):
+                let json = UnsafeRawBufferPointer(rebasing: text[quote...offset])
                 guard output >= 0 else {
-                    return (JSONString(UnsafeRawBufferPointer(rebasing: text[start..<offset]), isVerbatim: true), offset + 1)
+                    return (JSONString(UnsafeRawBufferPointer(rebasing: text[start..<offset]), json: json, hasEscapes: false), offset + 1)
                 }
                 copy(pending..<offset, to: &output)
-                return (JSONString(UnsafeRawBufferPointer(start: decoded! + start, count: output - start), isVerbatim: false), offset + 1)
+                let decodedText = UnsafeRawBufferPointer(start: decoded! + start, count: output - start)
+                return (JSONString(decodedText, json: json, hasEscapes: true), offset + 1)
             case UInt8(ascii: "\\"):
                 if output < 0 {
                     if decoded == nil { decoded = .allocate(byteCount: text.count, alignment: 1) }
@@ -46,16 +55,35 @@ struct JSONStringReader: ~Copyable {
                 copy(pending..<offset, to: &output)
                 offset = try decodeEscape(at: offset, to: &output)
                 pending = offset
-            case ..<0x20:
-                throw JSONScanError(.controlCharacter, at: offset, in: text)
-            case ..<0x80:
-                offset += 1
+                offset = Self.plainASCIIEnd(from: offset, in: text)
             default:
-                let length = UTF8Validation.sequenceLength(at: offset, in: text)
-                guard length > 0 else { throw JSONScanError(.invalidUTF8, at: offset, in: text) }
-                offset += length
+                throw JSONScanError(.controlCharacter, at: offset, in: text)
             }
         }
+    }
+
+    /// Where the run of ASCII that needs no attention (no control character, `"` or `\`) from
+    /// `start` ends: most of a body's text is such runs. Eight bytes at a time, with the exact
+    /// tests of "Bit Twiddling Hacks" (a byte below 0x20; a zero byte, after XOR with `"` or `\`;
+    /// a byte with its high bit set), whose lowest flagged byte is the first that needs attention.
+    @inlinable @inline(__always)
+    static func plainASCIIEnd(from start: Int, in text: UnsafeRawBufferPointer) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highBits: UInt64 = 0x8080_8080_8080_8080
+        var offset = start
+        while offset + 8 <= text.count {
+            let word = UInt64(littleEndian: text.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
+            let controls = (word &- ones &* 0x20) & ~word
+            let zeros = (quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes
+            let attention = (controls | zeros | word) & highBits
+            guard attention == 0 else { return offset + attention.trailingZeroBitCount / 8 }
+            offset += 8
+        }
+        while offset < text.count, case let byte = text[offset], byte >= 0x20, byte < 0x80, byte != UInt8(ascii: "\""),
+              byte != UInt8(ascii: "\\") {
+            offset += 1
+        }
+        return offset
     }
 
     @inlinable

@@ -5,9 +5,15 @@
 enum UTF8Validation {
     /// The length (2, 3 or 4) of the well-formed sequence that starts at `offset`, whose first
     /// byte is 0x80 or above; 0 when the bytes there are not one.
-    @inlinable
+    @inlinable @inline(__always)
     static func sequenceLength(at offset: Int, in text: UnsafeRawBufferPointer) -> Int {
-        switch text[offset] {
+        let lead = text[offset]
+        // Most of the non-ASCII text in department bodies is CJK: three bytes led by E1–EC or EE–EF,
+        // where any two continuation bytes are well-formed.
+        if lead &- 0xE1 < 0x0F, lead != 0xED, offset + 2 < text.count, text[offset + 1] & 0xC0 == 0x80, text[offset + 2] & 0xC0 == 0x80 {
+            return 3
+        }
+        return switch lead {
         case 0xC2...0xDF:
             continuations(from: offset + 1, in: text, second: 0x80...0xBF, count: 1) ? 2 : 0
         case 0xE0:

@@ -76,7 +76,7 @@ struct JSONScannerTests {
     }
 
     /// The same key twice in one object is refused, however it is escaped; in two objects it is not.
-    /// Past 16 keys an object is indexed by hash: the same holds there, and for nested large objects.
+    /// From 32 keys on an object is indexed by hash: the same holds there, and for nested large objects.
     @Test func duplicateKeys() {
         let keys = (0..<1000).map { "\"k\($0)\":0" }
         let large = "{" + keys.joined(separator: ",") + "}"

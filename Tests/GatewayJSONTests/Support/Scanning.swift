@@ -16,7 +16,7 @@ func scan<Consumer: JSONScanConsumer>(_ text: [UInt8], maxBytes: Int = .max, int
 func copied(_ text: [UInt8]) -> Result<[UInt8], JSONScanError> {
     var copy = JSONCopy(capacity: text.count)
     if let error = scan(text, into: &copy) { return .failure(error) }
-    return .success(copy.output.bytes)
+    return .success(Array(copy.output.bytes))
 }
 
 func copied(_ text: String) -> Result<String, JSONScanError> {
