@@ -110,7 +110,9 @@ struct DifferentialRun {
             guard let original else { return "jansson refuses it, the scanner accepts it" }
             guard !refusedWhileSkipping else { return "refused when values are skipped" }
             guard let reread = try? JSON.parse(copy) else { return "jansson refuses the copy" }
-            guard TreeEquality.same(original, reread) else { return "the copy reads to another tree: \(String(decoding: copy, as: UTF8.self))" }
+            guard TreeEquality.same(original, reread) else {
+                return "the copy reads to another tree: \(String(decoding: copy, as: UTF8.self).debugDescription)"
+            }
             guard case .success(copy) = copied(copy) else { return "the copy of the copy differs" }
         }
         return nil

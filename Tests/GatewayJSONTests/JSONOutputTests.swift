@@ -19,6 +19,14 @@ struct JSONOutputTests {
         #expect(copied(text) == .success(expected))
     }
 
+    /// The buffer grows as needed past the capacity it was given.
+    @Test func outputGrows() {
+        let text = "[" + Array(repeating: #""\u0001张三\n""#, count: 500).joined(separator: ",") + "]"
+        var copy = JSONCopy(capacity: 0)
+        #expect(scan(Array(text.utf8), into: &copy) == nil)
+        #expect(String(decoding: copy.output.bytes, as: UTF8.self) == text)
+    }
+
     /// The fixtures' numbers are all in their shortest form, so their copies are byte for byte what
     /// the dossier writes today from jansson's tree (`JSON.parse` then `encoded()`).
     @Test(arguments: Fixtures.all.map(\.name))

@@ -88,13 +88,19 @@ struct JSONScannerTests {
         #expect(copied("{" + (keys + ["\"k500\":1"]).joined(separator: ",") + "}").reason == .duplicateKey)
         #expect(copied("{" + (keys + ["\"k\\u0035\":1"]).joined(separator: ",") + "}").reason == .duplicateKey)
         #expect(copied("{\"x\":\(large)," + (keys.prefix(20) + ["\"k3\":1"]).joined(separator: ",") + "}").reason == .duplicateKey)
+        // An indexed object around an indexed object: each keeps its own keys.
+        let outer = keys.prefix(40).joined(separator: ",")
+        #expect(copied("{\(outer),\"inner\":\(large)," + keys[40..<50].joined(separator: ",") + "}").isSuccess)
+        #expect(copied("{\(outer),\"inner\":\(large),\"k5\":1}").reason == .duplicateKey)
+        #expect(copied("{\(outer),\"inner\":\(large),\"inner\":1}").reason == .duplicateKey)
     }
 
     /// Numbers arrive as sent, integer or real by their spelling, across the whole range jansson keeps.
     @Test(arguments: [
         ("0", JSONScalar.Kind.integer), ("-0", .integer), ("9223372036854775807", .integer), ("-9223372036854775808", .integer),
         ("1.0", .real), ("1e2", .real), ("1E+2", .real), ("-0.0", .real), ("1e-400", .real), ("1.7976931348623157e308", .real),
-        ("1.7976931348623158e308", .real), ("0.01e310", .real), ("0e99999999999999999999", .real), ("123456789012345678901234567890.5", .real),
+        ("1.7976931348623158e308", .real), ("0.01e310", .real), ("0e99999999999999999999", .real),
+        ("123456789012345678901234567890.5", .real), (JSONCorpus.halfwayPastLargestDouble + "1.0", .real),
     ])
     func numbers(_ text: String, _ kind: JSONScalar.Kind) {
         var log = EventLog()
@@ -130,6 +136,7 @@ struct JSONScannerTests {
         ("[-9223372036854775809]", .integerOutOfRange, 1),
         ("[1e309]", .realOutOfRange, 1),
         ("[1.7976931348623159e308]", .realOutOfRange, 1),
+        ("[" + JSONCorpus.halfwayPastLargestDouble + "2.0]", .realOutOfRange, 1),
         (#"{"a":1,"\u0061":2}"#, .duplicateKey, 7),
     ])
     func refusals(_ text: String, _ reason: JSONScanError.Reason, _ offset: Int) {

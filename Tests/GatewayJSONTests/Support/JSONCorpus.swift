@@ -203,8 +203,9 @@ struct JSONCorpus {
         case .nul:
             return Array(pick([#""\u0000""#, #"{"\u0000":1}"#, #"{"a\u0000b":1}"#, #""a\u0000""#, #""\u0001""#, #"{"\u0001":1}"#]).utf8)
         case .surrogate:
-            return Array(pick([#""\uD800""#, #""\uDBFF\uDFFF""#, #""\uDC00""#, #""\uD800\uD800""#, #""\uD800\u0041""#, #""\uD800\uE000""#, #""\uDBFF\uFFFF""#, #""\uDFFF\uD800""#,
-                               #""\uD83D\uDE00""#, #""\ud83d\ude00""#, #""\uD800x""#, #""\uD800\n""#, #"{"\uDE00":1}"#]).utf8)
+            return Array(pick([#""\uD800""#, #""\uDBFF\uDFFF""#, #""\uDC00""#, #""\uD800\uD800""#, #""\uD800\u0041""#, #""\uD800\uE000""#,
+                               #""\uDBFF\uFFFF""#, #""\uDFFF\uD800""#, #""\uD83D\uDE00""#, #""\ud83d\ude00""#, #""\uD800x""#,
+                               #""\uD800\n""#, #"{"\uDE00":1}"#]).utf8)
         case .integer:
             return Array(pick(["9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
                                "99999999999999999999", "-99999999999999999999", "10000000000000000000", "18446744073709551616",
@@ -212,8 +213,9 @@ struct JSONCorpus {
         case .real:
             return Array(pick(["1e309", "-1e309", "1.7976931348623159e308", "1.7976931348623158e308", "1.7976931348623157e308",
                                "0.1e310", "0.01e310", "1e99999999999999999999", "17976931348623159e292", "17976931348623157e292",
-                               "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792.0",
-                               "1000e305", "99999e304", "1e-400", "1.0e+308"]).utf8)
+                               Self.halfwayPastLargestDouble + "2.0", Self.halfwayPastLargestDouble + "1.0",
+                               Self.halfwayPastLargestDouble + "2",
+                               String(repeating: "9", count: 400) + ".0", "1000e305", "99999e304", "1e-400", "1.0e+308"]).utf8)
         case .numberSyntax:
             return Array(pick(["01", "-01", "1.", "-", ".5", "+1", "1e", "1e+", "1E-", "1.e5", "-.5", "0x10", "1_000", "1.5.5", "1e5e5",
                                "--1", "- 1", "00", "0.5", "-0", "1e0", "1E+0"]).utf8)
@@ -241,6 +243,14 @@ struct JSONCorpus {
             preconditionFailure("whole-text faults are made in document(with:)")
         }
     }
+
+    /// With a last digit 2, the exact halfway point between the largest double and 2^1024, which
+    /// `strtod` rounds (to even) to infinity; with 1, a number just below it, the largest double.
+    static let halfwayPastLargestDouble =
+        "1797693134862315807937289714053034150799341327100378269361737789804449682927647509466490179775872070"
+        + "9633028641669288791094655554785194040263065748867150582068190890200070838367627385484581771153176447"
+        + "5730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904"
+        + "17449779"
 
     /// An object of 40 keys (past the scanner's switch to a hash index), with or without a
     /// duplicate among them.
@@ -302,7 +312,8 @@ struct JSONCorpus {
             let levels = JSONScanner.maxDepth - Int.random(in: 0...6, using: &random)
             text = Array(repeating: UInt8(ascii: "["), count: levels) + text + Array(repeating: UInt8(ascii: "]"), count: levels)
         case .bigNumber:
-            guard let start = text.indices.dropFirst().filter({ text[$0].isDigit && !text[$0 - 1].isDigit }).randomElement(using: &random) else { break }
+            let numberStarts = text.indices.dropFirst().filter { text[$0].isDigit && !text[$0 - 1].isDigit }
+            guard let start = numberStarts.randomElement(using: &random) else { break }
             let end = text[start...].firstIndex { !$0.isDigit } ?? text.count
             text.replaceSubrange(start..<end, with: pick(Self.bigNumbers).utf8)
         case .badUTF8:
