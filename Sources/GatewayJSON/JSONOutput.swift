@@ -28,33 +28,28 @@ public struct JSONOutput {
     /// What has been written.
     public var bytes: ArraySlice<UInt8> { storage[..<count] }
 
-    public mutating func beginObject() {
-        punctuation(UInt8(ascii: "{"), after: followsValue)
-        followsValue = false
-    }
-
-    public mutating func endObject() {
-        punctuation(UInt8(ascii: "}"), after: false)
-        followsValue = true
-    }
-
-    public mutating func beginArray() {
-        punctuation(UInt8(ascii: "["), after: followsValue)
-        followsValue = false
-    }
-
-    public mutating func endArray() {
-        punctuation(UInt8(ascii: "]"), after: false)
-        followsValue = true
-    }
+    public mutating func beginObject() { begin(UInt8(ascii: "{")) }
+    public mutating func endObject() { end(UInt8(ascii: "}")) }
+    public mutating func beginArray() { begin(UInt8(ascii: "[")) }
+    public mutating func endArray() { end(UInt8(ascii: "]")) }
 
     public mutating func key(_ key: JSONString) {
-        write(key, isString: true, then: UInt8(ascii: ":"))
+        write(key, then: UInt8(ascii: ":"))
         followsValue = false
     }
 
     public mutating func scalar(_ scalar: JSONScalar) {
-        write(scalar.text, isString: scalar.kind == .string, then: nil)
+        write(scalar.text, then: nil)
+        followsValue = true
+    }
+
+    private mutating func begin(_ bracket: UInt8) {
+        punctuation(bracket, after: followsValue)
+        followsValue = false
+    }
+
+    private mutating func end(_ bracket: UInt8) {
+        punctuation(bracket, after: false)
         followsValue = true
     }
 
@@ -67,11 +62,11 @@ public struct JSONOutput {
         }
     }
 
-    /// A comma if due, then `text` (a string or key quoted and escaped when it had escapes, any
-    /// other scalar as sent), then `suffix`.
-    private mutating func write(_ text: JSONString, isString: Bool, then suffix: UInt8?) {
+    /// A comma if due, then `text` (quoted and escaped again when it was sent with escapes, else
+    /// as sent), then `suffix`.
+    private mutating func write(_ text: JSONString, then suffix: UInt8?) {
         let comma = followsValue
-        let escaping = isString && text.hasEscapes
+        let escaping = text.hasEscapes
         // An escape takes at most six bytes (`\u001f`) per decoded byte.
         write(upTo: (escaping ? 6 * text.utf8.count + 2 : text.json.count) + 2) { buffer in
             var written = 0

@@ -24,8 +24,9 @@ public enum JSONScanner {
 
     /// Scans `body`, handing its events to `consumer`.
     ///
-    /// Strings and keys handed out borrow the scanner's memory until this returns: a consumer may
-    /// keep a key until its value arrives, but must copy what it keeps longer.
+    /// Strings and keys handed out borrow `body` and the scanner's memory, valid until this
+    /// returns: a consumer may hold them during the scan (a key until its value shows whether to
+    /// serve it), and must copy what it keeps after.
     /// - Throws: `JSONScanError` at the first rule broken; events up to there have been sent.
     @inlinable
     public static func scan<Consumer: JSONScanConsumer>(_ body: UnsafeRawBufferPointer, maxBytes: Int,
