@@ -91,7 +91,7 @@ public struct JSONOutput {
     /// Makes room for `maxCount` more bytes, then lets `body` write them and say how many it wrote.
     private mutating func write(upTo maxCount: Int, _ body: (UnsafeMutableRawPointer) -> Int) {
         if count + maxCount > storage.count {
-            storage.append(contentsOf: repeatElement(0, count: max(storage.count, count + maxCount - storage.count)))
+            storage += [UInt8](repeating: 0, count: max(storage.count, count + maxCount - storage.count))
         }
         let start = count
         count += storage.withUnsafeMutableBytes { body($0.baseAddress! + start) }

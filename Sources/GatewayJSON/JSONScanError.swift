@@ -52,7 +52,8 @@ public struct JSONScanError: Error, Sendable, Equatable, CustomStringConvertible
         self.reason = reason
         self.offset = offset
         var line = 1, column = 1
-        for byte in text.prefix(offset) {
+        for index in 0..<min(offset, text.count) {
+            let byte = text[index]
             if byte == UInt8(ascii: "\n") {
                 line += 1
                 column = 1

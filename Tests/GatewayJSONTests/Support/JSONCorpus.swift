@@ -30,6 +30,9 @@ struct JSONCorpus {
             return Array(text.prefix(Int.random(in: 0..<text.count, using: &random)))
         case .trailing:
             return document() + pick(Self.trailingJunk)
+        case .topLevel:
+            // jansson wants an object or array at the top (no JSON_DECODE_ANY), after white space only.
+            return Array(pick(["", " ", "1", "\"a\"", "true", "null", "\u{FEFF}{}", "\u{FEFF}[]", "-", " \n{}", "\t[]", "\u{0C}{}"]).utf8)
         default:
             var planted: [UInt8]? = fragment(for: fault, depth: Int.random(in: 1...4, using: &random))
             let text = document(planting: &planted)
@@ -188,7 +191,7 @@ struct JSONCorpus {
     /// The classes of fault the invalid corpus plants: each draws from near misses too.
     enum Fault: CaseIterable {
         case utf8, controlCharacter, escape, nul, surrogate, integer, real, numberSyntax, literal, duplicateKey, depth,
-             structure, whiteSpace, truncation, trailing
+             structure, whiteSpace, truncation, trailing, topLevel
     }
 
     /// A value with a fault of class `fault` (or a near miss), for a place `depth` levels down.
@@ -239,7 +242,7 @@ struct JSONCorpus {
                                "{\"a\":[1,{\"b\":null}]}"]).utf8)
         case .whiteSpace:
             return Array(pick(["\u{0C}1", "\u{0B}1", "\u{A0}1", "\u{2028}1", "\u{FEFF}1", "\u{85}1", " \t\r\n1", "\u{00}1"]).utf8)
-        case .truncation, .trailing:
+        case .truncation, .trailing, .topLevel:
             preconditionFailure("whole-text faults are made in document(with:)")
         }
     }
