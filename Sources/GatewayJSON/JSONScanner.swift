@@ -16,6 +16,10 @@ import Glibc
 ///   arrays are;
 /// - at most `maxBytes` bytes, the caller's limit (jansson has none).
 ///
+/// One difference, on purpose: jansson 2.14 silently drops a NUL byte that directly follows a
+/// number or `true`/`false`/`null` (`[1\0]` reads as `[1]`: its lexer's push-back buffer ends at a
+/// NUL); the scanner refuses it, as RFC 8259 does, as an unexpected character.
+///
 /// Nesting is tracked on a heap stack, not by recursion: a hostile body cannot overflow a thread's
 /// stack.
 public enum JSONScanner {

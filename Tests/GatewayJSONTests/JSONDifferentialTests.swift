@@ -101,13 +101,24 @@ struct DifferentialRun {
         let original = try? JSON.parse(text)
         var skipping = ArbitrarySkips()
         let refusedWhileSkipping = scan(text, into: &skipping) != nil
+        // The one difference, on purpose: jansson 2.14 drops a NUL byte right after a number or
+        // literal (its lexer's push-back buffer ends at a NUL), where the scanner, as RFC 8259,
+        // refuses it. A text jansson accepts can hold a NUL byte nowhere else.
+        let janssonDropsNUL = original != nil && text.contains(0)
         switch copied(text) {
+        case .failure(let error) where janssonDropsNUL:
+            rejected += 1
+            guard error.reason == .unexpectedCharacter, error.offset == text.firstIndex(of: 0) else {
+                return "a NUL byte jansson drops is refused, but not at its place (\(error))"
+            }
+            guard refusedWhileSkipping else { return "accepted when values are skipped" }
         case .failure(let error):
             rejected += 1
             guard original == nil else { return "jansson accepts it, the scanner refuses it (\(error))" }
             guard refusedWhileSkipping else { return "accepted when values are skipped" }
         case .success(let copy):
             accepted += 1
+            guard !janssonDropsNUL else { return "a NUL byte outside a string is accepted" }
             guard let original else { return "jansson refuses it, the scanner accepts it" }
             guard !refusedWhileSkipping else { return "refused when values are skipped" }
             guard let reread = try? JSON.parse(copy) else { return "jansson refuses the copy" }

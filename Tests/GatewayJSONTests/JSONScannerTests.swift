@@ -145,6 +145,15 @@ struct JSONScannerTests {
         #expect(error?.offset == offset)
     }
 
+    /// A NUL byte outside a string is refused, also right after a number or literal, where
+    /// jansson 2.14 drops it (its one acceptance the scanner does not share, on purpose).
+    @Test(arguments: ["[1\u{00}]", "[true\u{00}]", "{\"a\":1.5\u{00}}"])
+    func nulByteAfterAValue(_ text: String) {
+        #expect((try? JSON.parse(text)) != nil)
+        #expect(copied(text).reason == .unexpectedCharacter)
+        #expect(copied(text).error?.offset == Array(text.utf8).firstIndex(of: 0))
+    }
+
     /// Bytes that are not UTF-8, inside a string: overlong, surrogate, past U+10FFFF, cut short, stray.
     @Test(arguments: [[0xC0, 0x80], [0xE0, 0x9F, 0xBF], [0xED, 0xA0, 0x80], [0xF0, 0x8F, 0xBF, 0xBF], [0xF4, 0x90, 0x80, 0x80],
                       [0xF5, 0x80, 0x80, 0x80], [0xE4, 0xB8], [0x80], [0xFF]] as [[UInt8]])

@@ -241,7 +241,8 @@ struct JSONCorpus {
                                "{\"a\"::1}", "[}", "{]", "[", "{", "]", "}", ":", ",", "{\"a\":}", "[[]", "[]]", "{'a':1}", "[1,2]",
                                "{\"a\":[1,{\"b\":null}]}"]).utf8)
         case .whiteSpace:
-            return Array(pick(["\u{0C}1", "\u{0B}1", "\u{A0}1", "\u{2028}1", "\u{FEFF}1", "\u{85}1", " \t\r\n1", "\u{00}1"]).utf8)
+            return Array(pick(["\u{0C}1", "\u{0B}1", "\u{A0}1", "\u{2028}1", "\u{FEFF}1", "\u{85}1", " \t\r\n1", "\u{00}1", "1\u{00}",
+                               "true\u{00}", "\"a\"\u{00}"]).utf8)
         case .truncation, .trailing, .topLevel:
             preconditionFailure("whole-text faults are made in document(with:)")
         }
