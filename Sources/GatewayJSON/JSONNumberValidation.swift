@@ -1,5 +1,3 @@
-import Glibc
-
 /// RFC 8259's number grammar with jansson's limits, so that what the scanner accepts jansson
 /// reads to the same value: a number without fraction or exponent is an integer and must fit in
 /// 64 bits (jansson's `strtoll`), any other is a real and must not overflow a double (jansson's
@@ -80,7 +78,7 @@ enum JSONNumberValidation {
     /// Whether a real rounds to infinity. The decimal exponent of its first significant digit
     /// decides all but one band: below 10^308 a real is finite (the largest double is about
     /// 1.8 × 10^308), from 10^309 it is not. Within [10^308, 10^309) glibc's `strtod`, the
-    /// function jansson calls, decides.
+    /// function jansson calls, decides (rounding to nearest, ties to even).
     /// - Parameters:
     ///   - digits: the integer and fraction digits, with the point at `pointAt` (== the end when
     ///     there is no fraction).
@@ -96,11 +94,9 @@ enum JSONNumberValidation {
         case 309...: return true
         default: break
         }
-        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: end - start + 1) { copy in
-            _ = copy.initialize(from: text[start..<end].lazy.map { CChar(bitPattern: $0) })
-            copy[end - start] = 0
-            return strtod(copy.baseAddress!, nil).isInfinite
-        }
+        // The standard library reads it with glibc's `strtod_l` in the C locale: jansson's `strtod`
+        // with its decimal point, whatever the process's locale.
+        return Double(String(decoding: UnsafeRawBufferPointer(rebasing: text[start..<end]), as: UTF8.self))?.isInfinite ?? true
     }
 }
 
