@@ -18,7 +18,7 @@ struct JSONDifferentialTests {
         var run = DifferentialRun(name: "valid document")
         for index in 0..<(8_000 * Self.scale) {
             var corpus = JSONCorpus(seed: Self.caseSeed(0, index))
-            run.check(corpus.document(), case: index)
+            run.check(corpus.document(), case: "#\(index)")
         }
         #expect(run.rejected == 0)
     }
@@ -30,7 +30,7 @@ struct JSONDifferentialTests {
         // A text 2,048 levels deep costs fifty times a shallow one, and has few variants.
         for index in 0..<((fault == .depth ? 150 : 600) * Self.scale) {
             var corpus = JSONCorpus(seed: Self.caseSeed(1 + JSONCorpus.Fault.allCases.firstIndex(of: fault)!, index))
-            run.check(corpus.document(with: fault), case: index)
+            run.check(corpus.document(with: fault), case: "#\(index)")
         }
         #expect(run.rejected > 0)
     }
@@ -43,14 +43,14 @@ struct JSONDifferentialTests {
             // Deep nesting has few variants per fixture (how many levels), each fifty times the cost.
             for round in 0..<((mutation == .deepNesting ? 8 : 30) * Self.scale) {
                 var corpus = JSONCorpus(seed: Self.caseSeed(0x100 + fixtureIndex, round))
-                run.check(corpus.mutate(fixture.bytes, by: mutation), case: fixtureIndex << 32 | round)
+                run.check(corpus.mutate(fixture.bytes, by: mutation), case: "\(fixture.name) round \(round)")
             }
         }
         #expect(run.rejected > 0)
     }
 
-    /// Between them, the planted faults and the mutations make the scanner refuse a text for every
-    /// reason it has (but the size limit, which jansson has not: see `JSONScannerTests`).
+    /// The planted faults make the scanner refuse a text for every reason it has (but the size
+    /// limit, which jansson has not: see `JSONScannerTests`).
     @Test func everyReasonTurnsUp() {
         var reasons = Set<JSONScanError.Reason>()
         for fault in JSONCorpus.Fault.allCases {
@@ -87,13 +87,13 @@ struct DifferentialRun {
         self.name = name
     }
 
-    mutating func check(_ text: [UInt8], case index: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    mutating func check(_ text: [UInt8], case label: String, sourceLocation: SourceLocation = #_sourceLocation) {
         guard let problem = disagreement(text) else { return }
         failures += 1
         guard failures <= 5 else { return }
         Issue.record("""
-            \(name) #\(index) (JSON_CORPUS_SEED=\(JSONDifferentialTests.seed)): \(problem); \
-            text: \(String(decoding: text.prefix(400), as: UTF8.self).debugDescription)
+            \(name) \(label) (JSON_CORPUS_SEED=\(JSONDifferentialTests.seed)): \(problem); \
+            text: \(String(decoding: text.prefix(2000), as: UTF8.self).debugDescription)
             """, sourceLocation: sourceLocation)
     }
 
