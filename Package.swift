@@ -41,7 +41,10 @@ let package = Package(
                           dependencies: ["Gateway", "DepartmentStubs", "CLISupport", "GatewayCore", "GatewayCrypto", "GatewayJSON",
                                          "UpstreamClient", "AuditLog"]),
         .executableTarget(name: "department-stubs", dependencies: ["DepartmentStubs", "CLISupport"]),
+        // What one pass over department bodies costs against jansson's parse and encode (bench/json-cost.sh).
+        .executableTarget(name: "json-cost", dependencies: ["GatewayJSON"], path: "bench/json-cost"),
 
+        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"]),
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "IntegrationTests",

@@ -29,7 +29,7 @@ struct JSONWriter {
         case JSON_ARRAY:
             writeArray(node, depth: depth)
         case JSON_STRING:
-            writeString(UnsafeRawBufferPointer(start: json_string_value(node), count: json_string_length(node)))
+            JSONOutput.appendQuoted(UnsafeRawBufferPointer(start: json_string_value(node), count: json_string_length(node)), to: &bytes)
         case JSON_INTEGER:
             append(String(json_integer_value(node)))
         case JSON_REAL:
@@ -51,7 +51,8 @@ struct JSONWriter {
             if !first { bytes.append(UInt8(ascii: ",")) }
             first = false
             newline(depth: depth + 1)
-            writeString(UnsafeRawBufferPointer(start: json_object_iter_key(current), count: json_object_iter_key_len(current)))
+            JSONOutput.appendQuoted(UnsafeRawBufferPointer(start: json_object_iter_key(current), count: json_object_iter_key_len(current)),
+                                    to: &bytes)
             bytes.append(UInt8(ascii: ":"))
             if indentWidth > 0 { bytes.append(UInt8(ascii: " ")) }
             write(json_object_iter_value(current), depth: depth + 1)
@@ -77,40 +78,6 @@ struct JSONWriter {
         guard indentWidth > 0 else { return }
         bytes.append(UInt8(ascii: "\n"))
         bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * indentWidth))
-    }
-
-    /// Quotes `text`, escaping `"`, `\` and control characters; other bytes, UTF-8 included,
-    /// are copied as they are (jansson keeps only valid UTF-8 in strings and keys).
-    private mutating func writeString(_ text: UnsafeRawBufferPointer) {
-        bytes.append(UInt8(ascii: "\""))
-        var runStart = 0
-        for (index, byte) in text.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[runStart..<index]))
-            writeEscape(byte)
-            runStart = index + 1
-        }
-        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[runStart...]))
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    private mutating func writeEscape(_ byte: UInt8) {
-        let short: UInt8? = switch byte {
-        case UInt8(ascii: "\""): UInt8(ascii: "\"")
-        case UInt8(ascii: "\\"): UInt8(ascii: "\\")
-        case 0x08: UInt8(ascii: "b")
-        case 0x0C: UInt8(ascii: "f")
-        case 0x0A: UInt8(ascii: "n")
-        case 0x0D: UInt8(ascii: "r")
-        case 0x09: UInt8(ascii: "t")
-        default: nil
-        }
-        bytes.append(UInt8(ascii: "\\"))
-        if let short {
-            bytes.append(short)
-        } else {
-            let hex = Array("0123456789abcdef".utf8)
-            bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-        }
     }
 
     /// The shortest text that reads back as the same double, always with a `.` or exponent so
