@@ -67,7 +67,10 @@ final class GatewayProcess: @unchecked Sendable {
         let config = """
             {"listen": {"host": "127.0.0.1", "port": \(port)},
              "sources": [\(sources.joined(separator: ", "))],
-             "roles": {"clerk": {"sources": ["land", "tax", "house"], "masking": {"name": "name", "id_card": "id_card", "phone": "phone"}}},
+             "roles": {"clerk": {"sources": ["land", "tax", "house"],
+                                 "views": {"land": {"/property_id": "clear", "/right_holder/name": "name", "/right_holder/id_card": "id_card"},
+                                           "tax": {"/property_id": "clear", "/taxpayer/name": "name"},
+                                           "house": {"/property_id": "clear", "/ownership/owners/*/name": "name"}}}},
              "clients": [\(([(id: "desk-1", key: TestEnvironment.Key.clerk)] + extraClients).map { #"{"id": "\#($0.id)", "role": "clerk", "api_key_sha256": "\#(hash($0.key))"}"# }.joined(separator: ", "))],
              "log_level": "\(logLevel)",
              "limits": {"malformed_burst": 100000},

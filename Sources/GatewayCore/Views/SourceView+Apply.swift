@@ -1,0 +1,156 @@
+import GatewayJSON
+
+/// What applying a view to one department body found.
+public struct ViewResult: Sendable, Equatable {
+    /// The members and elements not served, for the section's `withheld`.
+    public var withheld = DistinctPaths(limit: DistinctPaths.withheldLimit)
+    /// The members no view of any role names, or whose shape no view expects (schema drift).
+    public var drift = DistinctPaths(limit: SchemaDrift.maximumPathsPerSource)
+}
+
+extension SourceView {
+    /// Serves the department body `data` (an object) through this view, in place: what the view
+    /// does not name is removed and listed as withheld, each named scalar is served under its
+    /// treatment, and schema drift is noted, whatever the view (README, Views).
+    ///
+    /// One walk over the body, led by the trie: recursion follows the trie (whose depth the
+    /// config bounds), never the body, so a deeply nested body cannot exhaust a task's stack;
+    /// below the trie, only a view of everything with `detectPII` looks further, with a work list.
+    public func apply(to data: JSON) -> ViewResult {
+        var walk = ViewWalk(view: self)
+        if servesEverything && !detectPII {
+            walk.noteDrift(in: data.borrowed, at: ViewTrie.root)
+        } else {
+            walk.serveMembers(of: data.borrowed, at: ViewTrie.root)
+        }
+        return walk.result
+    }
+}
+
+/// One application of a view to one body: what it withheld and what drifted so far.
+struct ViewWalk {
+    let view: SourceView
+    var result = ViewResult()
+
+    private var trie: ViewTrie { view.trie }
+
+    /// Serves the members of an object at `node` (whose entry is a container, or everything).
+    mutating func serveMembers(of object: JSON.Borrowed, at node: ViewTrie.Node) {
+        object.editMembers { key, value in
+            guard let child = trie.child(of: node, key: key) else {
+                let path = trie.memberPath(of: node, key: key)
+                result.drift.record(path)
+                guard view.servesEverything else {
+                    result.withheld.record(path)
+                    return .remove
+                }
+                return servedWhole(value)
+            }
+            return serve(value, at: child)
+        }
+    }
+
+    /// Serves the elements of an array at `node`, each at its `*` node.
+    private mutating func serveElements(of array: JSON.Borrowed, at node: ViewTrie.Node) {
+        let element = trie.element(of: node)!
+        array.editElements { _, value in serve(value, at: element) }
+    }
+
+    /// What becomes of `value`, a member or element that leads to `node`.
+    private mutating func serve(_ value: JSON.Borrowed, at node: ViewTrie.Node) -> JSON.Edit {
+        let kind = value.kind
+        let fits = trie.fits(node, kind)
+        if !fits { result.drift.record(trie.path(of: node)) }
+        let entry = view.entry(at: node)
+        switch (entry, kind) {
+        case (.leaf(let treatment), .string), (.leaf(let treatment), .integer), (.leaf(let treatment), .real),
+             (.leaf(let treatment), .bool), (.leaf(let treatment), .null):
+            guard treatment != .redact else { break }
+            return served(value, treatment)
+        case (.container, .null):
+            return .keep
+        case (.container, .object) where trie.hasMembers(node), (.everything, .object) where trie.hasMembers(node):
+            serveMembers(of: value, at: node)
+            return .keep
+        case (.container, .array) where trie.element(of: node) != nil, (.everything, .array) where trie.element(of: node) != nil:
+            serveElements(of: value, at: node)
+            return .keep
+        case (.everything, _):
+            return servedWhole(value)
+        default:
+            break
+        }
+        // Not named, redacted, or not the shape the view expects: withheld, but still looked
+        // into for drift where other roles' views name paths below.
+        result.withheld.record(trie.path(of: node))
+        if fits { noteDrift(in: value, at: node) }
+        return .remove
+    }
+
+    /// A scalar served under `treatment`.
+    private func served(_ value: JSON.Borrowed, _ treatment: Treatment) -> JSON.Edit {
+        let served: ServedScalar = switch value.kind {
+        case .string: value.withUTF8Bytes { treatment.served(.string($0), detectPII: view.detectPII, hmacKey: view.hmacKey) }!
+        case .integer: treatment.served(.integer(value.integer!), detectPII: view.detectPII, hmacKey: view.hmacKey)
+        case .real: treatment.served(.real(value.number!), detectPII: view.detectPII, hmacKey: view.hmacKey)
+        case .bool: treatment.served(.bool, detectPII: view.detectPII, hmacKey: view.hmacKey)
+        case .null, .object, .array: treatment.served(.null, detectPII: view.detectPII, hmacKey: view.hmacKey)
+        }
+        switch served {
+        case .unchanged: return .keep
+        case .replaced(let text): return .replace(text)
+        }
+    }
+
+    /// A value a view of everything serves whole, beyond what the trie names: every scalar in
+    /// it served as `clear`. Walked with a work list, as deep as it goes.
+    private func servedWhole(_ value: JSON.Borrowed) -> JSON.Edit {
+        guard view.detectPII else { return .keep }
+        switch value.kind {
+        case .object, .array: break
+        default: return served(value, .clear)
+        }
+        var pending = [value]
+        func edit(_ element: JSON.Borrowed) -> JSON.Edit {
+            switch element.kind {
+            case .object, .array:
+                pending.append(element)
+                return .keep
+            default:
+                return served(element, .clear)
+            }
+        }
+        while let container = pending.popLast() {
+            if container.kind == .object { container.editMembers { edit($1) } } else { container.editElements { edit($1) } }
+        }
+        return .keep
+    }
+
+    /// Notes schema drift below `value` at `node` (a value that fits the node), serving nothing:
+    /// for what this view does not serve, since drift is noted whatever the caller's role.
+    mutating func noteDrift(in value: JSON.Borrowed, at node: ViewTrie.Node) {
+        switch value.kind {
+        case .object where trie.hasMembers(node):
+            value.forEachMember { key, member in
+                guard let child = trie.child(of: node, key: key) else {
+                    result.drift.record(trie.memberPath(of: node, key: key))
+                    return
+                }
+                noteDriftUnless(member, fitsAt: child)
+            }
+        case .array:
+            guard let element = trie.element(of: node) else { return }
+            value.forEachElement { _, member in noteDriftUnless(member, fitsAt: element) }
+        default:
+            return
+        }
+    }
+
+    private mutating func noteDriftUnless(_ value: JSON.Borrowed, fitsAt node: ViewTrie.Node) {
+        guard trie.fits(node, value.kind) else {
+            result.drift.record(trie.path(of: node))
+            return
+        }
+        noteDrift(in: value, at: node)
+    }
+}

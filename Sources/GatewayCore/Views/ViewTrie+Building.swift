@@ -1,0 +1,88 @@
+extension ViewTrie {
+    /// Gathers the paths of every role's view of one source, then freezes them into a trie.
+    struct Builder {
+        private var keyChildren: [[[UInt8]: Int]] = [[:]]
+        private var elementChildren = [-1]
+        private var paths = [""]
+        private var shapes = [Shape()]
+
+        mutating func insert(_ path: ViewPath, _ treatment: Treatment) {
+            var node = 0
+            for segment in path.segments { node = child(of: node, segment) }
+            shapes[node].isLeaf = true
+            if treatment != .redact { shapes[node].isServedLeaf = true }
+        }
+
+        private mutating func child(of node: Int, _ segment: ViewPath.Segment) -> Int {
+            switch segment {
+            case .anyElement where elementChildren[node] >= 0:
+                return elementChildren[node]
+            case .key(let key):
+                if let existing = keyChildren[node][key] { return existing }
+            default:
+                break
+            }
+            let child = paths.count
+            keyChildren.append([:])
+            elementChildren.append(-1)
+            paths.append(paths[node] + "/" + segment.pointerText)
+            shapes.append(Shape())
+            switch segment {
+            case .anyElement: elementChildren[node] = child
+            case .key(let key): keyChildren[node][key] = child
+            }
+            return child
+        }
+
+        func build() -> ViewTrie {
+            var edgeStarts: [Int] = []
+            var edgeSignatures: [UInt64] = []
+            var edgeKeyStarts: [Int] = []
+            var edgeChildren: [Int] = []
+            var keyBytes: [UInt8] = []
+            for children in keyChildren {
+                edgeStarts.append(edgeSignatures.count)
+                // In node order (config order): the same trie for the same config.
+                for (key, child) in children.sorted(by: { $0.value < $1.value }) {
+                    edgeSignatures.append(key.withUnsafeBytes(ViewTrie.signature))
+                    edgeKeyStarts.append(keyBytes.count)
+                    edgeChildren.append(child)
+                    keyBytes.append(contentsOf: key)
+                }
+            }
+            edgeStarts.append(edgeSignatures.count)
+            return ViewTrie(edgeStarts: edgeStarts, edgeSignatures: edgeSignatures, edgeKeyStarts: edgeKeyStarts,
+                            edgeChildren: edgeChildren, keyBytes: keyBytes, elementChildren: elementChildren, paths: paths, shapes: shapes)
+        }
+    }
+
+    /// The trie of one view's paths alone.
+    init(_ paths: ViewPaths) {
+        var builder = Builder()
+        for (path, treatment) in paths.entries { builder.insert(path, treatment) }
+        self = builder.build()
+    }
+
+    /// The nodes `path` passes through, one per segment (its own node last); fewer when the
+    /// trie lacks part of it.
+    public func nodes(along path: ViewPath) -> [Node] {
+        var nodes: [Node] = []
+        var node = Self.root
+        for segment in path.segments {
+            let next = switch segment {
+            case .anyElement: element(of: node)
+            case .key(let key): key.withUnsafeBytes { child(of: node, key: $0) }
+            }
+            guard let next else { break }
+            nodes.append(next)
+            node = next
+        }
+        return nodes
+    }
+
+    /// The node `path` leads to, if the trie has it (every path it was built from has one).
+    public func node(at path: ViewPath) -> Node? {
+        let nodes = nodes(along: path)
+        return nodes.count == path.segments.count ? nodes.last : nil
+    }
+}

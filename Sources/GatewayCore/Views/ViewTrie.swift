@@ -1,0 +1,117 @@
+import GatewayJSON
+import Glibc
+
+/// Every path that any role's view names in one source, as a trie of path segments, built once
+/// at config load (README, Views). Each role's `SourceView` marks what it serves on these nodes.
+///
+/// Walking a body means asking, member by member and element by element, which node it leads to
+/// (`child(of:key:)`, `element(of:)`): the jansson walk of `SourceView.apply(to:)` asks this, and
+/// so can a writer that streams a body token by token. A member that leads to no node is named by
+/// no view of any role: schema drift.
+public struct ViewTrie: Sendable {
+    /// A node: a path some view names, or the start of one.
+    public struct Node: Sendable, Hashable {
+        public let index: Int
+    }
+
+    /// What the views say a node's value is, to tell when a department changed its shape.
+    struct Shape: Sendable {
+        /// Some view names this path as a leaf.
+        var isLeaf = false
+        /// Some view serves it (as a leaf, in any way but `redact`).
+        var isServedLeaf = false
+    }
+
+    /// The body itself: an object.
+    public static let root = Node(index: 0)
+
+    /// Edges of node `n` are `edgeStarts[n]..<edgeStarts[n + 1]`.
+    let edgeStarts: [Int]
+    /// Per edge: key length, first and last byte, compared before any key is.
+    let edgeSignatures: [UInt64]
+    let edgeKeyStarts: [Int]
+    let edgeChildren: [Int]
+    /// Every edge's key bytes, one after the other.
+    let keyBytes: [UInt8]
+    /// Per node: the node its array elements lead to (`*`), or -1.
+    let elementChildren: [Int]
+    /// Per node: its path, view-style (`/ownership/owners/*`; the root is `""`).
+    let paths: [String]
+    let shapes: [Shape]
+
+    public var nodeCount: Int { paths.count }
+
+    /// The node the member `key` (UTF-8 bytes, compared exactly) of an object at `node` leads
+    /// to, or `nil` when no view names it.
+    public func child(of node: Node, key: UnsafeRawBufferPointer) -> Node? {
+        let signature = Self.signature(of: key)
+        for edge in edgeStarts[node.index]..<edgeStarts[node.index + 1] where edgeSignatures[edge] == signature {
+            let matches = keyBytes.withUnsafeBytes { stored in
+                key.count == 0 || memcmp(stored.baseAddress! + edgeKeyStarts[edge], key.baseAddress!, key.count) == 0
+            }
+            if matches { return Node(index: edgeChildren[edge]) }
+        }
+        return nil
+    }
+
+    /// The node the elements of an array at `node` lead to, or `nil` when no view names them.
+    public func element(of node: Node) -> Node? {
+        let child = elementChildren[node.index]
+        return child < 0 ? nil : Node(index: child)
+    }
+
+    /// Whether some view names members of an object at `node`.
+    public func hasMembers(_ node: Node) -> Bool {
+        edgeStarts[node.index] < edgeStarts[node.index + 1]
+    }
+
+    /// `node`'s path as a view writes it: `/ownership/owners/*/name`.
+    public func path(of node: Node) -> String {
+        paths[node.index]
+    }
+
+    /// Whether a value of `kind` at `node` is what the views expect there. When it is not, the
+    /// department changed its schema (an object where a name was, a string where the owners
+    /// were): that value is schema drift. `null` always fits (departments send it for "none"),
+    /// and so does anything under a path that views name only to `redact`.
+    public func fits(_ node: Node, _ kind: JSON.Kind) -> Bool {
+        let shape = shapes[node.index]
+        let redactedOnly = shape.isLeaf && !shape.isServedLeaf
+        switch kind {
+        case .null: return true
+        case .object: return node == Self.root || hasMembers(node) || redactedOnly
+        case .array: return element(of: node) != nil || redactedOnly
+        case .string, .integer, .real, .bool: return shape.isLeaf
+        }
+    }
+
+    /// The path of the member `key` of an object at `node`, for a member no view names or one
+    /// withheld: the key goes through `PIIDetector` (a key can be a phone number) and is cut to
+    /// `maximumKeyBytes`, so a path never carries a value.
+    public func memberPath(of node: Node, key: UnsafeRawBufferPointer) -> String {
+        let text = PIIDetector.masked(utf8: key) ?? String(decoding: key, as: UTF8.self)
+        return paths[node.index] + "/" + ViewPath.escaped(Self.cut(text, toBytes: Self.maximumKeyBytes))
+    }
+
+    /// How much of a key a withheld or drift path shows.
+    public static let maximumKeyBytes = 64
+
+    /// `text` cut to at most `limit` UTF-8 bytes, at a scalar boundary.
+    static func cut(_ text: String, toBytes limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        var kept = String.UnicodeScalarView()
+        var bytes = 0
+        for scalar in text.unicodeScalars {
+            bytes += UTF8.width(scalar)
+            guard bytes <= limit else { break }
+            kept.append(scalar)
+        }
+        return String(kept)
+    }
+
+    /// The key's length, first and last byte: equal for equal keys, and rarely for others.
+    static func signature(of key: UnsafeRawBufferPointer) -> UInt64 {
+        guard let first = key.first, let last = key.last else { return 0 }
+        return UInt64(key.count) << 16 | UInt64(first) << 8 | UInt64(last)
+    }
+}
