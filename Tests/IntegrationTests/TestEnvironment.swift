@@ -90,10 +90,11 @@ struct TestEnvironment: Sendable {
         ["Authorization": "Bearer \(key)", "X-Purpose": "登记案件 2026-0042"]
     }
 
-    /// Stubs (on HTTPS with `stubTLS`) and a gateway for one test, stopped when the test is over.
-    static func start(latency: [Department: Duration] = [:], stubTLS: HTTPServer.TLS? = nil,
+    /// Stubs (on HTTPS with `stubTLS`, serving `fixtures` or the bundled ones) and a gateway for one test,
+    /// stopped when the test is over.
+    static func start(latency: [Department: Duration] = [:], stubTLS: HTTPServer.TLS? = nil, fixtures: FixtureStore? = nil,
                       configure: (DepartmentStubs) -> GatewayConfig = { config(for: $0) }) async throws -> TestEnvironment {
-        let environment = try await launch(latency: latency, stubTLS: stubTLS, configure: configure)
+        let environment = try await launch(latency: latency, stubTLS: stubTLS, fixtures: fixtures, configure: configure)
         TestScope.current?.adopt(environment)
         return environment
     }
@@ -112,9 +113,9 @@ struct TestEnvironment: Sendable {
         Task.detached { try await launch(configure: configure) }
     }
 
-    private static func launch(latency: [Department: Duration] = [:], stubTLS: HTTPServer.TLS? = nil,
+    private static func launch(latency: [Department: Duration] = [:], stubTLS: HTTPServer.TLS? = nil, fixtures: FixtureStore? = nil,
                                configure: (DepartmentStubs) -> GatewayConfig = { config(for: $0) }) async throws -> TestEnvironment {
-        let stubs = try await DepartmentStubs(fixtures: fixtures(), latency: latency, tls: stubTLS)
+        let stubs = try await DepartmentStubs(fixtures: fixtures ?? self.fixtures(), latency: latency, tls: stubTLS)
         let gateway = try GatewayServer(config: configure(stubs))
         return TestEnvironment(stubs: stubs, gateway: gateway, stopped: StopOnce())
     }
