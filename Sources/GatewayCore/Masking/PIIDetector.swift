@@ -33,22 +33,78 @@ public enum PIIDetector {
     ///
     /// Runs on every string a view serves in clear, so it looks first, without copying anything,
     /// for what every match needs: a run of at least 10 digits, or an `@`. Most text (Chinese
-    /// without digits, dates, amounts, codes) has neither.
+    /// without digits, dates, amounts, codes) has neither; a run that has turns out to be a code
+    /// more often than not, and is read where it is, so only text that is changed is copied.
     public static func masked(utf8 bytes: UnsafeRawBufferPointer) -> String? {
-        guard mayHoldMatch(bytes) else { return nil }
-        return maskedText(bytes)
-    }
-
-    static func mayHoldMatch(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var runs: [Range<Int>] = []
+        var hasAt = false
         var tracker = DigitRunTracker()
         var index = 0
         while index < bytes.count {
             let (folded, length) = unit(in: bytes, at: index)
-            if folded == UInt8(ascii: "@") { return true }
-            if let run = tracker.take(folded, at: index, next: index + length), run.digits >= shortestNumber { return true }
+            if folded == UInt8(ascii: "@") { hasAt = true }
+            if let run = tracker.take(folded, at: index, next: index + length), run.digits >= shortestNumber { runs.append(run.range) }
             index += length
         }
-        return (tracker.finish()?.digits ?? 0) >= shortestNumber
+        if let run = tracker.finish(), run.digits >= shortestNumber { runs.append(run.range) }
+        guard hasAt || !runs.isEmpty else { return nil }
+        var hidden: [Range<Int>] = []
+        for run in runs { hideNumbers(in: run, of: bytes, into: &hidden) }
+        let emails = hasAt ? maskedEmails(in: bytes) : []
+        guard !hidden.isEmpty || !emails.isEmpty else { return nil }
+        return rewritten(bytes, hiding: hidden, replacing: emails)
+    }
+
+    /// `bytes` with each scalar in `hidden` written as `*` and each range of `emails` as its text; both in order.
+    private static func rewritten(_ bytes: UnsafeRawBufferPointer, hiding hidden: [Range<Int>],
+                                  replacing emails: [(bytes: Range<Int>, text: String)]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var position = 0, nextHidden = 0, nextEmail = 0
+        while position < bytes.count {
+            if nextEmail < emails.count, emails[nextEmail].bytes.lowerBound == position {
+                output.append(contentsOf: emails[nextEmail].text.utf8)
+                position = emails[nextEmail].bytes.upperBound
+                nextEmail += 1
+            } else if nextHidden < hidden.count, hidden[nextHidden].lowerBound < position {
+                nextHidden += 1  // inside an address already written masked
+            } else if nextHidden < hidden.count, hidden[nextHidden].lowerBound == position {
+                output.append(UInt8(ascii: "*"))
+                position = hidden[nextHidden].upperBound
+                nextHidden += 1
+            } else {
+                let stop = min(nextHidden < hidden.count ? hidden[nextHidden].lowerBound : bytes.count,
+                               nextEmail < emails.count ? emails[nextEmail].bytes.lowerBound : bytes.count)
+                output.append(contentsOf: bytes[position..<stop])
+                position = stop
+            }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Adds to `hidden` the byte ranges of the digits of the run at `run` that belong to a personal number.
+    private static func hideNumbers(in run: Range<Int>, of bytes: UnsafeRawBufferPointer, into hidden: inout [Range<Int>]) {
+        var digits: [UInt8] = []
+        var scalars: [Range<Int>] = []
+        var boundaries = [0]
+        var afterSeparator = false
+        var index = run.lowerBound
+        while index < run.upperBound {
+            let (folded, length) = unit(in: bytes, at: index)
+            if isDigit(folded) || folded.isLetterX {
+                if afterSeparator || folded.isLetterX, boundaries.last != digits.count { boundaries.append(digits.count) }
+                digits.append(isDigit(folded) ? folded - UInt8(ascii: "0") : checkX)
+                scalars.append(index..<(index + length))
+                afterSeparator = false
+            } else {
+                afterSeparator = true
+            }
+            index += length
+        }
+        if boundaries.last != digits.count { boundaries.append(digits.count) }
+        for (digit, isHidden) in hiddenDigits(digits, boundaries: boundaries).enumerated() where isHidden {
+            hidden.append(scalars[digit])
+        }
     }
 
     /// One scalar of the text: what it folds to, and where its bytes start.
@@ -57,22 +113,15 @@ public enum PIIDetector {
         let start: Int
     }
 
-    /// The masked text, or `nil` when the candidates turned out to be nothing.
-    private static func maskedText(_ bytes: UnsafeRawBufferPointer) -> String? {
+    /// The e-mail addresses in `bytes`, as byte ranges and their masked text, in order.
+    private static func maskedEmails(in bytes: UnsafeRawBufferPointer) -> [(bytes: Range<Int>, text: String)] {
         var units: [TextUnit] = []
-        units.reserveCapacity(bytes.count)
         var index = 0
         while index < bytes.count {
             let (folded, length) = unit(in: bytes, at: index)
             units.append(TextUnit(folded: folded, start: index))
             index += length
         }
-        var hidden = [Bool](repeating: false, count: units.count)
-        var tracker = DigitRunTracker()
-        for (position, unit) in units.enumerated() {
-            if let run = tracker.take(unit.folded, at: position, next: position + 1) { hideNumbers(in: run, units, &hidden) }
-        }
-        if let run = tracker.finish() { hideNumbers(in: run, units, &hidden) }
         var emails: [EmailMatch] = []
         for (position, unit) in units.enumerated() where unit.folded == UInt8(ascii: "@") {
             guard let email = email(in: units, at: position) else { continue }
@@ -82,52 +131,7 @@ public enum PIIDetector {
                 emails.append(email)
             }
         }
-        guard !emails.isEmpty || hidden.contains(true) else { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var position = 0
-        var nextEmail = 0
-        while position < units.count {
-            if nextEmail < emails.count, emails[nextEmail].range.lowerBound == position {
-                output.append(contentsOf: emails[nextEmail].masked.utf8)
-                position = emails[nextEmail].range.upperBound
-                nextEmail += 1
-                continue
-            }
-            if hidden[position] {
-                output.append(UInt8(ascii: "*"))
-            } else {
-                let end = position + 1 < units.count ? units[position + 1].start : bytes.count
-                output.append(contentsOf: bytes[units[position].start..<end])
-            }
-            position += 1
-        }
-        return String(decoding: output, as: UTF8.self)
-    }
-
-    /// Marks in `hidden` the digits of `run` that belong to a personal number.
-    private static func hideNumbers(in run: DigitRunTracker.Run, _ units: [TextUnit], _ hidden: inout [Bool]) {
-        guard run.digits >= shortestNumber else { return }
-        var digits: [UInt8] = []
-        var positions: [Int] = []
-        var boundaries = [0]
-        for position in run.range {
-            let folded = units[position].folded
-            if isDigit(folded) {
-                if boundaries.last != digits.count, position > run.range.lowerBound, !isDigit(units[position - 1].folded) {
-                    boundaries.append(digits.count)
-                }
-                digits.append(folded - UInt8(ascii: "0"))
-                positions.append(position)
-            } else if folded.isLetterX {
-                if boundaries.last != digits.count { boundaries.append(digits.count) }
-                digits.append(checkX)
-                positions.append(position)
-            }
-        }
-        boundaries.append(digits.count)
-        for (index, isHidden) in hiddenDigits(digits, boundaries: boundaries).enumerated() where isHidden {
-            hidden[positions[index]] = true
-        }
+        let byteOffset = { (position: Int) in position < units.count ? units[position].start : bytes.count }
+        return emails.map { (byteOffset($0.range.lowerBound)..<byteOffset($0.range.upperBound), $0.masked) }
     }
 }

@@ -30,14 +30,19 @@ extension SourceView {
 /// One application of a view to one body: what it withheld and what drifted so far.
 struct ViewWalk {
     let view: SourceView
+    private let trie: ViewTrie
     var result = ViewResult()
 
-    private var trie: ViewTrie { view.trie }
+    init(view: SourceView) {
+        self.view = view
+        trie = view.trie
+    }
 
     /// Serves the members of an object at `node` (whose entry is a container, or everything).
     mutating func serveMembers(of object: JSON.Borrowed, at node: ViewTrie.Node) {
+        var hint = ViewTrie.noHint
         object.editMembers { key, value in
-            guard let child = trie.child(of: node, key: key) else {
+            guard let child = trie.child(of: node, key: key, hint: &hint) else {
                 let path = trie.memberPath(of: node, key: key)
                 result.drift.record(path)
                 guard view.servesEverything else {
@@ -131,8 +136,9 @@ struct ViewWalk {
     mutating func noteDrift(in value: JSON.Borrowed, at node: ViewTrie.Node) {
         switch value.kind {
         case .object where trie.hasMembers(node):
+            var hint = ViewTrie.noHint
             value.forEachMember { key, member in
-                guard let child = trie.child(of: node, key: key) else {
+                guard let child = trie.child(of: node, key: key, hint: &hint) else {
                     result.drift.record(trie.memberPath(of: node, key: key))
                     return
                 }

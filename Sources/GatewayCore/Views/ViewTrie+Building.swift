@@ -36,23 +36,20 @@ extension ViewTrie {
 
         func build() -> ViewTrie {
             var edgeStarts: [Int] = []
-            var edgeSignatures: [UInt64] = []
-            var edgeKeyStarts: [Int] = []
-            var edgeChildren: [Int] = []
+            var edges: [Edge] = []
             var keyBytes: [UInt8] = []
             for children in keyChildren {
-                edgeStarts.append(edgeSignatures.count)
-                // In node order (config order): the same trie for the same config.
+                edgeStarts.append(edges.count)
+                // In node order (config order): the same trie for the same config, and the order
+                // bodies usually come in, which `child(of:key:hint:)` is quickest for.
                 for (key, child) in children.sorted(by: { $0.value < $1.value }) {
-                    edgeSignatures.append(key.withUnsafeBytes(ViewTrie.signature))
-                    edgeKeyStarts.append(keyBytes.count)
-                    edgeChildren.append(child)
+                    edges.append(Edge(signature: key.withUnsafeBytes(ViewTrie.signature), keyStart: keyBytes.count, child: child))
                     keyBytes.append(contentsOf: key)
                 }
             }
-            edgeStarts.append(edgeSignatures.count)
-            return ViewTrie(edgeStarts: edgeStarts, edgeSignatures: edgeSignatures, edgeKeyStarts: edgeKeyStarts,
-                            edgeChildren: edgeChildren, keyBytes: keyBytes, elementChildren: elementChildren, paths: paths, shapes: shapes)
+            edgeStarts.append(edges.count)
+            return ViewTrie(storage: Storage(edgeStarts: edgeStarts, edges: edges, keyBytes: keyBytes, elementChildren: elementChildren,
+                                             paths: paths, shapes: shapes))
         }
     }
 

@@ -22,52 +22,93 @@ public struct ViewTrie: Sendable {
         var isServedLeaf = false
     }
 
+    /// One member key a node's object may have, and the node it leads to.
+    struct Edge: Sendable {
+        /// The key's length, first and last byte: compared before the key is.
+        let signature: UInt64
+        let keyStart: Int
+        let child: Int
+    }
+
+    /// The trie's arrays, in one object, so that a copy of a trie (every view holds one) costs one
+    /// reference count and not one per array.
+    final class Storage: Sendable {
+        /// Edges of node `n` are `edgeStarts[n]..<edgeStarts[n + 1]`, in config order.
+        let edgeStarts: [Int]
+        let edges: [Edge]
+        /// Every edge's key bytes, one after the other.
+        let keyBytes: [UInt8]
+        /// Per node: the node its array elements lead to (`*`), or -1.
+        let elementChildren: [Int]
+        /// Per node: its path, view-style (`/ownership/owners/*`; the root is `""`).
+        let paths: [String]
+        let shapes: [Shape]
+
+        init(edgeStarts: [Int], edges: [Edge], keyBytes: [UInt8], elementChildren: [Int], paths: [String], shapes: [Shape]) {
+            self.edgeStarts = edgeStarts
+            self.edges = edges
+            self.keyBytes = keyBytes
+            self.elementChildren = elementChildren
+            self.paths = paths
+            self.shapes = shapes
+        }
+    }
+
     /// The body itself: an object.
     public static let root = Node(index: 0)
 
-    /// Edges of node `n` are `edgeStarts[n]..<edgeStarts[n + 1]`.
-    let edgeStarts: [Int]
-    /// Per edge: key length, first and last byte, compared before any key is.
-    let edgeSignatures: [UInt64]
-    let edgeKeyStarts: [Int]
-    let edgeChildren: [Int]
-    /// Every edge's key bytes, one after the other.
-    let keyBytes: [UInt8]
-    /// Per node: the node its array elements lead to (`*`), or -1.
-    let elementChildren: [Int]
-    /// Per node: its path, view-style (`/ownership/owners/*`; the root is `""`).
-    let paths: [String]
-    let shapes: [Shape]
+    let storage: Storage
 
-    public var nodeCount: Int { paths.count }
+    public var nodeCount: Int { storage.paths.count }
+
+    /// Where a lookup starts when nothing matched before in the object being walked.
+    public static let noHint = -1
 
     /// The node the member `key` (UTF-8 bytes, compared exactly) of an object at `node` leads
     /// to, or `nil` when no view names it.
-    public func child(of node: Node, key: UnsafeRawBufferPointer) -> Node? {
+    ///
+    /// `hint` is where the previous lookup in the same object matched (`noHint` for the first):
+    /// the search starts just after it and sets it to this match, so a body whose members come
+    /// in the order the views name them (departments keep their order) finds each at the first
+    /// try. The answer never depends on the hint, only the time it takes.
+    public func child(of node: Node, key: UnsafeRawBufferPointer, hint: inout Int) -> Node? {
+        let first = storage.edgeStarts[node.index], end = storage.edgeStarts[node.index + 1]
+        guard first < end else { return nil }
         let signature = Self.signature(of: key)
-        for edge in edgeStarts[node.index]..<edgeStarts[node.index + 1] where edgeSignatures[edge] == signature {
-            let matches = keyBytes.withUnsafeBytes { stored in
-                key.count == 0 || memcmp(stored.baseAddress! + edgeKeyStarts[edge], key.baseAddress!, key.count) == 0
+        var edge = hint >= first && hint + 1 < end ? hint + 1 : first
+        for _ in first..<end {
+            let candidate = storage.edges[edge]
+            if candidate.signature == signature, key.count == 0 || storage.keyBytes.withUnsafeBytes({
+                memcmp($0.baseAddress! + candidate.keyStart, key.baseAddress!, key.count) == 0
+            }) {
+                hint = edge
+                return Node(index: candidate.child)
             }
-            if matches { return Node(index: edgeChildren[edge]) }
+            edge = edge + 1 == end ? first : edge + 1
         }
         return nil
     }
 
+    /// `child(of:key:hint:)` for a single lookup.
+    public func child(of node: Node, key: UnsafeRawBufferPointer) -> Node? {
+        var hint = Self.noHint
+        return child(of: node, key: key, hint: &hint)
+    }
+
     /// The node the elements of an array at `node` lead to, or `nil` when no view names them.
     public func element(of node: Node) -> Node? {
-        let child = elementChildren[node.index]
+        let child = storage.elementChildren[node.index]
         return child < 0 ? nil : Node(index: child)
     }
 
     /// Whether some view names members of an object at `node`.
     public func hasMembers(_ node: Node) -> Bool {
-        edgeStarts[node.index] < edgeStarts[node.index + 1]
+        storage.edgeStarts[node.index] < storage.edgeStarts[node.index + 1]
     }
 
     /// `node`'s path as a view writes it: `/ownership/owners/*/name`.
     public func path(of node: Node) -> String {
-        paths[node.index]
+        storage.paths[node.index]
     }
 
     /// Whether a value of `kind` at `node` is what the views expect there. When it is not, the
@@ -75,7 +116,7 @@ public struct ViewTrie: Sendable {
     /// were): that value is schema drift. `null` always fits (departments send it for "none"),
     /// and so does anything under a path that views name only to `redact`.
     public func fits(_ node: Node, _ kind: JSON.Kind) -> Bool {
-        let shape = shapes[node.index]
+        let shape = storage.shapes[node.index]
         let redactedOnly = shape.isLeaf && !shape.isServedLeaf
         switch kind {
         case .null: return true
@@ -90,7 +131,7 @@ public struct ViewTrie: Sendable {
     /// `maximumKeyBytes`, so a path never carries a value.
     public func memberPath(of node: Node, key: UnsafeRawBufferPointer) -> String {
         let text = PIIDetector.masked(utf8: key) ?? String(decoding: key, as: UTF8.self)
-        return paths[node.index] + "/" + ViewPath.escaped(Self.cut(text, toBytes: Self.maximumKeyBytes))
+        return storage.paths[node.index] + "/" + ViewPath.escaped(Self.cut(text, toBytes: Self.maximumKeyBytes))
     }
 
     /// How much of a key a withheld or drift path shows.
