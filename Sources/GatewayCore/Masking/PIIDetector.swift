@@ -84,26 +84,43 @@ public enum PIIDetector {
 
     /// Adds to `hidden` the byte ranges of the digits of the run at `run` that belong to a personal number.
     private static func hideNumbers(in run: Range<Int>, of bytes: UnsafeRawBufferPointer, into hidden: inout [Range<Int>]) {
-        var digits: [UInt8] = []
-        var scalars: [Range<Int>] = []
-        var boundaries = [0]
-        var afterSeparator = false
-        var index = run.lowerBound
-        while index < run.upperBound {
-            let (folded, length) = unit(in: bytes, at: index)
-            if isDigit(folded) || folded.isLetterX {
-                if afterSeparator || folded.isLetterX, boundaries.last != digits.count { boundaries.append(digits.count) }
-                digits.append(isDigit(folded) ? folded - UInt8(ascii: "0") : checkX)
-                scalars.append(index..<(index + length))
-                afterSeparator = false
-            } else {
-                afterSeparator = true
+        // A run has at most one digit per byte, and as many group boundaries plus one.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: run.count) { digits in
+            withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: run.count) { scalars in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: run.count + 1) { boundaries in
+                    var count = 0, boundaryCount = 1
+                    boundaries[0] = 0
+                    var afterSeparator = false
+                    var index = run.lowerBound
+                    while index < run.upperBound {
+                        let (folded, length) = unit(in: bytes, at: index)
+                        if isDigit(folded) || folded.isLetterX {
+                            if afterSeparator || folded.isLetterX, boundaries[boundaryCount - 1] != count {
+                                boundaries[boundaryCount] = count
+                                boundaryCount += 1
+                            }
+                            digits[count] = isDigit(folded) ? folded - UInt8(ascii: "0") : checkX
+                            scalars[count] = index..<(index + length)
+                            count += 1
+                            afterSeparator = false
+                        } else {
+                            afterSeparator = true
+                        }
+                        index += length
+                    }
+                    if boundaries[boundaryCount - 1] != count {
+                        boundaries[boundaryCount] = count
+                        boundaryCount += 1
+                    }
+                    withUnsafeTemporaryAllocation(of: Bool.self, capacity: count) { isHidden in
+                        isHidden.initialize(repeating: false)
+                        hideDigits(Digits(UnsafeMutableBufferPointer(rebasing: digits[..<count])),
+                                   boundaries: UnsafeBufferPointer(UnsafeMutableBufferPointer(rebasing: boundaries[..<boundaryCount])),
+                                   in: isHidden)
+                        for digit in 0..<count where isHidden[digit] { hidden.append(scalars[digit]) }
+                    }
+                }
             }
-            index += length
-        }
-        if boundaries.last != digits.count { boundaries.append(digits.count) }
-        for (digit, isHidden) in hiddenDigits(digits, boundaries: boundaries).enumerated() where isHidden {
-            hidden.append(scalars[digit])
         }
     }
 

@@ -30,14 +30,17 @@ public struct ViewTrie: Sendable {
         let child: Int
     }
 
-    /// The trie's arrays, in one object, so that a copy of a trie (every view holds one) costs one
-    /// reference count and not one per array.
-    final class Storage: Sendable {
+    /// The trie's tables, in one object, so that a copy of a trie (every view holds one) costs one
+    /// reference count and not one per array; the lookup tables are plain buffers, read without
+    /// bounds checks or reference counting on every member of every body.
+    // @unchecked: every buffer is filled in `init` and never written again; `deinit` frees them
+    // when the last trie holding this storage is gone.
+    final class Storage: @unchecked Sendable {
         /// Edges of node `n` are `edgeStarts[n]..<edgeStarts[n + 1]`, in config order.
-        let edgeStarts: [Int]
-        let edges: [Edge]
+        let edgeStarts: UnsafeMutableBufferPointer<Int>
+        let edges: UnsafeMutableBufferPointer<Edge>
         /// Every edge's key bytes, one after the other.
-        let keyBytes: [UInt8]
+        let keyBytes: UnsafeMutableRawBufferPointer
         /// Per node: the node its array elements lead to (`*`), or -1.
         let elementChildren: [Int]
         /// Per node: its path, view-style (`/ownership/owners/*`; the root is `""`).
@@ -45,12 +48,21 @@ public struct ViewTrie: Sendable {
         let shapes: [Shape]
 
         init(edgeStarts: [Int], edges: [Edge], keyBytes: [UInt8], elementChildren: [Int], paths: [String], shapes: [Shape]) {
-            self.edgeStarts = edgeStarts
-            self.edges = edges
-            self.keyBytes = keyBytes
+            self.edgeStarts = .allocate(capacity: edgeStarts.count)
+            _ = self.edgeStarts.initialize(from: edgeStarts)
+            self.edges = .allocate(capacity: edges.count)
+            _ = self.edges.initialize(from: edges)
+            self.keyBytes = .allocate(byteCount: max(keyBytes.count, 1), alignment: 1)
+            self.keyBytes.copyBytes(from: keyBytes)
             self.elementChildren = elementChildren
             self.paths = paths
             self.shapes = shapes
+        }
+
+        deinit {
+            edgeStarts.deallocate()
+            edges.deallocate()
+            keyBytes.deallocate()
         }
     }
 
@@ -78,9 +90,8 @@ public struct ViewTrie: Sendable {
         var edge = hint >= first && hint + 1 < end ? hint + 1 : first
         for _ in first..<end {
             let candidate = storage.edges[edge]
-            if candidate.signature == signature, key.count == 0 || storage.keyBytes.withUnsafeBytes({
-                memcmp($0.baseAddress! + candidate.keyStart, key.baseAddress!, key.count) == 0
-            }) {
+            if candidate.signature == signature,
+               key.count == 0 || memcmp(storage.keyBytes.baseAddress! + candidate.keyStart, key.baseAddress!, key.count) == 0 {
                 hint = edge
                 return Node(index: candidate.child)
             }
