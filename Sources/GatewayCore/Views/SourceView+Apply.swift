@@ -17,21 +17,23 @@ extension SourceView {
     /// config bounds), never the body, so a deeply nested body cannot exhaust a task's stack;
     /// below the trie, only a view of everything with `detectPII` looks further, with a work list.
     public func apply(to data: JSON) -> ViewResult {
-        var walk = ViewWalk(view: self)
+        let walk = ViewWalk(view: self)
+        var result = ViewResult()
         if servesEverything && !detectPII {
-            walk.noteDrift(in: data.borrowed, at: ViewTrie.root)
+            walk.noteDrift(in: data.borrowed, at: ViewTrie.root, &result)
         } else {
-            walk.serveMembers(of: data.borrowed, at: ViewTrie.root)
+            walk.serveMembers(of: data.borrowed, at: ViewTrie.root, &result)
         }
-        return walk.result
+        return result
     }
 }
 
-/// One application of a view to one body: what it withheld and what drifted so far.
+/// One application of a view to one body. What it withheld and what drifted goes into the
+/// `ViewResult` passed along, so that the walk itself stays immutable: reading its view and trie
+/// on every member then costs no reference counting.
 struct ViewWalk {
     let view: SourceView
     private let trie: ViewTrie
-    var result = ViewResult()
 
     init(view: SourceView) {
         self.view = view
@@ -39,7 +41,7 @@ struct ViewWalk {
     }
 
     /// Serves the members of an object at `node` (whose entry is a container, or everything).
-    mutating func serveMembers(of object: JSON.Borrowed, at node: ViewTrie.Node) {
+    func serveMembers(of object: JSON.Borrowed, at node: ViewTrie.Node, _ result: inout ViewResult) {
         var hint = ViewTrie.noHint
         object.editMembers { key, value in
             guard let child = trie.child(of: node, key: key, hint: &hint) else {
@@ -51,18 +53,18 @@ struct ViewWalk {
                 }
                 return servedWhole(value)
             }
-            return serve(value, at: child)
+            return serve(value, at: child, &result)
         }
     }
 
     /// Serves the elements of an array at `node`, each at its `*` node.
-    private mutating func serveElements(of array: JSON.Borrowed, at node: ViewTrie.Node) {
+    private func serveElements(of array: JSON.Borrowed, at node: ViewTrie.Node, _ result: inout ViewResult) {
         let element = trie.element(of: node)!
-        array.editElements { _, value in serve(value, at: element) }
+        array.editElements { _, value in serve(value, at: element, &result) }
     }
 
     /// What becomes of `value`, a member or element that leads to `node`.
-    private mutating func serve(_ value: JSON.Borrowed, at node: ViewTrie.Node) -> JSON.Edit {
+    private func serve(_ value: JSON.Borrowed, at node: ViewTrie.Node, _ result: inout ViewResult) -> JSON.Edit {
         let kind = value.kind
         let fits = trie.fits(node, kind)
         if !fits { result.drift.record(trie.path(of: node)) }
@@ -75,10 +77,10 @@ struct ViewWalk {
         case (.container, .null):
             return .keep
         case (.container, .object) where trie.hasMembers(node), (.everything, .object) where trie.hasMembers(node):
-            serveMembers(of: value, at: node)
+            serveMembers(of: value, at: node, &result)
             return .keep
         case (.container, .array) where trie.element(of: node) != nil, (.everything, .array) where trie.element(of: node) != nil:
-            serveElements(of: value, at: node)
+            serveElements(of: value, at: node, &result)
             return .keep
         case (.everything, _):
             return servedWhole(value)
@@ -88,7 +90,7 @@ struct ViewWalk {
         // Not named, redacted, or not the shape the view expects: withheld, but still looked
         // into for drift where other roles' views name paths below.
         result.withheld.record(trie.path(of: node))
-        if fits { noteDrift(in: value, at: node) }
+        if fits { noteDrift(in: value, at: node, &result) }
         return .remove
     }
 
@@ -133,7 +135,7 @@ struct ViewWalk {
 
     /// Notes schema drift below `value` at `node` (a value that fits the node), serving nothing:
     /// for what this view does not serve, since drift is noted whatever the caller's role.
-    mutating func noteDrift(in value: JSON.Borrowed, at node: ViewTrie.Node) {
+    func noteDrift(in value: JSON.Borrowed, at node: ViewTrie.Node, _ result: inout ViewResult) {
         switch value.kind {
         case .object where trie.hasMembers(node):
             var hint = ViewTrie.noHint
@@ -142,21 +144,21 @@ struct ViewWalk {
                     result.drift.record(trie.memberPath(of: node, key: key))
                     return
                 }
-                noteDriftUnless(member, fitsAt: child)
+                noteDriftUnless(member, fitsAt: child, &result)
             }
         case .array:
             guard let element = trie.element(of: node) else { return }
-            value.forEachElement { _, member in noteDriftUnless(member, fitsAt: element) }
+            value.forEachElement { _, member in noteDriftUnless(member, fitsAt: element, &result) }
         default:
             return
         }
     }
 
-    private mutating func noteDriftUnless(_ value: JSON.Borrowed, fitsAt node: ViewTrie.Node) {
+    private func noteDriftUnless(_ value: JSON.Borrowed, fitsAt node: ViewTrie.Node, _ result: inout ViewResult) {
         guard trie.fits(node, value.kind) else {
             result.drift.record(trie.path(of: node))
             return
         }
-        noteDrift(in: value, at: node)
+        noteDrift(in: value, at: node, &result)
     }
 }
