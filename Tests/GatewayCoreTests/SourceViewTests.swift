@@ -1,5 +1,6 @@
 import Testing
 import GatewayCore
+import GatewayJSON
 
 /// Views as compiled at config load: paths, their conflicts, the trie and the roles' marks on it.
 struct SourceViewTests {
@@ -62,6 +63,40 @@ struct SourceViewTests {
         #expect(roles["auditor"]!.view(for: "land").entry(at: name) == .everything)
         #expect(trie.fits(id, .object) && !trie.fits(name, .object) && trie.fits(name, .string) && !trie.fits(owner, .string))
         #expect(trie.fits(owner, .null) && !trie.fits(owner, .array))
+    }
+
+    /// The one rule every walker follows: what a view does with a value of each kind at each kind of node, and
+    /// when that value is drift.
+    @Test(arguments: [
+        ("/owner/name", JSON.Kind.string, ViewStep.scalar(.name), false),
+        ("/owner/name", .null, .scalar(.name), false),
+        ("/owner/name", .object, .withhold, true),
+        ("/owner/name", .array, .withhold, true),
+        ("/owner", .object, .members, false),
+        ("/owner", .null, .scalar(.clear), false),
+        ("/owner", .string, .withhold, true),
+        ("/owner", .array, .withhold, true),
+        ("/owners", .array, .elements, false),
+        ("/owners", .object, .withhold, true),
+        ("/owners/*", .object, .members, false),
+        ("/owners/*", .integer, .withhold, true),
+        ("/seal", .string, .withhold, false),
+        ("/seal", .object, .withhold, false),
+        ("/stamp", .string, .withhold, false),
+    ])
+    func steps(_ path: String, _ kind: JSON.Kind, _ expected: ViewStep, _ isDrift: Bool) throws {
+        let roles = RoleConfig.compile([
+            RoleDefinition(name: "clerk", sources: ["land"],
+                           views: .named(["land": try viewPaths(["/owner/name": .name, "/owners/*/id": .idCard, "/seal": .redact])]),
+                           detectPII: true),
+            RoleDefinition(name: "other", sources: ["land"], views: .named(["land": try viewPaths(["/stamp": .clear])]), detectPII: true),
+        ], hmacKey: nil)
+        let view = roles["clerk"]!.view(for: "land")
+        let node = try #require(try view.trie.node(named: path))
+        #expect(view.step(at: node, kind: kind) == (expected, isDrift))
+        #expect(view.unnamedMemberStep == .withhold)
+        #expect(SourceView.all(trie: view.trie, detectPII: false).step(at: node, kind: kind).step
+            == (kind == .object && view.trie.hasMembers(node) ? .members : kind == .array && view.trie.element(of: node) != nil ? .elements : .whole))
     }
 
     /// Describing a view never shows its HMAC key.

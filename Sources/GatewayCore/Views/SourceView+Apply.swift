@@ -40,18 +40,14 @@ struct ViewWalk {
         trie = view.trie
     }
 
-    /// Serves the members of an object at `node` (whose entry is a container, or everything).
+    /// Serves the members of an object at `node`.
     func serveMembers(of object: JSON.Borrowed, at node: ViewTrie.Node, _ result: inout ViewResult) {
         var hint = ViewTrie.noHint
         object.editMembers { key, value in
             guard let child = trie.child(of: node, key: key, hint: &hint) else {
                 let path = trie.memberPath(of: node, key: key)
                 result.drift.record(path)
-                guard view.servesEverything else {
-                    result.withheld.record(path)
-                    return .remove
-                }
-                return servedWhole(value)
+                return perform(view.unnamedMemberStep, on: value, at: nil, path: path, &result)
             }
             return serve(value, at: child, &result)
         }
@@ -65,33 +61,31 @@ struct ViewWalk {
 
     /// What becomes of `value`, a member or element that leads to `node`.
     private func serve(_ value: JSON.Borrowed, at node: ViewTrie.Node, _ result: inout ViewResult) -> JSON.Edit {
-        let kind = value.kind
-        let fits = trie.fits(node, kind)
-        if !fits { result.drift.record(trie.path(of: node)) }
-        let entry = view.entry(at: node)
-        switch (entry, kind) {
-        case (.leaf(let treatment), .string), (.leaf(let treatment), .integer), (.leaf(let treatment), .real),
-             (.leaf(let treatment), .bool), (.leaf(let treatment), .null):
-            guard treatment != .redact else { break }
+        let (step, isDrift) = view.step(at: node, kind: value.kind)
+        if isDrift { result.drift.record(trie.path(of: node)) }
+        return perform(step, on: value, at: isDrift ? nil : node, path: trie.path(of: node), &result)
+    }
+
+    /// Does `step` to `value`, whose path is `path`; `node` is where to look for drift below a
+    /// withheld value (`nil`: the value is drift itself, or named by no view).
+    private func perform(_ step: ViewStep, on value: JSON.Borrowed, at node: ViewTrie.Node?, path: String,
+                         _ result: inout ViewResult) -> JSON.Edit {
+        switch step {
+        case .scalar(let treatment):
             return served(value, treatment)
-        case (.container, .null):
+        case .members:
+            serveMembers(of: value, at: node!, &result)
             return .keep
-        case (.container, .object) where trie.hasMembers(node), (.everything, .object) where trie.hasMembers(node):
-            serveMembers(of: value, at: node, &result)
+        case .elements:
+            serveElements(of: value, at: node!, &result)
             return .keep
-        case (.container, .array) where trie.element(of: node) != nil, (.everything, .array) where trie.element(of: node) != nil:
-            serveElements(of: value, at: node, &result)
-            return .keep
-        case (.everything, _):
+        case .whole:
             return servedWhole(value)
-        default:
-            break
+        case .withhold:
+            result.withheld.record(path)
+            if let node { noteDrift(in: value, at: node, &result) }
+            return .remove
         }
-        // Not named, redacted, or not the shape the view expects: withheld, but still looked
-        // into for drift where other roles' views name paths below.
-        result.withheld.record(trie.path(of: node))
-        if fits { noteDrift(in: value, at: node, &result) }
-        return .remove
     }
 
     /// A scalar served under `treatment`.
