@@ -68,7 +68,7 @@ struct ViewWalk {
 
     /// Does `step` to `value`, whose path is `path`; `node` is where to look for drift below a
     /// withheld value (`nil`: the value is drift itself, or named by no view).
-    private func perform(_ step: ViewStep, on value: JSON.Borrowed, at node: ViewTrie.Node?, path: String,
+    private func perform(_ step: ViewStep, on value: JSON.Borrowed, at node: ViewTrie.Node?, path: @autoclosure () -> String,
                          _ result: inout ViewResult) -> JSON.Edit {
         switch step {
         case .scalar(let treatment):
@@ -82,7 +82,7 @@ struct ViewWalk {
         case .whole:
             return servedWhole(value)
         case .withhold:
-            result.withheld.record(path)
+            result.withheld.record(path())
             if let node { noteDrift(in: value, at: node, &result) }
             return .remove
         }
