@@ -4,8 +4,8 @@
 # Performance). Instructions, not seconds: the machine is shared, and callgrind counts the same
 # on a busy machine as on a quiet one.
 #
-# Builds bench/view-cost/old.swift against the sources before views (BASE: the parent of the commit
-# that removed Masking.swift) and bench/view-cost/new.swift against HEAD, each as a release
+# Builds bench/view-cost/main.swift with old-serving.swift against the sources before views (BASE: the
+# parent of the commit that removed Masking.swift) and with new-serving.swift against HEAD, each as a release
 # executable in its own scratch folder (.build-view-cost/), with each tree's own config/gateway.json.
 # Each runs ITERATIONS dossiers under `valgrind --tool=callgrind`, once only parsing the bodies and
 # once parsing and masking (old) or applying the views (new, the PII detector included); the
@@ -24,14 +24,15 @@ stop_started() { :; }
 install_cleanup
 require_tools valgrind git python3 swift
 
-# build TREE REVISION: the sources of REVISION in $TMP/TREE with bench/view-cost/TREE.swift as one more
-# executable target, built in release; prints the binary's path.
+# build TREE REVISION: the sources of REVISION in $TMP/TREE with bench/view-cost/main.swift and
+# TREE-serving.swift as one more executable target, built in release; prints the binary's path.
 build() {
     local tree=$1 revision=$2
     mkdir -p "$TMP/$tree"
     git archive "$revision" Package.swift Sources Tests CCurl CJansson CMicroHTTPD COpenSSL config | tar -x -C "$TMP/$tree"
     mkdir -p "$TMP/$tree/Sources/view-cost"
-    cp "bench/view-cost/$tree.swift" "$TMP/$tree/Sources/view-cost/main.swift"
+    cp bench/view-cost/main.swift "$TMP/$tree/Sources/view-cost/main.swift"
+    cp "bench/view-cost/$tree-serving.swift" "$TMP/$tree/Sources/view-cost/Serving.swift"
     python3 - "$TMP/$tree/Package.swift" <<'PY'
 import sys
 path = sys.argv[1]

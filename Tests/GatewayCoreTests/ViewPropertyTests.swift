@@ -112,19 +112,6 @@ indirect enum JSONTree {
     }
 }
 
-/// SplitMix64: small, fast, and the same sequence for the same seed on every machine.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// One planted item: what must never be served, in canonical form (ASCII digits and `X`, or a lower-case address).
 struct PlantedPII: Hashable {
     let value: String
@@ -154,12 +141,12 @@ struct PlantedPII: Hashable {
 
 /// Random department bodies around a view's paths, with personal data planted everywhere.
 struct BodyGenerator {
-    var random: SeededRandom
+    var random: SeededGenerator
     let named: [(path: String, treatment: String)]
     var planted: [PlantedPII] = []
 
     init(seed: UInt64, named: [(path: String, treatment: String)]) {
-        random = SeededRandom(state: seed)
+        random = SeededGenerator(state: seed)
         self.named = named
     }
 
