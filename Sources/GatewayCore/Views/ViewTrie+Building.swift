@@ -59,27 +59,4 @@ extension ViewTrie {
         for (path, treatment) in paths.entries { builder.insert(path, treatment) }
         self = builder.build()
     }
-
-    /// The nodes `path` passes through, one per segment (its own node last); fewer when the
-    /// trie lacks part of it.
-    public func nodes(along path: ViewPath) -> [Node] {
-        var nodes: [Node] = []
-        var node = Self.root
-        for segment in path.segments {
-            let next = switch segment {
-            case .anyElement: element(of: node)
-            case .key(let key): key.withUnsafeBytes { child(of: node, key: $0) }
-            }
-            guard let next else { break }
-            nodes.append(next)
-            node = next
-        }
-        return nodes
-    }
-
-    /// The node `path` leads to, if the trie has it (every path it was built from has one).
-    public func node(at path: ViewPath) -> Node? {
-        let nodes = nodes(along: path)
-        return nodes.count == path.segments.count ? nodes.last : nil
-    }
 }
