@@ -129,6 +129,15 @@ struct ViewApplyTests {
         #expect(result.drift.occurrences == 3)
     }
 
+    /// When no view of any role names anything in a source, everything in its bodies is drift, also for a view of
+    /// everything that is served it all.
+    @Test func nothingNamedIsAllDrift() throws {
+        let auditorOnly = RoleConfig.compile([RoleDefinition(name: "auditor", sources: ["land"], views: .all, detectPII: false)], hmacKey: nil)
+        let (body, result) = try applied(#"{"a":1,"b":{"c":2}}"#, auditorOnly["auditor"]!.view(for: "land"))
+        #expect(body == #"{"a":1,"b":{"c":2}}"#)
+        #expect(result.drift.listed == ["/a", "/b"])
+    }
+
     /// A role built without a view of a source is served nothing of it.
     @Test func noViewServesNothing() throws {
         let (body, result) = try applied(#"{"a":1,"b":{"c":2}}"#, RoleConfig(name: "x", sources: ["land"]).view(for: "land"))

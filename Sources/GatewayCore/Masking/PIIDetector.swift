@@ -29,7 +29,7 @@ public enum PIIDetector {
     }
 
     /// The UTF-8 text `bytes` with the personal data in it masked, or `nil` when it holds none
-    /// (then nothing was allocated).
+    /// (then nothing was copied).
     ///
     /// Runs on every string a view serves in clear, so it looks first, without copying anything,
     /// for what every match needs: a run of at least 10 digits, or an `@`. Most text (Chinese

@@ -131,7 +131,8 @@ struct ViewWalk {
     /// for what this view does not serve, since drift is noted whatever the caller's role.
     func noteDrift(in value: JSON.Borrowed, at node: ViewTrie.Node, _ result: inout ViewResult) {
         switch value.kind {
-        case .object where trie.hasMembers(node):
+        case .object where trie.hasMembers(node) || node == ViewTrie.root:
+            // The body itself is looked into even when no view names anything in it: then all of it is drift.
             var hint = ViewTrie.noHint
             value.forEachMember { key, member in
                 guard let child = trie.child(of: node, key: key, hint: &hint) else {
