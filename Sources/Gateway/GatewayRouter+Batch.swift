@@ -1,5 +1,6 @@
 import AuditLog
 import GatewayCore
+import GatewayCrypto
 import GatewayJSON
 import HTTPServer
 
@@ -15,6 +16,8 @@ extension GatewayRouter {
         let role: RoleConfig
         let purpose: String?
         let access: SourceAccess
+        /// Per item, the refusal of an item the client's rate limit had no token for.
+        let rateLimited: [Problem?]
     }
 
     /// `POST /v1/dossiers:batch`: one dossier per distinct id, in first-seen order, each built,
@@ -24,33 +27,28 @@ extension GatewayRouter {
     /// dossier (with the `http_status` its single request would have had) or an `error` problem.
     /// Once the batch is cancelled (shutdown past the drain), items not yet started are not
     /// built: each is an audited 503 shutting-down problem, so the batch still ends in time.
+    /// The answer itself is audited too, once its items are: a record with no property, the
+    /// items' request ids (`batch_items`) and the SHA-256 of the whole answer (`body_sha256`);
+    /// each item's record holds the SHA-256 of that item's bytes as they stand in the answer.
     func batch(_ request: HTTPRequest, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
         let trace = TraceContext(traceparent: request.header("traceparent"))
         var record = Self.auditRecord(of: request, requestID: requestID, trace: trace)
         let plan: BatchPlan
         do {
-            plan = try admit(request, runtime: runtime, record: &record)
+            plan = try admitBatch(request, runtime: runtime, record: &record)
         } catch {
             // Refused as a whole: one audit record, like a refused single request.
             return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { _ throws(Problem) in throw error }
         }
         let ids = plan.request.propertyIDs
-        let rateLimited = ids.map { _ -> Problem? in
-            do throws(Problem) {
-                try takeRateToken(plan.client, runtime: runtime)
-                return nil
-            } catch {
-                return error
-            }
-        }
-        var items = [JSON?](repeating: nil, count: ids.count)
-        await withTaskGroup(of: (Int, JSON).self) { group in
+        var items = [BatchItem?](repeating: nil, count: ids.count)
+        await withTaskGroup(of: (Int, BatchItem).self) { group in
             var next = 0
             func startNext() -> Bool {
                 guard next < ids.count else { return false }
                 let index = next
                 next += 1
-                let refusal = Task.isCancelled ? .shuttingDown() : rateLimited[index]
+                let refusal = Task.isCancelled ? .shuttingDown() : plan.rateLimited[index]
                 group.addTask {
                     (index, await batchItem(ids[index], refusal: refusal, plan: plan, request: request, trace: trace, runtime: runtime))
                 }
@@ -62,27 +60,50 @@ extension GatewayRouter {
                 _ = startNext()
             }
         }
-        var response = HTTPResponse.json(JSON.object(["dossiers": JSON.array(items.map { $0! })]), status: 200, requestID: requestID)
+        // The items' bytes as they were hashed into their records, joined as they are.
+        let body = Array(#"{"dossiers":["#.utf8) + items.map { $0!.bytes }.joined(separator: [UInt8(ascii: ",")]) + Array("]}".utf8)
+        var response = HTTPResponse.json(bytes: body, status: 200, requestID: requestID)
         response.headers.append(("traceparent", trace.traceparent))
-        return response
+        record.batchItems = items.map { $0!.requestID }
+        record.httpStatus = response.status
+        record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
+        return await sealed(response, record: record, requestID: requestID, route: .dossierBatch)
     }
 
-    /// Checks what the whole batch shares, in the order of a single request; notes the caller in `record`.
-    private func admit(_ request: HTTPRequest, runtime: GatewayRuntime, record: inout AuditEntry) throws(Problem) -> BatchPlan {
-        let client = try authenticate(request, runtime: runtime, record: &record)
-        let role = try authorize(request, client: client, runtime: runtime, record: &record)
-        let body = try BatchRequest(contentType: request.header("Content-Type"), body: request.body)
+    /// One item of a batch answer: its own request id, and its bytes as they are sent.
+    private struct BatchItem: Sendable {
+        let requestID: String
+        let bytes: [UInt8]
+    }
+
+    /// Checks what the whole batch shares: the admission step of a single request (its body is
+    /// read when the rate limit needs the number of items), then the sources it asks for; notes
+    /// the caller in `record`.
+    private func admitBatch(_ request: HTTPRequest, runtime: GatewayRuntime, record: inout AuditEntry) throws(Problem) -> BatchPlan {
+        let admission = try admit(request, runtime: runtime, record: &record) { client throws(Problem) in
+            let body = try BatchRequest(contentType: request.header("Content-Type"), body: request.body)
+            let rateLimited = body.propertyIDs.map { _ -> Problem? in
+                do throws(Problem) {
+                    try takeRateToken(client, runtime: runtime)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            return (body: body, rateLimited: rateLimited)
+        }
+        let body = admission.charged.body
         let requested = try body.sourceNames.map { names throws(Problem) in try SourceSelection.sources(names: names, in: runtime.config) }
             ?? runtime.config.sources
-        return BatchPlan(request: body, client: client, role: role, purpose: record.purpose,
-                         access: try SourceAccess(requested: requested, role: role))
+        return BatchPlan(request: body, client: admission.client, role: admission.role, purpose: admission.purpose,
+                         access: try SourceAccess(requested: requested, role: admission.role), rateLimited: admission.charged.rateLimited)
     }
 
     /// One item: its dossier with `http_status`, or `{"property_id", "error"}` when it was
     /// refused (rate limited, shutting down) or its audit record could not be written (then it
     /// carries no data).
     private func batchItem(_ propertyID: PropertyID, refusal: Problem?, plan: BatchPlan, request: HTTPRequest,
-                           trace: TraceContext, runtime: GatewayRuntime) async -> JSON {
+                           trace: TraceContext, runtime: GatewayRuntime) async -> BatchItem {
         let started = ContinuousClock.now
         let itemID = RequestID.generate()
         var record = AuditEntry(time: .now(), requestID: itemID, clientID: plan.client.id, role: plan.role.name, purpose: plan.purpose,
@@ -107,10 +128,11 @@ extension GatewayRouter {
         }
         if let refusal { record.httpStatus = refusal.status }
         record.latencyMs = started.duration(to: .now).wholeMilliseconds
-        let problem = await writeAudit(record) ? refusal : .auditUnavailable()
-        if let problem {
-            return JSON.object(["property_id": JSON(propertyID.rawValue), "error": problem.json(requestID: itemID)])
+        func refused(_ problem: Problem) -> [UInt8] {
+            JSON.object(["property_id": JSON(propertyID.rawValue), "error": problem.json(requestID: itemID)]).encoded()
         }
-        return body!
+        let bytes = refusal.map(refused) ?? body!.encoded()
+        record.bodySHA256 = Hex.encode(Digest.sha256(bytes))
+        return BatchItem(requestID: itemID, bytes: await writeAudit(record) ? bytes : refused(.auditUnavailable()))
     }
 }

@@ -65,16 +65,37 @@ import Testing
         #expect(records.contains { $0["property_id"]?.string == "LA2023003" && $0["http_status"]?.integer == 429 })
     }
 
-    /// Fail closed per item: without a durable audit record an item is a 503 problem with no data.
+    /// A batch passes the admission step of a single request, in the same order: key, rate
+    /// limit, role, purpose. So a batch refused for its purpose has taken its items' tokens, as a
+    /// single request refused for its purpose has taken its one, and what comes next has only what
+    /// is left.
+    @Test func rateLimitComesBeforeThePurposeForBatchesToo() async throws {
+        let environment = try await TestEnvironment.start { stubs in
+            var config = TestEnvironment.config(for: stubs)
+            config.clients[0].rateLimit = RateLimit(requestsPerSecond: 0.1, burst: 3)
+            return config
+        }
+        var withoutPurpose = TestEnvironment.credentials().merging(["Content-Type": "application/json"]) { $1 }
+        withoutPurpose["X-Purpose"] = nil
+        let batch = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023001", "LA2023002"]}"#, headers: withoutPurpose)
+        #expect(batch.status == 400)
+        #expect(try await environment.get("/v1/properties/LA2023001/dossier", headers: withoutPurpose).status == 400)
+        let last = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023003"]}"#)
+        #expect(last.status == 200)
+        let items = try #require(try last.json()["dossiers"]).elements
+        #expect(items.first?["error"]?["status"]?.integer == 429)
+    }
+
+    /// Fail closed: without durable audit records no item carries data, and the answer itself,
+    /// whose own record cannot be written either, is a 503 audit-unavailable problem.
     @Test func unwritableAuditServesNoData() async throws {
         let blocker = TestEnvironment.temporaryDirectory() + "/blocker"
         // Root ignores permissions, so a regular file where the log's folder should be makes it unwritable.
         #expect(FileManager.default.createFile(atPath: blocker, contents: Data("not a folder".utf8)))
         let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: AuditConfig(path: blocker + "/audit.jsonl")) }
         let response = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023001", "LA2023002"]}"#)
-        let items = try #require(try response.json()["dossiers"]).elements
-        #expect(items.map { $0["error"]?["type"]?.string } == Array(repeating: "urn:exchange-gateway:problem:audit-unavailable", count: 2))
-        #expect(items.map { $0["property_id"]?.string } == ["LA2023001", "LA2023002"])
+        #expect(response.status == 503)
+        #expect(try response.json()["type"]?.string == "urn:exchange-gateway:problem:audit-unavailable")
         #expect(!response.bodyText.contains("梧桐苑"), "no department data without an audit record")
     }
 
