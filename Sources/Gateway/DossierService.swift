@@ -3,8 +3,8 @@ import UpstreamClient
 
 /// Builds dossiers. Every permitted source is called at once, each behind its circuit breaker
 /// and bulkhead, bounded by its own timeout and the dossier deadline, retried only after
-/// connect failures and only while the deadline allows; each answer is masked for the
-/// caller's role before it joins the dossier. Forbidden sources are never called.
+/// connect failures and only while the deadline allows; each answer is served through the
+/// caller's role's view before it joins the dossier. Forbidden sources are never called.
 public struct DossierService: Sendable {
     public let config: GatewayConfig
     let client: UpstreamClient
@@ -12,6 +12,8 @@ public struct DossierService: Sendable {
     /// Each source's preconfigured transfer handles.
     let templates: [String: SourceTemplate]
     let metrics: GatewayMetrics
+    /// The schema drift already logged (once per source and path while this config is loaded).
+    let drift = SchemaDrift()
 
     init(config: GatewayConfig, client: UpstreamClient, guards: [String: SourceGuard], templates: [String: SourceTemplate],
          metrics: GatewayMetrics) {
@@ -73,12 +75,10 @@ public struct DossierService: Sendable {
             }
             byName[call.source.name] = outcome
         }
-        let sections = config.sources.compactMap { source in byName[source.name].map { (source.name, $0) } }
-        // The checks read the unmasked data, so they run before masking.
+        var sections = config.sources.compactMap { source in byName[source.name].map { (source.name, $0) } }
+        // The checks read the unmasked data, so they run before the views are applied.
         let consistency = config.checks.evaluate(propertyID: propertyID, sections: sections)
-        for (name, outcome) in sections {
-            if let data = outcome.data { Masking.apply(role.maskingPolicy(for: name), to: data) }
-        }
+        sections = sections.map { name, outcome in (name, served(outcome, of: name, to: role)) }
         for (name, outcome) in sections where outcome.status != .notPermitted {
             metrics.recordSource(name, status: outcome.status, duration: outcome.status == .circuitOpen ? nil : .milliseconds(outcome.latencyMs))
         }

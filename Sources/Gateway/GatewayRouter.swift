@@ -344,11 +344,11 @@ struct GatewayRouter: Sendable {
         }
     }
 
-    /// The client's role and the request's purpose, both noted in `record`.
+    /// The client's role and the request's purpose, both noted in `record` (the purpose with any personal data in it masked).
     func authorize(_ request: HTTPRequest, client: ClientConfig, runtime: GatewayRuntime, record: inout AuditEntry) throws(Problem) -> RoleConfig {
         guard let role = runtime.config.roles[client.role] else { throw .forbiddenRole(client.role) }
         record.role = role.name
-        record.purpose = try Purpose.validated(request.header("X-Purpose"))
+        record.purpose = Purpose.audited(try Purpose.validated(request.header("X-Purpose")))
         return role
     }
 }

@@ -56,9 +56,9 @@ extension GatewayConfig {
             .map(LimitsConfig.init) ?? LimitsConfig()
         let hmacKey = try root.object("masking", knownKeys: ["hmac_key_file", "hmac_key_env"])?
             .binarySecret("hmac_key", environment: environment)
-        if let hmacKey, hmacKey.bytes.count < MaskingPolicy.minimumHMACKeyBytes {
+        if let hmacKey, hmacKey.bytes.count < Treatment.minimumHMACKeyBytes {
             throw ConfigError(path: hmacKey.path, problem: "the key is \(hmacKey.bytes.count) bytes; it must be at least "
-                + "\(MaskingPolicy.minimumHMACKeyBytes), or pseudonyms can be reversed (make one with: openssl rand -hex 32)")
+                + "\(Treatment.minimumHMACKeyBytes), or pseudonyms can be reversed (make one with: openssl rand -hex 32)")
         }
         roles = try RoleConfig.parseAll(root, sources: sources, hmacKey: hmacKey?.bytes)
         clients = try ClientConfig.parseAll(root, roles: roles, environment: environment)

@@ -17,7 +17,8 @@ private let validConfigText = """
     {"name": "house", "base_url": "http://127.0.0.1:9103", "path": "/house/{property_id}",
      "timeout_ms": 1500, "connect_timeout_ms": 300, "max_in_flight": 256, "max_response_bytes": 1048576}
   ],
-  "roles": {"clerk": {"sources": ["land", "tax", "house"], "masking": {"name": "name"}}},
+  "roles": {"clerk": {"sources": ["land", "tax", "house"],
+            "views": {"land": {"/right_holder/name": "name"}, "tax": {"/taxpayer/name": "name"}, "house": {}}}},
   "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"},
   "checks": [{"code": "owner_name_mismatch", "severity": "critical", "message": "权利人姓名不一致 / owner name differs",
               "compare": "equal_normalized",
@@ -129,7 +130,7 @@ struct ConfigValidationTests {
         {"sources": [
           {"name": "land", "base_url": "http://127.0.0.1:9101", "path": "/land/{property_id}", "timeout_ms": 1500},
           {"name": "fast", "base_url": "http://127.0.0.1:9104", "path": "/f/{property_id}", "timeout_ms": 100}
-        ], "roles": {"clerk": {"sources": ["land"]}}, "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"}}
+        ], "roles": {"clerk": {"sources": ["land"], "views": {"land": {}}}}, "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"}}
         """
         let config = try GatewayConfig.parse(Array(text.utf8))
         #expect(config.listen == ListenConfig(host: "127.0.0.1", port: 8080))
@@ -151,7 +152,7 @@ struct ConfigValidationTests {
           {"name": "land", "base_url": "http://127.0.0.1:9101/gw//", "path": "/land/{property_id}", "timeout_ms": 1500},
           {"name": "tax_2", "base_url": "https://tax.example.gov.cn", "path": "/t/{property_id}/summary", "timeout_ms": 1500},
           {"name": "house-v6", "base_url": "http://[::1]:9103", "path": "/h/{property_id}", "timeout_ms": 1500}
-        ], "roles": {"clerk": {"sources": ["land"]}}, "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"}}
+        ], "roles": {"clerk": {"sources": ["land"], "views": {"land": {}}}}, "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"}}
         """
         let config = try GatewayConfig.parse(Array(text.utf8))
         #expect(config.listen == ListenConfig(host: "0.0.0.0", port: 0))

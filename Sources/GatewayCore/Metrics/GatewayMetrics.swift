@@ -15,6 +15,9 @@ public final class GatewayMetrics: Sendable {
     public let sourceDuration: Histogram
     /// `exchange_gateway_source_outcomes_total{source,status}`: source statuses (`ok`, `timeout`, ...).
     public let sourceOutcomes: Counter
+    /// `exchange_gateway_source_unknown_fields_total{source}`: members of department answers that no
+    /// view names (schema drift), one per occurrence.
+    public let sourceUnknownFields: Counter
     /// `exchange_gateway_requests_in_flight`: requests being answered now.
     public let requestsInFlight: Gauge
     /// `exchange_gateway_circuit_breaker_state{source}`: 0 closed, 1 open, 2 half-open.
@@ -63,6 +66,9 @@ public final class GatewayMetrics: Sendable {
                                             help: "Time of one source's part of a dossier, in seconds.", labels: ["source"])
         sourceOutcomes = registry.counter("exchange_gateway_source_outcomes_total",
                                           help: "Source sections of dossiers, by source and status.", labels: ["source", "status"])
+        sourceUnknownFields = registry.counter("exchange_gateway_source_unknown_fields_total",
+                                               help: "Members of department answers that no view names (schema drift), per source.",
+                                               labels: ["source"])
         requestsInFlight = registry.gauge("exchange_gateway_requests_in_flight", help: "Requests being answered.")
         circuitBreakerState = registry.gauge("exchange_gateway_circuit_breaker_state",
                                              help: "Circuit breaker state per source: 0 closed, 1 open, 2 half-open.",
@@ -117,6 +123,11 @@ public final class GatewayMetrics: Sendable {
     public func recordSource(_ source: String, status: SourceStatus, duration: Duration?) {
         sourceOutcomes.increment(labels: [source, status.rawValue])
         if let duration { sourceDuration.observe(duration, labels: [source]) }
+    }
+
+    /// Counts the schema drift found in one answer of `source`.
+    public func recordUnknownFields(source: String, count: Int) {
+        sourceUnknownFields.increment(by: Double(count), labels: [source])
     }
 
     /// Counts one request refused by the client rate limit.
