@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "CLISupport"),
         .executableTarget(name: "exchange-gateway",
                           dependencies: ["Gateway", "DepartmentStubs", "CLISupport", "GatewayCore", "GatewayCrypto", "GatewayJSON",
-                                         "UpstreamClient"]),
+                                         "UpstreamClient", "HTTPServer"]),
         .executableTarget(name: "department-stubs", dependencies: ["DepartmentStubs", "CLISupport"]),
 
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto"]),

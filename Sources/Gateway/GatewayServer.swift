@@ -1,6 +1,5 @@
 import AuditLog
 import GatewayCore
-import GatewayCrypto
 import Glibc
 import HTTPServer
 import Synchronization
@@ -23,13 +22,30 @@ public final class GatewayServer: Sendable {
     /// The port the gateway listens on (useful when the config asks for port 0).
     public var port: Int { server.port }
 
-    public init(config: GatewayConfig) throws(GatewayStartError) {
+    /// Starts the gateway, or fails with what to fix, having stopped again whatever it had started.
+    ///
+    /// The order keeps a failed start harmless: first what needs nothing running (the files the
+    /// config names, and whether the listener's port is free, so a second instance on the same
+    /// config never opens the first one's audit log); then the audit log, the upstream client and
+    /// the listener. When the listener still fails, the client and the audit log are stopped and
+    /// waited for before this throws, so no thread of theirs is still at work when the process exits.
+    public init(config: GatewayConfig) async throws(GatewayStartError) {
         EventLog.setLevel(config.logLevel)
+        let files: StartupFiles
+        do {
+            files = try StartupFiles(config: config)
+        } catch {
+            throw .files(error)
+        }
+        do {
+            try HTTPServer.checkListenable(host: config.listen.host, port: config.listen.port)
+        } catch {
+            throw .server(error)
+        }
         let metrics = GatewayMetrics(processStats: ProcessStats.current)
-        let signingKey = try config.audit.signingKeyFile.map(Self.loadSigningKey)
         let auditLog: AuditLog
         do {
-            auditLog = try AuditLog(config: config.audit, signingKey: signingKey) { lines, fsync in
+            auditLog = try AuditLog(config: config.audit, signingKey: files.signingKey) { lines, fsync in
                 metrics.auditRecords.increment(by: Double(lines))
                 if let fsync { metrics.auditFsyncDuration.observe(fsync) }
             }
@@ -40,17 +56,21 @@ public final class GatewayServer: Sendable {
         let lifecycle = GatewayRouter.Lifecycle()
         let runtime = RuntimeHolder(GatewayRuntime(config: config, client: client, metrics: metrics, previous: nil))
         let router = GatewayRouter(runtime: runtime, lifecycle: lifecycle, auditLog: auditLog, metrics: metrics)
+        let tls = files.tls.map { credentials in
+            HTTPServer.TLS(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM,
+                           allowTLS12: config.tls?.minimumVersion == .tls12)
+        }
         do {
             let configuration = HTTPServer.Configuration(
                 host: config.listen.host, port: config.listen.port, threads: config.server.threads,
                 connectionLimit: config.server.connectionLimit, perIPConnectionLimit: config.server.perIPConnectionLimit,
                 connectionTimeoutSeconds: config.server.connectionTimeoutSeconds,
-                maxBodyBytes: config.maxBodyBytes, tls: try config.tls.map(Self.loadTLS),
+                maxBodyBytes: config.maxBodyBytes, tls: tls,
                 refusal: { request in router.refuseWhileStopping(request) })
             self.server = try HTTPServer(configuration: configuration) { request in await router.handle(request) }
         } catch {
             client.shutdown()
-            Task { await auditLog.close() }
+            await auditLog.close()
             throw .server(error)
         }
         self.config = config
@@ -61,9 +81,6 @@ public final class GatewayServer: Sendable {
         self.metrics = metrics
         if !auditLog.isWritable {
             EventLog.error("audit log not writable; dossiers are refused with 503 until it is", ["path": config.audit.path])
-        }
-        if config.audit.signingKeyFile == nil {
-            EventLog.warning("audit checkpoints are not signed: set audit.signing_key_file", [:])
         }
     }
 
@@ -77,23 +94,6 @@ public final class GatewayServer: Sendable {
         }
         runtime.replace(with: GatewayRuntime(config: newConfig, client: client, metrics: metrics, previous: runtime.runtime))
         EventLog.setLevel(newConfig.logLevel)
-    }
-
-    private static func loadTLS(_ tls: TLSConfig) throws(HTTPServerError) -> HTTPServer.TLS {
-        guard let certificate = FileBytes.read(tls.certFile) else { throw .unreadableTLSFile(tls.certFile) }
-        guard let key = FileBytes.read(tls.keyFile) else { throw .unreadableTLSFile(tls.keyFile) }
-        return HTTPServer.TLS(certificatePEM: String(decoding: certificate, as: UTF8.self),
-                              privateKeyPEM: String(decoding: key, as: UTF8.self),
-                              allowTLS12: tls.minimumVersion == .tls12)
-    }
-
-    private static func loadSigningKey(_ path: String) throws(GatewayStartError) -> Ed25519.PrivateKey {
-        guard let pem = FileBytes.read(path) else { throw .signingKey(path: path, reason: "cannot be read") }
-        do {
-            return try Ed25519.PrivateKey(pem: String(decoding: pem, as: UTF8.self))
-        } catch {
-            throw .signingKey(path: path, reason: error.description)
-        }
     }
 
     /// Answers new dossier requests with 503 (and `/readyz` with 503), finishes in-flight ones

@@ -48,6 +48,12 @@ public final class HTTPServer: Sendable {
         }
     }
 
+    /// Fails as `init` would on the address alone: not an IPv4 address, a port in use, or an address
+    /// this machine cannot bind. Nothing is left bound.
+    public static func checkListenable(host: String, port: Int) throws(HTTPServerError) {
+        try ListenAddress(host: host, port: port).checkBindable()
+    }
+
     /// The default `refusal`: 503, closing the connection.
     public static let stoppingResponse = HTTPResponse(status: 503, headers: [("Connection", "close")])
 
@@ -72,12 +78,7 @@ public final class HTTPServer: Sendable {
     private let shutdownStarted = Atomic(false)
 
     public init(configuration: Configuration, handler: @escaping HTTPHandler) throws(HTTPServerError) {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(configuration.port).bigEndian)
-        guard inet_pton(AF_INET, configuration.host, &address.sin_addr) == 1 else {
-            throw .invalidAddress(configuration.host)
-        }
+        let address = try ListenAddress(host: configuration.host, port: configuration.port)
         let context = ServerContext(handler: handler, refusal: configuration.refusal, maxBodyBytes: configuration.maxBodyBytes)
         let threads = configuration.threads > 0 ? configuration.threads : max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
@@ -92,16 +93,14 @@ public final class HTTPServer: Sendable {
                         MHD_OptionItem(option: .HTTPS_PRIORITIES, value: 0, ptr_value: tlsStrings[2])]
         }
         options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
-        let started = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                eg_mhd_start_daemon(flags, socketAddress,
-                                    MHDCallbacks.accessHandler, Unmanaged.passUnretained(context).toOpaque(),
-                                    MHDCallbacks.requestCompleted, nil,
-                                    UInt32(threads), UInt32(configuration.connectionLimit),
-                                    UInt32(configuration.perIPConnectionLimit),
-                                    UInt32(configuration.connectionTimeoutSeconds),
-                                    configuration.connectionMemoryLimit, options)
-            }
+        let started = address.withSocketAddress { socketAddress, _ in
+            eg_mhd_start_daemon(flags, socketAddress,
+                                MHDCallbacks.accessHandler, Unmanaged.passUnretained(context).toOpaque(),
+                                MHDCallbacks.requestCompleted, nil,
+                                UInt32(threads), UInt32(configuration.connectionLimit),
+                                UInt32(configuration.perIPConnectionLimit),
+                                UInt32(configuration.connectionTimeoutSeconds),
+                                configuration.connectionMemoryLimit, options)
         }
         guard let started else {
             let reason = tlsStrings == nil ? String(cString: strerror(errno)) : "\(String(cString: strerror(errno))), or the TLS certificate/key is invalid"

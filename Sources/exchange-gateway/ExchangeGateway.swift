@@ -14,7 +14,7 @@ enum ExchangeGateway {
           dossier ID [--config FILE] [--sources land,tax]
                                                 fetch one dossier directly and print it as JSON
           demo                                  start the stub departments and a gateway, show two dossiers
-          config check FILE                     validate a config file
+          config check FILE [--strict]          validate a config and the files it names
           keygen [--client ID] [--role ROLE]    make an API key and its config entry
           audit keygen|verify|tail|search       audit signing keys, chain verification, records
 

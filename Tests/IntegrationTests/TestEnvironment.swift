@@ -113,7 +113,7 @@ struct TestEnvironment: Sendable {
     private static func launch(latency: [Department: Duration] = [:], stubTLS: HTTPServer.TLS? = nil,
                                configure: (DepartmentStubs) -> GatewayConfig = { config(for: $0) }) async throws -> TestEnvironment {
         let stubs = try await DepartmentStubs(fixtures: fixtures(), latency: latency, tls: stubTLS)
-        let gateway = try GatewayServer(config: configure(stubs))
+        let gateway = try await GatewayServer(config: configure(stubs))
         return TestEnvironment(stubs: stubs, gateway: gateway, stopped: StopOnce())
     }
 
