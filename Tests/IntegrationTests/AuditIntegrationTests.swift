@@ -53,11 +53,7 @@ import Testing
     /// (An audit folder that cannot be written stops the start; a log that cannot be opened in a
     /// writable folder does not, and recovers by itself.)
     @Test func auditFailsClosedAndRecovers() async throws {
-        let folder = TestEnvironment.temporaryDirectory()
-        let audit = AuditConfig(path: folder + "/audit.jsonl")
-        // Root ignores permissions, so a folder where the log's first file should be makes it unwritable.
-        let blocker = folder + "/" + audit.fileName(firstSeq: 1)
-        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+        let (audit, blocker) = try TestEnvironment.unopenableAudit()
         let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: audit) }
 
         let refused = try await environment.get("/v1/properties/LA2023001/dossier")

@@ -67,10 +67,8 @@ import Testing
 
     /// Fail closed per item: without a durable audit record an item is a 503 problem with no data.
     @Test func unwritableAuditServesNoData() async throws {
-        let blocker = TestEnvironment.temporaryDirectory() + "/blocker"
-        // Root ignores permissions, so a regular file where the log's folder should be makes it unwritable.
-        #expect(FileManager.default.createFile(atPath: blocker, contents: Data("not a folder".utf8)))
-        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: AuditConfig(path: blocker + "/audit.jsonl")) }
+        let audit = try TestEnvironment.unopenableAudit().config
+        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: audit) }
         let response = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023001", "LA2023002"]}"#)
         let items = try #require(try response.json()["dossiers"]).elements
         #expect(items.map { $0["error"]?["type"]?.string } == Array(repeating: "urn:exchange-gateway:problem:audit-unavailable", count: 2))

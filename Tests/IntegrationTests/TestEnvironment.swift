@@ -83,6 +83,16 @@ struct TestEnvironment: Sendable {
         return path
     }
 
+    /// An audit log the gateway cannot open although its folder is writable (root ignores
+    /// permissions, so a folder stands where its first file should be): the gateway starts with the
+    /// log unavailable. Removing `blocker` lets it recover.
+    static func unopenableAudit() throws -> (config: AuditConfig, blocker: String) {
+        let config = AuditConfig(path: temporaryDirectory() + "/audit.jsonl")
+        let blocker = config.directory + "/" + config.fileName(firstSeq: 1)
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+        return (config, blocker)
+    }
+
     /// Headers of an authorized dossier request by the client with `key`.
     static func credentials(_ key: String = Key.clerk) -> [String: String] {
         ["Authorization": "Bearer \(key)", "X-Purpose": "登记案件 2026-0042"]
