@@ -7,6 +7,10 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 
+/* The MHD_OPTION_URI_LOG_CALLBACK callback: called once per request with the request target as
+ * sent, before MHD decodes it in place; what it returns is the request's first `*con_cls`. */
+typedef void *(*eg_mhd_uri_log_callback)(void *context, const char *uri, struct MHD_Connection *connection);
+
 /* MHD_start_daemon is variadic, which Swift cannot call. This wrapper passes the
  * options every daemon of ours sets, then `extra` (an MHD_OPTION_END-terminated
  * array, e.g. for TLS) through MHD_OPTION_ARRAY. */
@@ -16,6 +20,8 @@ static inline struct MHD_Daemon *eg_mhd_start_daemon(unsigned int flags,
                                                      void *handler_context,
                                                      MHD_RequestCompletedCallback completed,
                                                      void *completed_context,
+                                                     eg_mhd_uri_log_callback uri_log,
+                                                     void *uri_log_context,
                                                      unsigned int thread_pool_size,
                                                      unsigned int connection_limit,
                                                      unsigned int per_ip_connection_limit,
@@ -25,6 +31,7 @@ static inline struct MHD_Daemon *eg_mhd_start_daemon(unsigned int flags,
     return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_context,
                             MHD_OPTION_SOCK_ADDR, address,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
+                            MHD_OPTION_URI_LOG_CALLBACK, uri_log, uri_log_context,
                             MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
                             MHD_OPTION_CONNECTION_LIMIT, connection_limit,
                             MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_connection_limit,
@@ -44,6 +51,13 @@ static inline unsigned short eg_mhd_bound_port(struct MHD_Daemon *daemon) {
 static inline const struct sockaddr *eg_mhd_client_address(struct MHD_Connection *connection) {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     return info == NULL ? NULL : info->client_addr;
+}
+
+/* MHD_get_connection_info is variadic; this asks for the size of the request line and headers,
+ * as received (0 before they are complete). */
+static inline size_t eg_mhd_request_header_size(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    return info == NULL ? 0 : info->header_size;
 }
 
 #endif

@@ -141,15 +141,35 @@ struct GatewayRouter: Sendable {
         }
     }
 
-    /// Why `request` is refused before its route reads it: a target or body over the limits,
-    /// no such route, or a method the route does not serve.
+    /// Headers the gateway reads one value of: a second one is refused, not ignored.
+    static let singleHeaders = ["Authorization", "X-Purpose"]
+
+    /// Why `request` is refused before its route reads it: framing that makes it unsafe to read
+    /// (decided before its body was), a header sent twice that must be sent once, a target or body
+    /// over the limits, no such route, or a method the route does not serve.
     private static func malformation(of request: HTTPRequest, route: Route, config: GatewayConfig) -> Problem? {
+        if let defect = request.defect { return problem(for: defect) }
+        for name in singleHeaders where request.headers.count(where: { $0.name == name.lowercased() }) > 1 {
+            return .duplicateHeader(name)
+        }
         let targetLength = request.path.utf8.count + request.query.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 }
         if targetLength > config.limits.maxURLBytes { return .uriTooLong(limit: config.limits.maxURLBytes) }
         if request.bodyExceededLimit { return .payloadTooLarge(limit: config.maxBodyBytes) }
         if route == .unknown { return .routeNotFound() }
         if !route.methods.contains(request.method) { return .methodNotAllowed(allowed: route.methods) }
         return nil
+    }
+
+    static func problem(for defect: RequestDefect) -> Problem {
+        switch defect {
+        case .contentLengthWithTransferEncoding: .ambiguousFraming("Content-Length and Transfer-Encoding must not be sent together")
+        case .conflictingContentLengths: .ambiguousFraming("the Content-Length headers differ")
+        case .transferEncodingInHTTP10: .ambiguousFraming("HTTP/1.0 has no Transfer-Encoding")
+        case .unsupportedTransferEncoding: .unsupportedTransferEncoding()
+        case .nulInTarget: .nulCharacter(in: "request target")
+        case .nulInHeaderValue: .nulCharacter(in: "value of a header")
+        case .foldedHeaderLine: .foldedHeaderLine()
+        }
     }
 
     /// A problem answer; 4xx ones other than rate limiting cost the sender a token of its

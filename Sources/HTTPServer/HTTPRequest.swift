@@ -13,10 +13,14 @@ public struct HTTPRequest: Sendable {
     /// When the server had the whole request, before it waited for a task thread: deadlines
     /// and latencies count from here, so time queued inside the gateway under load is not hidden.
     public var receivedAt: ContinuousClock.Instant
+    /// Why the request cannot be read safely; then `body` is empty (none of it was read), the
+    /// handler should refuse it, and the server closes the connection after the answer.
+    public var defect: RequestDefect?
 
     public init(method: String, path: String, query: [(name: String, value: String)] = [],
                 headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-                bodyExceededLimit: Bool = false, remoteAddress: String = "", receivedAt: ContinuousClock.Instant = .now) {
+                bodyExceededLimit: Bool = false, remoteAddress: String = "", receivedAt: ContinuousClock.Instant = .now,
+                defect: RequestDefect? = nil) {
         self.method = method
         self.path = path
         self.query = query
@@ -25,6 +29,7 @@ public struct HTTPRequest: Sendable {
         self.bodyExceededLimit = bodyExceededLimit
         self.remoteAddress = remoteAddress
         self.receivedAt = receivedAt
+        self.defect = defect
     }
 
     /// The first value of header `name`, compared case-insensitively (without lower-casing

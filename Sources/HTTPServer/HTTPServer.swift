@@ -97,6 +97,7 @@ public final class HTTPServer: Sendable {
             eg_mhd_start_daemon(flags, socketAddress,
                                 MHDCallbacks.accessHandler, Unmanaged.passUnretained(context).toOpaque(),
                                 MHDCallbacks.requestCompleted, nil,
+                                MHDCallbacks.requestStarted, nil,
                                 UInt32(threads), UInt32(configuration.connectionLimit),
                                 UInt32(configuration.perIPConnectionLimit),
                                 UInt32(configuration.connectionTimeoutSeconds),

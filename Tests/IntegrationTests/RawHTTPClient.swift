@@ -59,6 +59,12 @@ final class RawHTTPConnection: @unchecked Sendable {
         return try await onOwnThread { try self.exchange(request) }
     }
 
+    /// Sends `bytes` exactly as given (framing tests write requests no client library would) and
+    /// reads one response.
+    func sendRaw(_ bytes: [UInt8]) async throws -> RawResponse {
+        try await onOwnThread { try self.exchange(bytes) }
+    }
+
     private func exchange(_ request: [UInt8]) throws -> RawResponse {
         _ = request.withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
         let separator = Array("\r\n\r\n".utf8)
