@@ -12,6 +12,10 @@ struct GatewayRouter: Sendable {
     let lifecycle: Lifecycle
     let auditLog: AuditLog
     let metrics: GatewayMetrics
+    /// `server.trusted_proxies` (fixed at start, like the listener).
+    let proxies: TrustedProxies
+    /// The listener's per-address limit, shared with it: requests of clients behind trusted proxies count here.
+    let connectionsPerAddress: AddressLimit
 
     /// Whether the gateway still takes new dossier requests.
     final class Lifecycle: Sendable {
@@ -61,11 +65,8 @@ struct GatewayRouter: Sendable {
         let requestID = RequestID.accepted(request.header("X-Request-Id")) ?? RequestID.generate()
         let current = runtime.runtime
         let route = Self.route(of: request.path)
-        let response: HTTPResponse
-        if let retryAfter = current.malformedGuard.retryAfter(for: request.remoteAddress) {
-            response = .problem(.tooManyMalformedRequests(retryAfterSeconds: retryAfter), requestID: requestID)
-        } else {
-            response = await answer(request, route: route, requestID: requestID, runtime: current)
+        let response = await guarded(request, route: route, requestID: requestID, runtime: current) { request in
+            await answer(request, route: route, requestID: requestID, runtime: current)
         }
         metrics.recordRequest(route: route.rawValue, status: response.status)
         if route != .healthz, route != .readyz, route != .metrics, route != .openapi {
@@ -103,13 +104,7 @@ struct GatewayRouter: Sendable {
 
     private func answer(_ request: HTTPRequest, route: Route, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
         if let problem = Self.malformation(of: request, route: route, config: runtime.config) {
-            guard route == .dossier || route == .dossierBatch else { return refuse(problem, request, requestID, runtime) }
-            // A dossier request, refused before it is read: audited like every other.
-            let trace = TraceContext(traceparent: request.header("traceparent"))
-            let record = Self.auditRecord(of: request, requestID: requestID, trace: trace)
-            return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { _ throws(Problem) in
-                throw problem
-            }
+            return await refuseUnread(problem, request, route: route, requestID: requestID, runtime: runtime)
         }
         switch route {
         case .healthz:
@@ -172,10 +167,10 @@ struct GatewayRouter: Sendable {
         }
     }
 
-    /// A problem answer; 4xx ones other than rate limiting cost the sender a token of its
-    /// malformed-request budget.
+    /// A problem answer; most 4xx ones cost the sender a token of its malformed-request budget
+    /// (see `costsTheAddress`).
     func refuse(_ problem: Problem, _ request: HTTPRequest, _ requestID: String, _ runtime: GatewayRuntime) -> HTTPResponse {
-        if (400..<500).contains(problem.status), problem.status != 429 {
+        if costsTheAddress(problem, request, runtime: runtime) {
             runtime.malformedGuard.recordMalformed(from: request.remoteAddress)
         }
         return .problem(problem, requestID: requestID)

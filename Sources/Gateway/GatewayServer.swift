@@ -55,7 +55,10 @@ public final class GatewayServer: Sendable {
         let client = UpstreamClient(maxCachedConnections: config.sources.reduce(0) { $0 + $1.maxInFlight })
         let lifecycle = GatewayRouter.Lifecycle()
         let runtime = RuntimeHolder(GatewayRuntime(config: config, client: client, metrics: metrics, previous: nil))
-        let router = GatewayRouter(runtime: runtime, lifecycle: lifecycle, auditLog: auditLog, metrics: metrics)
+        let proxies = config.server.trustedProxies
+        let connectionsPerAddress = AddressLimit(limit: config.server.perIPConnectionLimit)
+        let router = GatewayRouter(runtime: runtime, lifecycle: lifecycle, auditLog: auditLog, metrics: metrics, proxies: proxies,
+                                   connectionsPerAddress: connectionsPerAddress)
         let tls = files.tls.map { credentials in
             HTTPServer.TLS(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM,
                            allowTLS12: config.tls?.minimumVersion == .tls12)
@@ -63,7 +66,8 @@ public final class GatewayServer: Sendable {
         do {
             let configuration = HTTPServer.Configuration(
                 host: config.listen.host, port: config.listen.port, threads: config.server.threads,
-                connectionLimit: config.server.connectionLimit, perIPConnectionLimit: config.server.perIPConnectionLimit,
+                connectionLimit: config.server.connectionLimit, connectionsPerAddress: connectionsPerAddress,
+                isUncountedPeer: { proxies.isTrusted($0) },
                 connectionTimeoutSeconds: config.server.connectionTimeoutSeconds,
                 maxBodyBytes: config.maxBodyBytes, tls: tls,
                 refusal: { request in router.refuseWhileStopping(request) })

@@ -29,7 +29,7 @@ extension GatewayConfig {
         deadlineMs = try root.integer("deadline_ms", in: 1...600_000, default: 3000)
         maxBodyBytes = try root.integer("max_body_bytes", in: 1...(64 << 20), default: 65536)
         server = try root.object("server", knownKeys: ["threads", "connection_limit", "per_ip_connection_limit",
-                                                       "connection_timeout_s", "drain_timeout_s"])
+                                                       "connection_timeout_s", "drain_timeout_s", "trusted_proxies"])
             .map(ServerConfig.init) ?? ServerConfig()
         var sources: [SourceConfig] = []
         for (path, value) in try root.array("sources") {
@@ -140,5 +140,15 @@ extension ServerConfig {
         perIPConnectionLimit = try object.integer("per_ip_connection_limit", in: 0...1_000_000, default: 1000)
         connectionTimeoutSeconds = try object.integer("connection_timeout_s", in: 1...3600, default: 30)
         drainTimeoutSeconds = try object.integer("drain_timeout_s", in: 0...3600, default: 10)
+        var networks: [IPv4Network] = []
+        if object.value("trusted_proxies") != nil {
+            for (path, value) in try object.array("trusted_proxies") {
+                guard let network = value.string.flatMap(IPv4Network.init) else {
+                    throw ConfigError(path: path, problem: "must be an IPv4 address or block such as \"10.0.0.0/8\" (no host bits past the prefix)")
+                }
+                networks.append(network)
+            }
+        }
+        trustedProxies = TrustedProxies(networks)
     }
 }

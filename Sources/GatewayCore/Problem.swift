@@ -166,3 +166,17 @@ extension Problem {
         Problem(kind: "duplicate-header", title: "Duplicate header", status: 400, detail: "\(name) must be sent once")
     }
 }
+
+extension Problem {
+    /// A trusted proxy's request whose forwarding headers do not say who the client is.
+    public static func invalidForwardedFor(_ detail: String) -> Problem {
+        Problem(kind: "invalid-forwarded-for", title: "Invalid forwarding header", status: 400, detail: detail)
+    }
+
+    /// The client's address already has `limit` connections (requests, behind a trusted proxy) in progress.
+    public static func tooManyConnections(limit: Int) -> Problem {
+        Problem(kind: "too-many-connections", title: "Too many connections", status: 429,
+                detail: "this address has \(limit) requests in progress, server.per_ip_connection_limit; retry when one is done",
+                headers: [("Retry-After", "1")])
+    }
+}

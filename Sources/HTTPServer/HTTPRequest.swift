@@ -9,6 +9,8 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// True when the body was longer than the server's limit; `body` is then empty.
     public var bodyExceededLimit: Bool
+    /// The address the connection came from; a handler behind front proxies may replace it with
+    /// the address of the client they forward.
     public var remoteAddress: String
     /// When the server had the whole request, before it waited for a task thread: deadlines
     /// and latencies count from here, so time queued inside the gateway under load is not hidden.
@@ -40,6 +42,11 @@ public struct HTTPRequest: Sendable {
                 stored == ((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(asked) ? asked | 0x20 : asked)
             }
         }?.value
+    }
+
+    /// Every value of header `name` (lower-case), in the order received.
+    public func headerValues(_ name: String) -> [String] {
+        headers.filter { $0.name == name }.map(\.value)
     }
 
     public func queryValue(_ name: String) -> String? {

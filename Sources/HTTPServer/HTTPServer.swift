@@ -15,9 +15,12 @@ public final class HTTPServer: Sendable {
         /// MHD threads; `0` means one per core, but at least 2.
         public var threads: Int
         public var connectionLimit: Int
-        /// Connections one client address may hold at once; `0` means no limit. Past it MHD
-        /// closes new connections from that address right after accepting them.
-        public var perIPConnectionLimit: Int
+        /// Connections per peer address; past its limit a new connection from that address is
+        /// closed right after it is accepted. The handler may count requests in it too.
+        public var connectionsPerAddress: AddressLimit
+        /// Peers whose connections `connectionsPerAddress` does not count: front proxies, whose
+        /// connections carry many clients' requests.
+        public var isUncountedPeer: @Sendable (String) -> Bool
         public var connectionTimeoutSeconds: Int
         /// Request line, headers and buffers of one connection; larger headers get 431. 8 KiB
         /// is ample for any client of this API (a request target is at most 2 KiB, the headers
@@ -32,14 +35,17 @@ public final class HTTPServer: Sendable {
         public var refusal: @Sendable (HTTPRequest) -> HTTPResponse
 
         public init(host: String = "127.0.0.1", port: Int = 0, threads: Int = 0, connectionLimit: Int = 10000,
-                    perIPConnectionLimit: Int = 0, connectionTimeoutSeconds: Int = 30, connectionMemoryLimit: Int = 8 * 1024,
+                    connectionsPerAddress: AddressLimit = AddressLimit(limit: 0),
+                    isUncountedPeer: @escaping @Sendable (String) -> Bool = { _ in false },
+                    connectionTimeoutSeconds: Int = 30, connectionMemoryLimit: Int = 8 * 1024,
                     maxBodyBytes: Int = 65536, tls: TLS? = nil,
                     refusal: @escaping @Sendable (HTTPRequest) -> HTTPResponse = { _ in HTTPServer.stoppingResponse }) {
             self.host = host
             self.port = port
             self.threads = threads
             self.connectionLimit = connectionLimit
-            self.perIPConnectionLimit = perIPConnectionLimit
+            self.connectionsPerAddress = connectionsPerAddress
+            self.isUncountedPeer = isUncountedPeer
             self.connectionTimeoutSeconds = connectionTimeoutSeconds
             self.connectionMemoryLimit = connectionMemoryLimit
             self.maxBodyBytes = maxBodyBytes
@@ -79,7 +85,9 @@ public final class HTTPServer: Sendable {
 
     public init(configuration: Configuration, handler: @escaping HTTPHandler) throws(HTTPServerError) {
         let address = try ListenAddress(host: configuration.host, port: configuration.port)
-        let context = ServerContext(handler: handler, refusal: configuration.refusal, maxBodyBytes: configuration.maxBodyBytes)
+        let context = ServerContext(handler: handler, refusal: configuration.refusal, maxBodyBytes: configuration.maxBodyBytes,
+                                    connectionsPerAddress: configuration.connectionsPerAddress,
+                                    isUncountedPeer: configuration.isUncountedPeer)
         let threads = configuration.threads > 0 ? configuration.threads : max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
             | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_TURBO.rawValue
@@ -93,13 +101,15 @@ public final class HTTPServer: Sendable {
                         MHD_OptionItem(option: .HTTPS_PRIORITIES, value: 0, ptr_value: tlsStrings[2])]
         }
         options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
+        let contextPointer = Unmanaged.passUnretained(context).toOpaque()
         let started = address.withSocketAddress { socketAddress, _ in
             eg_mhd_start_daemon(flags, socketAddress,
-                                MHDCallbacks.accessHandler, Unmanaged.passUnretained(context).toOpaque(),
+                                MHDCallbacks.acceptPolicy, contextPointer,
+                                MHDCallbacks.accessHandler, contextPointer,
                                 MHDCallbacks.requestCompleted, nil,
                                 MHDCallbacks.requestStarted, nil,
+                                MHDCallbacks.connectionChanged, contextPointer,
                                 UInt32(threads), UInt32(configuration.connectionLimit),
-                                UInt32(configuration.perIPConnectionLimit),
                                 UInt32(configuration.connectionTimeoutSeconds),
                                 configuration.connectionMemoryLimit, options)
         }

@@ -4,6 +4,35 @@ import Glibc
 /// The C callbacks MHD calls from its own threads. They live in a nonisolated type as
 /// closures without captures; everything they need comes through their context pointers.
 enum MHDCallbacks {
+    /// MHD's accept policy: a peer at its connection limit is refused (MHD closes the socket at once).
+    static let acceptPolicy: MHD_AcceptPolicyCallback = { serverPointer, address, _ in
+        guard let serverPointer else { return .NO }
+        let server = Unmanaged<ServerContext>.fromOpaque(serverPointer).takeUnretainedValue()
+        let peer = addressText(address)
+        return server.isUncountedPeer(peer) || server.connectionsPerAddress.hasRoom(for: peer) ? .YES : .NO
+    }
+
+    /// MHD's connection notifications: a started connection gets its state (and counts towards its
+    /// peer's limit), a closed one gives both back.
+    static let connectionChanged: MHD_NotifyConnectionCallback = { serverPointer, connection, socketContext, code in
+        guard let serverPointer, let connection, let socketContext else { return }
+        let server = Unmanaged<ServerContext>.fromOpaque(serverPointer).takeUnretainedValue()
+        switch code {
+        case .CONNECTION_NOTIFY_STARTED:
+            let peer = addressText(eg_mhd_client_address(connection))
+            let state = ConnectionState(peer: peer, isCounted: !server.isUncountedPeer(peer))
+            if state.isCounted { server.connectionsPerAddress.enter(peer) }
+            socketContext.pointee = Unmanaged.passRetained(state).toOpaque()
+        case .CONNECTION_NOTIFY_CLOSED:
+            guard let existing = socketContext.pointee else { return }
+            let state = Unmanaged<ConnectionState>.fromOpaque(existing).takeRetainedValue()
+            socketContext.pointee = nil
+            if state.isCounted { server.connectionsPerAddress.leave(state.peer) }
+        @unknown default:
+            return
+        }
+    }
+
     /// MHD's URI log callback, called once the request line is parsed: starts the request's state
     /// with the target as sent, before MHD decodes it in place. It becomes the request's `*con_cls`.
     static let requestStarted: eg_mhd_uri_log_callback = { _, uri, _ in
@@ -81,7 +110,12 @@ enum MHDCallbacks {
     }
 
     private static func clientAddress(of connection: OpaquePointer) -> String {
-        guard let address = eg_mhd_client_address(connection), address.pointee.sa_family == sa_family_t(AF_INET) else { return "" }
+        addressText(eg_mhd_client_address(connection))
+    }
+
+    /// An IPv4 peer's address as text; empty for anything else (the server listens on IPv4 only).
+    private static func addressText(_ address: UnsafePointer<sockaddr>?) -> String {
+        guard let address, address.pointee.sa_family == sa_family_t(AF_INET) else { return "" }
         var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
         address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { ipv4 in
             var raw = ipv4.pointee.sin_addr

@@ -85,6 +85,16 @@ struct ConfigValidationTests {
         #expect(try GatewayConfig.parse(root.encoded()).server.perIPConnectionLimit == expected)
     }
 
+    /// `server.trusted_proxies` holds CIDR blocks and single addresses; absent, it is empty (no proxy is trusted).
+    @Test func readsTrustedProxies() throws {
+        let root = try JSON.parse(validConfigText)
+        #expect(try GatewayConfig.parse(root.encoded()).server.trustedProxies.networks.isEmpty)
+        root["server"]!["trusted_proxies"] = JSON.array([JSON("10.0.0.0/8"), JSON("192.0.2.10"), JSON("0.0.0.0/0")])
+        let networks = try GatewayConfig.parse(root.encoded()).server.trustedProxies.networks
+        #expect(networks.map(\.prefixLength) == [8, 32, 0])
+        #expect(networks.map(\.base) == [0x0A00_0000, 0xC000_020A, 0])
+    }
+
     /// `"policy": "required"` is read per source; the others stay optional.
     @Test func readsSourcePolicy() throws {
         let root = try JSON.parse(validConfigText)
@@ -254,6 +264,12 @@ struct ConfigValidationTests {
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON(-1), "negative per-IP connection limit"),
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON(2_000_000), "per-IP connection limit out of range"),
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON("1000"), "per-IP connection limit as string"),
+        InvalidConfig.nested("server", "trusted_proxies", JSON("10.0.0.0/8"), "trusted proxies not an array"),
+        InvalidConfig("server.trusted_proxies[1]", "host bits past the prefix") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("10.0.0.0/8"), JSON("10.0.0.1/8")]) },
+        InvalidConfig("server.trusted_proxies[0]", "prefix over 32") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("10.0.0.0/33")]) },
+        InvalidConfig("server.trusted_proxies[0]", "IPv6 proxy") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("::1")]) },
+        InvalidConfig("server.trusted_proxies[0]", "host name proxy") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("proxy.local")]) },
+        InvalidConfig("server.trusted_proxies[0]", "proxy not a string") { $0["server"]!["trusted_proxies"] = JSON.array([JSON(10)]) },
         InvalidConfig.source(1, "policy", JSON("mandatory"), "unknown source policy"),
         InvalidConfig.source(1, "policy", JSON(true), "source policy not a string"),
         InvalidConfig.check("code", JSON("Owner Name"), "check code with capitals and a space"),
