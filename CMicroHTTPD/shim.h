@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <netinet/tcp.h>
 #include <microhttpd.h>
 
 /* The MHD_OPTION_URI_LOG_CALLBACK callback: called once per request with the request target as
@@ -61,6 +62,28 @@ static inline const struct sockaddr *eg_mhd_client_address(struct MHD_Connection
 static inline size_t eg_mhd_request_header_size(struct MHD_Connection *connection) {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
     return info == NULL ? 0 : info->header_size;
+}
+
+/* MHD_get_connection_info is variadic; this asks for the connection's socket. */
+static inline int eg_mhd_connection_socket(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
+}
+
+/* MHD_get_connection_info is variadic; this asks for what the connection notification stored
+ * for the connection (NULL before it started). */
+static inline void *eg_mhd_socket_context(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info == NULL ? NULL : info->socket_context;
+}
+
+/* How long ago the socket last received data, in milliseconds, from the kernel's TCP_INFO
+ * (tcpi_last_data_recv); -1 if it cannot be asked. */
+static inline long long eg_tcp_milliseconds_since_data(int socket) {
+    struct tcp_info info;
+    socklen_t length = sizeof info;
+    if (getsockopt(socket, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return -1;
+    return (long long)info.tcpi_last_data_recv;
 }
 
 #endif

@@ -86,6 +86,13 @@ struct GatewayRouter: Sendable {
         return .problem(.shuttingDown(), requestID: requestID)
     }
 
+    /// What a connection gets whose request line and headers are overdue (`server.header_timeout_s`),
+    /// written by the server on its sweeper: counted, not audited (there is no request to audit).
+    func refuseHeaderTimeout(seconds: Int) -> HTTPResponse {
+        metrics.recordRequest(route: Route.unknown.rawValue, status: 408)
+        return .problem(.requestHeaderTimeout(seconds: seconds), requestID: RequestID.generate())
+    }
+
     static func route(of path: String) -> Route {
         switch path {
         case "/healthz": .healthz

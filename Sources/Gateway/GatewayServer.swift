@@ -69,6 +69,8 @@ public final class GatewayServer: Sendable {
                 connectionLimit: config.server.connectionLimit, connectionsPerAddress: connectionsPerAddress,
                 isUncountedPeer: { proxies.isTrusted($0) },
                 connectionTimeoutSeconds: config.server.connectionTimeoutSeconds,
+                headerTimeoutSeconds: config.server.headerTimeoutSeconds,
+                headerTimeoutResponse: { [seconds = config.server.headerTimeoutSeconds] in router.refuseHeaderTimeout(seconds: seconds) },
                 maxBodyBytes: config.maxBodyBytes, tls: tls,
                 refusal: { request in router.refuseWhileStopping(request) })
             self.server = try HTTPServer(configuration: configuration) { request in await router.handle(request) }

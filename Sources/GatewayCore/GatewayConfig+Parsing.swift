@@ -29,7 +29,8 @@ extension GatewayConfig {
         deadlineMs = try root.integer("deadline_ms", in: 1...600_000, default: 3000)
         maxBodyBytes = try root.integer("max_body_bytes", in: 1...(64 << 20), default: 65536)
         server = try root.object("server", knownKeys: ["threads", "connection_limit", "per_ip_connection_limit",
-                                                       "connection_timeout_s", "drain_timeout_s", "trusted_proxies"])
+                                                       "connection_timeout_s", "header_timeout_s", "drain_timeout_s",
+                                                       "trusted_proxies"])
             .map(ServerConfig.init) ?? ServerConfig()
         var sources: [SourceConfig] = []
         for (path, value) in try root.array("sources") {
@@ -139,6 +140,7 @@ extension ServerConfig {
         connectionLimit = try object.integer("connection_limit", in: 1...1_000_000, default: 10000)
         perIPConnectionLimit = try object.integer("per_ip_connection_limit", in: 0...1_000_000, default: 1000)
         connectionTimeoutSeconds = try object.integer("connection_timeout_s", in: 1...3600, default: 30)
+        headerTimeoutSeconds = try object.integer("header_timeout_s", in: 1...600, default: 10)
         drainTimeoutSeconds = try object.integer("drain_timeout_s", in: 0...3600, default: 10)
         var networks: [IPv4Network] = []
         if object.value("trusted_proxies") != nil {

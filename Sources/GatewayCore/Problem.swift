@@ -180,3 +180,11 @@ extension Problem {
                 headers: [("Retry-After", "1")])
     }
 }
+
+extension Problem {
+    /// The request line and headers did not arrive within `server.header_timeout_s`.
+    public static func requestHeaderTimeout(seconds: Int) -> Problem {
+        Problem(kind: "request-header-timeout", title: "Request header timeout", status: 408,
+                detail: "the request line and headers must arrive within \(seconds) s", headers: [("Connection", "close")])
+    }
+}

@@ -21,7 +21,13 @@ public final class HTTPServer: Sendable {
         /// Peers whose connections `connectionsPerAddress` does not count: front proxies, whose
         /// connections carry many clients' requests.
         public var isUncountedPeer: @Sendable (String) -> Bool
+        /// Idle connections (between requests, or silent) are closed after this.
         public var connectionTimeoutSeconds: Int
+        /// A request's line and headers must be complete this long after it started, however they
+        /// trickle; `0` sets no deadline. See `HeaderDeadline`.
+        public var headerTimeoutSeconds: Int
+        /// The headers and body of the `408` a request gets when its head is overdue (not sent on TLS).
+        public var headerTimeoutResponse: @Sendable () -> HTTPResponse
         /// Request line, headers and buffers of one connection; larger headers get 431. 8 KiB
         /// is ample for any client of this API (a request target is at most 2 KiB, the headers
         /// it needs well under 1 KiB) and keeps 4,096 connections at about 32 MB.
@@ -37,8 +43,9 @@ public final class HTTPServer: Sendable {
         public init(host: String = "127.0.0.1", port: Int = 0, threads: Int = 0, connectionLimit: Int = 10000,
                     connectionsPerAddress: AddressLimit = AddressLimit(limit: 0),
                     isUncountedPeer: @escaping @Sendable (String) -> Bool = { _ in false },
-                    connectionTimeoutSeconds: Int = 30, connectionMemoryLimit: Int = 8 * 1024,
-                    maxBodyBytes: Int = 65536, tls: TLS? = nil,
+                    connectionTimeoutSeconds: Int = 30, headerTimeoutSeconds: Int = 0,
+                    headerTimeoutResponse: @escaping @Sendable () -> HTTPResponse = { HTTPResponse(status: 408) },
+                    connectionMemoryLimit: Int = 8 * 1024, maxBodyBytes: Int = 65536, tls: TLS? = nil,
                     refusal: @escaping @Sendable (HTTPRequest) -> HTTPResponse = { _ in HTTPServer.stoppingResponse }) {
             self.host = host
             self.port = port
@@ -47,6 +54,8 @@ public final class HTTPServer: Sendable {
             self.connectionsPerAddress = connectionsPerAddress
             self.isUncountedPeer = isUncountedPeer
             self.connectionTimeoutSeconds = connectionTimeoutSeconds
+            self.headerTimeoutSeconds = headerTimeoutSeconds
+            self.headerTimeoutResponse = headerTimeoutResponse
             self.connectionMemoryLimit = connectionMemoryLimit
             self.maxBodyBytes = maxBodyBytes
             self.tls = tls
@@ -85,9 +94,14 @@ public final class HTTPServer: Sendable {
 
     public init(configuration: Configuration, handler: @escaping HTTPHandler) throws(HTTPServerError) {
         let address = try ListenAddress(host: configuration.host, port: configuration.port)
+        let headerDeadline = configuration.headerTimeoutSeconds > 0 ? HeaderDeadline(
+            timeout: .seconds(configuration.headerTimeoutSeconds),
+            timeoutResponse: { [isTLS = configuration.tls != nil, answer = configuration.headerTimeoutResponse] in
+                isTLS ? nil : answer().requestTimeoutBytes()
+            }) : nil
         let context = ServerContext(handler: handler, refusal: configuration.refusal, maxBodyBytes: configuration.maxBodyBytes,
                                     connectionsPerAddress: configuration.connectionsPerAddress,
-                                    isUncountedPeer: configuration.isUncountedPeer)
+                                    isUncountedPeer: configuration.isUncountedPeer, headerDeadline: headerDeadline)
         let threads = configuration.threads > 0 ? configuration.threads : max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
             | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_TURBO.rawValue
@@ -121,6 +135,7 @@ public final class HTTPServer: Sendable {
         self.daemon = daemon
         self.context = context
         self.port = daemon.boundPort
+        headerDeadline?.start()
     }
 
     /// Lets running handlers finish for up to `gracePeriod`; from then on every new request
@@ -140,6 +155,7 @@ public final class HTTPServer: Sendable {
         let overran = context.resumeRemaining()
         // MHD answers the connections resumed last on its own threads; stopping at once would cut those answers off.
         try? await Task.sleep(for: Self.settleTime)
+        context.headerDeadline?.stop()
         daemon.stop()
         return overran
     }
@@ -153,6 +169,7 @@ public final class HTTPServer: Sendable {
     deinit {
         context.beginStopping()
         context.resumeRemaining()
+        context.headerDeadline?.stop()
         daemon.stop()
     }
 }

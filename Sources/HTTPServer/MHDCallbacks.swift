@@ -13,20 +13,24 @@ enum MHDCallbacks {
     }
 
     /// MHD's connection notifications: a started connection gets its state (and counts towards its
-    /// peer's limit), a closed one gives both back.
+    /// peer's limit, and is watched by the header deadline), a closed one gives all that back.
     static let connectionChanged: MHD_NotifyConnectionCallback = { serverPointer, connection, socketContext, code in
         guard let serverPointer, let connection, let socketContext else { return }
         let server = Unmanaged<ServerContext>.fromOpaque(serverPointer).takeUnretainedValue()
         switch code {
         case .CONNECTION_NOTIFY_STARTED:
             let peer = addressText(eg_mhd_client_address(connection))
-            let state = ConnectionState(peer: peer, isCounted: !server.isUncountedPeer(peer))
+            let state = ConnectionState(peer: peer, isCounted: !server.isUncountedPeer(peer),
+                                        socket: eg_mhd_connection_socket(connection), now: .now)
             if state.isCounted { server.connectionsPerAddress.enter(peer) }
             socketContext.pointee = Unmanaged.passRetained(state).toOpaque()
+            server.headerDeadline?.watch(state)
         case .CONNECTION_NOTIFY_CLOSED:
             guard let existing = socketContext.pointee else { return }
             let state = Unmanaged<ConnectionState>.fromOpaque(existing).takeRetainedValue()
             socketContext.pointee = nil
+            state.closed()
+            server.headerDeadline?.forget(state)
             if state.isCounted { server.connectionsPerAddress.leave(state.peer) }
         @unknown default:
             return
@@ -53,6 +57,8 @@ enum MHDCallbacks {
         let server = Unmanaged<ServerContext>.fromOpaque(serverPointer).takeUnretainedValue()
         let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
         guard let head = state.head else {
+            // Closed by the header deadline while the last header arrived: nothing more for it.
+            guard ConnectionState.of(connection)?.headComplete() != false else { return .NO }
             let head = RequestHead(connection: connection, method: method, url: url, version: version, rawTarget: state.rawTarget)
             state.setHead(head)
             guard head.defect != nil else { return .YES }
@@ -84,8 +90,9 @@ enum MHDCallbacks {
         return suspended ? .YES : queue(.respond(server.refusal(request)), on: connection, server: server, closing: true)
     }
 
-    /// Releases a request's state once MHD is done with it.
-    static let requestCompleted: MHD_RequestCompletedCallback = { _, _, requestPointer, _ in
+    /// Releases a request's state once MHD is done with it; its connection waits for the next one.
+    static let requestCompleted: MHD_RequestCompletedCallback = { _, connection, requestPointer, _ in
+        if let connection { ConnectionState.of(connection)?.requestCompleted(now: .now) }
         guard let requestPointer, let state = requestPointer.pointee else { return }
         Unmanaged<RequestState>.fromOpaque(state).release()
         requestPointer.pointee = nil

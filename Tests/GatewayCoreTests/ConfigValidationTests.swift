@@ -85,6 +85,14 @@ struct ConfigValidationTests {
         #expect(try GatewayConfig.parse(root.encoded()).server.perIPConnectionLimit == expected)
     }
 
+    /// `server.header_timeout_s` is read as given; absent, it is 10.
+    @Test(arguments: [(Int?.none, 10), (1, 1), (600, 600)])
+    func readsHeaderTimeout(_ value: Int?, _ expected: Int) throws {
+        let root = try JSON.parse(validConfigText)
+        root["server"]!["header_timeout_s"] = value.map { JSON($0) }
+        #expect(try GatewayConfig.parse(root.encoded()).server.headerTimeoutSeconds == expected)
+    }
+
     /// `server.trusted_proxies` holds CIDR blocks and single addresses; absent, it is empty (no proxy is trusted).
     @Test func readsTrustedProxies() throws {
         let root = try JSON.parse(validConfigText)
@@ -264,6 +272,8 @@ struct ConfigValidationTests {
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON(-1), "negative per-IP connection limit"),
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON(2_000_000), "per-IP connection limit out of range"),
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON("1000"), "per-IP connection limit as string"),
+        InvalidConfig.nested("server", "header_timeout_s", JSON(0), "zero header timeout"),
+        InvalidConfig.nested("server", "header_timeout_s", JSON(601), "header timeout over 10 minutes"),
         InvalidConfig.nested("server", "trusted_proxies", JSON("10.0.0.0/8"), "trusted proxies not an array"),
         InvalidConfig("server.trusted_proxies[1]", "host bits past the prefix") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("10.0.0.0/8"), JSON("10.0.0.1/8")]) },
         InvalidConfig("server.trusted_proxies[0]", "prefix over 32") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("10.0.0.0/33")]) },
