@@ -266,8 +266,7 @@ struct GatewayRouter: Sendable {
         let access = try SourceAccess(requested: requested, role: role)
         // Under overload, waiting here (not runnable) keeps the CPU on dossiers that can still
         // make their deadline; a refusal comes shortly before this one's deadline.
-        let deadlineMs = runtime.config.deadlineMs
-        let admitted = await runtime.admission.acquire(deadline: request.receivedAt + .milliseconds(deadlineMs - min(100, deadlineMs / 2)))
+        let admitted = await runtime.admission.acquire(deadline: Self.admissionDeadline(from: request.receivedAt, runtime: runtime))
         guard admitted else { throw .overloaded(limit: runtime.admission.maxInFlight) }
         defer { runtime.admission.release() }
         let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace,
@@ -275,6 +274,13 @@ struct GatewayRouter: Sendable {
         record.sources = Self.auditedSources(of: dossier)
         return .json(dossier.json(), status: dossier.httpStatus, requestID: requestID,
                      headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])
+    }
+
+    /// How long a dossier that started at `start` may wait for a place among the dossiers in
+    /// progress: until shortly before its deadline, so a refusal still comes in time.
+    static func admissionDeadline(from start: ContinuousClock.Instant, runtime: GatewayRuntime) -> ContinuousClock.Instant {
+        let deadlineMs = runtime.config.deadlineMs
+        return start + .milliseconds(deadlineMs - min(100, deadlineMs / 2))
     }
 
     /// Who calls: refuses while draining and without a valid key; notes the client in `record`.

@@ -16,7 +16,13 @@ extension HTTPResponse {
 
     static func json(_ body: JSON, status: Int, requestID: String,
                      headers: [(name: String, value: String)] = []) -> HTTPResponse {
-        HTTPResponse(status: status, contentType: "application/json; charset=utf-8", body: body.encoded(),
+        json(encoded: body.encoded(), status: status, requestID: requestID, headers: headers)
+    }
+
+    /// A JSON answer whose body is encoded already.
+    static func json(encoded body: [UInt8], status: Int, requestID: String,
+                     headers: [(name: String, value: String)] = []) -> HTTPResponse {
+        HTTPResponse(status: status, contentType: "application/json; charset=utf-8", body: body,
                      headers: Self.headers(requestID: requestID, headers))
     }
 

@@ -188,3 +188,11 @@ extension Problem {
                 detail: "the request line and headers must arrive within \(seconds) s", headers: [("Connection", "close")])
     }
 }
+
+extension Problem {
+    /// A batch item left out because the batch's answer reached `limits.max_batch_response_bytes`.
+    public static func batchTooLarge(limit: Int) -> Problem {
+        Problem(kind: "batch-too-large", title: "Batch answer too large", status: 413,
+                detail: "the batch's answer reached its limit of \(limit) bytes before this dossier; ask for it alone or in a smaller batch")
+    }
+}
