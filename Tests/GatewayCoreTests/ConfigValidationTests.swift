@@ -272,6 +272,12 @@ struct ConfigValidationTests {
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON(-1), "negative per-IP connection limit"),
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON(2_000_000), "per-IP connection limit out of range"),
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON("1000"), "per-IP connection limit as string"),
+        InvalidConfig("limits.max_batch_response_bytes", "batch answer limit under 4 KiB") {
+            $0["limits"] = JSON.object(["max_batch_response_bytes": JSON(4095)])
+        },
+        InvalidConfig("limits.max_batch_response_bytes", "batch answer limit over 1 GiB") {
+            $0["limits"] = JSON.object(["max_batch_response_bytes": JSON((1 << 30) + 1)])
+        },
         InvalidConfig.nested("server", "header_timeout_s", JSON(0), "zero header timeout"),
         InvalidConfig.nested("server", "header_timeout_s", JSON(601), "header timeout over 10 minutes"),
         InvalidConfig.nested("server", "trusted_proxies", JSON("10.0.0.0/8"), "trusted proxies not an array"),

@@ -118,6 +118,23 @@ import Testing
                                               headers: Self.forwarded(for: Self.flooder, TestEnvironment.credentials())).status == 200)
     }
 
+    /// `server.trusted_proxies` and `server.header_timeout_s` belong to the listener: a reload that
+    /// changes them is refused and the running config kept; a batch size limit reloads.
+    @Test func listenerSettingsNeedARestart() async throws {
+        let environment = try await Self.start()
+        let running = environment.gateway.config
+        var proxies = running
+        proxies.server.trustedProxies = TrustedProxies([IPv4Network("192.0.2.0/24")!])
+        var deadline = running
+        deadline.server.headerTimeoutSeconds = 20
+        for changed in [proxies, deadline] {
+            #expect(throws: ConfigError.self) { try environment.gateway.reload(changed) }
+        }
+        var batches = running
+        batches.limits.maxBatchResponseBytes = 1 << 20
+        try environment.gateway.reload(batches)
+    }
+
     /// Waits (bounded, 5 s) until the gateway reports `count` dossier requests in progress.
     static func waitForRequestsInFlight(_ count: Int, port: Int) async throws {
         let line = "exchange_gateway_requests_in_flight \(count)"
