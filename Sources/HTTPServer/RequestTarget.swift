@@ -38,9 +38,8 @@ struct RequestTarget {
         var index = bytes.startIndex
         while index < bytes.endIndex {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "%"), index + 2 < bytes.endIndex,
-               let high = hexValue(bytes[index + 1]), let low = hexValue(bytes[index + 2]) {
-                output.append(high << 4 | low)
+            if byte == UInt8(ascii: "%"), index + 2 < bytes.endIndex, let decoded = hexByte(bytes[index + 1], bytes[index + 2]) {
+                output.append(decoded)
                 index += 3
             } else {
                 output.append(plusIsSpace && byte == UInt8(ascii: "+") ? UInt8(ascii: " ") : byte)
@@ -50,12 +49,10 @@ struct RequestTarget {
         return output
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
+    /// The byte two hex digits spell, or `nil` if they are not both hex digits.
+    private static func hexByte(_ high: UInt8, _ low: UInt8) -> UInt8? {
+        let digits = [high, low]
+        guard digits.allSatisfy({ Character(Unicode.Scalar($0)).isHexDigit }) else { return nil }
+        return UInt8(String(decoding: digits, as: UTF8.self), radix: 16)
     }
 }

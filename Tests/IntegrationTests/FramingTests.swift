@@ -22,6 +22,12 @@ import Testing
         return (response, await connection.isClosedByServer())
     }
 
+    /// A dossier request with `headers` (lines ending in CR LF) on a new connection to the shared gateway.
+    static func dossierRequest(with headers: String) async throws -> (response: RawResponse, closed: Bool) {
+        let environment = try await TestEnvironment.shared()
+        return try await exchange(request("GET", "/v1/properties/LA2023001/dossier", headers), port: environment.gateway.port)
+    }
+
     /// A body framed two ways, with a second request behind it that only one framing reveals: refused
     /// before the body is read, the connection closed, the smuggled request never answered.
     @Test(arguments: [
@@ -100,9 +106,7 @@ import Testing
         "Authorization: Bearer \(TestEnvironment.Key.clerk)\r\nX-Purpose: \0\r\n",
     ])
     func nulInAHeaderValueIsRefused(_ headers: String) async throws {
-        let environment = try await TestEnvironment.shared()
-        let (response, closed) = try await Self.exchange(Self.request("GET", "/v1/properties/LA2023001/dossier", headers),
-                                                         port: environment.gateway.port)
+        let (response, closed) = try await Self.dossierRequest(with: headers)
         #expect(response.status == 400, "\(headers.debugDescription)")
         #expect(try response.json()["type"]?.string == "urn:exchange-gateway:problem:nul-character", "\(headers.debugDescription)")
         #expect(closed)
@@ -110,10 +114,7 @@ import Testing
 
     /// A header line folded onto the next one is 400 `folded-header-line`.
     @Test func foldedHeaderLineIsRefused() async throws {
-        let environment = try await TestEnvironment.shared()
-        let headers = "Authorization: Bearer \(TestEnvironment.Key.clerk)\r\nX-Purpose: case\r\n  continued\r\n"
-        let (response, _) = try await Self.exchange(Self.request("GET", "/v1/properties/LA2023001/dossier", headers),
-                                                    port: environment.gateway.port)
+        let (response, _) = try await Self.dossierRequest(with: "Authorization: Bearer \(TestEnvironment.Key.clerk)\r\nX-Purpose: case\r\n  continued\r\n")
         #expect(response.status == 400)
         #expect(try response.json()["type"]?.string == "urn:exchange-gateway:problem:folded-header-line")
     }
@@ -125,9 +126,7 @@ import Testing
         "Authorization: Bearer \(TestEnvironment.Key.clerk)\r\nX-Purpose: case 1\r\nx-purpose: case 2\r\n",
     ])
     func duplicateCredentialsAreRefused(_ headers: String) async throws {
-        let environment = try await TestEnvironment.shared()
-        let (response, _) = try await Self.exchange(Self.request("GET", "/v1/properties/LA2023001/dossier", headers),
-                                                    port: environment.gateway.port)
+        let (response, _) = try await Self.dossierRequest(with: headers)
         #expect(response.status == 400)
         #expect(try response.json()["type"]?.string == "urn:exchange-gateway:problem:duplicate-header")
     }
