@@ -6,8 +6,8 @@ extension GatewayRouter {
     /// well-formed requests, and must not fail because they share an address with a flood).
     static let probeRoutes: Set<Route> = [.healthz, .readyz, .metrics]
 
-    /// Runs `answer` for `request` once the guards of its client's address let it through, with
-    /// `remoteAddress` replaced by that client's address (README "Security"): behind a trusted proxy
+    /// Runs `answer` for `request` once the guards of its client's address let it through, after
+    /// replacing its `remoteAddress` by that client's address (README "Security"): behind a trusted proxy
     /// the right-most untrusted address of `X-Forwarded-For` / `Forwarded`, which the audit record,
     /// the malformed-request guard and the per-address limit all use. Probes pass no guard. An
     /// address that sent too many malformed requests is refused `429`, unless the request presents
@@ -15,9 +15,8 @@ extension GatewayRouter {
     /// `server.per_ip_connection_limit` requests in progress is refused `429 too-many-connections`
     /// (its connections are the proxy's, which MHD does not count). Refusals of dossier requests
     /// are audited.
-    func guarded(_ request: HTTPRequest, route: Route, requestID: String, runtime: GatewayRuntime,
+    func guarded(_ request: inout HTTPRequest, route: Route, requestID: String, runtime: GatewayRuntime,
                  answer: (HTTPRequest) async -> HTTPResponse) async -> HTTPResponse {
-        var request = request
         let peer = request.remoteAddress
         do {
             request.remoteAddress = try proxies.clientAddress(peer: peer, forwardedFor: request.headerValues("x-forwarded-for"),

@@ -60,12 +60,13 @@ struct GatewayRouter: Sendable {
         }
     }
 
-    func handle(_ request: HTTPRequest) async -> HTTPReply {
+    func handle(_ received: HTTPRequest) async -> HTTPReply {
+        var request = received
         let started = request.receivedAt
         let requestID = RequestID.accepted(request.header("X-Request-Id")) ?? RequestID.generate()
         let current = runtime.runtime
         let route = Self.route(of: request.path)
-        let response = await guarded(request, route: route, requestID: requestID, runtime: current) { request in
+        let response = await guarded(&request, route: route, requestID: requestID, runtime: current) { request in
             await answer(request, route: route, requestID: requestID, runtime: current)
         }
         metrics.recordRequest(route: route.rawValue, status: response.status)
