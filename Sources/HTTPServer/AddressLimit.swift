@@ -13,17 +13,19 @@ public final class AddressLimit: Sendable {
         self.limit = limit
     }
 
-    /// Counts one more for `address` if it is below the limit.
-    /// - Returns: whether it was counted (then `leave` it once done).
+    /// Counts one more for `address` if it is below the limit (without a limit nothing is counted).
+    /// - Returns: whether it may go on (then `leave` it once done).
     public func tryEnter(_ address: String) -> Bool {
-        counts.withLock { counts in
-            guard limit == 0 || counts[address, default: 0] < limit else { return false }
+        guard limit > 0 else { return true }
+        return counts.withLock { counts in
+            guard counts[address, default: 0] < limit else { return false }
             counts[address, default: 0] += 1
             return true
         }
     }
 
     public func leave(_ address: String) {
+        guard limit > 0 else { return }
         counts.withLock { counts in
             guard let count = counts[address] else { preconditionFailure("AddressLimit.leave(\(address)) without enter") }
             counts[address] = count > 1 ? count - 1 : nil
@@ -39,6 +41,7 @@ public final class AddressLimit: Sendable {
     /// Counts one more for `address` even at the limit: a connection accepted by `hasRoom` while
     /// another thread accepted one too.
     func enter(_ address: String) {
+        guard limit > 0 else { return }
         counts.withLock { $0[address, default: 0] += 1 }
     }
 }

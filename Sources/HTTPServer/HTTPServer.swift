@@ -7,6 +7,11 @@ import Synchronization
 /// MHD runs a thread pool over epoll. Each request's connection is suspended while its
 /// handler runs, so a request waiting on departments holds no thread; the handler's
 /// reply is queued when MHD calls back after the resume.
+///
+/// In front of the handler, in pieces of their own: the request's head is read and its framing
+/// judged before any body is (`RequestHead`, `RequestFraming`, `RequestTarget`, `HeaderBlock`); a
+/// head that does not arrive in time closes its connection (`HeaderDeadline`); and each peer
+/// address holds a bounded number of connections (`AddressLimit`).
 public final class HTTPServer: Sendable {
     public struct Configuration: Sendable {
         public var host: String
