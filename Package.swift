@@ -39,13 +39,13 @@ let package = Package(
         .target(name: "CLISupport"),
         .executableTarget(name: "exchange-gateway",
                           dependencies: ["Gateway", "DepartmentStubs", "CLISupport", "GatewayCore", "GatewayCrypto", "GatewayJSON",
-                                         "UpstreamClient", "HTTPServer"]),
+                                         "UpstreamClient", "AuditLog", "HTTPServer"]),
         .executableTarget(name: "department-stubs", dependencies: ["DepartmentStubs", "CLISupport"]),
 
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["Gateway", "DepartmentStubs", "GatewayCore", "GatewayCrypto", "GatewayJSON", "HTTPServer",
-                                   "UpstreamClient"]),
+                                   "UpstreamClient", "AuditLog"]),
     ]
 )

@@ -10,26 +10,51 @@ import GatewayJSON
 /// lets the requests go on — so a response never leaves before its record is on disk, and
 /// concurrent requests share the cost of the sync. When writing fails the batch is cut back
 /// out of the file, the waiting requests fail, and the writer tries to reopen the log every
-/// 0.2 s until it can write again.
+/// 0.2 s until it can write again. A record not durable within `audit.append_timeout_ms` fails
+/// its request (a hung disk does not hold answers forever), and a watchdog thread says so.
 public final class AuditLog: Sendable {
     private let writer: AuditWriter
 
     /// Opens (or starts) the log in `config.directory`, repairing a torn last line.
-    /// - Throws: `AuditLogError.corruptTail` when the newest file ends in a line that is not a record.
-    ///   Other failures do not throw: the log starts unavailable and recovers by itself.
-    /// - Parameter onBatch: told, on the writer thread, how many lines each batch wrote and how
-    ///   long its fsync took (for metrics).
-    public init(config: AuditConfig, signingKey: Ed25519.PrivateKey?,
-                onBatch: @escaping @Sendable (_ lines: Int, _ fsync: Duration?) -> Void = { _, _ in }) throws(AuditLogError) {
-        writer = try AuditWriter(config: config, signingKey: signingKey, onBatch: onBatch)
+    /// - Throws: `AuditLogError` whose `refusesStart` is true: a newest file that ends in a line
+    ///   that is not a record, a log that ends before its witness or differs from it. Other
+    ///   failures do not throw: the log starts unavailable and recovers by itself.
+    /// - Parameters:
+    ///   - syscalls: the calls that reach the disk; tests put faults here.
+    ///   - onBatch: told, on the writer thread, how many lines each batch wrote and how long its
+    ///     fsync took (for metrics).
+    ///   - onCheckpoint: told, on the writer thread, each signed checkpoint line once it is durable
+    ///     (for `audit.witness_url`); it must not block.
+    public init(config: AuditConfig, signingKey: Ed25519.PrivateKey?, syscalls: AuditSyscalls = .system,
+                onBatch: @escaping @Sendable (_ lines: Int, _ fsync: Duration?) -> Void = { _, _ in },
+                onCheckpoint: @escaping @Sendable (_ line: [UInt8]) -> Void = { _ in }) throws(AuditLogError) {
+        writer = try AuditWriter(config: config, signingKey: signingKey, syscalls: syscalls, acceptingLoss: nil,
+                                 onBatch: onBatch, onCheckpoint: onCheckpoint)
         // Named from inside: on Linux a name given before `start` is not applied.
         Thread { [writer] in
             Thread.current.name = "audit-writer"
             writer.run()
         }.start()
+        Thread { [writer] in
+            Thread.current.name = "audit-watchdog"
+            writer.watch()
+        }.start()
+    }
+
+    /// Continues a log that ends before its witness's last checkpoint (a real loss: a restored
+    /// backup, a failed disk), so that the gap itself is recorded, signed and witnessed: an
+    /// `opened` line with reason `loss` names the witness's last checkpoint and `note`, then a
+    /// `closed` line and a checkpoint follow. Run it while no gateway writes the log.
+    /// - Throws: `.nothingToAccept` when the log is not behind its witness, and what opening it throws.
+    public static func acceptLoss(config: AuditConfig, signingKey: Ed25519.PrivateKey?, note: String,
+                                  syscalls: AuditSyscalls = .system) throws(AuditLogError) -> AuditRunLine.Loss {
+        let writer = try AuditWriter(config: config, signingKey: signingKey, syscalls: syscalls, acceptingLoss: note,
+                                     onBatch: { _, _ in }, onCheckpoint: { _ in })
+        return try writer.recordLoss()
     }
 
     /// Returns once `entry` is written (and synced, if configured).
+    /// - Throws: `.timedOut` when that takes longer than `audit.append_timeout_ms`.
     public func append(_ entry: AuditEntry) async throws(AuditLogError) {
         let body = entry.json().encoded()
         let result = await withCheckedContinuation { continuation in
@@ -38,15 +63,24 @@ public final class AuditLog: Sendable {
         try result.get()
     }
 
-    /// False while records cannot be written; `/readyz` reports it.
+    /// False while records cannot be written or the disk hangs; `/readyz` reports it.
     public var isWritable: Bool {
         writer.isWritable
     }
 
-    /// Writes what is waiting, a last checkpoint, and stops the writer.
-    public func close() async {
+    /// From the next checkpoint boundary on, checkpoints are signed with `key`: the current key
+    /// signs a checkpoint, a `key` line names the new one, and the new key signs from there.
+    public func rotateSigningKey(to key: Ed25519.PrivateKey) {
+        writer.rotate(to: key)
+    }
+
+    /// Writes what is waiting, a `closed` line and a last checkpoint, and stops the writer.
+    /// - Returns: `false` when the writer did not finish within `audit.append_timeout_ms` (it
+    ///   hangs in a system call); the log is then left as the disk has it.
+    @discardableResult
+    public func close() async -> Bool {
         await withCheckedContinuation { continuation in
-            writer.stop { continuation.resume() }
+            writer.stop { continuation.resume(returning: $0) }
         }
     }
 }

@@ -33,6 +33,20 @@ public struct Arguments {
         return value
     }
 
+    /// Every value of an option that may be given more than once, in order.
+    public mutating func options(_ name: String) throws(ArgumentError) -> [String] {
+        var values: [String] = []
+        while let value = try option(name) { values.append(value) }
+        return values
+    }
+
+    /// True (and consumed) if the next positional argument is `name`: a subcommand.
+    public mutating func subcommand(_ name: String) -> Bool {
+        guard let index = remaining.firstIndex(where: { !$0.hasPrefix("-") || $0 == "-" }), remaining[index] == name else { return false }
+        remaining.remove(at: index)
+        return true
+    }
+
     public mutating func integerOption(_ name: String, in range: ClosedRange<Int>) throws(ArgumentError) -> Int? {
         guard let text = try option(name) else { return nil }
         guard let value = Int(text), range.contains(value) else {

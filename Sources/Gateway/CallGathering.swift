@@ -8,11 +8,10 @@ import Synchronization
 /// would cost each of them memory and wake-ups, where this costs an entry in the bulkhead's
 /// queue. The continuation is resumed once, by whoever settles the last call.
 final class CallGathering: Sendable {
-    /// What became of one call that was made: the request as sent and its raw result.
+    /// What became of one call that was made: the request as sent and what the transport saw.
     struct Answer: Sendable {
         let request: UpstreamRequest
-        let result: TransferResult
-        let elapsed: Duration
+        let report: TransferReport
     }
 
     private let answers: Mutex<GatheredResults<Answer?>>
@@ -30,10 +29,10 @@ final class CallGathering: Sendable {
         settle([(index, nil)])
     }
 
-    /// The calls at `indices` were made together as `requests` and ended with `results`.
-    func finished(_ indices: [Int], requests: [UpstreamRequest], results: [(result: TransferResult, elapsed: Duration)]) {
-        settle(zip(indices, zip(requests, results)).map { index, made in
-            (index, Answer(request: made.0, result: made.1.result, elapsed: made.1.elapsed))
+    /// The calls at `indices` were made together as `requests` and ended as `reports` say.
+    func finished(_ indices: [Int], requests: [UpstreamRequest], reports: [TransferReport]) {
+        settle(zip(indices, zip(requests, reports)).map { index, made in
+            (index, Answer(request: made.0, report: made.1))
         })
     }
 

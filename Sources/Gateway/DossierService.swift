@@ -9,25 +9,32 @@ public struct DossierService: Sendable {
     public let config: GatewayConfig
     let client: UpstreamClient
     let guards: [String: SourceGuard]
+    /// Each source's preconfigured transfer handles.
+    let templates: [String: SourceTemplate]
     let metrics: GatewayMetrics
 
-    init(config: GatewayConfig, client: UpstreamClient, guards: [String: SourceGuard], metrics: GatewayMetrics) {
+    init(config: GatewayConfig, client: UpstreamClient, guards: [String: SourceGuard], templates: [String: SourceTemplate],
+         metrics: GatewayMetrics) {
         self.config = config
         self.client = client
         self.guards = guards
+        self.templates = templates
         self.metrics = metrics
     }
 
-    /// A service with fresh breakers and bulkheads (the one-shot `dossier` command).
+    /// A service with fresh breakers, bulkheads and templates (the one-shot `dossier` command).
     public init(config: GatewayConfig, client: UpstreamClient, metrics: GatewayMetrics = GatewayMetrics()) {
         self.init(config: config, client: client,
-                  guards: Dictionary(uniqueKeysWithValues: config.sources.map { ($0.name, SourceGuard(source: $0)) }), metrics: metrics)
+                  guards: Dictionary(uniqueKeysWithValues: config.sources.map { ($0.name, SourceGuard(source: $0)) }),
+                  templates: Dictionary(uniqueKeysWithValues: config.sources.map { ($0.name, SourceTemplate(source: $0)) }),
+                  metrics: metrics)
     }
 
     /// A call that passed its breaker and bulkhead.
     private struct Call {
         let source: SourceConfig
         let sourceGuard: SourceGuard
+        let template: SourceTemplate
         let permit: CircuitBreaker.Permit
     }
 
@@ -36,7 +43,7 @@ public struct DossierService: Sendable {
     ///   - receivedAt: when the request arrived; the deadline counts from here.
     public func dossier(for propertyID: PropertyID, access: SourceAccess, role: RoleConfig, requestID: String,
                         trace: TraceContext, receivedAt started: ContinuousClock.Instant) async -> Dossier {
-        let deadline = started + .milliseconds(config.deadlineMs)
+        let deadline = Deadline(milliseconds: config.deadlineMs, after: started)
         var byName: [String: SourceOutcome] = [:]
         for source in access.forbidden {
             byName[source.name] = .notCalled(.notPermitted, error: "role \(role.name) may not read this department's data")
@@ -48,7 +55,7 @@ public struct DossierService: Sendable {
             case .rejected(let retryAfter):
                 byName[source.name] = .notCalled(.circuitOpen, error: "calls to this department are paused after repeated failures; next try in \(max(1, retryAfter.wholeMilliseconds / 1000)) s")
             case .allowed(let permit):
-                admitted.append(Call(source: source, sourceGuard: sourceGuard, permit: permit))
+                admitted.append(Call(source: source, sourceGuard: sourceGuard, template: templates[source.name]!, permit: permit))
             }
         }
         let fetched = await fetchWithinBulkheads(admitted, propertyID: propertyID, deadline: deadline, requestID: requestID, trace: trace)
@@ -58,7 +65,7 @@ public struct DossierService: Sendable {
                 byName[call.source.name] = .notCalled(.unavailable, error: "the gateway already has \(call.source.maxInFlight) calls in flight to this department and none finished before the deadline")
                 continue
             }
-            if outcome.endedByDeadline || (outcome.status == .timeout && started.duration(to: .now) >= .milliseconds(config.deadlineMs)) {
+            if outcome.endedByDeadline {
                 // The dossier deadline, not the department, cut this call short.
                 call.sourceGuard.breaker.abandon(call.permit)
             } else {
@@ -83,12 +90,12 @@ public struct DossierService: Sendable {
     /// free permit start at once, together; each of the others starts as soon as its department
     /// frees a permit, so a full department neither holds up the others nor keeps their permits
     /// idle. A caller waits until there is too little of the deadline left to make the call worth
-    /// starting (the connect timeout, at most 100 ms). Calls that failed to connect are then
-    /// made again while their retry policy and the deadline allow.
-    private func fetchWithinBulkheads(_ calls: [Call], propertyID: PropertyID, deadline: ContinuousClock.Instant,
+    /// starting (`Deadline.lastUsefulStart`). Calls that failed to connect are then made again
+    /// while their retry policy and the deadline allow.
+    private func fetchWithinBulkheads(_ calls: [Call], propertyID: PropertyID, deadline: Deadline,
                                       requestID: String, trace: TraceContext) async -> [SourceOutcome?] {
         let started = ContinuousClock.now
-        guard started < deadline else { return calls.map { _ in .deadlinePassedBeforeCall() } }
+        guard !deadline.hasPassed(at: started) else { return calls.map { _ in .deadlinePassedBeforeCall() } }
         let holding = calls.map { $0.sourceGuard.bulkhead.tryAcquire() }
         let target = Target(propertyID: propertyID, deadline: deadline, requestID: requestID, trace: trace)
         let outcomes: [SourceOutcome?]
@@ -103,21 +110,22 @@ public struct DossierService: Sendable {
     /// What every call of one dossier asks for, and by when.
     private struct Target: Sendable {
         let propertyID: PropertyID
-        let deadline: ContinuousClock.Instant
+        let deadline: Deadline
         let requestID: String
         let trace: TraceContext
 
-        /// The request for `source` now: its timeout is cut to what is left of the deadline; it
-        /// carries a child span of the trace and the request id.
-        func request(to source: SourceConfig) -> UpstreamRequest {
-            source.request(for: propertyID, remainingMs: max(1, ContinuousClock.now.duration(to: deadline).wholeMilliseconds),
-                           headers: ["traceparent: \(trace.childTraceparent())", "X-Request-Id: \(requestID)"])
+        /// The call to `call`'s source, bounded by the deadline; it carries a child span of the
+        /// trace and the request id.
+        func upstreamCall(_ call: Call) -> UpstreamCall {
+            UpstreamCall(request: call.source.request(for: propertyID, deadline: deadline,
+                                                      headers: ["traceparent: " + trace.childTraceparent(), "X-Request-Id: " + requestID]),
+                         template: call.template)
         }
     }
 
     /// Makes the calls at `indices`, whose permits are held and given back as each call ends.
     private func fetch(_ indices: [Int], of calls: [Call], _ target: Target) async -> [SourceOutcome] {
-        await client.fetchAll(indices.map { target.request(to: calls[$0].source) }) { position in
+        await client.fetchAll(indices.map { target.upstreamCall(calls[$0]) }) { position in
             calls[indices[position]].sourceGuard.bulkhead.release()
         }
     }
@@ -127,9 +135,9 @@ public struct DossierService: Sendable {
     private func fetchAsPermitsAreGranted(_ calls: [Call], holding: [Bool], _ target: Target) async -> [SourceOutcome?] {
         let client = client
         @Sendable func start(_ indices: [Int], into gathering: CallGathering) {
-            let requests = indices.map { target.request(to: calls[$0].source) }
-            client.start(requests, whenEachEnds: { calls[indices[$0]].sourceGuard.bulkhead.release() }) { results in
-                gathering.finished(indices, requests: requests, results: results)
+            let made = indices.map { target.upstreamCall(calls[$0]) }
+            client.start(made, whenEachEnds: { calls[indices[$0]].sourceGuard.bulkhead.release() }) { reports in
+                gathering.finished(indices, requests: made.map(\.request), reports: reports)
             }
         }
         let answers = await withCheckedContinuation { continuation in
@@ -137,14 +145,14 @@ public struct DossierService: Sendable {
             let ready = calls.indices.filter { holding[$0] }
             if !ready.isEmpty { start(ready, into: gathering) }
             for index in calls.indices where !holding[index] {
-                let lastUsefulStart = target.deadline - .milliseconds(min(100, calls[index].source.connectTimeoutMs))
+                let lastUsefulStart = target.deadline.lastUsefulStart(needing: .milliseconds(calls[index].source.connectTimeoutMs))
                 calls[index].sourceGuard.bulkhead.acquire(deadline: lastUsefulStart) { granted in
                     if granted { start([index], into: gathering) } else { gathering.refused(index) }
                 }
             }
         }
         return answers.map { answer in
-            answer.map { SourceOutcome(request: $0.request, result: $0.result, latencyMs: $0.elapsed.wholeMilliseconds) }
+            answer.map { SourceOutcome(request: $0.request, report: $0.report) }
         }
     }
 
@@ -156,7 +164,7 @@ public struct DossierService: Sendable {
         var generator = SystemRandomNumberGenerator()
         var attempt = 1
         while true {
-            let remaining = ContinuousClock.now.duration(to: target.deadline)
+            let remaining = target.deadline.remaining()
             var delay = Duration.zero
             let retrying = calls.indices.filter { index in
                 guard let failure = outcomes[index]?.transferFailure,

@@ -1,5 +1,6 @@
 import AuditLog
 import GatewayCore
+import GatewayCrypto
 import GatewayJSON
 import HTTPServer
 
@@ -15,6 +16,8 @@ extension GatewayRouter {
         let role: RoleConfig
         let purpose: String?
         let access: SourceAccess
+        /// Per item, the refusal of an item the client's rate limit had no token for.
+        let rateLimited: [Problem?]
         let budget: BatchBudget
     }
 
@@ -26,37 +29,30 @@ extension GatewayRouter {
     /// its single request would have had) or an `error` problem.
     ///
     /// Each item takes a place among `limits.max_dossiers_in_progress` while it is built, waiting
-    /// for one like a single request; the first item's is waited for before anything else, and an
+    /// for one like a single request; the first item's is waited for before any is built, and an
     /// item that gets none is a `503 overloaded` item, as is every item not started after it (under
     /// overload the batch stops starting items rather than waiting for each in turn). Items are kept
     /// encoded, and at most `limits.max_batch_response_bytes` of them: an item past that is a `413
     /// batch-too-large` item, and so is every item not started after it. Once the batch is cancelled
     /// (shutdown past the drain), items not yet started are not built: each is an audited 503
     /// shutting-down problem, so the batch still ends in time.
+    /// The answer itself is audited too, once its items are: a record with no property, the
+    /// items' request ids (`batch_items`) and the SHA-256 of the whole answer (`body_sha256`);
+    /// each item's record holds the SHA-256 of that item's bytes as they stand in the answer.
     func batch(_ request: HTTPRequest, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
         let trace = TraceContext(traceparent: request.header("traceparent"))
         var record = Self.auditRecord(of: request, requestID: requestID, trace: trace)
         let plan: BatchPlan
         do throws(Problem) {
-            plan = try admit(request, runtime: runtime, record: &record)
-            guard await runtime.admission.acquire(deadline: Self.admissionDeadline(from: request.receivedAt, runtime: runtime)) else {
-                throw .overloaded(limit: runtime.admission.maxInFlight)
-            }
+            plan = try admitBatch(request, runtime: runtime, record: &record)
+            try await takeAdmissionPlace(from: request.receivedAt, runtime: runtime)
         } catch {
             // Refused as a whole: one audit record, like a refused single request.
             return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { _ throws(Problem) in throw error }
         }
         let ids = plan.request.propertyIDs
-        let rateLimited = ids.map { _ -> Problem? in
-            do throws(Problem) {
-                try takeRateToken(plan.client, runtime: runtime)
-                return nil
-            } catch {
-                return error
-            }
-        }
-        var items = [[UInt8]?](repeating: nil, count: ids.count)
-        await withTaskGroup(of: (Int, [UInt8]).self) { group in
+        var items = [BatchItem?](repeating: nil, count: ids.count)
+        await withTaskGroup(of: (Int, BatchItem).self) { group in
             var holdsFirstPlace = true
             var overloaded = false
             var running = 0
@@ -65,17 +61,22 @@ extension GatewayRouter {
                     items[done] = item
                     running -= 1
                 }
-                var refusal = Task.isCancelled ? .shuttingDown() : rateLimited[index]
+                var refusal = Task.isCancelled ? .shuttingDown() : plan.rateLimited[index]
                 var admitted = false
                 if refusal == nil, !plan.budget.isExhausted {
                     if holdsFirstPlace {
                         holdsFirstPlace = false
                         admitted = true
-                    } else if !overloaded, await runtime.admission.acquire(deadline: Self.admissionDeadline(from: .now, runtime: runtime)) {
-                        admitted = true
+                    } else if !overloaded {
+                        do throws(Problem) {
+                            try await takeAdmissionPlace(from: .now, runtime: runtime)
+                            admitted = true
+                        } catch {
+                            overloaded = true
+                            refusal = Task.isCancelled ? .shuttingDown() : error
+                        }
                     } else {
-                        overloaded = true
-                        refusal = Task.isCancelled ? .shuttingDown() : .overloaded(limit: runtime.admission.maxInFlight)
+                        refusal = .overloaded(limit: runtime.admission.maxInFlight)
                     }
                 }
                 // Checked again once a place is held: the items before may have filled the answer meanwhile.
@@ -95,27 +96,51 @@ extension GatewayRouter {
                 items[index] = item
             }
         }
-        let body = Array(#"{"dossiers":["#.utf8) + items.map { $0! }.joined(separator: [UInt8(ascii: ",")]) + Array("]}".utf8)
-        return .json(encoded: body, status: 200, requestID: requestID, headers: [("traceparent", trace.traceparent)])
+        // The items' bytes as they were hashed into their records, joined as they are.
+        let body = Array(#"{"dossiers":["#.utf8) + items.map { $0!.bytes }.joined(separator: [UInt8(ascii: ",")]) + Array("]}".utf8)
+        var response = HTTPResponse.json(bytes: body, status: 200, requestID: requestID)
+        response.headers.append(("traceparent", trace.traceparent))
+        record.batchItems = items.map { $0!.requestID }
+        record.httpStatus = response.status
+        record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
+        return await sealed(response, record: record, requestID: requestID, route: .dossierBatch)
     }
 
-    /// Checks what the whole batch shares, in the order of a single request; notes the caller in `record`.
-    private func admit(_ request: HTTPRequest, runtime: GatewayRuntime, record: inout AuditEntry) throws(Problem) -> BatchPlan {
-        let client = try authenticate(request, runtime: runtime, record: &record)
-        let role = try authorize(request, client: client, runtime: runtime, record: &record)
-        let body = try BatchRequest(contentType: request.header("Content-Type"), body: request.body)
+    /// One item of a batch answer: its own request id, and its bytes as they are sent.
+    private struct BatchItem: Sendable {
+        let requestID: String
+        let bytes: [UInt8]
+    }
+
+    /// Checks what the whole batch shares: the admission step of a single request (its body is
+    /// read when the rate limit needs the number of items), then the sources it asks for; notes
+    /// the caller in `record`.
+    private func admitBatch(_ request: HTTPRequest, runtime: GatewayRuntime, record: inout AuditEntry) throws(Problem) -> BatchPlan {
+        let admission = try admit(request, runtime: runtime, record: &record) { client throws(Problem) in
+            let body = try BatchRequest(contentType: request.header("Content-Type"), body: request.body)
+            let rateLimited = body.propertyIDs.map { _ -> Problem? in
+                do throws(Problem) {
+                    try takeRateToken(client, runtime: runtime)
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            return (body: body, rateLimited: rateLimited)
+        }
+        let body = admission.charged.body
         let requested = try body.sourceNames.map { names throws(Problem) in try SourceSelection.sources(names: names, in: runtime.config) }
             ?? runtime.config.sources
-        return BatchPlan(request: body, client: client, role: role, purpose: record.purpose,
-                         access: try SourceAccess(requested: requested, role: role),
+        return BatchPlan(request: body, client: admission.client, role: admission.role, purpose: admission.purpose,
+                         access: try SourceAccess(requested: requested, role: admission.role), rateLimited: admission.charged.rateLimited,
                          budget: BatchBudget(limit: runtime.config.limits.maxBatchResponseBytes))
     }
 
-    /// One item, encoded: its dossier with `http_status`, or `{"property_id", "error"}` when it was
+    /// One item: its dossier with `http_status`, or `{"property_id", "error"}` when it was
     /// refused (rate limited, overloaded, shutting down, over the batch's size) or its audit record
     /// could not be written (then it carries no data).
     private func batchItem(_ propertyID: PropertyID, refusal: Problem?, plan: BatchPlan, request: HTTPRequest,
-                           trace: TraceContext, runtime: GatewayRuntime) async -> [UInt8] {
+                           trace: TraceContext, runtime: GatewayRuntime) async -> BatchItem {
         let started = ContinuousClock.now
         let itemID = RequestID.generate()
         var record = AuditEntry(time: .now(), requestID: itemID, clientID: plan.client.id, role: plan.role.name, purpose: plan.purpose,
@@ -144,10 +169,11 @@ extension GatewayRouter {
         }
         if let refusal { record.httpStatus = refusal.status }
         record.latencyMs = started.duration(to: .now).wholeMilliseconds
-        let problem = await writeAudit(record) ? refusal : .auditUnavailable()
-        if let problem {
-            return JSON.object(["property_id": JSON(propertyID.rawValue), "error": problem.json(requestID: itemID)]).encoded()
+        func refused(_ problem: Problem) -> [UInt8] {
+            JSON.object(["property_id": JSON(propertyID.rawValue), "error": problem.json(requestID: itemID)]).encoded()
         }
-        return body!
+        let bytes = refusal.map(refused) ?? body!
+        record.bodySHA256 = Hex.encode(Digest.sha256(bytes))
+        return BatchItem(requestID: itemID, bytes: await writeAudit(record) ? bytes : refused(.auditUnavailable()))
     }
 }

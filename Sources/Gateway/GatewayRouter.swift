@@ -1,5 +1,6 @@
 import AuditLog
 import GatewayCore
+import GatewayCrypto
 import GatewayJSON
 import HTTPServer
 import Synchronization
@@ -11,6 +12,8 @@ struct GatewayRouter: Sendable {
     let runtime: RuntimeHolder
     let lifecycle: Lifecycle
     let auditLog: AuditLog
+    /// `audit.witness_url`'s poster, when one is configured: its state shows in `/readyz`.
+    let witness: AuditWitnessPoster?
     let metrics: GatewayMetrics
     /// `server.trusted_proxies` (fixed at start, like the listener).
     let proxies: TrustedProxies
@@ -36,6 +39,7 @@ struct GatewayRouter: Sendable {
     /// documented in `Resources/openapi.yaml` under `pathTemplate`; a test keeps the two in step.
     enum Route: String, CaseIterable {
         case dossier, dossierBatch = "dossier_batch", console, consoleScript = "console_script", consoleStyle = "console_style"
+        case consoleSettings = "console_settings", root
         case healthz, readyz, metrics, openapi, unknown
 
         /// The route's path as the OpenAPI document writes it; `nil` for paths no route serves.
@@ -46,6 +50,8 @@ struct GatewayRouter: Sendable {
             case .console: ConsoleAssets.pagePath
             case .consoleScript: ConsoleAssets.scriptPath
             case .consoleStyle: ConsoleAssets.stylePath
+            case .consoleSettings: ConsoleAssets.settingsPath
+            case .root: "/"
             case .healthz: "/healthz"
             case .readyz: "/readyz"
             case .metrics: "/metrics"
@@ -54,9 +60,11 @@ struct GatewayRouter: Sendable {
             }
         }
 
-        /// The methods the route answers; any other is `405` with these in `Allow`.
+        /// The methods the route answers; any other is `405` with these in `Allow`. `HEAD` is
+        /// answered as `GET` (a dossier is fetched and audited all the same); the server sends
+        /// its headers without the body.
         var methods: [String] {
-            self == .dossierBatch ? ["POST"] : ["GET"]
+            self == .dossierBatch ? ["POST"] : ["GET", "HEAD"]
         }
     }
 
@@ -104,6 +112,8 @@ struct GatewayRouter: Sendable {
         case ConsoleAssets.pagePath: .console
         case ConsoleAssets.scriptPath: .consoleScript
         case ConsoleAssets.stylePath: .consoleStyle
+        case ConsoleAssets.settingsPath: .consoleSettings
+        case "/": .root
         case _ where path.hasPrefix(dossierPrefix) && path.hasSuffix(dossierSuffix)
             && path.utf8.count > dossierPrefix.utf8.count + dossierSuffix.utf8.count: .dossier
         default: .unknown
@@ -130,6 +140,10 @@ struct GatewayRouter: Sendable {
             return .console(ConsoleAssets.script, requestID: requestID)
         case .consoleStyle:
             return .console(ConsoleAssets.style, requestID: requestID)
+        case .consoleSettings:
+            return .json(ConsoleSettings.json(of: runtime.config), status: 200, requestID: requestID)
+        case .root:
+            return .redirect(to: ConsoleAssets.pagePath, requestID: requestID)
         case .dossierBatch:
             metrics.requestsInFlight.increment()
             defer { metrics.requestsInFlight.decrement() }
@@ -184,8 +198,8 @@ struct GatewayRouter: Sendable {
         return .problem(problem, requestID: requestID)
     }
 
-    /// Ready when not draining and the audit log can be written; the detail names each
-    /// source's circuit breaker state.
+    /// Ready when not draining and the audit log can be written (and its disk does not hang); the
+    /// detail names each source's circuit breaker state and, with `audit.witness_url`, the witness's.
     private func readiness(_ requestID: String, runtime: GatewayRuntime) -> HTTPResponse {
         let auditWritable = auditLog.isWritable, draining = lifecycle.isDraining
         let ready = auditWritable && !draining
@@ -193,12 +207,14 @@ struct GatewayRouter: Sendable {
         for source in runtime.config.sources {
             breakers[source.name] = JSON(runtime.guards[source.name]?.breaker.state(now: .now).rawValue ?? "closed")
         }
-        return .json(JSON.object(["status": JSON(ready ? "ready" : "not ready"),
+        let detail = JSON.object(["status": JSON(ready ? "ready" : "not ready"),
                                   "config": JSON("loaded"),
                                   "audit": JSON(auditWritable ? "writable" : "unavailable"),
                                   "draining": JSON(draining),
-                                  "circuit_breakers": breakers]),
-                     status: ready ? 200 : 503, requestID: requestID)
+                                  "circuit_breakers": breakers])
+        // Shown, never a reason to be unready: a failing witness URL does not block dossiers.
+        if let witness { detail["audit_witness"] = JSON(witness.status.rawValue) }
+        return .json(detail, status: ready ? 200 : 503, requestID: requestID)
     }
 
     /// The dossier route: its answer, whatever it is, is audited first; if the audit record
@@ -235,8 +251,32 @@ struct GatewayRouter: Sendable {
         response.headers.append(("traceparent", trace.traceparent))
         record.httpStatus = response.status
         record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
+        return await sealed(response, record: record, requestID: requestID, route: Self.route(of: request.path))
+    }
+
+    /// `response` once its record is durable, the record holding the SHA-256 of the exact body
+    /// bytes sent (`body_sha256`), which the caller gets too, as `Content-Digest` (RFC 9530): a
+    /// saved answer can then be proven against the log (`exchange-gateway dossier verify`).
+    /// 503 and no data when the record cannot be written.
+    func sealed(_ response: HTTPResponse, record: AuditEntry, requestID: String, route: Route) async -> HTTPResponse {
+        guard case .bytes(let body) = response.body else { preconditionFailure("an audited answer has its body in bytes") }
+        var record = record, response = response
+        let digest = Digest.sha256(body)
+        record.bodySHA256 = Hex.encode(digest)
+        response.headers.append(("Content-Digest", "sha-256=:\(Base64.encode(digest)):"))
         guard await writeAudit(record) else { return .problem(.auditUnavailable(), requestID: requestID) }
+        noteClient(of: record, route: route, in: &response)
         return response
+    }
+
+    /// For a caller that was authenticated: counts the answer per client, and names the client
+    /// and its role in the answer (`X-Client-Id`, `X-Client-Role`), which the console shows as
+    /// "signed in as". The caller holds the key, so this tells it nothing it may not know.
+    func noteClient(of record: AuditEntry, route: Route, in response: inout HTTPResponse) {
+        guard let client = record.clientID else { return }
+        metrics.recordClientRequest(client: client, route: route.rawValue, status: response.status)
+        response.headers.append(("X-Client-Id", client))
+        if let role = record.role { response.headers.append(("X-Client-Role", role)) }
     }
 
     /// Each section's status and latency, as the audit record keeps them (never its data).
@@ -251,6 +291,7 @@ struct GatewayRouter: Sendable {
             try await auditLog.append(record)
             return true
         } catch {
+            if case .timedOut = error { metrics.auditAppendTimeouts.increment() }
             EventLog.error("audit record not written", ["request_id": record.requestID, "trace_id": record.traceID ?? "",
                                                         "reason": error.description])
             return false
@@ -259,16 +300,15 @@ struct GatewayRouter: Sendable {
 
     private func dossier(_ request: HTTPRequest, rawID: String, requestID: String, trace: TraceContext, runtime: GatewayRuntime,
                          record: inout AuditEntry) async throws(Problem) -> HTTPResponse {
-        let client = try authenticate(request, runtime: runtime, record: &record)
-        try takeRateToken(client, runtime: runtime)
-        let role = try authorize(request, client: client, runtime: runtime, record: &record)
+        let role = try admit(request, runtime: runtime, record: &record) { client throws(Problem) in
+            try takeRateToken(client, runtime: runtime)
+        }.role
         guard let propertyID = PropertyID(rawID) else { throw .invalidPropertyID() }
         let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: runtime.config)
         let access = try SourceAccess(requested: requested, role: role)
         // Under overload, waiting here (not runnable) keeps the CPU on dossiers that can still
         // make their deadline; a refusal comes shortly before this one's deadline.
-        let admitted = await runtime.admission.acquire(deadline: Self.admissionDeadline(from: request.receivedAt, runtime: runtime))
-        guard admitted else { throw .overloaded(limit: runtime.admission.maxInFlight) }
+        try await takeAdmissionPlace(from: request.receivedAt, runtime: runtime)
         defer { runtime.admission.release() }
         let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace,
                                                     receivedAt: request.receivedAt)
@@ -277,11 +317,39 @@ struct GatewayRouter: Sendable {
                      headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])
     }
 
-    /// How long a dossier that started at `start` may wait for a place among the dossiers in
-    /// progress: until shortly before its deadline, so a refusal still comes in time.
-    static func admissionDeadline(from start: ContinuousClock.Instant, runtime: GatewayRuntime) -> ContinuousClock.Instant {
+    /// A place among the dossiers in progress (`limits.max_dossiers_in_progress`) for a dossier
+    /// that started at `start`, waited for until the last moment starting it is still of use, by the
+    /// rule every start follows (a dossier needs up to half its deadline); `overloaded` without one.
+    /// Give it back with `runtime.admission.release()`.
+    func takeAdmissionPlace(from start: ContinuousClock.Instant, runtime: GatewayRuntime) async throws(Problem) {
         let deadlineMs = runtime.config.deadlineMs
-        return start + .milliseconds(deadlineMs - min(100, deadlineMs / 2))
+        let lastUsefulStart = Deadline(milliseconds: deadlineMs, after: start).lastUsefulStart(needing: .milliseconds(deadlineMs / 2))
+        guard await runtime.admission.acquire(deadline: lastUsefulStart) else {
+            metrics.overloadRefusals.increment()
+            throw .overloaded(limit: runtime.admission.maxInFlight)
+        }
+    }
+
+    /// Who may have dossiers and why: what a single dossier and a batch both pass, in one order
+    /// (README "Batch"): the client's key, the client's rate limit, the client's role, the
+    /// request's purpose. Each step notes what it learns in `record`.
+    struct Admission<Charged> {
+        let client: ClientConfig
+        let role: RoleConfig
+        let purpose: String?
+        /// What `charge` returned.
+        let charged: Charged
+    }
+
+    /// The admission step. `charge` takes the rate-limit tokens, one per dossier asked for: a
+    /// single dossier throws without its token; a batch reads its body to count its items, and
+    /// those without a token are refused one by one.
+    func admit<Charged>(_ request: HTTPRequest, runtime: GatewayRuntime, record: inout AuditEntry,
+                        charge: (ClientConfig) throws(Problem) -> Charged) throws(Problem) -> Admission<Charged> {
+        let client = try authenticate(request, runtime: runtime, record: &record)
+        let charged = try charge(client)
+        let role = try authorize(request, client: client, runtime: runtime, record: &record)
+        return Admission(client: client, role: role, purpose: record.purpose, charged: charged)
     }
 
     /// Who calls: refuses while draining and without a valid key; notes the client in `record`.

@@ -11,11 +11,14 @@ final class GatewayRuntime: Sendable {
     let rateLimiter: ClientRateLimiter
     let malformedGuard: MalformedRequestGuard
     let guards: [String: SourceGuard]
+    /// Each source's preconfigured transfer handles, kept across reloads while their settings
+    /// stay the same.
+    let templates: [String: SourceTemplate]
     /// Caps the dossiers in progress at `limits.max_dossiers_in_progress`.
     let admission: Bulkhead
 
-    /// A runtime for `config`; breakers, bulkheads and the malformed-request guard of
-    /// `previous` are kept where their settings did not change.
+    /// A runtime for `config`; breakers, bulkheads, source templates and the malformed-request
+    /// guard of `previous` are kept where their settings did not change.
     init(config: GatewayConfig, client: UpstreamClient, metrics: GatewayMetrics, previous: GatewayRuntime?) {
         self.config = config
         var guards: [String: SourceGuard] = [:]
@@ -31,7 +34,10 @@ final class GatewayRuntime: Sendable {
             for removed in previous.guards.keys where guards[removed] == nil { metrics.unwatch(source: removed) }
         }
         self.guards = guards
-        service = DossierService(config: config, client: client, guards: guards, metrics: metrics)
+        templates = Dictionary(uniqueKeysWithValues: config.sources.map { source in
+            (source.name, SourceTemplate.reusing(previous?.templates[source.name], for: source))
+        })
+        service = DossierService(config: config, client: client, guards: guards, templates: templates, metrics: metrics)
         authenticator = Authenticator(clients: config.clients)
         let limits = config.clients.compactMap { client in (client.rateLimit ?? config.defaultRateLimit).map { (client.id, $0) } }
         rateLimiter = ClientRateLimiter(limits: Dictionary(uniqueKeysWithValues: limits), keeping: previous?.rateLimiter)

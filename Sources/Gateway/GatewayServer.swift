@@ -1,5 +1,6 @@
 import AuditLog
 import GatewayCore
+import GatewayCrypto
 import Glibc
 import HTTPServer
 import Synchronization
@@ -13,9 +14,12 @@ public final class GatewayServer: Sendable {
     private let client: UpstreamClient
     private let server: HTTPServer
     private let auditLog: AuditLog
+    private let witness: AuditWitnessPoster?
     private let lifecycle: GatewayRouter.Lifecycle
     private let runtime: RuntimeHolder
     private let metrics: GatewayMetrics
+    /// The public half of the key that signs audit checkpoints now (a reload may change it).
+    private let signingKey: Mutex<Ed25519.PublicKey?>
     /// The one shutdown, once begun; later callers wait for it.
     private let shutdownTask = Mutex<Task<Void, Never>?>(nil)
 
@@ -29,7 +33,8 @@ public final class GatewayServer: Sendable {
     /// config never opens the first one's audit log); then the audit log, the upstream client and
     /// the listener. When the listener still fails, the client and the audit log are stopped and
     /// waited for before this throws, so no thread of theirs is still at work when the process exits.
-    public init(config: GatewayConfig) async throws(GatewayStartError) {
+    /// - Parameter auditSyscalls: the calls that reach the audit log's disk; tests put faults here.
+    public init(config: GatewayConfig, auditSyscalls: AuditSyscalls = .system) async throws(GatewayStartError) {
         EventLog.setLevel(config.logLevel)
         let files: StartupFiles
         do {
@@ -43,22 +48,29 @@ public final class GatewayServer: Sendable {
             throw .server(error)
         }
         let metrics = GatewayMetrics(processStats: ProcessStats.current)
+        let client = UpstreamClient(maxCachedConnections: config.sources.reduce(0) { $0 + $1.maxInFlight })
+        let witness = config.audit.witnessURL.map { url in
+            AuditWitnessPoster(url: url, timeoutMs: config.audit.witnessTimeoutMs, client: client, metrics: metrics)
+        }
         let auditLog: AuditLog
         do {
-            auditLog = try AuditLog(config: config.audit, signingKey: files.signingKey) { lines, fsync in
+            auditLog = try AuditLog(config: config.audit, signingKey: files.signingKey, syscalls: auditSyscalls, onBatch: { lines, fsync in
                 metrics.auditRecords.increment(by: Double(lines))
                 if let fsync { metrics.auditFsyncDuration.observe(fsync) }
-            }
+            }, onCheckpoint: { line in
+                metrics.auditCheckpoints.increment()
+                witness?.post(line)
+            })
         } catch {
+            client.shutdown()
             throw .audit(error)
         }
-        let client = UpstreamClient(maxCachedConnections: config.sources.reduce(0) { $0 + $1.maxInFlight })
         let lifecycle = GatewayRouter.Lifecycle()
         let runtime = RuntimeHolder(GatewayRuntime(config: config, client: client, metrics: metrics, previous: nil))
         let proxies = config.server.trustedProxies
         let connectionsPerAddress = AddressLimit(limit: config.server.perIPConnectionLimit)
-        let router = GatewayRouter(runtime: runtime, lifecycle: lifecycle, auditLog: auditLog, metrics: metrics, proxies: proxies,
-                                   connectionsPerAddress: connectionsPerAddress)
+        let router = GatewayRouter(runtime: runtime, lifecycle: lifecycle, auditLog: auditLog, witness: witness, metrics: metrics,
+                                   proxies: proxies, connectionsPerAddress: connectionsPerAddress)
         let tls = files.tls.map { credentials in
             HTTPServer.TLS(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM,
                            allowTLS12: config.tls?.minimumVersion == .tls12)
@@ -75,16 +87,20 @@ public final class GatewayServer: Sendable {
                 refusal: { request in router.refuseWhileStopping(request) })
             self.server = try HTTPServer(configuration: configuration) { request in await router.handle(request) }
         } catch {
+            // In the order of a shutdown: the log's last checkpoint still reaches the witness.
+            _ = await auditLog.close()
+            await witness?.drain()
             client.shutdown()
-            await auditLog.close()
             throw .server(error)
         }
         self.config = config
         self.client = client
         self.auditLog = auditLog
+        self.witness = witness
         self.lifecycle = lifecycle
         self.runtime = runtime
         self.metrics = metrics
+        self.signingKey = Mutex(files.signingKey?.publicKey)
         if !auditLog.isWritable {
             EventLog.error("audit log not writable; dossiers are refused with 503 until it is", ["path": config.audit.path])
         }
@@ -92,35 +108,74 @@ public final class GatewayServer: Sendable {
 
     /// Replaces clients, roles, sources and limits with those of `newConfig` for every request
     /// that starts from now on; requests in flight finish on the config they started with.
-    /// Settings that need a restart (listener, TLS, audit) must be unchanged.
+    /// Settings that need a restart (listener, TLS, audit) must be unchanged, except the audit
+    /// signing key: a changed key (path or contents) takes over at the next checkpoint boundary.
     public func reload(_ newConfig: GatewayConfig) throws(ConfigError) {
-        if newConfig.listen != config.listen || newConfig.tls != config.tls || newConfig.audit != config.audit
+        var audit = newConfig.audit
+        audit.signingKeyFile = config.audit.signingKeyFile
+        if newConfig.listen != config.listen || newConfig.tls != config.tls || audit != config.audit
             || newConfig.server != config.server || newConfig.maxBodyBytes != config.maxBodyBytes {
-            throw ConfigError(path: "", problem: "listen, tls, audit, server and max_body_bytes only change with a restart")
+            throw ConfigError(path: "", problem: "listen, tls, audit (but for audit.signing_key_file), server and max_body_bytes "
+                              + "only change with a restart")
         }
+        let newKey = try changedSigningKey(newConfig.audit.signingKeyFile)
         runtime.replace(with: GatewayRuntime(config: newConfig, client: client, metrics: metrics, previous: runtime.runtime))
         EventLog.setLevel(newConfig.logLevel)
+        if let newKey {
+            let previous = signingKey.withLock { key in
+                defer { key = newKey.publicKey }
+                return key.map(AuditCheckpoint.keyID(of:)) ?? ""
+            }
+            auditLog.rotateSigningKey(to: newKey)
+            EventLog.info("audit signing key changes at the next checkpoint boundary",
+                          ["previous_key_id": previous, "key_id": AuditCheckpoint.keyID(of: newKey.publicKey)])
+        }
+    }
+
+    /// The key in `path` when it is not the one that signs now; `nil` when it is the same.
+    private func changedSigningKey(_ path: String?) throws(ConfigError) -> Ed25519.PrivateKey? {
+        let current = signingKey.withLock { $0 }
+        guard let path, current != nil else {
+            guard path == nil, current == nil else {
+                throw ConfigError(path: "audit.signing_key_file", problem: "signing checkpoints is turned on or off only with a restart")
+            }
+            return nil
+        }
+        let key: Ed25519.PrivateKey
+        do {
+            key = try AuditSigningKey.load(path)
+        } catch {
+            throw ConfigError(path: "audit.signing_key_file", problem: error.description)
+        }
+        return key.publicKey == current ? nil : key
     }
 
     /// Answers new dossier requests with 503 (and `/readyz` with 503), finishes in-flight ones
     /// for up to `gracePeriod` (default: `server.drain_timeout_s`); then every request gets 503
     /// shutting-down without reaching the router, batches stop starting items, and what is still
     /// running gets `HTTPServer`'s cancellation grace (1 s) before its connection is answered 503
-    /// too. Then it stops, writes a last checkpoint, and syncs and closes the audit log.
+    /// too. Then it stops, writes a `closed` line and a last checkpoint, syncs and closes the
+    /// audit log (waiting at most `audit.append_timeout_ms` for a hung disk), lets the witness URL
+    /// have that checkpoint, and stops the upstream client.
     /// A second call waits for the first to finish (its `gracePeriod` is not used), so nobody
     /// closes the upstream client or the audit log under requests that are still draining.
     public func shutdown(gracePeriod: Duration? = nil) async {
         let drainTimeout = gracePeriod ?? .seconds(config.server.drainTimeoutSeconds)
         let stopping = shutdownTask.withLock { task in
             if let task { return task }
-            let started = Task { [server, client, auditLog, lifecycle] in
+            let started = Task { [server, client, auditLog, witness, lifecycle] in
                 lifecycle.beginDraining()
                 let overran = await server.shutdown(gracePeriod: drainTimeout)
                 if overran > 0 {
                     EventLog.warning("requests still running after the drain were answered 503", ["count": String(overran)])
                 }
+                if await !auditLog.close() {
+                    EventLog.error("the audit log did not close within audit.append_timeout_ms: its disk hangs; "
+                                   + "the last records may lack their closed line and checkpoint", [:])
+                }
+                // The last checkpoint goes to the witness URL through the curl loop, which stops after it.
+                await witness?.drain()
                 client.shutdown()
-                await auditLog.close()
             }
             task = started
             return started

@@ -16,13 +16,13 @@ extension HTTPResponse {
 
     static func json(_ body: JSON, status: Int, requestID: String,
                      headers: [(name: String, value: String)] = []) -> HTTPResponse {
-        json(encoded: body.encoded(), status: status, requestID: requestID, headers: headers)
+        json(bytes: body.encoded(), status: status, requestID: requestID, headers: headers)
     }
 
-    /// A JSON answer whose body is encoded already.
-    static func json(encoded body: [UInt8], status: Int, requestID: String,
+    /// A JSON answer whose body is already encoded.
+    static func json(bytes: [UInt8], status: Int, requestID: String,
                      headers: [(name: String, value: String)] = []) -> HTTPResponse {
-        HTTPResponse(status: status, contentType: "application/json; charset=utf-8", body: body,
+        HTTPResponse(status: status, contentType: "application/json; charset=utf-8", body: bytes,
                      headers: Self.headers(requestID: requestID, headers))
     }
 
@@ -30,6 +30,11 @@ extension HTTPResponse {
     static func document(_ body: [UInt8], contentType: String, requestID: String,
                          headers: [(name: String, value: String)] = []) -> HTTPResponse {
         HTTPResponse(status: 200, contentType: contentType, body: body, headers: Self.headers(requestID: requestID, headers))
+    }
+
+    /// `302 Found` to `location` on this gateway (`/` to the console), with no body.
+    static func redirect(to location: String, requestID: String) -> HTTPResponse {
+        HTTPResponse(status: 302, headers: Self.headers(requestID: requestID, [("Location", location)]))
     }
 
     static func problem(_ problem: Problem, requestID: String) -> HTTPResponse {

@@ -4,27 +4,33 @@ import GatewayJSON
 extension GatewayConfig {
     /// Parses and validates a config file's text; secrets named in it are read from `environment`.
     public static func parse(_ text: [UInt8], environment: ConfigEnvironment = .process) throws(ConfigError) -> GatewayConfig {
-        let json: JSON
-        do {
-            json = try JSON.parse(text)
-        } catch {
-            throw ConfigError(path: "", problem: "not valid JSON at line \(error.line), column \(error.column): \(error.description)")
-        }
-        return try GatewayConfig(json: json, environment: environment)
+        try GatewayConfig(json: parseJSON(text), environment: environment)
     }
 
     /// Reads, parses and validates the config file at `path`.
     public static func load(path: String, environment: ConfigEnvironment = .process) throws(ConfigError) -> GatewayConfig {
+        try parse(readFile(path), environment: environment)
+    }
+
+    static func readFile(_ path: String) throws(ConfigError) -> [UInt8] {
         guard let text = FileBytes.read(path) else {
             throw ConfigError(path: "", problem: "cannot read config file \(path): \(String(cString: strerror(errno)))")
         }
-        return try parse(text, environment: environment)
+        return text
+    }
+
+    static func parseJSON(_ text: [UInt8]) throws(ConfigError) -> JSON {
+        do {
+            return try JSON.parse(text)
+        } catch {
+            throw ConfigError(path: "", problem: "not valid JSON at line \(error.line), column \(error.column): \(error.description)")
+        }
     }
 
     init(json: JSON, environment: ConfigEnvironment) throws(ConfigError) {
         let root = try ConfigObject(json, path: "", knownKeys: ["listen", "tls", "deadline_ms", "max_body_bytes", "server", "limits",
                                                                   "sources", "masking", "clients", "roles", "audit",
-                                                                  "rate_limit", "log_level", "checks"])
+                                                                  "rate_limit", "log_level", "checks", "console"])
         listen = try root.object("listen", knownKeys: ["host", "port"]).map(ListenConfig.init) ?? ListenConfig()
         deadlineMs = try root.integer("deadline_ms", in: 1...600_000, default: 3000)
         maxBodyBytes = try root.integer("max_body_bytes", in: 1...(64 << 20), default: 65536)
@@ -45,6 +51,7 @@ extension GatewayConfig {
         }
         self.sources = sources
         checks = try ConsistencyChecks(root: root, sources: sources)
+        console = try root.object("console", knownKeys: ConsoleConfig.knownKeys).map(ConsoleConfig.init) ?? ConsoleConfig()
         tls = try root.object("tls", knownKeys: ["cert_file", "key_file", "min_version"]).flatMap(TLSConfig.init)
         limits = try root.object("limits", knownKeys: ["max_url_bytes", "malformed_burst", "malformed_per_minute", "max_dossiers_in_progress",
                                                        "max_batch_response_bytes"])
@@ -109,8 +116,19 @@ extension TLSConfig {
 }
 
 extension AuditConfig {
+    /// Only the `audit` section of the config file at `path`, for the audit tools, which run
+    /// where the rest of the config (its secrets) need not be readable.
+    public static func load(configFile path: String) throws(ConfigError) -> AuditConfig {
+        let root = try ConfigObject(GatewayConfig.parseJSON(GatewayConfig.readFile(path)), path: "", knownKeys: nil)
+        guard let audit = try root.object("audit", knownKeys: knownKeys) else {
+            throw ConfigError(path: "audit", problem: "is required: every access is audited")
+        }
+        return try AuditConfig(object: audit)
+    }
+
     static let knownKeys: Set<String> = ["path", "fsync", "signing_key_file", "max_file_bytes",
-                                         "checkpoint_every_records", "checkpoint_every_s"]
+                                         "checkpoint_every_records", "checkpoint_every_s", "witness_file", "witness_url",
+                                         "witness_timeout_ms", "append_timeout_ms"]
 
     init(object: ConfigObject) throws(ConfigError) {
         path = try object.requiredString("path")
@@ -119,9 +137,20 @@ extension AuditConfig {
         }
         fsync = try object.bool("fsync", default: true)
         signingKeyFile = try object.string("signing_key_file")
-        maxFileBytes = try object.integer("max_file_bytes", in: 4096...(1 << 40), default: 64 << 20)
+        maxFileBytes = try object.integer("max_file_bytes", in: 4096...AuditConfig.maxFileBytesLimit, default: 64 << 20)
         checkpointEveryRecords = try object.integer("checkpoint_every_records", in: 1...10_000_000, default: 1000)
         checkpointEverySeconds = try object.integer("checkpoint_every_s", in: 1...86_400, default: 60)
+        witnessFile = try object.string("witness_file")
+        if let witnessFile, witnessFile.isEmpty || witnessFile.hasSuffix("/") || witnessFile == path {
+            throw ConfigError(path: object.keyPath("witness_file"), problem: "must name a file on other storage than the log, such as /mnt/witness/audit-witness.jsonl")
+        }
+        witnessURL = try object.string("witness_url")
+        if let witnessURL, !(witnessURL.hasPrefix("http://") || witnessURL.hasPrefix("https://")) || witnessURL.utf8.count > 2048
+            || witnessURL.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7F }) {
+            throw ConfigError(path: object.keyPath("witness_url"), problem: "must be an http:// or https:// URL")
+        }
+        witnessTimeoutMs = try object.integer("witness_timeout_ms", in: 1...60_000, default: 5000)
+        appendTimeoutMs = try object.integer("append_timeout_ms", in: 100...600_000, default: 2000)
     }
 }
 

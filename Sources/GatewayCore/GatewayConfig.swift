@@ -19,12 +19,14 @@ public struct GatewayConfig: Sendable {
     public var logLevel: LogLevel
     /// Consistency checks run over every dossier's unmasked data.
     public var checks: ConsistencyChecks
+    public var console: ConsoleConfig
 
     public init(listen: ListenConfig, deadlineMs: Int = 3000, maxBodyBytes: Int = 65536,
                 server: ServerConfig = ServerConfig(), tls: TLSConfig? = nil, limits: LimitsConfig = LimitsConfig(),
                 sources: [SourceConfig], clients: [ClientConfig] = [], roles: [String: RoleConfig] = [:],
                 audit: AuditConfig = AuditConfig(path: "var/audit/audit.jsonl"), defaultRateLimit: RateLimit? = nil,
-                logLevel: LogLevel = .info, checks: ConsistencyChecks = ConsistencyChecks()) {
+                logLevel: LogLevel = .info, checks: ConsistencyChecks = ConsistencyChecks(),
+                console: ConsoleConfig = ConsoleConfig()) {
         self.listen = listen
         self.deadlineMs = deadlineMs
         self.maxBodyBytes = maxBodyBytes
@@ -38,6 +40,7 @@ public struct GatewayConfig: Sendable {
         self.defaultRateLimit = defaultRateLimit
         self.logLevel = logLevel
         self.checks = checks
+        self.console = console
     }
 
     public func source(named name: String) -> SourceConfig? {

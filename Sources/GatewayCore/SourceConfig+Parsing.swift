@@ -3,7 +3,7 @@ import GatewayJSON
 
 extension SourceConfig {
     static let knownKeys: Set<String> = ["name", "base_url", "path", "timeout_ms", "connect_timeout_ms",
-                                         "max_in_flight", "max_response_bytes", "tls", "circuit_breaker", "retry", "cache_ttl_ms", "policy"]
+                                         "max_in_flight", "max_response_bytes", "tls", "circuit_breaker", "retry", "cache_ttl_ms", "policy", "labels"]
 
     init(object: ConfigObject) throws(ConfigError) {
         name = try object.requiredString("name")
@@ -40,6 +40,7 @@ extension SourceConfig {
             throw ConfigError(path: object.keyPath("policy"), problem: "must be \"required\" or \"optional\"")
         }
         self.policy = policy
+        labels = try FieldLabel.parseAll(object.object("labels", knownKeys: nil))
         if tls != nil, !baseURL.hasPrefix("https://") {
             throw ConfigError(path: object.keyPath("tls"), problem: "is only for https:// base URLs")
         }

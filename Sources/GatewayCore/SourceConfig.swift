@@ -24,11 +24,14 @@ public struct SourceConfig: Sendable, Equatable {
     public var cacheTTLMs: Int
     /// Whether a failure of this source fails the whole dossier.
     public var policy: SourcePolicy
+    /// The console's names for this source's fields, in config order.
+    public var labels: [FieldLabel]
 
     public init(name: String, baseURL: String, path: String, timeoutMs: Int = 1500,
                 connectTimeoutMs: Int = 300, maxInFlight: Int = 256, maxResponseBytes: Int = 1 << 20,
                 tls: UpstreamTLSConfig? = nil, circuitBreaker: CircuitBreakerConfig = CircuitBreakerConfig(),
-                retry: RetryPolicy = RetryPolicy(), cacheTTLMs: Int = 0, policy: SourcePolicy = .optional) {
+                retry: RetryPolicy = RetryPolicy(), cacheTTLMs: Int = 0, policy: SourcePolicy = .optional,
+                labels: [FieldLabel] = []) {
         self.name = name
         self.baseURL = baseURL
         self.path = path
@@ -42,6 +45,7 @@ public struct SourceConfig: Sendable, Equatable {
         self.retry = retry
         self.cacheTTLMs = cacheTTLMs
         self.policy = policy
+        self.labels = labels
     }
 
     struct PathAroundID: Sendable, Equatable {

@@ -1,16 +1,22 @@
 import GatewayJSON
 
 extension SourceOutcome {
+    /// Interprets what the transport reported about `request` as a source status.
+    public init(request: UpstreamRequest, report: TransferReport) {
+        self.init(request: request, result: report.result, latencyMs: report.elapsed.wholeMilliseconds, timeouts: report.timeouts)
+    }
+
     /// Interprets a transfer as the SPEC's source status, with a short error for the clerk.
     /// Upstream bodies are parsed here, never quoted.
-    public init(request: UpstreamRequest, result: TransferResult, latencyMs: Int) {
+    /// - Parameter timeouts: what the call ran with; the request's own timeouts when not given.
+    public init(request: UpstreamRequest, result: TransferResult, latencyMs: Int, timeouts: TransferTimeouts? = nil) {
         switch result {
         case .failure(let failure):
-            let (status, error) = Self.describe(failure, of: request)
+            let timeouts = timeouts ?? request.ownTimeouts
+            let (status, error) = Self.describe(failure, of: request, timeouts: timeouts)
             self.init(status: status, latencyMs: latencyMs, error: error)
             transferFailure = failure
-            endedByDeadline = request.isLimitedByDeadline && latencyMs >= request.timeoutMs
-                && (failure == .timedOut || failure == .connectTimedOut)
+            endedByDeadline = timeouts.cutByDeadline(failure)
         case .response(let httpStatus, _) where httpStatus == 404:
             self.init(status: .notFound, latencyMs: latencyMs, httpStatus: httpStatus,
                       error: "the department has no record of this property")
@@ -33,14 +39,15 @@ extension SourceOutcome {
         }
     }
 
-    private static func describe(_ failure: TransferFailure, of request: UpstreamRequest) -> (SourceStatus, String) {
+    private static func describe(_ failure: TransferFailure, of request: UpstreamRequest,
+                                 timeouts: TransferTimeouts) -> (SourceStatus, String) {
         switch failure {
-        case .timedOut where request.isLimitedByDeadline:
-            (.timeout, "no response within the dossier deadline (\(request.timeoutMs) ms left)")
+        case .timedOut where timeouts.timeoutSetByDeadline:
+            (.timeout, "no response within the dossier deadline (\(timeouts.timeoutMs) ms left)")
         case .timedOut:
-            (.timeout, "no response within \(request.timeoutMs) ms")
+            (.timeout, "no response within \(timeouts.timeoutMs) ms")
         case .connectTimedOut:
-            (.unavailable, "could not connect within \(request.connectTimeoutMs) ms")
+            (.unavailable, "could not connect within \(timeouts.connectTimeoutMs) ms")
         case .connectionRefused:
             (.unavailable, "connection refused")
         case .hostNotFound:

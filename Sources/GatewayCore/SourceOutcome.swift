@@ -12,9 +12,9 @@ public struct SourceOutcome: Sendable {
     public var error: String?
     /// What went wrong with the transfer, when it failed before an answer: decides retries.
     public var transferFailure: TransferFailure?
-    /// The call timed out because the dossier's deadline left it less than the source's own
-    /// timeout: the department did not get its full time, so it is not to blame (its breaker
-    /// does not count this call).
+    /// The dossier's deadline, not the department, ended the call (`TransferTimeouts.cutByDeadline`)
+    /// or kept it from starting: the department did not get its full time, so it is not to blame
+    /// (its breaker does not count this call).
     public var endedByDeadline = false
 
     public init(status: SourceStatus, latencyMs: Int, httpStatus: Int? = nil, data: JSON? = nil, error: String? = nil) {

@@ -1,13 +1,17 @@
 import CCurl
+import Glibc
 import GatewayCore
 
-/// The libcurl easy-handle calls, wrapped once: options that every transfer gets, and the
-/// translation of a finished transfer's `CURLcode` into a `TransferResult`.
+/// The libcurl easy-handle calls, wrapped once: the options a source's template gets, the few a
+/// call sets on its own handle, and the translation of a finished transfer's `CURLcode` into a
+/// `TransferResult`.
 enum CurlEasy {
     static let userAgent = "exchange-gateway/1.0"
 
-    /// Sent with every upstream request, before the request's own headers.
-    static let acceptJSON = "Accept: application/json"
+    /// Sent with every upstream request, before the request's own headers. The user agent goes
+    /// here too rather than in CURLOPT_USERAGENT, for which libcurl formats a header anew on
+    /// every transfer.
+    static let constantHeaders = ["Accept: application/json", "User-Agent: \(userAgent)"]
 
     /// Why libcurl refused to set up a transfer (out of memory, most likely): the transfer fails,
     /// the gateway does not.
@@ -15,43 +19,71 @@ enum CurlEasy {
         let reason: String
     }
 
-    /// Readies `handle` (fresh or reset) for `transfer`, to end within `timeoutMs`: the request's
-    /// own timeout, or what is left of it when a coalesced call is made again on its own.
-    static func configure(_ handle: UnsafeMutableRawPointer, for transfer: Transfer, timeoutMs: Int) throws(OptionError) {
-        let request = transfer.request
-        try setLong(handle, CURLOPT_NOSIGNAL, 1)
-        try setLong(handle, CURLOPT_TIMEOUT_MS, timeoutMs)
-        try setLong(handle, CURLOPT_CONNECTTIMEOUT_MS, min(request.connectTimeoutMs, timeoutMs))
-        try setLong(handle, CURLOPT_MAXFILESIZE, request.maxResponseBytes)
-        try setLong(handle, CURLOPT_FOLLOWLOCATION, 0)
-        try setLong(handle, CURLOPT_TCP_NODELAY, 1)
-        try setString(handle, CURLOPT_URL, request.url)
-        try setString(handle, CURLOPT_PROTOCOLS_STR, "http,https")
-        try setString(handle, CURLOPT_USERAGENT, userAgent)
+    /// Sets on `template` every option that is the same for all calls with `settings`: a call's
+    /// handle is duplicated from it and sets only `prepare`'s options.
+    static func configureTemplate(_ template: UnsafeMutableRawPointer, for settings: SourceTemplate.Settings) throws(OptionError) {
+        try setLong(template, CURLOPT_NOSIGNAL, 1)
+        try setLong(template, CURLOPT_MAXFILESIZE, settings.maxResponseBytes)
+        try setLong(template, CURLOPT_FOLLOWLOCATION, 0)
+        try setLong(template, CURLOPT_TCP_NODELAY, 1)
+        try setString(template, CURLOPT_PROTOCOLS_STR, "http,https")
         // Certificates are always verified; TLS below 1.2 is refused.
-        try setLong(handle, CURLOPT_SSL_VERIFYPEER, 1)
-        try setLong(handle, CURLOPT_SSL_VERIFYHOST, 2)
-        try setLong(handle, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2))
-        if let tls = request.tls {
-            if let caFile = tls.caFile { try setString(handle, CURLOPT_CAINFO, caFile) }
+        try setLong(template, CURLOPT_SSL_VERIFYPEER, 1)
+        try setLong(template, CURLOPT_SSL_VERIFYHOST, 2)
+        try setLong(template, CURLOPT_SSLVERSION, Int(CURL_SSLVERSION_TLSv1_2))
+        if let tls = settings.tls {
+            if let caFile = tls.caFile { try setString(template, CURLOPT_CAINFO, caFile) }
             if let certificate = tls.clientCertFile, let key = tls.clientKeyFile {
-                try setString(handle, CURLOPT_SSLCERT, certificate)
-                try setString(handle, CURLOPT_SSLKEY, key)
+                try setString(template, CURLOPT_SSLCERT, certificate)
+                try setString(template, CURLOPT_SSLKEY, key)
             }
         }
-        for line in [acceptJSON] + request.headers {
-            guard let list = curl_slist_append(transfer.headerList, line) else { throw OptionError(reason: "out of memory") }
-            transfer.headerList = list
+        // libcurl reads the proxy variables from the environment on every transfer unless both
+        // options are set; they are read here once, by libcurl's own rules, to the same effect.
+        let proxy = ProxyEnvironment(scheme: settings.scheme)
+        try setString(template, CURLOPT_PROXY, proxy.proxy ?? "")
+        try setString(template, CURLOPT_NOPROXY, proxy.noProxy ?? "")
+        try check(eg_curl_easy_setopt_write_function(template, writeBody))
+        if settings.readsHeaders { try check(eg_curl_easy_setopt_header_function(template, readHeader)) }
+    }
+
+    /// Points the callbacks of a handle just duplicated from its template at `handle`, which
+    /// stays their context for every call made on it.
+    static func attach(_ handle: EasyHandle, readsHeaders: Bool) throws(OptionError) {
+        let context = Unmanaged.passUnretained(handle).toOpaque()
+        try check(eg_curl_easy_setopt_pointer(handle.pointer, CURLOPT_WRITEDATA, context))
+        // Header data without a header function would send the header lines to `writeBody`.
+        if readsHeaders { try check(eg_curl_easy_setopt_pointer(handle.pointer, CURLOPT_HEADERDATA, context)) }
+        try check(eg_curl_easy_setopt_pointer(handle.pointer, CURLOPT_PRIVATE, context))
+    }
+
+    /// Has libcurl close the sockets of the connections `handle` opens through `close(loop, socket)`.
+    static func closeSockets(of handle: UnsafeMutableRawPointer, with close: curl_closesocket_callback,
+                             loop: UnsafeMutableRawPointer) throws(OptionError) {
+        try check(eg_curl_easy_setopt_close_socket_function(handle, close))
+        try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_CLOSESOCKETDATA, loop))
+    }
+
+    /// What a call sets on its handle: its URL, its timeouts, when its header list moved the list,
+    /// and the body of a POST. Whatever a request sets beyond its template (so far a POST's body)
+    /// makes the handle unfit for the next call: it is not kept for reuse (`keepsTemplateOptions`).
+    static func prepare(_ handle: UnsafeMutableRawPointer, for request: UpstreamRequest, timeouts: TransferTimeouts,
+                        headers: UnsafeMutablePointer<curl_slist>?, headersChanged: Bool) throws(OptionError) {
+        try setString(handle, CURLOPT_URL, request.url)
+        try setLong(handle, CURLOPT_TIMEOUT_MS, timeouts.timeoutMs)
+        try setLong(handle, CURLOPT_CONNECTTIMEOUT_MS, timeouts.connectTimeoutMs)
+        if headersChanged { try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, headers)) }
+        if let body = request.body {
+            // libcurl copies the bytes (CURLOPT_COPYPOSTFIELDS), so they need not outlive this call.
+            try setLong(handle, CURLOPT_POSTFIELDSIZE, body.count)
+            try check((body.isEmpty ? [0] : body).withUnsafeBytes { eg_curl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) })
         }
-        try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HTTPHEADER, transfer.headerList))
-        try check(eg_curl_easy_setopt_write_function(handle, writeBody))
-        let context = Unmanaged.passUnretained(transfer).toOpaque()
-        try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
-        if request.cacheTTLMs > 0 {
-            try check(eg_curl_easy_setopt_header_function(handle, readHeader))
-            try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
-        }
-        try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context))
+    }
+
+    /// Whether a handle that ran `request` still has only its template's options besides those
+    /// every call sets, and may serve the next call.
+    static func keepsTemplateOptions(after request: UpstreamRequest) -> Bool {
+        request.body == nil
     }
 
     /// The outcome of a finished transfer.
@@ -85,18 +117,17 @@ enum CurlEasy {
         }
     }
 
-    /// CURLOPT_WRITEFUNCTION: appends to the transfer's body; a short count stops a body over the cap.
+    /// CURLOPT_WRITEFUNCTION: appends to the body of the handle's call; a short count stops a
+    /// body over the cap.
     static let writeBody: curl_write_callback = { data, size, count, context in
-        guard let context else { return 0 }
-        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        guard let context, let transfer = Unmanaged<EasyHandle>.fromOpaque(context).takeUnretainedValue().transfer else { return 0 }
         let length = size * count
         return transfer.receive(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
     }
 
-    /// CURLOPT_HEADERFUNCTION: hands each header line to the transfer.
+    /// CURLOPT_HEADERFUNCTION: hands each header line to the handle's call.
     static let readHeader: curl_write_callback = { data, size, count, context in
-        guard let context else { return 0 }
-        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        guard let context, let transfer = Unmanaged<EasyHandle>.fromOpaque(context).takeUnretainedValue().transfer else { return 0 }
         transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
         return size * count
     }

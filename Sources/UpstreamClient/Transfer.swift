@@ -1,43 +1,47 @@
-import CCurl
 import GatewayCore
 
-/// One upstream call in flight: its limits, its growing body, and what to do with the result.
+/// One upstream call in flight: its limits, its growing body, and whom to tell when it ends.
 // @unchecked: the mutable state is used by one thread at a time. A fetch makes the transfer and
 // hands it to the loop through the loop's locked inbox; from then on only the loop thread touches
 // it. A transfer the loop refuses because it has stopped never reaches the loop thread: `submit`
 // completes it on the calling thread instead.
 final class Transfer: @unchecked Sendable {
     let request: UpstreamRequest
-    /// Called once with the result and the call's duration: on the loop thread, or on the
-    /// submitting thread when the loop has stopped.
-    let complete: (TransferResult, Duration) -> Void
+    let template: SourceTemplate
+    /// The key identical calls in flight share, hashed here, on the submitting thread.
+    let key: URLKey
+    /// Told the report, at `index` of the calls it started together.
+    private let batch: TransferBatch
+    private let index: Int
     let started = ContinuousClock.now
-    /// When the call must be over: `request.timeoutMs` after the loop took it, as libcurl counts
-    /// a timeout. Set by the loop when it takes the transfer.
-    var deadline = ContinuousClock.now
+    /// The time the call has: set again by the loop when it takes the transfer, as libcurl
+    /// counts a timeout from then.
+    var limits: CallLimits
+    /// What the last attempt ran with.
+    var timeouts: TransferTimeouts
+    /// Whether the loop's coalescing index points at this call (identical calls may join it).
+    var isJoinable = false
     /// Identical calls waiting for this one, each of which ends no earlier than this one.
     var followers: [Transfer] = []
     var body: [UInt8] = []
     /// Set by the write callback when the body grew past the cap.
     var exceededCap = false
-    /// The request's header list; freed with the transfer.
-    var headerList: UnsafeMutablePointer<curl_slist>?
     /// The answer's `Cache-Control` header, kept when the request may be cached.
     var cacheControl: String?
 
-    init(request: UpstreamRequest, complete: @escaping (TransferResult, Duration) -> Void) {
-        self.request = request
-        self.complete = complete
+    init(_ call: UpstreamCall, batch: TransferBatch, index: Int) {
+        request = call.request
+        template = call.template
+        key = URLKey(call.request.url)
+        self.batch = batch
+        self.index = index
+        limits = call.request.limits(from: started)
+        timeouts = call.request.ownTimeouts
     }
 
-    deinit {
-        curl_slist_free_all(headerList)
-    }
-
-    /// Whole milliseconds left until `deadline`, rounded up so that the call does not end before
-    /// it; at least 1, since libcurl reads a timeout of 0 as none.
-    func remainingMs(at now: ContinuousClock.Instant = .now) -> Int {
-        max(1, Int((now.duration(to: deadline) / .milliseconds(1)).rounded(.up)))
+    /// Ends the call with `result`, which the attempt that ran with `timeouts` produced.
+    func complete(_ result: TransferResult, timeouts: TransferTimeouts, at now: ContinuousClock.Instant = .now) {
+        batch.finish(index, TransferReport(result: result, timeouts: timeouts, elapsed: started.duration(to: now)))
     }
 
     /// Notes the `Cache-Control` header among the answer's header lines.

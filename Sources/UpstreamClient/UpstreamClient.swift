@@ -10,38 +10,41 @@ public final class UpstreamClient: Sendable {
         loop = CurlMultiLoop(maxCachedConnections: maxCachedConnections)
     }
 
-    /// Calls every department in `requests` at once and interprets their answers, in the
-    /// same order; returns when the slowest is done. Each call ends within its own `timeoutMs`
-    /// (counted from when the transfer thread takes it), also when it shares an identical call
-    /// in flight, so the whole returns within the largest.
-    /// - Parameter whenEachEnds: told the index of each request as soon as its transfer ends, on
+    /// Makes every call in `calls` at once and interprets their answers, in the same order;
+    /// returns when the slowest is done. Each call ends within its own time (its source's
+    /// timeout from when the transfer thread takes it, or its deadline), also when it shares an
+    /// identical call in flight, so the whole returns within the longest.
+    /// - Parameter whenEachEnds: told the index of each call as soon as its transfer ends, on
     ///   the transfer thread, before the answers are interpreted: for giving back what the call
     ///   held (a bulkhead permit) without waiting for the slowest call and a free task thread.
-    public func fetchAll(_ requests: [UpstreamRequest], whenEachEnds: (@Sendable (Int) -> Void)? = nil) async -> [SourceOutcome] {
-        let results = await withCheckedContinuation { continuation in
-            start(requests, whenEachEnds: whenEachEnds) { continuation.resume(returning: $0) }
+    public func fetchAll(_ calls: [UpstreamCall], whenEachEnds: (@Sendable (Int) -> Void)? = nil) async -> [SourceOutcome] {
+        // Unsafe: the batch resumes it exactly once, when its last transfer is done.
+        let reports = await withUnsafeContinuation { continuation in
+            start(calls, whenEachEnds: whenEachEnds) { continuation.resume(returning: $0) }
         }
-        return zip(requests, results).map { request, result in
-            SourceOutcome(request: request, result: result.result, latencyMs: result.elapsed.wholeMilliseconds)
-        }
+        return zip(calls, reports).map { call, report in SourceOutcome(request: call.request, report: report) }
     }
 
-    /// Starts every transfer in `requests` at once, without a task waiting: `completion` gets
-    /// the raw results, in the same order, on the transfer thread when the slowest is done
-    /// (interpret them with `SourceOutcome(request:result:latencyMs:)`, off that thread).
-    public func start(_ requests: [UpstreamRequest], whenEachEnds: (@Sendable (Int) -> Void)? = nil,
-                      completion: @escaping @Sendable (_ results: [(result: TransferResult, elapsed: Duration)]) -> Void) {
-        let batch = TransferBatch(count: requests.count, whenEachEnds: whenEachEnds, completion: completion)
-        loop.submit(batch.transfers(for: requests))
+    /// Starts every call in `calls` at once, without a task waiting: `completion` gets what the
+    /// transport saw of each, in the same order, on the transfer thread when the slowest is done
+    /// (interpret them with `SourceOutcome(request:report:)`, off that thread).
+    public func start(_ calls: [UpstreamCall], whenEachEnds: (@Sendable (Int) -> Void)? = nil,
+                      completion: @escaping @Sendable (_ reports: [TransferReport]) -> Void) {
+        let batch = TransferBatch(count: calls.count, whenEachEnds: whenEachEnds, completion: completion)
+        loop.submit(batch.transfers(for: calls))
     }
 
-    /// Calls one department.
+    /// Makes one call that belongs to no configured source (a one-off fetch), with a template
+    /// made for it.
     public func fetch(_ request: UpstreamRequest) async -> SourceOutcome {
-        await fetchAll([request])[0]
+        await fetchAll([UpstreamCall(request: request, template: SourceTemplate(request: request))])[0]
     }
 
     /// Fails what is in flight and stops the transfer thread.
     public func shutdown() {
         loop.stop()
     }
+
+    /// How often a submission woke the transfer thread and how often it woke at all, so far.
+    var wakeCounts: (writes: Int, wakeUps: Int) { loop.wakeCounts }
 }

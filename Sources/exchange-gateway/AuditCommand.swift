@@ -10,35 +10,41 @@ enum AuditCommand {
         usage: exchange-gateway audit <command>
 
           keygen --out PREFIX                    write PREFIX.key (private, mode 600) and PREFIX.pub
-          verify [--public-key FILE] [--checkpoint-every 1000] [--partial] PATH...
-                                                 check chain, sequence and checkpoint signatures;
-                                                 PATH is an audit file or the folder holding them;
-                                                 with --public-key, more lines in a row without a
-                                                 checkpoint than the log's opened line states is a
-                                                 problem (twice --checkpoint-every where it states
-                                                 none: audit.checkpoint_every_records);
-                                                 --partial accepts a chain that does not start at seq 1
+          verify [--public-key FILE]... [--checkpoint-every N] [--witness FILE] [--config FILE]
+                 [--partial] [PATH...]           check chain, sequence, signatures, cadence and witness;
+                                                 PATH is an audit file or the folder holding them
+                                                 (see audit verify --help)
+          accept-loss --config FILE --note TEXT  continue a log that ends before its witness,
+                                                 recording the loss (see audit accept-loss --help)
           tail [-n 20] PATH...                   the last records
-          search [--property ID] [--client ID] [--since 2026-11-29T00:00:00Z] PATH...
-                                                 records matching every given filter
+          search [--since TIME] [--until TIME] [--client ID] [--role ROLE] [--property ID]
+                 [--purpose TEXT] [--request-id ID] [--status 503|5xx] PATH...
+                                                 access records matching every given filter: TIME is
+                                                 RFC 3339 (2026-11-29T08:00:00+08:00) or a date
+                                                 (midnight UTC), --until excluded; --purpose matches
+                                                 part of the purpose; exits 1 when none matches
+          tail and search take --format table|json: a table on a terminal, otherwise JSON lines
+          exactly as in the log
 
         verify exits 0 only if every line is intact, 1 at the first problem (file:line and what is
         wrong), and 1 if there is nothing to verify (no audit file, or no record in them).
+        `exchange-gateway dossier verify FILE --audit-dir DIR` proves a saved answer against the log.
         """
 
-    static func run(_ arguments: consuming Arguments) throws(ArgumentError) {
+    static func run(_ arguments: consuming Arguments) async throws(ArgumentError) {
         var arguments = arguments
-        let wantsHelp = arguments.wantsHelp()
         let command = arguments.positional()
-        if wantsHelp { return Terminal.print(usage) }
+        // verify and accept-loss have usages of their own.
+        if command != "verify", command != "accept-loss", arguments.wantsHelp() { return Terminal.print(usage) }
         switch command {
         case "keygen": try keygen(arguments)
-        case "verify": try verify(arguments)
+        case "verify": try AuditVerifyCommand.run(arguments)
+        case "accept-loss": await AuditAcceptLossCommand.run(arguments)
         case "tail": try tail(arguments)
         case "search": try search(arguments)
         case nil:
             try arguments.finish()
-            throw ArgumentError("missing audit command (keygen, verify, tail, search); see audit --help")
+            throw ArgumentError("missing audit command (keygen, verify, accept-loss, tail, search); see audit --help")
         case let other?: throw ArgumentError("unknown audit command '\(other)'; see audit --help")
         }
     }
@@ -67,72 +73,35 @@ enum AuditCommand {
             """)
     }
 
-    private static func verify(_ arguments: consuming Arguments) throws(ArgumentError) {
-        var arguments = arguments
-        let publicKeyPath = try arguments.option("--public-key")
-        let checkpointEvery = try arguments.integerOption("--checkpoint-every", in: 1...10_000_000)
-            ?? AuditConfig.defaultCheckpointEveryRecords
-        let partial = arguments.flag("--partial")
-        let files = try auditFiles(&arguments)
-        let publicKey = publicKeyPath.map(readPublicKey)
-        let report = AuditVerifier.verify(files: files.map { ($0, readFile($0)) }, publicKey: publicKey,
-                                          checkpointEvery: checkpointEvery)
-        let range = report.firstSeq.map { "seq \($0)–\(report.lastSeq ?? $0)" } ?? "no records"
-        let signatures = publicKey == nil
-            ? "\(report.checkpoints) checkpoints (signatures not checked: no --public-key)"
-            : "\(report.verifiedSignatures) of \(report.checkpoints) checkpoint signatures verified"
-        if let problem = report.problem {
-            Terminal.print("\(files.count) file(s), \(report.lines) intact lines (\(range)) before the problem")
-            fail("TAMPERED: \(problem)")
-        }
-        guard let first = report.firstSeq else {
-            // A log always holds at least the `opened` line its writer starts with.
-            fail("nothing verified: \(files.count) file(s) without a single record")
-        }
-        if first != 1, !partial {
-            fail("the chain starts at seq \(first): earlier records are missing (use --partial to verify a later segment)")
-        }
-        Terminal.print("""
-            intact: \(files.count) file(s), \(report.lines) lines, \(range)
-            \(signatures); \(report.linesAfterLastVerifiedCheckpoint) lines after the last verified checkpoint
-            """)
-    }
-
     private static func tail(_ arguments: consuming Arguments) throws(ArgumentError) {
         var arguments = arguments
         let count = try arguments.integerOption("-n", in: 1...1_000_000) ?? 20
+        let format = try RecordFormat.chosen(&arguments)
         let records = try auditFiles(&arguments).flatMap { lines(of: readFile($0)) }
-        records.suffix(count).forEach { Terminal.print($0) }
+        printRecords(Array(records.suffix(count)), format: format)
     }
 
     private static func search(_ arguments: consuming Arguments) throws(ArgumentError) {
         var arguments = arguments
-        let property = try arguments.option("--property"), client = try arguments.option("--client")
-        let since = try arguments.option("--since").map { text throws(ArgumentError) in
-            guard let time = Timestamp(rfc3339: text) else {
-                throw ArgumentError("--since must be an RFC 3339 time such as 2026-11-29T00:00:00Z, or a date, not '\(text)'")
-            }
-            return time
-        }
+        let filter = try RecordFilter(&arguments)
+        let format = try RecordFormat.chosen(&arguments)
         let files = try auditFiles(&arguments)
-        for line in files.flatMap({ lines(of: readFile($0)) }) {
-            guard let record = try? JSON.parse(line) else { continue }
-            if let property, record["property_id"]?.string != property { continue }
-            if let client, record["client"]?.string != client { continue }
-            if let since {
-                guard let time = record["time"]?.string.flatMap(Timestamp.init(rfc3339:)), time >= since else { continue }
-            }
-            Terminal.print(line)
+        let matching = files.flatMap { lines(of: readFile($0)) }.filter { line in
+            (try? JSON.parse(line)).map(filter.matches) ?? false
         }
+        guard !matching.isEmpty else { fail("no access record in \(files.count) file(s) matches") }
+        printRecords(matching, format: format)
     }
 
     /// The remaining arguments as audit files. A folder stands for its log files
     /// (`<stem>-<12 digits>.jsonl`) in name order; other files in it are left out, and a
     /// folder holding the files of more than one log must be narrowed down by naming files.
-    private static func auditFiles(_ arguments: inout Arguments) throws(ArgumentError) -> [String] {
+    /// Without any, `default` (a folder) when given.
+    static func auditFiles(_ arguments: inout Arguments, default defaultFolder: String? = nil) throws(ArgumentError) -> [String] {
         var paths: [String] = []
         while let path = arguments.positional() { paths.append(path) }
         try arguments.finish()
+        if paths.isEmpty, let defaultFolder { paths = [defaultFolder] }
         guard !paths.isEmpty else { throw ArgumentError("name an audit file or folder") }
         return paths.flatMap { path in
             var status = stat()
@@ -141,7 +110,7 @@ enum AuditCommand {
         }
     }
 
-    private static func logFiles(in folder: String) -> [String] {
+    static func logFiles(in folder: String) -> [String] {
         guard let names = DirectoryListing.names(in: folder, where: { AuditConfig.logStem(ofFileName: $0) != nil }) else {
             fail("cannot read folder \(folder): \(String(cString: strerror(errno)))")
         }
@@ -153,12 +122,12 @@ enum AuditCommand {
         return names.map { folder + "/" + $0 }
     }
 
-    private static func readFile(_ path: String) -> [UInt8] {
+    static func readFile(_ path: String) -> [UInt8] {
         guard let bytes = FileBytes.read(path) else { fail("cannot read \(path): \(String(cString: strerror(errno)))") }
         return bytes
     }
 
-    private static func readPublicKey(_ path: String) -> Ed25519.PublicKey {
+    static func readPublicKey(_ path: String) -> Ed25519.PublicKey {
         do {
             return try Ed25519.PublicKey(pem: String(decoding: readFile(path), as: UTF8.self))
         } catch {
@@ -171,7 +140,7 @@ enum AuditCommand {
     }
 
     /// Ends the command with exit status 1: the arguments were fine, the files were not.
-    private static func fail(_ message: String) -> Never {
+    static func fail(_ message: String) -> Never {
         Terminal.fail(message, program: ExchangeGateway.program)
     }
 }

@@ -15,7 +15,7 @@ enum DemoCommand {
 
         Starts the three stub departments and a gateway on free loopback ports, fetches
         the dossier of LA2023001 and of a fault case (the tax bureau never answers),
-        prints both, shuts everything down, and shows and verifies the audit log it
+        prints both as `dossier` does, shuts everything down, and shows and verifies the audit log it
         wrote (in a new temporary folder, signed with a throwaway key).
         """
 
@@ -73,7 +73,7 @@ enum DemoCommand {
         for line in content.split(separator: UInt8(ascii: "\n")) {
             Terminal.print("  " + String(decoding: line, as: UTF8.self))
         }
-        let report = AuditVerifier.verify(files: [(path, content)], publicKey: publicKey)
+        let report = AuditVerifier.verify(files: [(path, content)], publicKeys: [publicKey])
         Terminal.print(report.problem.map { "  verify: TAMPERED \($0)" }
                        ?? "  verify: intact, \(report.lines) lines, \(report.verifiedSignatures) checkpoint signature(s) verified")
     }
@@ -94,24 +94,8 @@ enum DemoCommand {
         guard let dossier = answer.data else {
             return Terminal.print("  no dossier: \(answer.error ?? answer.status.rawValue)\n")
         }
-        Terminal.print("  HTTP \(answer.httpStatus ?? 0), complete: \(dossier["complete"]?.bool == true), \(answer.latencyMs) ms")
-        for (name, section) in dossier["sources"]?.members ?? [] {
-            let status = section["status"]?.string ?? "?"
-            let latency = section["latency_ms"]?.integer ?? 0
-            let detail = section["error"]?.string.map { " — \($0)" } ?? ""
-            Terminal.print("  \(name.padding(5)) \(status.padding(16)) \(String(latency).leftPadding(5)) ms\(detail)")
-        }
-        Terminal.print(dossier.encodedString(pretty: true) + "\n")
-    }
-}
-
-extension String {
-    fileprivate func padding(_ width: Int) -> String {
-        self + String(repeating: " ", count: max(0, width - count))
-    }
-
-    fileprivate func leftPadding(_ width: Int) -> String {
-        String(repeating: " ", count: max(0, width - count)) + self
+        DossierSummary.lines(of: dossier, httpStatus: answer.httpStatus ?? 0, latencyMs: answer.latencyMs).forEach(Terminal.print)
+        Terminal.print("")
     }
 }
 

@@ -7,11 +7,13 @@ import UpstreamClient
 /// `exchange-gateway dossier ID`: one dossier, fetched directly, printed as JSON.
 enum DossierCommand {
     static let usage = """
-        usage: exchange-gateway dossier ID [--config FILE] [--sources land,tax] [--role ROLE]
+        usage: exchange-gateway dossier ID [--config FILE] [--sources land,tax] [--role ROLE] [--json]
 
         Fetches the dossier of property ID from the departments in FILE (default:
         config/gateway.json) without starting a server, masked for ROLE (default: clerk),
-        and prints it as JSON. Exits 0 when the dossier's HTTP status would be 200, 1 otherwise.
+        and prints a readable summary (status per department, findings, the data), or with
+        --json the dossier as the HTTP API answers it. Exits 0 when the dossier's HTTP status
+        would be 200, 1 otherwise.
 
         An operator tool for the gateway's host: no API key, no purpose, and no audit record
         (ROLE auditor prints unmasked personal data). Use the HTTP API for accountable access.
@@ -20,8 +22,9 @@ enum DossierCommand {
     static func run(_ arguments: consuming Arguments) async {
         var arguments = arguments
         if arguments.wantsHelp() { return Terminal.print(usage) }
-        let rawID: String, configPath: String?, sourceList: String?, roleName: String
+        let rawID: String, configPath: String?, sourceList: String?, roleName: String, asJSON: Bool
         do throws(ArgumentError) {
+            asJSON = arguments.flag("--json")
             configPath = try arguments.option("--config")
             sourceList = try arguments.option("--sources")
             roleName = try arguments.option("--role") ?? "clerk"
@@ -46,10 +49,17 @@ enum DossierCommand {
         }
         let client = UpstreamClient()
         let service = DossierService(config: config, client: client)
+        let started = ContinuousClock.now
         let dossier = await service.dossier(for: propertyID, access: access, role: role, requestID: RequestID.generate(),
-                                            trace: TraceContext(traceparent: nil), receivedAt: .now)
+                                            trace: TraceContext(traceparent: nil), receivedAt: started)
         client.shutdown()
-        Terminal.print(dossier.json().encodedString(pretty: true))
+        if asJSON {
+            Terminal.print(dossier.json().encodedString(pretty: true))
+        } else {
+            Terminal.print("\(propertyID.rawValue) (role \(roleName))")
+            DossierSummary.lines(of: dossier.json(), httpStatus: dossier.httpStatus,
+                                 latencyMs: started.duration(to: .now).wholeMilliseconds).forEach(Terminal.print)
+        }
         if dossier.httpStatus != 200 { exit(1) }
     }
 }

@@ -23,9 +23,9 @@ struct AuditLogRecoveryTests {
 
         #expect(AuditFolder.fileNames(config) == ["audit-000000000001.jsonl"])
         let records = try AuditFolder.records(config)
-        #expect(records.compactMap { $0["seq"]?.integer } == Array(1...9))
-        #expect(records.map { $0["type"]?.string } == ["opened", "access", "access", "access", "checkpoint",
-                                                      "opened", "access", "access", "checkpoint"])
+        #expect(records.compactMap { $0["seq"]?.integer } == Array(1...11))
+        #expect(records.map { $0["type"]?.string } == ["opened", "access", "access", "access", "closed", "checkpoint",
+                                                      "opened", "access", "access", "closed", "checkpoint"])
         let opened = records.filter { $0["type"]?.string == "opened" }
         #expect(opened.map { $0["reason"]?.string } == ["start", "start"])
         #expect(opened.map { $0["repaired_bytes"]?.integer } == [0, 0])
@@ -56,14 +56,14 @@ struct AuditLogRecoveryTests {
         #expect(Array(content.prefix(intact.count)) == intact, "the records before the torn line are kept")
         #expect(!String(decoding: content, as: UTF8.self).contains(#""seq":99"#))
         let records = try AuditFolder.records(config)
-        #expect(records.compactMap { $0["seq"]?.integer } == Array(1...6))
+        #expect(records.compactMap { $0["seq"]?.integer } == Array(1...8))
         let reopened = try #require(records.last { $0["type"]?.string == "opened" })
-        #expect(reopened["seq"]?.integer == 5)
+        #expect(reopened["seq"]?.integer == 6)
         #expect(reopened["reason"]?.string == "start")
         #expect(reopened["repaired_bytes"]?.integer == garbage.count)
         let report = AuditFolder.verify(config)
         #expect(report.isIntact, "\(String(describing: report.problem))")
-        #expect(report.lines == 6)
+        #expect(report.lines == 8)
     }
 
     /// A newest file holding only a torn line (or nothing) is reused, and its first line links to the file before.
@@ -75,26 +75,26 @@ struct AuditLogRecoveryTests {
         var log = try AuditLog(config: config, signingKey: nil)
         for id in ["p-1", "p-2", "p-3"] { try await log.append(AuditLogFixture.entry(id)) }
         await log.close()
-        let newPath = config.directory + "/" + config.fileName(firstSeq: 5)
+        let newPath = config.directory + "/" + config.fileName(firstSeq: 6)
         #expect(FileManager.default.createFile(atPath: newPath, contents: Data(torn.utf8)))
 
         log = try AuditLog(config: config, signingKey: nil)
         try await log.append(AuditLogFixture.entry("p-4"))
         await log.close()
 
-        #expect(AuditFolder.fileNames(config) == [config.fileName(firstSeq: 1), config.fileName(firstSeq: 5)])
+        #expect(AuditFolder.fileNames(config) == [config.fileName(firstSeq: 1), config.fileName(firstSeq: 6)])
         let files = AuditFolder.files(config)
         let first = AuditFolder.lines(of: files[0].content)
         let second = AuditFolder.lines(of: files[1].content)
-        #expect(first.count == 4 && second.count == 2)
+        #expect(first.count == 5 && second.count == 3)
         let opened = try JSON.parse(second[0])
-        #expect(opened["seq"]?.integer == 5)
+        #expect(opened["seq"]?.integer == 6)
         #expect(opened["type"]?.string == "opened")
         #expect(opened["repaired_bytes"]?.integer == torn.utf8.count)
-        #expect(try AuditLineFields(second[0]).prev == Digest.sha256(first[3]))
+        #expect(try AuditLineFields(second[0]).prev == Digest.sha256(first[4]))
         let report = AuditFolder.verify(config)
         #expect(report.isIntact, "\(String(describing: report.problem))")
-        #expect(report.lines == 6)
+        #expect(report.lines == 8)
     }
 
     /// An empty newest file after a previous file that holds no complete line: the chain's end is
@@ -219,13 +219,13 @@ struct AuditLogRecoveryTests {
         await log.close()
 
         let records = try AuditFolder.records(config)
-        #expect(records.map { $0["type"]?.string } == ["opened", "access"])
+        #expect(records.map { $0["type"]?.string } == ["opened", "access", "closed"])
         #expect(records.first?["reason"]?.string == "recovered")
         #expect(records.first?["repaired_bytes"]?.integer == 0)
         #expect(records.compactMap { $0["request_id"]?.string } == ["after-1"], "the failed record was never written")
         let report = AuditFolder.verify(config)
         #expect(report.isIntact, "\(String(describing: report.problem))")
-        #expect(report.firstSeq == 1 && report.lines == 2)
+        #expect(report.firstSeq == 1 && report.lines == 3)
     }
 
     /// Newest file unreadable (a folder in its place): unavailable, then writable again once it is gone.
@@ -243,7 +243,7 @@ struct AuditLogRecoveryTests {
         try await log.append(AuditLogFixture.entry("after"))
         await log.close()
         let records = try AuditFolder.records(config)
-        #expect(records.map { $0["type"]?.string } == ["opened", "access"])
+        #expect(records.map { $0["type"]?.string } == ["opened", "access", "closed"])
         #expect(records.first?["reason"]?.string == "recovered")
         #expect(AuditFolder.verify(config).isIntact)
     }
@@ -270,15 +270,17 @@ struct AuditLogRecoveryTests {
         let folder = try AuditFolder()
         defer { folder.remove() }
         let config = folder.config()
-        // A valid first file of 8 MiB, so the size limit below is far above what any other test writes.
+        // A valid first file of 8 MB (eight lines just under the 1 MiB a line may have), so the size
+        // limit below is far above what any other test writes.
         var chain = AuditChain()
         var big = AuditLogFixture.entry("big")
-        big.purpose = String(repeating: "x", count: 8 << 20)
+        big.purpose = String(repeating: "x", count: 1_000_000)
         let path = config.directory + "/" + config.fileName(firstSeq: 1)
-        try Data(chain.append(body: big.json().encoded()) + [UInt8(ascii: "\n")]).write(to: URL(fileURLWithPath: path))
+        let bigLines = (1...8).flatMap { _ in chain.append(body: big.json().encoded()) + [UInt8(ascii: "\n")] }
+        try Data(bigLines).write(to: URL(fileURLWithPath: path))
 
         let log = try AuditLog(config: config, signingKey: nil)
-        #expect(await AuditLogFixture.eventually { (try? AuditFolder.records(config).count) == 2 })
+        #expect(await AuditLogFixture.eventually { (try? AuditFolder.records(config).count) == 9 })
         let size = try #require(FileBytes.read(path)).count
 
         let error = try await FileSizeLimit.limited(to: size + 100) {
@@ -296,13 +298,13 @@ struct AuditLogRecoveryTests {
         await log.close()
 
         let records = try AuditFolder.records(config)
-        #expect(records.map { $0["type"]?.string } == ["access", "opened", "opened", "access"])
-        #expect(records.compactMap { $0["request_id"]?.string } == ["big", "fits"])
-        #expect(records[2]["reason"]?.string == "recovered")
-        #expect(records[2]["repaired_bytes"]?.integer == 0, "the failed batch was cut back before the reopen")
+        #expect(records.map { $0["type"]?.string } == Array(repeating: "access", count: 8) + ["opened", "opened", "access", "closed"])
+        #expect(records.compactMap { $0["request_id"]?.string } == Array(repeating: "big", count: 8) + ["fits"])
+        #expect(records[9]["reason"]?.string == "recovered")
+        #expect(records[9]["repaired_bytes"]?.integer == 0, "the failed batch was cut back before the reopen")
         let report = AuditFolder.verify(config)
         #expect(report.isIntact, "\(String(describing: report.problem))")
-        #expect(report.lines == 4)
+        #expect(report.lines == 12)
     }
 
     /// Appending after close fails with `.closed` and writes nothing.
@@ -365,8 +367,8 @@ struct AuditLogRecoveryTests {
         defer { folder.remove() }
         let log = try AuditLog(config: folder.config(), signingKey: nil)
         let returned = await Self.returnsWithin5Seconds {
-            async let first: Void = log.close()
-            async let second: Void = log.close()
+            async let first = log.close()
+            async let second = log.close()
             _ = await (first, second)
         }
         #expect(returned)

@@ -36,13 +36,19 @@ struct AuditFolder {
         content.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().map(Array.init)
     }
 
+    /// `lines` as file content: each followed by a newline.
+    static func content(_ lines: [[UInt8]]) -> [UInt8] {
+        lines.flatMap { $0 + [UInt8(ascii: "\n")] }
+    }
+
     /// Every complete line of every file, in order, parsed.
     static func records(_ config: AuditConfig) throws -> [JSON] {
         try files(config).flatMap { try lines(of: $0.content).map { try JSON.parse($0) } }
     }
 
     static func verify(_ config: AuditConfig, publicKey: Ed25519.PublicKey? = nil) -> AuditVerifier.Report {
-        AuditVerifier.verify(files: files(config), publicKey: publicKey)
+        AuditVerifier.verify(files: files(config), publicKeys: publicKey.map { [$0] } ?? [],
+                             checkpointEvery: config.checkpointEveryRecords)
     }
 
     func remove() {
@@ -60,7 +66,7 @@ enum AuditLogFixture {
 
     /// The fields every access line has, in order: the chain's two, then `AuditEntry.json()`'s.
     static let accessKeys = ["seq", "prev", "type", "time", "request_id", "client", "role", "purpose", "property_id",
-                             "sources", "http_status", "latency_ms", "remote", "trace_id"]
+                             "sources", "http_status", "latency_ms", "remote", "trace_id", "body_sha256"]
 
     /// Whether `condition` holds within `timeout`, checked every 20 ms.
     static func eventually(within timeout: Duration = .seconds(5), _ condition: () -> Bool) async -> Bool {

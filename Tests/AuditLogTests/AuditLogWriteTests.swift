@@ -41,9 +41,9 @@ struct AuditLogWriteTests {
 
         #expect(AuditFolder.fileNames(config) == ["audit-000000000001.jsonl"])
         let records = try AuditFolder.records(config)
-        #expect(records.map { $0["type"]?.string } == ["opened", "access", "access", "access"])
-        #expect(records.map { $0["seq"]?.integer } == [1, 2, 3, 4])
-        let access = Array(records.dropFirst())
+        #expect(records.map { $0["type"]?.string } == ["opened", "access", "access", "access", "closed"])
+        #expect(records.map { $0["seq"]?.integer } == [1, 2, 3, 4, 5])
+        let access = Array(records.dropFirst().dropLast())
         #expect(access.map { $0["request_id"]?.string } == ["r-1", "r-2", "r-3"])
         for record in access {
             #expect(record.members.map(\.key) == AuditLogFixture.accessKeys)
@@ -61,7 +61,7 @@ struct AuditLogWriteTests {
 
         let report = AuditFolder.verify(config)
         #expect(report.isIntact, "\(String(describing: report.problem))")
-        #expect(report.lines == 4 && report.firstSeq == 1 && report.lastSeq == 4)
+        #expect(report.lines == 5 && report.firstSeq == 1 && report.lastSeq == 5)
         #expect(report.checkpoints == 0)
     }
 
@@ -82,13 +82,13 @@ struct AuditLogWriteTests {
         await log.close()
 
         let records = try AuditFolder.records(config)
-        #expect(records.compactMap { $0["seq"]?.integer } == Array(1...(count + 1)))
+        #expect(records.compactMap { $0["seq"]?.integer } == Array(1...(count + 2)))
         let ids = records.compactMap { $0["request_id"]?.string }
         #expect(ids.count == count)
         #expect(Set(ids) == Set((0..<count).map { "c-\($0)" }))
         let report = AuditFolder.verify(config)
         #expect(report.isIntact, "\(String(describing: report.problem))")
-        #expect(report.lines == count + 1)
+        #expect(report.lines == count + 2)
     }
 
     /// Every 10 records a checkpoint, and one on close; all signatures verify with the public key.
@@ -146,8 +146,8 @@ struct AuditLogWriteTests {
         #expect(report.isIntact, "\(String(describing: report.problem))")
     }
 
-    /// With a checkpoint after every line, the opened line gets its own too, and the log
-    /// verifies against the cadence it states.
+    /// With a checkpoint after every line, the opened and closed lines get their own too, and
+    /// the log verifies against that cadence.
     @Test func cadenceOfOneSignsEveryLine() async throws {
         let folder = try AuditFolder()
         defer { folder.remove() }
@@ -159,7 +159,8 @@ struct AuditLogWriteTests {
         }
         await log.close()
         let types = try AuditFolder.records(config).compactMap { $0["type"]?.string }
-        #expect(types == ["opened", "checkpoint", "access", "checkpoint", "access", "checkpoint", "access", "checkpoint"])
+        #expect(types == ["opened", "checkpoint", "access", "checkpoint", "access", "checkpoint", "access", "checkpoint",
+                          "closed", "checkpoint"])
         let report = AuditFolder.verify(config, publicKey: key.publicKey)
         #expect(report.isIntact, "\(String(describing: report.problem))")
     }
@@ -193,7 +194,8 @@ struct AuditLogWriteTests {
         }
         await log.close()
         let records = try AuditFolder.records(config)
-        #expect(records.count == 6)
+        #expect(records.count == 7)
+        #expect(records.last?["type"]?.string == "closed")
         #expect(!records.contains { $0["type"]?.string == "checkpoint" })
         #expect(AuditFolder.verify(config).isIntact)
     }
@@ -227,15 +229,15 @@ struct AuditLogWriteTests {
                 #expect(file.content.count >= 4096, "\(file.name)")
                 #expect(file.content.count - lines.last!.count - 1 < 4096, "\(file.name)")
             }
-            #expect(AuditVerifier.verify(files: [file], publicKey: nil).isIntact, "\(file.name) verifies alone")
+            #expect(AuditVerifier.verify(files: [file]).isIntact, "\(file.name) verifies alone")
             seqs += try lines.map { try AuditLineFields($0).seq }
             previousLast = lines.last
         }
         // Nothing overwritten: every line from 1 to the end is there exactly once.
-        #expect(seqs == Array(1...101))
+        #expect(seqs == Array(1...102))
         let report = AuditFolder.verify(config)
         #expect(report.isIntact, "\(String(describing: report.problem))")
-        #expect(report.lines == 101)
+        #expect(report.lines == 102)
     }
 
     /// Reopening a log whose newest file is already full starts the next file with the `opened` line.
@@ -250,7 +252,7 @@ struct AuditLogWriteTests {
             try await log.append(AuditLogFixture.entry("full-\(index)"))
         }
         await log.close()
-        let lastSeq = index + 1
+        let lastSeq = index + 2
 
         let small = folder.config(maxFileBytes: 4096)
         log = try AuditLog(config: small, signingKey: nil)
@@ -259,7 +261,7 @@ struct AuditLogWriteTests {
         #expect(AuditFolder.fileNames(small) == [small.fileName(firstSeq: 1), small.fileName(firstSeq: lastSeq + 1)])
         let second = try #require(AuditFolder.files(small).last)
         let types = AuditFolder.lines(of: second.content).map { try? JSON.parse($0)["type"]?.string }
-        #expect(types == ["opened", "access"])
+        #expect(types == ["opened", "access", "closed"])
         #expect(AuditFolder.verify(small).isIntact)
     }
 }

@@ -121,7 +121,10 @@ struct AuditChainTests {
         ("", .notJSON),
         (#"[1,2]"#, .missingField("seq")),
         (#"{"prev":"\#(String(repeating: "0", count: 64))","type":"access"}"#, .missingField("seq")),
-        (#"{"seq":0,"prev":"\#(String(repeating: "0", count: 64))","type":"access"}"#, .missingField("seq")),
+        (#"{"seq":0,"prev":"\#(String(repeating: "0", count: 64))","type":"access"}"#, .seqOutOfRange(0)),
+        (#"{"seq":-7,"prev":"\#(String(repeating: "0", count: 64))","type":"access"}"#, .seqOutOfRange(-7)),
+        (#"{"seq":9007199254740992,"prev":"\#(String(repeating: "0", count: 64))","type":"access"}"#, .seqOutOfRange(9_007_199_254_740_992)),
+        (#"{"seq":18446744073709551616,"prev":"\#(String(repeating: "0", count: 64))","type":"access"}"#, .notJSON),
         (#"{"seq":"1","prev":"\#(String(repeating: "0", count: 64))","type":"access"}"#, .missingField("seq")),
         (#"{"seq":1,"prev":"\#(String(repeating: "0", count: 63))","type":"access"}"#, .missingField("prev")),
         (#"{"seq":1,"prev":"\#(String(repeating: "g", count: 64))","type":"access"}"#, .missingField("prev")),
@@ -137,10 +140,15 @@ struct AuditChainTests {
         let entry = AuditEntry(time: Timestamp(millisecondsSince1970: 0), requestID: "r-1", clientID: nil, role: nil,
                                purpose: nil, propertyID: nil, sources: [], httpStatus: 401, latencyMs: 3,
                                remoteAddress: "192.0.2.1", traceID: nil)
-        #expect(entry.json().encodedString() == #"{"type":"access","time":"1970-01-01T00:00:00.000Z","request_id":"r-1","client":null,"role":null,"purpose":null,"property_id":null,"sources":[],"http_status":401,"latency_ms":3,"remote":"192.0.2.1","trace_id":null}"#)
+        #expect(entry.json().encodedString() == #"{"type":"access","time":"1970-01-01T00:00:00.000Z","request_id":"r-1","client":null,"role":null,"purpose":null,"property_id":null,"sources":[],"http_status":401,"latency_ms":3,"remote":"192.0.2.1","trace_id":null,"body_sha256":null}"#)
         let full = AuditTestChain.entry(3).json()
         #expect(full.members.map(\.key) == ["type", "time", "request_id", "client", "role", "purpose", "property_id",
-                                           "sources", "http_status", "latency_ms", "remote", "trace_id"])
+                                           "sources", "http_status", "latency_ms", "remote", "trace_id", "body_sha256"])
+        // A batch answer's record names its items after the digest; no other record has the member.
+        var batch = entry
+        batch.bodySHA256 = String(repeating: "ab", count: 32)
+        batch.batchItems = ["r-2", "r-3"]
+        #expect(batch.json().encodedString().hasSuffix(#""body_sha256":"\#(String(repeating: "ab", count: 32))","batch_items":["r-2","r-3"]}"#))
         #expect(full["sources"]?.encodedString() == #"[{"name":"land","status":"ok","latency_ms":12},{"name":"tax","status":"timeout","latency_ms":2000}]"#)
     }
 

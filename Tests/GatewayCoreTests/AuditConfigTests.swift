@@ -1,4 +1,5 @@
 import GatewayCore
+import Glibc
 import Testing
 
 struct AuditConfigTests {
@@ -47,5 +48,25 @@ struct AuditConfigTests {
         #expect(config.maxFileBytes == 64 << 20)
         #expect(config.checkpointEveryRecords == 1000)
         #expect(config.checkpointEverySeconds == 60)
+        #expect(config.witnessFile == nil && config.witnessURL == nil)
+        #expect(config.witnessTimeoutMs == 5000)
+        #expect(config.appendTimeoutMs == 2000)
+    }
+
+    /// The audit tools read only the audit section of a config file: the rest (its secrets from
+    /// the environment, its sources) need not be valid where they run.
+    @Test func auditSectionAlone() throws {
+        let path = "/tmp/audit-config-\(UInt64.random(in: 0...UInt64.max)).json"
+        try Array(#"{"clients": "not looked at", "audit": {"path": "/v/audit.jsonl", "checkpoint_every_records": 7, "witness_file": "/w/witness.jsonl", "append_timeout_ms": 500}}"#.utf8)
+            .withUnsafeBytes { bytes in
+                let file = fopen(path, "w")
+                defer { fclose(file) }
+                #expect(fwrite(bytes.baseAddress, 1, bytes.count, file) == bytes.count)
+            }
+        defer { remove(path) }
+        let config = try AuditConfig.load(configFile: path)
+        #expect(config.path == "/v/audit.jsonl" && config.checkpointEveryRecords == 7)
+        #expect(config.witnessFile == "/w/witness.jsonl" && config.appendTimeoutMs == 500)
+        #expect(throws: ConfigError.self) { try AuditConfig.load(configFile: path + ".missing") }
     }
 }

@@ -95,7 +95,7 @@ struct AuditVerifierTests {
     static let file = AuditTestChain.fileName
 
     static func verify(_ content: [UInt8], key: Ed25519.PublicKey? = AuditTestChain.key.publicKey) -> AuditVerifier.Report {
-        AuditVerifier.verify(files: [(file, content)], publicKey: key)
+        AuditVerifier.verify(files: [(file, content)], publicKeys: key.map { [$0] } ?? [])
     }
 
     /// An intact chain verifies: all lines, first and last seq, both checkpoints, one line after the last.
@@ -115,7 +115,7 @@ struct AuditVerifierTests {
         let report = Self.verify(AuditTestChain.content(lines))
         #expect(report.isIntact && report.lines == 3 && report.checkpoints == 1)
         #expect(report.linesAfterLastVerifiedCheckpoint == 0)
-        for empty in [AuditVerifier.verify(files: [], publicKey: nil), Self.verify([])] {
+        for empty in [AuditVerifier.verify(files: []), Self.verify([])] {
             #expect(empty.isIntact && empty.lines == 0 && empty.firstSeq == nil && empty.lastSeq == nil && empty.checkpoints == 0)
         }
     }
@@ -133,7 +133,8 @@ struct AuditVerifierTests {
         }
         #expect(problem.description.hasPrefix("\(Self.file):\(tamper.line): \(tamper.kind.rawValue): "))
         #expect(!report.isIntact)
-        #expect(report.lines == tamper.line - 1 || problem.kind == .edited, "lines before the problem: \(report.lines)")
+        // Exactly the lines before the bad one count as intact, also when it is found by the line after it.
+        #expect(report.lines == tamper.line - 1, "lines before the problem: \(report.lines)")
     }
 
     /// A chain rewritten consistently from an edited record (new hashes, re-signed with another key) fails at the first checkpoint.
@@ -173,80 +174,272 @@ struct AuditVerifierTests {
         #expect(Self.verify(AuditTestChain.content(lines)).problem?.kind == .badSignature)
     }
 
-    // MARK: Missing checkpoints
+    // MARK: Cadence, runs and keys
 
-    /// Lines of a log: `o` an `opened` line (stating `statedCadence` as its
-    /// `checkpoint_every_records` when given), `a` an access record, `c` a checkpoint signed with
-    /// `signingKey`.
-    static func log(_ kinds: String, statedCadence: Int? = nil, signingKey: Ed25519.PrivateKey = AuditTestChain.key) -> [UInt8] {
-        var chain = AuditChain()
-        let lines = kinds.enumerated().map { index, kind in
+    /// The key a second signer uses in the rotation fixtures.
+    static let secondKey = Ed25519.PrivateKey.generate()
+
+    /// Lines of a log: `o` an `opened` line (stating `statedCadence`), `a` an access record, `c` a
+    /// checkpoint signed with the current key, `x` a `closed` line, `k` a `key` line after which the
+    /// next of `keys` signs.
+    static func lines(_ kinds: String, statedCadence: Int = 1000, keys: [Ed25519.PrivateKey] = [AuditTestChain.key],
+                      from start: AuditChain = AuditChain()) -> [[UInt8]] {
+        var chain = start
+        var signer = 0
+        return kinds.enumerated().map { index, kind in
             let time = Timestamp(millisecondsSince1970: 1_795_000_000_000 + Int64(index) * 1000)
             switch kind {
             case "o":
-                let opened = JSON.object(["type": JSON("opened"), "time": JSON(time.rfc3339), "reason": JSON("start"), "repaired_bytes": JSON(0)])
-                if let statedCadence { opened["checkpoint_every_records"] = JSON(statedCadence) }
-                return chain.append(body: opened.encoded())
+                return chain.append(body: AuditRunLine.opened(reason: .start, repairedBytes: 0, checkpointEvery: statedCadence,
+                                                              time: time).encoded())
             case "c":
-                return chain.append(body: AuditCheckpoint.body(after: chain, signingKey: signingKey, time: time).encoded())
+                return chain.append(body: AuditCheckpoint.body(after: chain, signingKey: keys[signer], time: time).encoded())
+            case "x":
+                return chain.append(body: AuditRunLine.closed(time: time).encoded())
+            case "k":
+                signer += 1
+                return chain.append(body: AuditRunLine.key(AuditCheckpoint.keyID(of: keys[signer].publicKey),
+                                                           previous: AuditCheckpoint.keyID(of: keys[signer - 1].publicKey),
+                                                           reason: .reload, time: time).encoded())
             default:
                 return chain.append(body: AuditTestChain.entry(index + 1).json().encoded())
             }
         }
-        return AuditTestChain.content(lines)
+    }
+
+    static func log(_ kinds: String, statedCadence: Int = 1000, keys: [Ed25519.PrivateKey] = [AuditTestChain.key]) -> [UInt8] {
+        AuditTestChain.content(lines(kinds, statedCadence: statedCadence, keys: keys))
+    }
+
+    static func a(_ count: Int) -> String { String(repeating: "a", count: count) }
+
+    static func verify(_ kinds: String, statedCadence: Int = 1000, keys: [Ed25519.PrivateKey] = [AuditTestChain.key],
+                       verifyingWith publicKeys: [Ed25519.PublicKey] = [AuditTestChain.key.publicKey],
+                       checkpointEvery: Int = 5) -> AuditVerifier.Report {
+        AuditVerifier.verify(files: [(file, log(kinds, statedCadence: statedCadence, keys: keys))], publicKeys: publicKeys,
+                             checkpointEvery: checkpointEvery)
     }
 
     /// A log rewritten as a consistent new chain without its checkpoints is not intact when a
-    /// public key is given: more lines follow one another unsigned than the writer ever leaves.
+    /// public key is given: more lines follow one another unsigned than the operator's cadence.
     @Test func strippedCheckpointsAreFound() throws {
-        let stripped = Self.log("o" + String(repeating: "a", count: 24), statedCadence: 5)
-        let report = AuditVerifier.verify(files: [(Self.file, stripped)], publicKey: AuditTestChain.key.publicKey)
+        let report = Self.verify("o" + Self.a(24))
         let problem = try #require(report.problem)
         #expect(problem.kind == .unsigned)
         #expect(problem.location.description == "\(Self.file):6", "\(problem)")
         #expect(problem.description.contains("missing checkpoint"))
-        #expect(report.verifiedSignatures == 0)
+        #expect(report.verifiedSignatures == 0 && report.lines == 5)
         // Without a key nothing can be said about checkpoints.
-        #expect(AuditVerifier.verify(files: [(Self.file, stripped)], publicKey: nil).isIntact)
+        #expect(Self.verify("o" + Self.a(24), verifyingWith: []).isIntact)
     }
 
-    /// What the writer does leave unsigned is accepted: up to the cadence in a row (the opened
-    /// line counts), the tail of a run that crashed (the next `opened` starts the count over),
-    /// and the tail of the log.
-    @Test func writerCadenceIsAccepted() {
-        let a = { (count: Int) in String(repeating: "a", count: count) }
-        let log = Self.log("o" + a(4) + "c" + "o" + a(4) + "c" + a(5) + "c" + a(3) + "o" + a(4) + "c" + a(5), statedCadence: 5)
-        let report = AuditVerifier.verify(files: [(Self.file, log)], publicKey: AuditTestChain.key.publicKey)
-        #expect(report.isIntact, "\(String(describing: report.problem))")
-        #expect(report.verifiedSignatures == 4 && report.linesAfterLastVerifiedCheckpoint == 5)
-        // One line more in a row than the cadence, anywhere, is a missing checkpoint.
-        for tooLong in ["o" + a(4) + "c" + a(6) + "c", "o" + a(5) + "c", "o" + a(4) + "c" + a(6)] {
-            let problem = AuditVerifier.verify(files: [(Self.file, Self.log(tooLong, statedCadence: 5))],
-                                               publicKey: AuditTestChain.key.publicKey).problem
-            #expect(problem?.kind == .unsigned, "\(tooLong): \(String(describing: problem))")
+    /// At most the cadence in a row, counting the opened line, anywhere; one line more is a
+    /// missing checkpoint.
+    @Test func cadenceIsHeld() {
+        #expect(Self.verify("o" + Self.a(4) + "c" + Self.a(5) + "c" + Self.a(5)).isIntact)
+        for tooLong in ["o" + Self.a(4) + "c" + Self.a(6) + "c", "o" + Self.a(5) + "c", "o" + Self.a(4) + "c" + Self.a(6)] {
+            #expect(Self.verify(tooLong).problem?.kind == .unsigned, "\(tooLong)")
         }
     }
 
-    /// The cadence an `opened` line states is the one its run is held to, whatever the option says.
-    @Test func openedLineStatesTheCadence() {
-        let a = { (count: Int) in String(repeating: "a", count: count) }
-        let key = AuditTestChain.key.publicKey
-        #expect(AuditVerifier.verify(files: [(Self.file, Self.log("o" + a(9) + "c", statedCadence: 10))], publicKey: key,
-                                     checkpointEvery: 5).isIntact)
-        #expect(AuditVerifier.verify(files: [(Self.file, Self.log("o" + a(10) + "c", statedCadence: 10))], publicKey: key,
-                                     checkpointEvery: 1000).problem?.kind == .unsigned)
+    /// The cadence is the operator's: an opened line stating a larger one does not raise it (the
+    /// forged-cadence attack), and a smaller stated one does not lower it.
+    @Test func statedCadenceIsNotTrusted() {
+        let forged = Self.verify("o" + Self.a(9) + "c", statedCadence: 10_000_000)
+        #expect(forged.problem?.kind == .unsigned)
+        #expect(forged.problem?.location.line == 6)
+        #expect(Self.verify("o" + Self.a(9) + "c", statedCadence: 1, checkpointEvery: 10).isIntact)
     }
 
-    /// A run whose `opened` line states no cadence (an older writer signed at the end of the
-    /// batch that reached it) may run to twice the given cadence, not one line more.
-    @Test func unstatedCadenceAllowsTwice() {
-        let a = { (count: Int) in String(repeating: "a", count: count) }
-        let key = AuditTestChain.key.publicKey
-        #expect(AuditVerifier.verify(files: [(Self.file, Self.log("o" + a(9) + "c"))], publicKey: key, checkpointEvery: 5).isIntact)
-        #expect(AuditVerifier.verify(files: [(Self.file, Self.log("o" + a(10) + "c"))], publicKey: key,
-                                     checkpointEvery: 5).problem?.kind == .unsigned)
-        // The default cadence (1000) accepts a young log of 25 lines.
-        #expect(AuditVerifier.verify(files: [(Self.file, Self.log("o" + a(24)))], publicKey: key).isIntact)
+    /// An opened line does not start the count over: a run that crashed leaves its unsigned tail,
+    /// and the next run's lines add to it (an insider inserting opened lines gains nothing).
+    @Test func openedLineDoesNotRestartTheCount() throws {
+        let problem = try #require(Self.verify("o" + Self.a(4) + "c" + Self.a(3) + "o" + Self.a(2) + "c").problem)
+        #expect(problem.kind == .unsigned)
+        #expect(problem.location.line == 12, "\(problem)")
+        // After a closed run (closed line, checkpoint) the count is at 0 anyway.
+        #expect(Self.verify("o" + Self.a(3) + "xc" + "o" + Self.a(4) + "c").isIntact)
+        // A crashed run's tail plus the next run's lines within the cadence is fine.
+        #expect(Self.verify("o" + Self.a(4) + "c" + Self.a(2) + "o" + Self.a(1) + "c").isIntact)
+    }
+
+    /// A run that ends with a closed line and its checkpoint ended cleanly; one that does not is
+    /// an unclean end: shown, not a problem.
+    @Test func runEndsAreShown() throws {
+        let crashed = Self.verify("o" + Self.a(2) + "c" + Self.a(1) + "o" + Self.a(1) + "xc")
+        #expect(crashed.isIntact, "\(String(describing: crashed.problem))")
+        #expect(crashed.uncleanEnds == [AuditVerifier.Location(file: Self.file, line: 5)])
+        #expect(crashed.newestRun == AuditVerifier.NewestRun(openedAt: AuditVerifier.Location(file: Self.file, line: 6), closed: true))
+
+        let running = Self.verify("o" + Self.a(2) + "xc" + "o" + Self.a(2))
+        #expect(running.isIntact)
+        #expect(running.uncleanEnds.isEmpty)
+        #expect(running.newestRun == AuditVerifier.NewestRun(openedAt: AuditVerifier.Location(file: Self.file, line: 6), closed: false))
+        // Without a key the closed line alone ends a run cleanly.
+        #expect(Self.verify("o" + Self.a(2) + "x", verifyingWith: []).newestRun?.closed == true)
+    }
+
+    /// After a key line the key it names signs; verifying needs both public keys, and a checkpoint
+    /// by another key without a key line is an unannounced key change.
+    @Test func keyRotation() throws {
+        let keys = [AuditTestChain.key, Self.secondKey]
+        let both = [AuditTestChain.key.publicKey, Self.secondKey.publicKey]
+        let rotated = Self.verify("o" + Self.a(2) + "c" + "k" + Self.a(2) + "c", keys: keys, verifyingWith: both)
+        #expect(rotated.isIntact, "\(String(describing: rotated.problem))")
+        #expect(rotated.signingKeys == both.map(AuditCheckpoint.keyID(of:)))
+        #expect(rotated.verifiedSignatures == 2)
+
+        let oldKeyOnly = try #require(Self.verify("o" + Self.a(2) + "c" + "k" + Self.a(2) + "c", keys: keys).problem)
+        #expect(oldKeyOnly.kind == .badSignature && oldKeyOnly.location.line == 8)
+        #expect(oldKeyOnly.detail.contains(AuditCheckpoint.keyID(of: Self.secondKey.publicKey)))
+
+        // The second key signs without a key line naming it: both keys given, still refused.
+        var unannounced = Self.lines("o" + Self.a(2) + "c" + Self.a(2))
+        var chain = try AuditChain.after(line: unannounced.last!)
+        unannounced.append(chain.append(body: AuditCheckpoint.body(after: chain, signingKey: Self.secondKey,
+                                                                    time: Timestamp(millisecondsSince1970: 0)).encoded()))
+        let problem = try #require(AuditVerifier.verify(files: [(Self.file, AuditTestChain.content(unannounced))], publicKeys: both,
+                                                        checkpointEvery: 5).problem)
+        #expect(problem.kind == .keyChange && problem.location.line == 7, "\(problem)")
+    }
+
+    // MARK: Witness
+
+    /// The checkpoint lines of `lines`, as the witness file holds them.
+    static func witness(of lines: [[UInt8]], name: String = "witness.jsonl") throws -> AuditWitness {
+        let checkpoints = lines.filter { (try? AuditLineFields($0).type) == "checkpoint" }
+        return try AuditWitness(name: name, content: AuditTestChain.content(checkpoints))
+    }
+
+    static let witnessedKinds = "o" + a(2) + "c" + a(2) + "c" + a(2) + "c" + a(2)
+
+    /// Every witnessed checkpoint in the log: intact, and counted.
+    @Test func witnessedLogVerifies() throws {
+        let lines = Self.lines(Self.witnessedKinds)
+        let report = AuditVerifier.verify(files: [(Self.file, AuditTestChain.content(lines))], publicKeys: [AuditTestChain.key.publicKey],
+                                          checkpointEvery: 5, witness: try Self.witness(of: lines))
+        #expect(report.isIntact, "\(String(describing: report.problem))")
+        #expect(report.witnessedCheckpoints == 3)
+    }
+
+    /// The cut-tail attack: the log's first lines are kept, everything intact, but the witness
+    /// names a checkpoint beyond its end, at the witness's file and line.
+    @Test func cutTailIsFoundByTheWitness() throws {
+        let lines = Self.lines(Self.witnessedKinds)
+        let cut = AuditTestChain.content(Array(lines.prefix(6)))
+        #expect(AuditVerifier.verify(files: [(Self.file, cut)], publicKeys: [AuditTestChain.key.publicKey], checkpointEvery: 5).isIntact,
+                "without the witness a cut tail looks intact")
+        let report = AuditVerifier.verify(files: [(Self.file, cut)], publicKeys: [AuditTestChain.key.publicKey], checkpointEvery: 5,
+                                          witness: try Self.witness(of: lines))
+        let problem = try #require(report.problem)
+        #expect(problem.kind == .witness)
+        #expect(problem.location.description == "witness.jsonl:2", "\(problem)")
+        #expect(problem.detail.contains("seq 7") && problem.detail.contains("ends at seq 6"), "\(problem)")
+    }
+
+    /// A witnessed checkpoint whose line differs in the log (a rewritten log, signed again) fails
+    /// at the witness's line, naming the log's.
+    @Test func changedWitnessedCheckpointIsFound() throws {
+        let original = Self.lines(Self.witnessedKinds)
+        var rewritten = original
+        rewritten[1] = AuditTestChain.replacing(#""purpose":"case 2""#, with: #""purpose":"case 7""#, in: rewritten[1])
+        var chain = try AuditChain.after(line: rewritten[1])
+        for index in 2..<rewritten.count {
+            let fields = try AuditLineFields(rewritten[index])
+            fields.json["seq"] = nil
+            fields.json["prev"] = nil
+            if fields.type == "checkpoint" {
+                rewritten[index] = chain.append(body: AuditCheckpoint.body(after: chain, signingKey: AuditTestChain.key,
+                                                                             time: Timestamp(millisecondsSince1970: 0)).encoded())
+            } else {
+                rewritten[index] = chain.append(body: fields.json.encoded())
+            }
+        }
+        let content = AuditTestChain.content(rewritten)
+        #expect(AuditVerifier.verify(files: [(Self.file, content)], publicKeys: [AuditTestChain.key.publicKey]).isIntact)
+        let problem = try #require(AuditVerifier.verify(files: [(Self.file, content)], publicKeys: [AuditTestChain.key.publicKey],
+                                                        witness: try Self.witness(of: original)).problem)
+        #expect(problem.kind == .witness)
+        #expect(problem.location.description == "witness.jsonl:1")
+        #expect(problem.detail.contains("\(Self.file):4"), "\(problem)")
+    }
+
+    /// A loss recorded by an opened line (reason loss) naming the witness's last line excuses the
+    /// witnessed checkpoints from its own seq up to that one, and is shown; a loss line the
+    /// witness does not back is a problem.
+    @Test func recordedLossExcusesWhatItNames() throws {
+        let original = Self.lines(Self.witnessedKinds)
+        let witness = try Self.witness(of: original)
+        let lastWitnessed = try #require(witness.last)
+        /// The original's first 5 lines, then a loss line naming the witness line that hashes to
+        /// `hash`, a record, and a closed line with its checkpoint.
+        func lost(namingWitnessLine hash: String) throws -> AuditVerifier.Report {
+            var lines = Array(original.prefix(5))
+            var chain = try AuditChain.after(line: lines[4])
+            let loss = AuditRunLine.Loss(witnessSeq: lastWitnessed.seq, witnessLineSHA256: hash, note: "disk replaced, INC-7")
+            lines.append(chain.append(body: AuditRunLine.opened(reason: .loss, repairedBytes: 0, checkpointEvery: 5, loss: loss).encoded()))
+            lines += Self.lines("axc", from: chain)
+            return AuditVerifier.verify(files: [(Self.file, AuditTestChain.content(lines))], publicKeys: [AuditTestChain.key.publicKey],
+                                        checkpointEvery: 5, witness: witness)
+        }
+        let report = try lost(namingWitnessLine: Hex.encode(Digest.sha256(lastWitnessed.bytes)))
+        #expect(report.isIntact, "\(String(describing: report.problem))")
+        #expect(report.losses == [AuditVerifier.RecordedLoss(location: AuditVerifier.Location(file: Self.file, line: 6), seq: 6,
+                                                             witnessSeq: lastWitnessed.seq, note: "disk replaced, INC-7")])
+        #expect(report.witnessedCheckpoints == 1 && report.lostWitnessedCheckpoints == 2)
+        #expect(report.uncleanEnds.isEmpty, "a recorded loss is shown as a loss")
+
+        let unbacked = try #require(try lost(namingWitnessLine: String(repeating: "0", count: 64)).problem)
+        #expect(unbacked.kind == .witness && unbacked.location.line == 6, "\(unbacked)")
+    }
+
+    /// A witness line that is not a checkpoint line is named at its line; a torn last line is ignored.
+    @Test func witnessFileIsChecked() throws {
+        let lines = Self.lines(Self.witnessedKinds)
+        let error = #expect(throws: AuditVerifier.Problem.self) {
+            try AuditWitness(name: "w.jsonl", content: AuditTestChain.content([lines[3], lines[1]]))
+        }
+        #expect(error?.location.description == "w.jsonl:2")
+        let torn = try AuditWitness(name: "w.jsonl", content: AuditTestChain.content([lines[3]]) + Array(lines[6].prefix(20)))
+        #expect(torn.entries.count == 1 && torn.tornBytes == 20)
+    }
+
+    // MARK: Robustness and reporting
+
+    /// Absurd, negative and overflowing seqs and huge lines are malformed lines, reported, never a trap.
+    @Test(arguments: [
+        (#"{"seq":9223372036854775807,"prev":"\#(String(repeating: "0", count: 64))","type":"access"}"#, "outside"),
+        (#"{"seq":-3,"prev":"\#(String(repeating: "0", count: 64))","type":"access"}"#, "outside"),
+        (#"{"seq":99999999999999999999999,"prev":"\#(String(repeating: "0", count: 64))","type":"access"}"#, "not a JSON object"),
+        (#"{"seq":1,"prev":"\#(String(repeating: "0", count: 64))","type":"access","purpose":"\#(String(repeating: "x", count: 1 << 21))"}"#,
+         "bytes, where a record has at most"),
+    ])
+    func absurdLinesAreMalformed(_ line: String, _ detail: String) throws {
+        let content = AuditTestChain.content(Array(AuditTestChain.standard.prefix(3)) + [Array(line.utf8)])
+        let problem = try #require(Self.verify(content).problem)
+        #expect(problem.kind == .malformed && problem.location.line == 4, "\(problem)")
+        #expect(problem.detail.contains(detail), "\(problem.detail.prefix(200))")
+    }
+
+    /// A chain at the largest seq verifies (as a later segment) without overflowing.
+    @Test func largestSeqVerifies() {
+        let lines = AuditTestChain.lines([.access, .checkpoint], from: AuditChain(lastSeq: AuditChain.maxSeq - 2, lastHash: AuditChain.genesis))
+        let report = Self.verify(AuditTestChain.content(lines))
+        #expect(report.isIntact && report.lastSeq == AuditChain.maxSeq)
+    }
+
+    /// Verification that stops at the first checkpoint after a seq: what proves a record; later
+    /// lines (here an edited one) are not read.
+    @Test func stopsAtTheCoveringCheckpoint() {
+        var lines = AuditTestChain.standard
+        lines[7] = AuditTestChain.replacing(#""purpose":"case 8""#, with: #""purpose":"case 0""#, in: lines[7])
+        var verification = AuditVerification(publicKeys: [AuditTestChain.key.publicKey], stopAfterCheckpointCovering: 2)
+        verification.check(file: Self.file, content: AuditTestChain.content(lines))
+        #expect(verification.isFinished)
+        let report = verification.finish()
+        #expect(report.isIntact)
+        #expect(report.coveringCheckpoint == AuditVerifier.Location(file: Self.file, line: 5))
+        #expect(report.lastSeq == 5 && report.verifiedSignatures == 1)
     }
 
     /// A checkpoint without a signature, or with one that is not hex, is a bad signature.
@@ -278,7 +471,7 @@ struct AuditVerifierTests {
         let files = Self.splitFiles
         let firstLineOfSecond = try AuditLineFields(AuditTestChain.standard[7])
         #expect(firstLineOfSecond.prev == Digest.sha256(AuditTestChain.standard[6]))
-        let report = AuditVerifier.verify(files: files, publicKey: AuditTestChain.key.publicKey)
+        let report = AuditVerifier.verify(files: files, publicKeys: [AuditTestChain.key.publicKey])
         #expect(report.isIntact)
         #expect(report.lines == 12 && report.firstSeq == 1 && report.lastSeq == 12)
         #expect(report.checkpoints == 2 && report.verifiedSignatures == 2)
@@ -287,7 +480,7 @@ struct AuditVerifierTests {
 
     /// Files given in the wrong order do not verify: the first file's records come after the second's.
     @Test func filesInWrongOrderFail() throws {
-        let report = AuditVerifier.verify(files: Array(Self.splitFiles.reversed()), publicKey: AuditTestChain.key.publicKey)
+        let report = AuditVerifier.verify(files: Array(Self.splitFiles.reversed()), publicKeys: [AuditTestChain.key.publicKey])
         let problem = try #require(report.problem)
         #expect(problem.kind == .reordered || problem.kind == .edited, "\(problem)")
         #expect(problem.location.description == "\(Self.firstFile):1", "\(problem)")
@@ -300,13 +493,13 @@ struct AuditVerifierTests {
         var lines = Array(AuditTestChain.standard[7...])
         lines[1] = AuditTestChain.replacing(#""purpose":"case 9""#, with: #""purpose":"case 99""#, in: lines[1])
         files[1].content = AuditTestChain.content(lines)
-        let problem = try #require(AuditVerifier.verify(files: files, publicKey: nil).problem)
+        let problem = try #require(AuditVerifier.verify(files: files, publicKeys: []).problem)
         #expect(problem.kind == .edited)
         #expect(problem.location.description == "\(Self.secondFile):2")
         // A line deleted at the boundary is reported at the second file's first line.
         files = Self.splitFiles
         files[0].content = AuditTestChain.content(Array(AuditTestChain.standard[0..<6]))
-        let deleted = try #require(AuditVerifier.verify(files: files, publicKey: nil).problem)
+        let deleted = try #require(AuditVerifier.verify(files: files, publicKeys: []).problem)
         #expect(deleted.kind == .deleted)
         #expect(deleted.location.description == "\(Self.secondFile):1")
     }
@@ -314,7 +507,7 @@ struct AuditVerifierTests {
     /// A chain that starts after seq 1 (earlier files not given) verifies from where it starts.
     @Test func laterStartVerifies() {
         let second = Self.splitFiles[1]
-        let report = AuditVerifier.verify(files: [second], publicKey: AuditTestChain.key.publicKey)
+        let report = AuditVerifier.verify(files: [second], publicKeys: [AuditTestChain.key.publicKey])
         #expect(report.isIntact)
         #expect(report.firstSeq == 8 && report.lastSeq == 12 && report.lines == 5)
         #expect(report.checkpoints == 1 && report.verifiedSignatures == 1)
@@ -332,7 +525,7 @@ struct AuditVerifierTests {
         let files = AuditTestChain.standard.enumerated().map { index, line in
             (name: "audit-\(index + 1).jsonl", content: line + [UInt8(ascii: "\n")])
         }
-        let report = AuditVerifier.verify(files: files, publicKey: AuditTestChain.key.publicKey)
+        let report = AuditVerifier.verify(files: files, publicKeys: [AuditTestChain.key.publicKey])
         #expect(report == Self.verify(AuditTestChain.content(AuditTestChain.standard)))
     }
 }

@@ -62,7 +62,16 @@ struct InvalidConfig: Sendable, CustomTestStringConvertible {
 
     static func nested(_ object: String, _ key: String, _ value: @autoclosure @escaping @Sendable () -> JSON?,
                        _ change: String) -> InvalidConfig {
-        InvalidConfig("\(object).\(key)", change) { root in root[object]![key] = value() }
+        InvalidConfig("\(object).\(key)", change) { root in
+            if root[object] == nil { root[object] = JSON.object() }
+            root[object]![key] = value()
+        }
+    }
+
+    /// Sets the label of `pointer` in the first source's `labels`; the error is expected at `sources[0].labels.<path>`.
+    static func label(_ pointer: String, _ value: @autoclosure @escaping @Sendable () -> JSON, expect path: String,
+                      _ change: String) -> InvalidConfig {
+        InvalidConfig("sources[0].labels.\(path)", change) { root in root["sources"]!.elements[0]["labels"] = JSON.object([pointer: value()]) }
     }
 }
 
@@ -119,7 +128,11 @@ struct ConfigValidationTests {
         #expect(config.deadlineMs == 3000)
         #expect(config.maxBodyBytes == 65536)
         #expect(config.server == ServerConfig(threads: 0, connectionLimit: 10000, connectionTimeoutSeconds: 30))
-        #expect(config.sources == [
+        #expect(config.sources.map { source in
+            var unlabelled = source
+            unlabelled.labels = []
+            return unlabelled
+        } == [
             SourceConfig(name: "land", baseURL: "http://127.0.0.1:9101", path: "/land/{property_id}"),
             SourceConfig(name: "tax", baseURL: "http://127.0.0.1:9102", path: "/property-tax/{property_id}"),
             SourceConfig(name: "house", baseURL: "http://127.0.0.1:9103", path: "/house/{property_id}"),
@@ -269,6 +282,16 @@ struct ConfigValidationTests {
         InvalidConfig.nested("server", "threads", JSON(-1), "negative threads"),
         InvalidConfig.nested("server", "connection_timeout_s", JSON(0), "zero idle timeout"),
         InvalidConfig.nested("server", "workers", JSON(4), "unknown server key"),
+        InvalidConfig.label("name", JSON.object(["zh": JSON("姓名"), "en": JSON("Name")]), expect: "name", "label pointer without '/'"),
+        InvalidConfig.label("/a~2b", JSON.object(["zh": JSON("姓名"), "en": JSON("Name")]), expect: "/a~2b", "label pointer with a bad escape"),
+        InvalidConfig.label("/name", JSON.object(["en": JSON("Name")]), expect: "/name.zh", "label without Chinese"),
+        InvalidConfig.label("/name", JSON.object(["zh": JSON("姓名"), "en": JSON(" ")]), expect: "/name.en", "blank English label"),
+        InvalidConfig.label("/name", JSON.object(["zh": JSON("姓\n名"), "en": JSON("Name")]), expect: "/name.zh", "control character in a label"),
+        InvalidConfig.label("/name", JSON.object(["zh": JSON(String(repeating: "名", count: 101)), "en": JSON("Name")]), expect: "/name.zh", "label over 100 characters"),
+        InvalidConfig.label("/name", JSON.object(["zh": JSON("姓名"), "en": JSON("Name"), "fr": JSON("Nom")]), expect: "/name.fr", "label in an unknown language"),
+        InvalidConfig.label("/name", JSON("姓名"), expect: "/name", "label not an object"),
+        InvalidConfig.nested("console", "idle_sign_out_s", JSON(0), "console never idle"),
+        InvalidConfig.nested("console", "lock", JSON(true), "unknown console key"),
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON(-1), "negative per-IP connection limit"),
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON(2_000_000), "per-IP connection limit out of range"),
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON("1000"), "per-IP connection limit as string"),
@@ -286,6 +309,14 @@ struct ConfigValidationTests {
         InvalidConfig("server.trusted_proxies[0]", "IPv6 proxy") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("::1")]) },
         InvalidConfig("server.trusted_proxies[0]", "host name proxy") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("proxy.local")]) },
         InvalidConfig("server.trusted_proxies[0]", "proxy not a string") { $0["server"]!["trusted_proxies"] = JSON.array([JSON(10)]) },
+        InvalidConfig.nested("audit", "max_file_bytes", JSON(2 << 30), "max_file_bytes above 1 GiB"),
+        InvalidConfig.nested("audit", "witness_file", JSON("var/audit/audit.jsonl"), "witness file is the log"),
+        InvalidConfig.nested("audit", "witness_file", JSON("/mnt/witness/"), "witness file names a folder"),
+        InvalidConfig.nested("audit", "witness_url", JSON("ftp://witness.example/checkpoints"), "witness URL not http(s)"),
+        InvalidConfig.nested("audit", "witness_url", JSON("https://witness.example/a b"), "witness URL with a space"),
+        InvalidConfig.nested("audit", "witness_timeout_ms", JSON(0), "zero witness timeout"),
+        InvalidConfig.nested("audit", "append_timeout_ms", JSON(50), "append timeout below 100 ms"),
+        InvalidConfig.nested("audit", "append_timeout_ms", JSON("2000"), "append timeout as string"),
         InvalidConfig.source(1, "policy", JSON("mandatory"), "unknown source policy"),
         InvalidConfig.source(1, "policy", JSON(true), "source policy not a string"),
         InvalidConfig.check("code", JSON("Owner Name"), "check code with capitals and a space"),

@@ -114,7 +114,7 @@ extension DossierTests {
                                      comparison: .equalNormalized,
                                      operands: [.source(name: "land", pointer: try JSONPointer("/right_holder/name")),
                                                 .source(name: "tax", pointer: try JSONPointer("/taxpayer/name"))])
-        let report = ConsistencyReport(findings: [ConsistencyReport.Finding(check: check)],
+        let report = ConsistencyReport(findings: [ConsistencyReport.Finding(check: check, differingSources: ["tax"])],
                                        skipped: [ConsistencyReport.SkippedCheck(code: "tax_arrears", reason: .sourceFailed, sources: ["tax"])])
         let dossier = Dossier(propertyID: try #require(PropertyID("LA2023001")), requestID: "01JTESTREQUEST", generatedAt: Self.generatedAt,
                               sources: [("land", try Self.ok("{}"))], consistency: report)
@@ -122,7 +122,7 @@ extension DossierTests {
         #expect(json["findings"]?.encodedString() == """
             [{"code":"owner_name_mismatch","severity":"critical","message":"权利人姓名不一致 / owner name differs",\
             "sources":["land","tax"],"pointers":[{"source":"land","pointer":"/right_holder/name"},\
-            {"source":"tax","pointer":"/taxpayer/name"}]}]
+            {"source":"tax","pointer":"/taxpayer/name"}],"differing_sources":["tax"]}]
             """)
         #expect(json["skipped_checks"]?.encodedString() == #"[{"code":"tax_arrears","reason":"source_failed","sources":["tax"]}]"#)
     }

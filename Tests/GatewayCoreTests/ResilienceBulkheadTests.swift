@@ -20,6 +20,16 @@ private final class Shared: Sendable {
     let order = Mutex<[Int]>([])
     let holding = Atomic<Int>(0)
     let peak = Atomic<Int>(0)
+
+    /// Counts a permit of `bulkhead` as held (noting the most held at once) across `work`, then
+    /// gives it back.
+    func hold(_ bulkhead: Bulkhead, during work: () async -> Void = {}) async {
+        let now = holding.add(1, ordering: .sequentiallyConsistent).newValue
+        peak.max(now, ordering: .sequentiallyConsistent)
+        await work()
+        holding.subtract(1, ordering: .sequentiallyConsistent)
+        bulkhead.release()
+    }
 }
 
 private func inSeconds(_ seconds: Double) -> ContinuousClock.Instant {
@@ -163,17 +173,39 @@ struct ResilienceBulkheadTests {
             for _ in 0..<100 {
                 group.addTask {
                     guard await bulkhead.acquire(deadline: inSeconds(10)) else { return false }
-                    let now = shared.holding.add(1, ordering: .sequentiallyConsistent).newValue
-                    shared.peak.max(now, ordering: .sequentiallyConsistent)
-                    await Task.yield()
-                    shared.holding.subtract(1, ordering: .sequentiallyConsistent)
-                    bulkhead.release()
+                    await shared.hold(bulkhead) { await Task.yield() }
                     return true
                 }
             }
             return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
         }
         #expect(served == 100)
+        #expect(shared.peak.load(ordering: .sequentiallyConsistent) <= maxInFlight)
+        #expect(bulkhead.inFlight == 0)
+        #expect(bulkhead.waiting == 0)
+    }
+
+    /// Permits taken and given back without the lock (`tryAcquire`, a release with nobody queued)
+    /// racing with callers who queue: never more than the limit held, every queued caller served
+    /// (a release that races with one about to queue either hands it the permit or frees it
+    /// first), nothing held or queued at the end.
+    @Test(arguments: [1, 2, 4])
+    func permitsWithoutTheLockRaceWithWaiters(_ maxInFlight: Int) async {
+        let bulkhead = Bulkhead(maxInFlight: maxInFlight)
+        let shared = Shared()
+        let waitersServed = await withTaskGroup(of: Int.self) { group in
+            for index in 0..<400 {
+                group.addTask {
+                    let waits = index.isMultiple(of: 2)
+                    let held = waits ? await bulkhead.acquire(deadline: inSeconds(10)) : bulkhead.tryAcquire()
+                    guard held else { return 0 }
+                    await shared.hold(bulkhead)
+                    return waits ? 1 : 0
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(waitersServed == 200)
         #expect(shared.peak.load(ordering: .sequentiallyConsistent) <= maxInFlight)
         #expect(bulkhead.inFlight == 0)
         #expect(bulkhead.waiting == 0)

@@ -122,11 +122,8 @@ struct SourceOutcomeMappingTests {
 
     /// A timeout cut short by the dossier deadline says so and names the ms that were left.
     @Test func deadlineTimeoutMentionsDeadline() throws {
-        var request = Self.request
-        request.timeoutMs = 420
-        request.connectTimeoutMs = 300
-        request.isLimitedByDeadline = true
-        let outcome = SourceOutcome(request: request, result: .failure(.timedOut), latencyMs: 420)
+        let timeouts = TransferTimeouts(timeoutMs: 420, connectTimeoutMs: 300, timeoutSetByDeadline: true)
+        let outcome = SourceOutcome(request: Self.request, result: .failure(.timedOut), latencyMs: 420, timeouts: timeouts)
         #expect(outcome.status == .timeout)
         let error = try #require(outcome.error)
         #expect(error.contains("420 ms"))
@@ -135,21 +132,21 @@ struct SourceOutcomeMappingTests {
 
     /// Only a timeout that used up a deadline-shortened budget is the deadline's doing; a
     /// department that timed out with its full budget, or failed to connect within its own
-    /// connect timeout, or failed otherwise, is to blame.
+    /// connect timeout, or failed otherwise, is to blame. The cases: a 420 ms budget the
+    /// deadline left (the connect timeout too, when less than 300 ms were left), or 1500 ms.
     @Test(arguments: [
-        (true, TransferFailure.timedOut, 420, true),
-        (true, .connectTimedOut, 420, true),
-        (true, .connectTimedOut, 300, false),
-        (false, .timedOut, 1500, false),
-        (true, .connectionRefused, 420, false),
+        (420, 300, true, false, TransferFailure.timedOut, true),
+        (200, 200, true, true, .connectTimedOut, true),
+        (420, 300, true, false, .connectTimedOut, false),
+        (1500, 300, false, false, .timedOut, false),
+        (420, 300, true, false, .connectionRefused, false),
     ])
-    func endedByDeadline(_ limited: Bool, _ failure: TransferFailure, _ latencyMs: Int, _ expected: Bool) {
-        var request = Self.request
-        if limited {
-            request.timeoutMs = 420
-            request.isLimitedByDeadline = true
-        }
-        #expect(SourceOutcome(request: request, result: .failure(failure), latencyMs: latencyMs).endedByDeadline == expected)
+    func endedByDeadline(_ timeoutMs: Int, _ connectMs: Int, _ limited: Bool, _ connectLimited: Bool,
+                         _ failure: TransferFailure, _ expected: Bool) {
+        let timeouts = TransferTimeouts(timeoutMs: timeoutMs, connectTimeoutMs: connectMs, timeoutSetByDeadline: limited,
+                                        connectTimeoutSetByDeadline: connectLimited)
+        let outcome = SourceOutcome(request: Self.request, result: .failure(failure), latencyMs: timeoutMs, timeouts: timeouts)
+        #expect(outcome.endedByDeadline == expected)
     }
 
     /// Connect timeouts and oversized answers name the limit that was hit.

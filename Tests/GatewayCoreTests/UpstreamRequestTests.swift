@@ -7,17 +7,16 @@ struct UpstreamRequestTests {
 
     /// The id replaces the placeholder and the path is appended to the base URL.
     @Test func buildsURLFromTemplate() throws {
-        let request = Self.tax.request(for: try #require(PropertyID("341502001001GB00001F00010001")), remainingMs: 3000)
+        let request = Self.tax.request(for: try #require(PropertyID("341502001001GB00001F00010001")), deadline: nil)
         #expect(request == UpstreamRequest(source: "tax",
                                            url: "http://127.0.0.1:9102/property-tax/341502001001GB00001F00010001",
-                                           timeoutMs: 1500, connectTimeoutMs: 300, maxResponseBytes: 1_048_576,
-                                           isLimitedByDeadline: false))
+                                           timeoutMs: 1500, connectTimeoutMs: 300, maxResponseBytes: 1_048_576))
     }
 
     /// A placeholder mid-path and a base URL with a prefix both survive substitution.
     @Test func placeholderInMiddleWithPrefix() throws {
         let source = SourceConfig(name: "house", baseURL: "https://house.example:8443/gw", path: "/v2/{property_id}/summary")
-        let request = source.request(for: try #require(PropertyID("LA-FAULT-HOUSE-500")), remainingMs: 3000)
+        let request = source.request(for: try #require(PropertyID("LA-FAULT-HOUSE-500")), deadline: nil)
         #expect(request.url == "https://house.example:8443/gw/v2/LA-FAULT-HOUSE-500/summary")
     }
 
@@ -25,11 +24,12 @@ struct UpstreamRequestTests {
     @Test func parsedSourceHasNoDoubleSlash() throws {
         let text = #"{"sources":[{"name":"land","base_url":"http://127.0.0.1:9101/","path":"/land/{property_id}","timeout_ms":900}], "roles": {"clerk": {"sources": ["land"]}}, "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"}}"#
         let source = try #require(try GatewayConfig.parse(Array(text.utf8)).sources.first)
-        #expect(source.request(for: try #require(PropertyID("LA2023001")), remainingMs: 3000).url
+        #expect(source.request(for: try #require(PropertyID("LA2023001")), deadline: nil).url
                 == "http://127.0.0.1:9101/land/LA2023001")
     }
 
-    /// The timeout is the source's own unless less of the deadline is left; the flag says which.
+    /// The timeout a call runs with is the source's own unless less of the deadline is left when
+    /// the call is taken; the flag says which.
     @Test(arguments: [
         (3000, 1500, 300, false),
         (1501, 1500, 300, false),
@@ -42,10 +42,12 @@ struct UpstreamRequestTests {
         (-40, 1, 1, true),
     ])
     func timeoutCutToDeadline(_ remaining: Int, _ timeout: Int, _ connect: Int, _ limited: Bool) throws {
-        let request = Self.tax.request(for: try #require(PropertyID("LA2023001")), remainingMs: remaining)
-        #expect(request.timeoutMs == timeout)
-        #expect(request.connectTimeoutMs == connect)
-        #expect(request.isLimitedByDeadline == limited)
+        let taken = ContinuousClock.now
+        let request = Self.tax.request(for: try #require(PropertyID("LA2023001")), deadline: Deadline(milliseconds: remaining, after: taken))
+        let timeouts = request.limits(from: taken).timeouts(at: taken)
+        #expect(timeouts.timeoutMs == timeout)
+        #expect(timeouts.connectTimeoutMs == connect)
+        #expect(timeouts.timeoutSetByDeadline == limited)
         #expect(request.maxResponseBytes == 1_048_576)
     }
 
@@ -55,11 +57,12 @@ struct UpstreamRequestTests {
         let source = SourceConfig(name: "land", baseURL: "http://h", path: "/{property_id}",
                                   timeoutMs: timeoutMs, connectTimeoutMs: connectMs)
         let id = try #require(PropertyID("LA2023001"))
+        let taken = ContinuousClock.now
         for remaining in stride(from: -10, through: 2000, by: 7) {
-            let request = source.request(for: id, remainingMs: remaining)
-            #expect(1 <= request.connectTimeoutMs && request.connectTimeoutMs <= request.timeoutMs)
-            #expect(request.timeoutMs <= timeoutMs)
-            #expect(request.isLimitedByDeadline == (remaining < timeoutMs))
+            let timeouts = source.request(for: id, deadline: Deadline(milliseconds: remaining, after: taken)).limits(from: taken).timeouts(at: taken)
+            #expect(1 <= timeouts.connectTimeoutMs && timeouts.connectTimeoutMs <= timeouts.timeoutMs)
+            #expect(timeouts.timeoutMs <= timeoutMs)
+            #expect(timeouts.timeoutSetByDeadline == (remaining < timeoutMs))
         }
     }
 }

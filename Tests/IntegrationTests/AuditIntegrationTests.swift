@@ -45,8 +45,8 @@ import Testing
         for secret in ["张三", "340102199001011234", "13812345678", TestEnvironment.Key.clerk] {
             #expect(!text.contains(secret), "\(secret) is in the audit log")
         }
-        // No signing key here, so no checkpoints: the log opened, then exactly the two requests.
-        #expect(records.map { $0["type"]?.string } == ["opened", "access", "access"])
+        // No signing key here, so no checkpoints: the log opened, exactly the two requests, and it closed.
+        #expect(records.map { $0["type"]?.string } == ["opened", "access", "access", "closed"])
     }
 
     /// Unwritable audit log: 503 without data and not ready; writable again: ready and 200, by itself.
@@ -109,5 +109,8 @@ import Testing
         let verify = try await CommandLineTests.run("exchange-gateway", ["audit", "verify", "--public-key", folder + "/signing.pub", folder])
         #expect(verify.status == 0, "\(verify.output) \(verify.errors)")
         #expect(verify.output.contains("intact"))
+        // The killed run is shown as an unclean end; the run after it closed cleanly.
+        #expect(verify.output.contains("earlier runs that ended uncleanly"), "\(verify.output)")
+        #expect(verify.output.contains("closed cleanly"), "\(verify.output)")
     }
 }

@@ -65,14 +65,35 @@ import Testing
         #expect(records.contains { $0["property_id"]?.string == "LA2023003" && $0["http_status"]?.integer == 429 })
     }
 
-    /// Fail closed per item: without a durable audit record an item is a 503 problem with no data.
+    /// A batch passes the admission step of a single request, in the same order: key, rate
+    /// limit, role, purpose. So a batch refused for its purpose has taken its items' tokens, as a
+    /// single request refused for its purpose has taken its one, and what comes next has only what
+    /// is left.
+    @Test func rateLimitComesBeforeThePurposeForBatchesToo() async throws {
+        let environment = try await TestEnvironment.start { stubs in
+            var config = TestEnvironment.config(for: stubs)
+            config.clients[0].rateLimit = RateLimit(requestsPerSecond: 0.1, burst: 3)
+            return config
+        }
+        var withoutPurpose = TestEnvironment.credentials().merging(["Content-Type": "application/json"]) { $1 }
+        withoutPurpose["X-Purpose"] = nil
+        let batch = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023001", "LA2023002"]}"#, headers: withoutPurpose)
+        #expect(batch.status == 400)
+        #expect(try await environment.get("/v1/properties/LA2023001/dossier", headers: withoutPurpose).status == 400)
+        let last = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023003"]}"#)
+        #expect(last.status == 200)
+        let items = try #require(try last.json()["dossiers"]).elements
+        #expect(items.first?["error"]?["status"]?.integer == 429)
+    }
+
+    /// Fail closed: without durable audit records no item carries data, and the answer itself,
+    /// whose own record cannot be written either, is a 503 audit-unavailable problem.
     @Test func unwritableAuditServesNoData() async throws {
         let audit = try TestEnvironment.unopenableAudit().config
         let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: audit) }
         let response = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023001", "LA2023002"]}"#)
-        let items = try #require(try response.json()["dossiers"]).elements
-        #expect(items.map { $0["error"]?["type"]?.string } == Array(repeating: "urn:exchange-gateway:problem:audit-unavailable", count: 2))
-        #expect(items.map { $0["property_id"]?.string } == ["LA2023001", "LA2023002"])
+        #expect(response.status == 503)
+        #expect(try response.json()["type"]?.string == "urn:exchange-gateway:problem:audit-unavailable")
         #expect(!response.bodyText.contains("梧桐苑"), "no department data without an audit record")
     }
 
@@ -104,23 +125,19 @@ import Testing
     }
 
     /// With no place free before its deadline, a batch is refused whole: 503 overloaded with
-    /// Retry-After, one audit record, no item built, no rate token taken. (One place: a dossier holds
-    /// it, the batch waits for it, another dossier waits after the batch; under overload the place
-    /// goes to the newest waiter, so the batch waits past its deadline.)
+    /// Retry-After, one audit record, no item built. (One place: a dossier holds it, the batch waits
+    /// for it, another dossier waits after the batch; under overload the place goes to the newest
+    /// waiter, so the batch waits past its deadline.)
     @Test func aBatchWithoutAPlaceIsOverloaded() async throws {
         let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(1000)]) { stubs in
-            var config = TestEnvironment.config(for: stubs, deadlineMs: 1500,
-                                                limits: LimitsConfig(malformedBurst: 10_000, maxDossiersInProgress: 1))
-            config.clients[0].rateLimit = RateLimit(requestsPerSecond: 0.01, burst: 1)
-            return config
+            TestEnvironment.config(for: stubs, deadlineMs: 1500, limits: LimitsConfig(malformedBurst: 10_000, maxDossiersInProgress: 1))
         }
         let port = environment.gateway.port
         let auditor = TestEnvironment.credentials(TestEnvironment.Key.auditor)
         let first = Task { try await environment.get("/v1/properties/LA2023001/dossier?sources=land", headers: auditor) }
         try await ProxyFairnessTests.waitForRequestsInFlight(1, port: port)
-        let headers = TestEnvironment.credentials().merging(["Content-Type": "application/json"]) { $1 }
-        let batchHeaders = headers.merging(["X-Request-Id": "refused-batch"]) { $1 }
-        let batch = Task { try await environment.post(Self.path, body: #"{"property_ids": ["LA2023003"], "sources": ["land"]}"#, headers: batchHeaders) }
+        let headers = TestEnvironment.credentials().merging(["Content-Type": "application/json", "X-Request-Id": "refused-batch"]) { $1 }
+        let batch = Task { try await environment.post(Self.path, body: #"{"property_ids": ["LA2023003"], "sources": ["land"]}"#, headers: headers) }
         try await ProxyFairnessTests.waitForRequestsInFlight(2, port: port)
         let second = Task { try await environment.get("/v1/properties/LA2023002/dossier?sources=land", headers: auditor) }
         let refused = try await batch.value
@@ -129,9 +146,6 @@ import Testing
         #expect(refused.headers["retry-after"] == "1")
         #expect(try await first.value.status == 200)
         _ = try await second.value
-        // The refused batch took no token: the client's only one is still there.
-        let after = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023004"], "sources": ["land"]}"#, headers: headers)
-        #expect(try after.json()["dossiers"]?.elements.first?["http_status"]?.integer == 200)
         let records = try AuditIntegrationTests.records(environment.gateway.config.audit)
         #expect(records.filter { $0["request_id"]?.string == "refused-batch" }.map { $0["http_status"]?.integer } == [503])
         #expect(!environment.stubs[.land].receivedPaths.contains { $0.hasSuffix("LA2023003") }, "no item of the refused batch was built")

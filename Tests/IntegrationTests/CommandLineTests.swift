@@ -59,6 +59,9 @@ import Testing
         (["audit", "verify", "--bogus", "x"], 2), (["audit", "verify", "--checkpoint-every", "0", "x"], 2),
         (["audit", "search", "--since", "yesterday", "x"], 2), (["audit", "search", "--since", "2026-11-29T00:00:00", "x"], 2),
         (["audit", "--help"], 0), (["audit", "verify", "--help"], 0),
+        (["audit", "verify", "--public-key"], 2), (["audit", "accept-loss"], 2), (["audit", "accept-loss", "--config", "x"], 2),
+        (["audit", "accept-loss", "--help"], 0), (["dossier", "verify"], 2), (["dossier", "verify", "x"], 2),
+        (["dossier", "verify", "--help"], 0),
     ] as [([String], Int32)])
     func usage(_ arguments: [String], expectedStatus: Int32) async throws {
         let run = try await Self.run("exchange-gateway", arguments)
@@ -102,13 +105,13 @@ import Testing
         return lines.map { String(decoding: $0, as: UTF8.self) + "\n" }.joined()
     }
 
-    /// The config entry `keygen` prints is valid JSON whatever the client id holds.
+    /// The config entry `keygen` prints is valid JSON.
     @Test func keygenPrintsValidJSON() async throws {
-        let run = try await Self.run("exchange-gateway", ["keygen", "--client", #"a"b\c"#, "--role", "clerk"])
+        let run = try await Self.run("exchange-gateway", ["keygen", "--client", "desk.07:a_b-c", "--role", "clerk"])
         #expect(run.status == 0)
         let line = try #require(run.output.split(separator: "\n").first { $0.hasPrefix("config entry:") })
         let entry = try JSON.parse(String(line.dropFirst("config entry:".count)))
-        #expect(entry["id"]?.string == #"a"b\c"#)
+        #expect(entry["id"]?.string == "desk.07:a_b-c")
         #expect(entry["api_key_sha256"]?.string?.count == 64)
     }
 

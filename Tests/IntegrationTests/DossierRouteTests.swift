@@ -88,7 +88,7 @@ import Testing
         let connection = try RawHTTPConnection(port: environment.gateway.port)
         let wrongMethod = try await connection.send("DELETE", "/v1/properties/LA2023001/dossier", headers: TestEnvironment.credentials())
         #expect(wrongMethod.status == 405)
-        #expect(wrongMethod.headers["allow"] == "GET")
+        #expect(wrongMethod.headers["allow"] == "GET, HEAD")
         #expect(wrongMethod.headers["content-type"] == "application/problem+json; charset=utf-8")
     }
 

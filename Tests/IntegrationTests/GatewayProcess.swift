@@ -58,12 +58,16 @@ final class GatewayProcess: @unchecked Sendable {
 
     /// A config file for a gateway on `port` in front of `stubs`, auditing into `auditFolder`
     /// signed with `auditFolder/signing.key`; the clients are the test environment's.
+    /// `extraAudit` adds (or replaces) members of the `audit` object, each value written as JSON text.
     static func writeConfig(for stubs: DepartmentStubs, port: Int, auditFolder: String, to path: String,
-                            extraClients: [(id: String, key: String)] = [], logLevel: String = "info") throws {
+                            extraClients: [(id: String, key: String)] = [], logLevel: String = "info",
+                            extraAudit: [String: String] = [:]) throws {
         let sources = Department.allCases.map { department in
             #"{"name": "\#(department.rawValue)", "base_url": "http://127.0.0.1:\#(stubs[department].port)", "path": "\#(department.pathPrefix){property_id}", "timeout_ms": 1500}"#
         }
         let hash = { (key: String) in Hex.encode(Digest.sha256(Array(key.utf8))) }
+        let audit = ["path": #""\#(auditFolder)/audit.jsonl""#, "signing_key_file": #""\#(auditFolder)/signing.key""#,
+                     "checkpoint_every_records": "50"].merging(extraAudit) { $1 }
         let config = """
             {"listen": {"host": "127.0.0.1", "port": \(port)},
              "sources": [\(sources.joined(separator: ", "))],
@@ -71,7 +75,7 @@ final class GatewayProcess: @unchecked Sendable {
              "clients": [\(([(id: "desk-1", key: TestEnvironment.Key.clerk)] + extraClients).map { #"{"id": "\#($0.id)", "role": "clerk", "api_key_sha256": "\#(hash($0.key))"}"# }.joined(separator: ", "))],
              "log_level": "\(logLevel)",
              "limits": {"malformed_burst": 100000},
-             "audit": {"path": "\(auditFolder)/audit.jsonl", "signing_key_file": "\(auditFolder)/signing.key", "checkpoint_every_records": 50}}
+             "audit": {\(audit.sorted { $0.key < $1.key }.map { #""\#($0.key)": \#($0.value)"# }.joined(separator: ", "))}}
             """
         try config.write(toFile: path, atomically: true, encoding: .utf8)
     }
@@ -108,13 +112,14 @@ struct GatewayProcessSetup {
     var configPath: String { folder + "/gateway.json" }
     var publicKeyPath: String { folder + "/signing.pub" }
 
-    init(for stubs: DepartmentStubs) throws {
+    /// - Parameter extraAudit: members added to the config's `audit` object, as JSON values.
+    init(for stubs: DepartmentStubs, extraAudit: [String: String] = [:]) throws {
         folder = TestEnvironment.temporaryDirectory()
         let key = Ed25519.PrivateKey.generate()
         try key.pemRepresentation.write(toFile: folder + "/signing.key", atomically: true, encoding: .utf8)
         try key.publicKey.pemRepresentation.write(toFile: folder + "/signing.pub", atomically: true, encoding: .utf8)
         port = try freeLoopbackPort()
-        try GatewayProcess.writeConfig(for: stubs, port: port, auditFolder: folder, to: folder + "/gateway.json")
+        try GatewayProcess.writeConfig(for: stubs, port: port, auditFolder: folder, to: folder + "/gateway.json", extraAudit: extraAudit)
     }
 
     func start() async throws -> GatewayProcess {

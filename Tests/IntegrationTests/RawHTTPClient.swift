@@ -83,7 +83,8 @@ final class RawHTTPConnection: @unchecked Sendable {
             guard let colon = line.firstIndex(of: ":") else { continue }
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
-        let length = Int(headers["content-length"] ?? "0") ?? 0
+        // An answer to HEAD has no body, whatever its Content-Length says (RFC 9110).
+        let length = request.starts(with: Array("HEAD ".utf8)) ? 0 : Int(headers["content-length"] ?? "0") ?? 0
         while buffered.count < length { try fill() }
         let body = Array(buffered.prefix(length))
         buffered.removeFirst(length)

@@ -170,6 +170,8 @@ import Testing
         #expect(response.headers["x-request-id"] != nil, "every answer carries X-Request-Id (schemathesis found it missing here)")
         let text = response.bodyText
         for expected in [#"exchange_gateway_http_requests_total{route="dossier",status="200"} 2"#,
+                         #"exchange_gateway_client_requests_total{client="desk-1",route="dossier",status="200"} 2"#,
+                         "exchange_gateway_overload_refusals_total 0",
                          #"exchange_gateway_source_outcomes_total{source="tax",status="timeout"} 1"#,
                          "exchange_gateway_dossier_duration_seconds_count 2",
                          #"exchange_gateway_circuit_breaker_state{source="land"} 0"#,

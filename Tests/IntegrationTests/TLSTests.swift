@@ -93,4 +93,35 @@ import Testing
         #expect(sources["house"]?["status"]?.string == "unavailable")
         #expect(sources["house"]?["error"]?.string?.contains("TLS") == true)
     }
+
+    /// A reload that changes a department's TLS settings reaches its calls: its transfers come
+    /// from a template made for the new settings (the CA file is an option of the template alone),
+    /// and taking the CA away again fails the check again, also with a verified connection to
+    /// the department still open.
+    @Test func reloadedTLSSettingsReachTheCalls() async throws {
+        let certificate = try await Certificate.make()
+        let trusted = UpstreamTLSConfig(caFile: certificate.certFile)
+        let environment = try await TestEnvironment.start(stubTLS: certificate.serverTLS()) { stubs in
+            var config = TestEnvironment.config(for: stubs)
+            for index in config.sources.indices {
+                config.sources[index].baseURL = config.sources[index].baseURL.replacing("http://", with: "https://")
+                config.sources[index].connectTimeoutMs = 1500
+                if config.sources[index].name != "house" { config.sources[index].tls = trusted }
+            }
+            return config
+        }
+        func reload(houseTLS: UpstreamTLSConfig?) throws {
+            var config = environment.gateway.config
+            for index in config.sources.indices where config.sources[index].name == "house" { config.sources[index].tls = houseTLS }
+            try environment.gateway.reload(config)
+        }
+        func houseStatus() async throws -> String? {
+            try await environment.get("/v1/properties/LA2023001/dossier").json()["sources"]?["house"]?["status"]?.string
+        }
+        #expect(try await houseStatus() == "unavailable")
+        try reload(houseTLS: trusted)
+        #expect(try await houseStatus() == "ok")
+        try reload(houseTLS: nil)
+        #expect(try await houseStatus() == "unavailable")
+    }
 }

@@ -1,5 +1,6 @@
 import DepartmentStubs
 import GatewayCore
+import HTTPServer
 import Testing
 import UpstreamClient
 
@@ -11,9 +12,11 @@ import UpstreamClient
         try await DepartmentStubs(fixtures: TestEnvironment.fixtures(), latency: [.land: latency])
     }
 
-    private static func request(to stubs: DepartmentStubs, timeoutMs: Int, limitedByDeadline: Bool = false) -> UpstreamRequest {
-        UpstreamRequest(source: "land", url: "http://127.0.0.1:\(stubs[.land].port)/land/LA2023001", timeoutMs: timeoutMs,
-                        connectTimeoutMs: min(300, timeoutMs), maxResponseBytes: 1 << 20, isLimitedByDeadline: limitedByDeadline)
+    /// A call to the land department with a 1500 ms timeout, or the deadline `deadlineMs` from now.
+    private static func request(to stubs: DepartmentStubs, deadlineMs: Int? = nil) -> UpstreamRequest {
+        UpstreamRequest(source: "land", url: "http://127.0.0.1:\(stubs[.land].port)/land/LA2023001", timeoutMs: 1500,
+                        connectTimeoutMs: 300, maxResponseBytes: 1 << 20,
+                        deadline: deadlineMs.map { Deadline(milliseconds: $0, after: .now) })
     }
 
     /// A request with 200 ms does not wait for an identical 1500 ms call to a department that takes
@@ -23,11 +26,11 @@ import UpstreamClient
         let stubs = try await Self.slowLand(.milliseconds(800))
         let client = UpstreamClient()
         defer { client.shutdown() }
-        let long = Task { await client.fetch(Self.request(to: stubs, timeoutMs: 1500)) }
+        let long = Task { await client.fetch(Self.request(to: stubs)) }
         try await Task.sleep(for: .milliseconds(50))
-        let short = Task { await client.fetch(Self.request(to: stubs, timeoutMs: 200, limitedByDeadline: true)) }
+        let short = Task { await client.fetch(Self.request(to: stubs, deadlineMs: 200)) }
         try await Task.sleep(for: .milliseconds(50))
-        let sharing = Task { await client.fetch(Self.request(to: stubs, timeoutMs: 1500)) }
+        let sharing = Task { await client.fetch(Self.request(to: stubs)) }
 
         let shortOutcome = await short.value
         #expect(shortOutcome.status == .timeout)
@@ -39,15 +42,37 @@ import UpstreamClient
         await stubs.shutdown()
     }
 
+    /// A request with a body is a POST that sends it as it is; identical POSTs in flight at once are
+    /// each sent (never coalesced like GETs), and none is answered from the cache.
+    @Test func postsSendTheirBodyAndAreNeverShared() async throws {
+        let received = Collected<String>()
+        let server = try HTTPServer(configuration: .init()) { request in
+            received.add("\(request.method) \(request.header("Content-Type") ?? "") \(String(decoding: request.body, as: UTF8.self))")
+            try? await Task.sleep(for: .milliseconds(200))
+            return .respond(HTTPResponse(status: 204))
+        }
+        let client = UpstreamClient()
+        defer { client.shutdown() }
+        let request = UpstreamRequest(source: "witness", url: "http://127.0.0.1:\(server.port)/checkpoints", timeoutMs: 2000,
+                                      connectTimeoutMs: 300, maxResponseBytes: 1024, headers: ["Content-Type: application/json"],
+                                      cacheTTLMs: 60_000, body: Array(#"{"seq":7}"#.utf8))
+        async let first = client.fetch(request)
+        async let second = client.fetch(request)
+        #expect(await [first.httpStatus, second.httpStatus] == [204, 204])
+        #expect(await client.fetch(request).httpStatus == 204)
+        #expect(received.all == Array(repeating: #"POST application/json {"seq":7}"#, count: 3))
+        await server.shutdown(gracePeriod: .zero)
+    }
+
     /// A request that joined a call cut short by another dossier's deadline is made again with the
     /// time it has left, and gets the department's answer instead of that dossier's timeout.
     @Test func deadlineCutCallIsMadeAgainForItsFollowers() async throws {
         let stubs = try await Self.slowLand(.milliseconds(600))
         let client = UpstreamClient()
         defer { client.shutdown() }
-        let cut = Task { await client.fetch(Self.request(to: stubs, timeoutMs: 300, limitedByDeadline: true)) }
+        let cut = Task { await client.fetch(Self.request(to: stubs, deadlineMs: 300)) }
         try await Task.sleep(for: .milliseconds(100))
-        let follower = Task { await client.fetch(Self.request(to: stubs, timeoutMs: 1500)) }
+        let follower = Task { await client.fetch(Self.request(to: stubs)) }
 
         let cutOutcome = await cut.value
         #expect(cutOutcome.status == .timeout)
@@ -67,14 +92,15 @@ import UpstreamClient
         let rounds = 20
         for _ in 0..<rounds {
             let client = UpstreamClient()
-            client.start([Self.request(to: stubs, timeoutMs: 1500), Self.request(to: stubs, timeoutMs: 1500)]) { results in
+            let call = UpstreamCall(request: Self.request(to: stubs), template: SourceTemplate(request: Self.request(to: stubs)))
+            client.start([call, call]) { results in
                 if results.allSatisfy({ if case .failure(.other) = $0.result { true } else { false } }) {
                     completed.add(())
                 }
             }
             client.shutdown()
             client.shutdown()
-            let after = await client.fetch(Self.request(to: stubs, timeoutMs: 1500))
+            let after = await client.fetch(Self.request(to: stubs))
             #expect(after.status == .unavailable)
             #expect(after.error?.contains("shut down") == true)
         }

@@ -6,6 +6,8 @@ enum ConsoleAssets {
     static let pagePath = "/console"
     static let scriptPath = "/console/app.js"
     static let stylePath = "/console/app.css"
+    /// Field labels and the idle sign-out time, from the config (`ConsoleSettings`).
+    static let settingsPath = "/console/settings.json"
 
     /// Only the console's own script and styles run; it talks only to this gateway; it cannot
     /// be framed, submit forms elsewhere or change its base URL.

@@ -1,4 +1,5 @@
-/// The console's HTML: a query form, an optional batch form, and the place results go.
+/// The console's HTML: who is signed in, the query form, an optional batch form, the place
+/// results go and the page's recent lookups.
 enum ConsolePage {
     static let html = #"""
 <!doctype html>
@@ -13,12 +14,18 @@ enum ConsolePage {
 </head>
 <body>
 <header>
-  <h1>不动产信息共享查询 <span class="en">Property dossier</span></h1>
-  <p class="hint">自然资源局 · 税务局 · 住建局 — 一次查询三个部门 <span class="en">one lookup, three departments</span></p>
+  <div class="title">
+    <h1>不动产信息共享查询 <span class="en">Property dossier</span></h1>
+    <p class="hint">自然资源局 · 税务局 · 住建局 — 一次查询三个部门 <span class="en">one lookup, three departments</span></p>
+  </div>
+  <div id="session" class="session" hidden>
+    <span id="signed-in-as"></span>
+    <button id="sign-out" type="button">退出 <span class="en">Sign out</span></button>
+  </div>
 </header>
 <main>
   <form id="query" class="query" autocomplete="off" novalidate>
-    <div class="field">
+    <div class="field" id="key-field">
       <label for="api-key">API 密钥 <span class="en">API key</span></label>
       <input id="api-key" name="api-key" type="password" autocomplete="off" spellcheck="false" required>
     </div>
@@ -28,7 +35,7 @@ enum ConsolePage {
     </div>
     <div class="field">
       <label for="property-id">不动产编号 <span class="en">Property id</span></label>
-      <input id="property-id" name="property-id" type="text" maxlength="64" spellcheck="false" placeholder="LA2023001" required autofocus>
+      <input id="property-id" name="property-id" type="text" maxlength="64" spellcheck="false" placeholder="LA2023001" required>
     </div>
     <button id="submit" type="submit">查询 <span class="en">Look up</span></button>
   </form>
@@ -41,7 +48,12 @@ enum ConsolePage {
     </form>
   </details>
   <div id="message" class="message" role="alert" hidden></div>
-  <div id="results" aria-live="polite"></div>
+  <aside id="recent-panel" hidden>
+    <h2>本页最近查询 <span class="en">Recent lookups on this page</span></h2>
+    <span class="hint">仅保存在本页内存中，退出或刷新即清除 <span class="en">kept in this page's memory only; gone on sign-out or reload</span></span>
+    <ol id="recent"></ol>
+  </aside>
+  <div id="results" aria-live="polite" aria-busy="false"></div>
 </main>
 </body>
 </html>

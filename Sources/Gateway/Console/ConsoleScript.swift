@@ -1,6 +1,7 @@
 /// The console's script: sends the clerk's lookups to this gateway and renders the answers.
-/// The API key lives only in a variable of this script (never in storage, cookies or URLs);
-/// every text from an answer is set with `textContent`, never parsed as HTML.
+/// The API key lives only in a variable of this script (never in storage, cookies or URLs) and
+/// is forgotten on sign-out and after `console.idle_sign_out_s` without activity; every text
+/// from an answer is set with `textContent`, never parsed as HTML.
 enum ConsoleScript {
     static let javaScript = #"""
 "use strict";
@@ -10,8 +11,17 @@ enum ConsoleScript {
     tax: ["税务局", "Tax bureau"],
     house: ["住建局", "Housing construction"],
   };
-  const STATUS_TEXT = {
+  const STATUS_BADGE = {
     ok: ["正常", "OK"],
+    timeout: ["超时", "Timed out"],
+    unavailable: ["无法连接", "Unreachable"],
+    not_found: ["无记录", "No record"],
+    upstream_error: ["部门系统出错", "Department error"],
+    invalid_response: ["答复无法识别", "Unreadable answer"],
+    circuit_open: ["已暂停查询", "Paused"],
+    not_permitted: ["无权查看", "Not permitted"],
+  };
+  const STATUS_TEXT = {
     timeout: ["超时：该部门未在时限内答复", "Timed out: the department did not answer in time"],
     unavailable: ["无法连接该部门", "The department could not be reached"],
     not_found: ["该部门无此不动产记录", "The department has no record of this property"],
@@ -19,6 +29,47 @@ enum ConsoleScript {
     invalid_response: ["该部门返回的数据无法识别", "The department's answer could not be read"],
     circuit_open: ["该部门近期连续故障，已暂停查询", "Paused after repeated failures of this department"],
     not_permitted: ["您的角色无权查看该部门数据", "Your role may not see this department's data"],
+  };
+  /// The gateway's English error details (README, per-source status), each with its Chinese.
+  const DETAIL_TEXT = [
+    [/^no response within the dossier deadline \((\d+) ms left\)$/, "在档案时限内未答复（剩余 $1 毫秒）"],
+    [/^no response within (\d+) ms$/, "$1 毫秒内未答复"],
+    [/^could not connect within (\d+) ms$/, "$1 毫秒内未能建立连接"],
+    [/^connection refused$/, "连接被拒绝"],
+    [/^the department's host name could not be resolved$/, "无法解析该部门的主机名"],
+    [/^the department closed the connection without answering$/, "该部门未答复即关闭了连接"],
+    [/^the connection was reset$/, "连接被重置"],
+    [/^TLS handshake or certificate check failed$/, "TLS 握手或证书校验失败"],
+    [/^the department's answer is larger than (\d+) bytes$/, "该部门的答复超过 $1 字节"],
+    [/^the department has no record of this property$/, "该部门无此不动产记录"],
+    [/^the department answered HTTP (\d+)$/, "该部门答复 HTTP $1"],
+    [/^the department's answer is JSON but not an object$/, "该部门的答复是 JSON，但不是对象"],
+    [/^the department's answer is not valid JSON \(line (\d+), column (\d+)\)$/, "该部门的答复不是有效的 JSON（第 $1 行，第 $2 列）"],
+    [/^role (\S+) may not read this department's data$/, "角色 $1 无权查看该部门数据"],
+    [/^calls to this department are paused after repeated failures; next try in (\d+) s$/, "该部门连续故障，已暂停调用；$1 秒后重试"],
+    [/^the gateway already has (\d+) calls in flight to this department and none finished before the deadline$/,
+      "网关对该部门已有 $1 个调用在进行，时限前均未结束"],
+    [/^transfer failed: (.*)$/, "传输失败：$1"],
+  ];
+  /// Gateway problems by kind (`urn:exchange-gateway:problem:<kind>`, README "Errors of the gateway itself").
+  const PROBLEM_TEXT = {
+    "invalid-property-id": ["不动产编号格式有误：1–64 位字母、数字或连字符", "A property id is 1–64 letters, digits or '-'"],
+    "invalid-parameter": ["请求参数有误", "A parameter of the request is not valid"],
+    "missing-purpose": ["请输入查询事由", "Enter the purpose"],
+    "invalid-purpose": ["查询事由无效：须为 1–200 个可打印字符", "The purpose must be 1–200 printable characters"],
+    "unauthorized": ["API 密钥缺失或无效", "API key missing or not valid"],
+    "forbidden": ["您的角色无权查询这些部门", "Your role may not query these departments"],
+    "not-found": ["接口不存在", "No such route"],
+    "method-not-allowed": ["不支持该请求方法", "Method not allowed"],
+    "payload-too-large": ["请求内容过大", "Request too large"],
+    "uri-too-long": ["请求地址过长", "Request address too long"],
+    "rate-limited": ["请求过于频繁，请稍后重试", "Too many requests, retry later"],
+    "too-many-malformed-requests": ["无效请求过多，请稍后重试", "Too many invalid requests from this computer, retry later"],
+    "shutting-down": ["网关正在停止，请稍后重试", "The gateway is shutting down, retry shortly"],
+    "audit-unavailable": ["审计日志暂不可写，暂不提供数据；网关会自动重试", "The audit log cannot be written, so no data is served; the gateway retries by itself"],
+    "overloaded": ["网关繁忙，请稍后重试", "The gateway is busy, retry shortly"],
+    "invalid-body": ["批量请求内容有误", "The batch request is not valid"],
+    "unsupported-media-type": ["请求格式不受支持", "Unsupported request format"],
   };
   const SEVERITY_TEXT = { critical: ["严重", "Critical"], warning: ["注意", "Warning"], info: ["提示", "Info"] };
   const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 };
@@ -29,40 +80,73 @@ enum ConsoleScript {
     value_missing: ["数据缺少该项", "value missing"],
     value_not_comparable: ["数据格式无法比对", "value not comparable"],
   };
-  const PROBLEM_TEXT = {
-    400: ["请求有误", "Bad request"],
-    401: ["API 密钥缺失或无效", "API key missing or not valid"],
-    403: ["您的角色无权查询这些部门", "Your role may not query these departments"],
-    404: ["接口不存在", "No such route"],
-    413: ["请求内容过大", "Request too large"],
-    415: ["请求格式不受支持", "Unsupported request format"],
-    429: ["请求过于频繁，请稍后重试", "Too many requests, retry later"],
-    503: ["服务暂不可用（维护中或审计日志不可写）", "Service unavailable (shutting down or audit log unavailable)"],
-  };
-  const DOSSIER_STATUS_TEXT = {
-    404: ["各部门均无此不动产记录", "No department has a record of this property"],
-    502: ["必需的部门未能答复，档案不完整", "A required department failed; the dossier is not usable"],
-    504: ["部门答复超时", "The departments did not answer in time"],
-  };
+  const RECENT_LIMIT = 20;
 
-  let apiKey = "";
+  /// What the page holds, in memory only: the key, who it belongs to, and the last lookups
+  /// (ids, statuses and counts; never a department's data).
+  const state = {
+    apiKey: "",
+    client: null,
+    settings: { idle_sign_out_s: 300, sources: {} },
+    recent: [],
+    /// Bumped by every lookup and by sign-out: an answer for an older generation is dropped.
+    generation: 0,
+    idleTimer: null,
+  };
   const $ = (id) => document.getElementById(id);
 
   function el(tag, className, ...children) {
     const node = document.createElement(tag);
     if (className) node.className = className;
     for (const child of children) {
-      if (child === null || child === undefined) continue;
+      if (child === null || child === undefined || child === false) continue;
       node.append(typeof child === "string" ? document.createTextNode(child) : child);
     }
     return node;
   }
-  const bilingual = ([zh, en]) => el("span", null, zh + " ", el("span", "en", en));
+  const bilingual = ([zh, en]) => el("span", "bi", zh + " ", el("span", "en", en));
+  const sourceName = (name) => SOURCE_NAMES[name] || [name, name];
 
   /// Header values must be bytes: send the purpose as its UTF-8 bytes, which the gateway reads as UTF-8.
   function utf8Bytes(text) {
     return Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join("");
   }
+
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  /// An instant in the browser's time zone, with the zone shown (`2026-11-29 20:54:25 GMT+8 (Asia/Shanghai)`).
+  function localTime(value) {
+    const date = value instanceof Date ? value : new Date(value);
+    if (Number.isNaN(date.getTime())) return String(value);
+    const parts = {};
+    for (const part of new Intl.DateTimeFormat("en-GB", {
+      year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit",
+      hourCycle: "h23", timeZoneName: "short",
+    }).formatToParts(date)) parts[part.type] = part.value;
+    const text = parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute + ":" + parts.second
+      + " " + parts.timeZoneName;
+    return zone ? text + " (" + zone + ")" : text;
+  }
+
+  /// An error detail of the gateway in Chinese and English; the English as sent when it is not a known one.
+  function detailText(detail) {
+    for (const [pattern, chinese] of DETAIL_TEXT) {
+      if (pattern.test(detail)) return [detail.replace(pattern, chinese), detail];
+    }
+    return ["详情（英文）：", detail];
+  }
+
+  /// `Content-Digest: sha-256=:<base64>:` (RFC 9530) as hex, or null.
+  function digestHex(header) {
+    const match = /sha-256=:([A-Za-z0-9+/=]+):/.exec(header || "");
+    if (!match) return null;
+    try {
+      return Array.from(atob(match[1]), (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join("");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  // MARK: messages
 
   function showMessage(parts, kind) {
     const box = $("message");
@@ -73,99 +157,77 @@ enum ConsoleScript {
   const clearMessage = () => { $("message").hidden = true; $("message").replaceChildren(); };
 
   function problemMessage(status, problem, retryAfter) {
-    const text = PROBLEM_TEXT[status] || ["网关错误 " + status, "Gateway error " + status];
+    const kind = problem && typeof problem.type === "string" ? problem.type.split(":").pop() : "";
+    const text = PROBLEM_TEXT[kind] || ["网关错误 " + status, "Gateway error " + status];
     const parts = [el("strong", null, bilingual(text))];
-    if (status === 429 && retryAfter) parts.push(el("div", null, bilingual([retryAfter + " 秒后可重试", "retry in " + retryAfter + " s"])));
-    if (problem && problem.detail) parts.push(el("div", "meta", problem.detail));
+    if (retryAfter) parts.push(el("div", null, bilingual([retryAfter + " 秒后可重试", "retry in " + retryAfter + " s"])));
+    if (problem && problem.detail) parts.push(el("div", "meta", bilingual(detailText(problem.detail))));
     if (problem && problem.request_id) parts.push(el("div", "meta", "request_id: " + problem.request_id));
     return parts;
   }
 
-  function renderValue(value) {
-    if (value === null || value === undefined) return el("span", "null", "—");
-    if (Array.isArray(value)) {
-      if (value.length === 0) return el("span", "null", "（无 / none）");
-      const table = el("table");
-      value.forEach((item, index) => table.append(el("tr", null, el("th", null, "#" + (index + 1)), el("td", null, renderValue(item)))));
-      return table;
+  // MARK: session
+
+  function showSession() {
+    const signedIn = state.client !== null;
+    $("session").hidden = !signedIn;
+    $("key-field").hidden = signedIn;
+    if (signedIn) {
+      $("signed-in-as").replaceChildren(bilingual(["已登录：" + state.client.id + "（" + state.client.role + "）",
+        "signed in as " + state.client.id + " (" + state.client.role + ")"]));
     }
-    if (typeof value === "object") {
-      const table = el("table");
-      for (const [key, member] of Object.entries(value)) {
-        table.append(el("tr", null, el("th", null, key), el("td", null, renderValue(member))));
-      }
-      return table;
-    }
-    return document.createTextNode(String(value));
   }
 
-  function renderSource(name, section) {
-    const label = SOURCE_NAMES[name] || [name, name];
-    const card = el("article", "card source-card");
-    card.dataset.source = name;
-    card.dataset.status = section.status;
-    const statusText = STATUS_TEXT[section.status] || [section.status, section.status];
-    card.append(el("h3", null, bilingual(label),
-      el("span", "badge " + section.status, section.status === "ok" ? statusText[0] + " " + statusText[1] : section.status),
-      el("span", "latency", section.latency_ms + " ms")));
-    if (section.status === "ok") {
-      card.append(renderValue(section.data));
+  /// Forgets the key, who it belongs to, the results and the recent lookups; the page is as loaded.
+  function signOut(reason) {
+    state.apiKey = "";
+    state.client = null;
+    state.recent = [];
+    state.generation += 1;
+    for (const id of ["api-key", "purpose", "property-id", "batch-ids"]) $(id).value = "";
+    $("results").replaceChildren();
+    $("results").setAttribute("aria-busy", "false");
+    $("submit").disabled = false;
+    $("batch-submit").disabled = false;
+    renderRecent();
+    showSession();
+    if (reason === "idle") {
+      const minutes = Math.round(state.settings.idle_sign_out_s / 60);
+      showMessage([el("strong", null, bilingual(["长时间未操作，已自动退出", "Signed out after a while without activity"])),
+        el("div", "meta", bilingual([state.settings.idle_sign_out_s + " 秒（约 " + minutes + " 分钟）无操作",
+          "no activity for " + state.settings.idle_sign_out_s + " s"]))], "info");
     } else {
-      card.append(el("p", "failure", bilingual(statusText), section.error ? el("span", "detail", section.error) : null));
+      showMessage([el("strong", null, bilingual(["已退出，密钥已从本页清除", "Signed out; the key is gone from this page"]))], "info");
     }
-    return card;
+    $("api-key").focus();
   }
 
-  function renderFindings(dossier) {
-    const findings = (dossier.findings || []).slice().sort((a, b) => (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3));
-    const parts = [];
-    if (findings.length === 0) {
-      parts.push(el("p", "no-findings", bilingual(["未发现需要注意的不一致", "No inconsistencies found"])));
-    } else {
-      const list = el("ul", "findings");
-      for (const finding of findings) {
-        const item = el("li", "finding " + finding.severity,
-          el("span", "severity", bilingual(SEVERITY_TEXT[finding.severity] || [finding.severity, finding.severity])),
-          finding.message,
-          el("span", "where", (finding.sources || []).map((s) => (SOURCE_NAMES[s] || [s])[0]).join(" · ")));
-        item.dataset.code = finding.code;
-        list.append(item);
-      }
-      parts.push(list);
-    }
-    const skipped = dossier.skipped_checks || [];
-    if (skipped.length > 0) {
-      const reasons = skipped.map((s) => s.code + "（" + (SKIP_TEXT[s.reason] || [s.reason])[0] + "）");
-      parts.push(el("p", "skipped", "未能核对 / not checked: " + reasons.join("，")));
-    }
-    return parts;
+  function restartIdleTimer() {
+    clearTimeout(state.idleTimer);
+    state.idleTimer = setTimeout(() => {
+      const somethingHeld = state.apiKey || $("api-key").value || $("results").childElementCount > 0 || state.recent.length > 0;
+      if (somethingHeld) signOut("idle");
+    }, state.settings.idle_sign_out_s * 1000);
   }
 
-  function renderDossier(dossier, httpStatus) {
-    const section = el("section", "dossier");
-    section.dataset.propertyId = dossier.property_id;
-    let overall;
-    if (httpStatus === 200) {
-      overall = dossier.complete ? el("span", "overall complete", bilingual(["档案完整", "complete"]))
-        : el("span", "overall incomplete", bilingual(["档案不完整", "incomplete"]));
-    } else {
-      overall = el("span", "overall failed", bilingual(DOSSIER_STATUS_TEXT[httpStatus] || ["档案不可用 " + httpStatus, "dossier failed " + httpStatus]));
+  /// The caller the gateway names in its answer (`X-Client-Id`, `X-Client-Role`): from then on the key is held.
+  function noteCaller(result) {
+    if (result.clientID) {
+      state.client = { id: result.clientID, role: result.clientRole || "?" };
+      $("api-key").value = "";
+    } else if (result.status === 401) {
+      state.apiKey = "";
+      state.client = null;
     }
-    section.append(el("div", "dossier-head", el("h2", null, dossier.property_id), overall,
-      el("span", "meta", dossier.generated_at + " · request_id " + dossier.request_id)));
-    section.append(...renderFindings(dossier));
-    const cards = el("div", "cards");
-    for (const [name, source] of Object.entries(dossier.sources || {})) cards.append(renderSource(name, source));
-    section.append(cards);
-    return section;
+    showSession();
   }
 
   function credentials() {
-    apiKey = $("api-key").value.trim() || apiKey;
+    if (!state.client) state.apiKey = $("api-key").value.trim();
     const purpose = $("purpose").value.trim();
-    if (!apiKey) { showMessage([el("strong", null, bilingual(["请输入 API 密钥", "Enter your API key"]))]); $("api-key").focus(); return null; }
+    if (!state.apiKey) { showMessage([el("strong", null, bilingual(["请输入 API 密钥", "Enter your API key"]))]); $("api-key").focus(); return null; }
     if (!purpose) { showMessage([el("strong", null, bilingual(["请输入查询事由", "Enter the purpose"]))]); $("purpose").focus(); return null; }
-    return { "Authorization": "Bearer " + apiKey, "X-Purpose": utf8Bytes(purpose) };
+    return { headers: { "Authorization": "Bearer " + state.apiKey, "X-Purpose": utf8Bytes(purpose) }, purpose };
   }
 
   async function call(url, init) {
@@ -173,67 +235,451 @@ enum ConsoleScript {
       const response = await fetch(url, Object.assign({ cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer" }, init));
       const type = response.headers.get("Content-Type") || "";
       const body = type.includes("json") ? await response.json() : null;
-      return { status: response.status, problem: type.startsWith("application/problem+json"), body, retryAfter: response.headers.get("Retry-After") };
+      return {
+        status: response.status, problem: type.startsWith("application/problem+json"), body,
+        retryAfter: response.headers.get("Retry-After"),
+        clientID: response.headers.get("X-Client-Id"), clientRole: response.headers.get("X-Client-Role"),
+        digest: digestHex(response.headers.get("Content-Digest")), requestID: response.headers.get("X-Request-Id"),
+      };
     } catch (error) {
       return { status: 0, error };
     }
   }
 
-  function networkFailure() {
-    showMessage([el("strong", null, bilingual(["无法连接网关，请检查网络", "Cannot reach the gateway; check the network"]))]);
+  // MARK: rendering a dossier
+
+  const escapeKey = (key) => key.replace(/~/g, "~0").replace(/\//g, "~1");
+  const unescapeKey = (key) => key.replace(/~1/g, "/").replace(/~0/g, "~");
+
+  function labelOf(source, viewPath) {
+    const labels = (state.settings.sources[source] || {}).labels || {};
+    return labels[viewPath] || null;
   }
 
-  function busy(button, on) {
-    button.disabled = on;
-    $("results").setAttribute("aria-busy", on ? "true" : "false");
+  /// A table row's heading: the label in both languages, the raw key on hover.
+  function fieldHeading(source, key, viewPath) {
+    const label = labelOf(source, viewPath);
+    const heading = el("th", null, label ? bilingual([label.zh, label.en]) : key);
+    heading.title = key + "  (" + viewPath + ")";
+    heading.dataset.key = key;
+    return heading;
   }
+
+  /// Values as nested tables. Every row knows its field's pointer (`data-pointer`, RFC 6901, as
+  /// findings name it) and its view-style path (`*` for array elements, as labels and `withheld` do).
+  function renderValue(source, value, pointer, viewPath, withheld) {
+    if (value === null || value === undefined) return el("span", "null", "—");
+    if (Array.isArray(value)) {
+      if (value.length === 0) return el("span", "null", "（无 / none）");
+      const table = el("table");
+      value.forEach((item, index) => {
+        const row = el("tr", null, el("th", null, "#" + (index + 1)),
+          el("td", null, renderValue(source, item, pointer + "/" + index, viewPath + "/*", withheld)));
+        row.dataset.pointer = pointer + "/" + index;
+        table.append(row);
+      });
+      return table;
+    }
+    if (typeof value === "object") {
+      const table = el("table");
+      for (const [key, member] of Object.entries(value)) {
+        const memberPath = viewPath + "/" + escapeKey(key);
+        const row = el("tr", null, fieldHeading(source, key, memberPath),
+          el("td", null, renderValue(source, member, pointer + "/" + escapeKey(key), memberPath, withheld)));
+        row.dataset.pointer = pointer + "/" + escapeKey(key);
+        table.append(row);
+      }
+      for (const path of withheld.filter((path) => path.slice(0, path.lastIndexOf("/")) === viewPath)) {
+        const key = unescapeKey(path.slice(path.lastIndexOf("/") + 1));
+        const row = el("tr", "withheld-row", fieldHeading(source, key, path),
+          el("td", null, el("span", "withheld", bilingual(["已隐去", "withheld"]))));
+        table.append(row);
+      }
+      return table;
+    }
+    return document.createTextNode(String(value));
+  }
+
+  /// Where fields of this section were withheld from the caller's role (`withheld`, `withheld_more`);
+  /// nothing when the gateway sends no such list.
+  function withheldNote(name, section) {
+    const withheld = Array.isArray(section.withheld) ? section.withheld : [];
+    const more = Number.isInteger(section.withheld_more) ? section.withheld_more : 0;
+    if (withheld.length === 0 && more === 0) return null;
+    const names = withheld.map((path) => {
+      const label = labelOf(name, path);
+      return label ? label.zh + " / " + label.en : path;
+    });
+    const count = withheld.length + more;
+    const note = el("p", "withheld-note", el("span", "withheld", bilingual(["已隐去 " + count + " 项", count + " withheld"])), " ",
+      bilingual(["您的角色无权查看：", "not shown to your role: "]), names.join("，") + (more ? "，… +" + more : ""));
+    note.title = withheld.join("\n");
+    return note;
+  }
+
+  function renderSource(name, section) {
+    const card = el("article", "card source-card");
+    card.dataset.source = name;
+    card.dataset.status = section.status;
+    const badge = el("span", "badge " + section.status, bilingual(STATUS_BADGE[section.status] || [section.status, section.status]));
+    badge.title = section.status;
+    card.append(el("h3", null, bilingual(sourceName(name)), badge, el("span", "latency", section.latency_ms + " ms")));
+    if (section.status === "ok") {
+      const withheld = Array.isArray(section.withheld) ? section.withheld : [];
+      card.append(withheldNote(name, section) || "", renderValue(name, section.data, "", "", withheld));
+    } else {
+      const text = STATUS_TEXT[section.status] || [section.status, section.status];
+      const detail = section.error ? detailText(section.error) : null;
+      card.append(el("p", "failure", bilingual(text),
+        detail && detail[0] !== text[0] ? el("span", "detail", bilingual(detail)) : null));
+    }
+    return card;
+  }
+
+  function pendingCard(name) {
+    const card = el("article", "card source-card pending");
+    card.dataset.source = name;
+    card.dataset.status = "pending";
+    card.append(el("h3", null, bilingual(sourceName(name)), el("span", "badge pending", bilingual(["查询中", "waiting"]))),
+      el("p", "waiting", bilingual(["正在等待该部门答复…", "Waiting for the department's answer…"])));
+    return card;
+  }
+
+  const isAttention = (finding) => finding.severity === "critical" || finding.severity === "warning";
+  const allNotFound = (dossier) => {
+    const sections = Object.values(dossier.sources || {}).filter((s) => s.status !== "not_permitted");
+    return sections.length > 0 && sections.every((s) => s.status === "not_found");
+  };
+
+  function renderFindings(dossier) {
+    const findings = (dossier.findings || []).slice().sort((a, b) => (SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3));
+    const skipped = dossier.skipped_checks || [];
+    const parts = [];
+    if (findings.length > 0) {
+      const list = el("ul", "findings");
+      for (const finding of findings) {
+        const differing = finding.differing_sources || [];
+        const item = el("li", "finding " + finding.severity,
+          el("span", "severity", bilingual(SEVERITY_TEXT[finding.severity] || [finding.severity, finding.severity])),
+          finding.message,
+          el("span", "where", bilingual(["核对：", "compared: "]), (finding.sources || []).map((s) => sourceName(s)[0]).join(" · ")),
+          differing.length > 0
+            ? el("span", "differs", bilingual(["与其他部门不一致：", "differs from the others: "]),
+              differing.map((s) => sourceName(s)[0] + " " + sourceName(s)[1]).join("，"))
+            : null);
+        item.dataset.code = finding.code;
+        item.dataset.differing = differing.join(" ");
+        list.append(item);
+      }
+      parts.push(list);
+    } else if (allNotFound(dossier)) {
+      parts.push(el("p", "no-findings unknown", bilingual(["各部门均无记录，无可核对", "Nothing to check: no department has a record"])));
+    } else if (skipped.length > 0) {
+      parts.push(el("p", "no-findings partial", bilingual(["已进行的核对未发现不一致，另有 " + skipped.length + " 项未能核对",
+        "No inconsistency in the checks that ran; " + skipped.length + " could not run"])));
+    } else {
+      parts.push(el("p", "no-findings clean", bilingual(["未发现需要注意的不一致", "No inconsistencies found"])));
+    }
+    if (skipped.length > 0) {
+      const reasons = skipped.map((s) => s.code + "（" + (SKIP_TEXT[s.reason] || [s.reason])[0] + " / " + (SKIP_TEXT[s.reason] || [s.reason, s.reason])[1] + "）");
+      parts.push(el("p", "skipped", "未能核对 / not checked: " + reasons.join("，")));
+    }
+    return parts;
+  }
+
+  /// Marks the fields each finding compared in its departments' cards, and the cards (and
+  /// fields) of the departments whose value differs from the others.
+  function highlightFindings(section, dossier) {
+    for (const finding of dossier.findings || []) {
+      const differing = finding.differing_sources || [];
+      for (const { source, pointer } of finding.pointers || []) {
+        const card = section.querySelector('.source-card[data-source="' + CSS.escape(source) + '"]');
+        if (!card) continue;
+        const row = card.querySelector('tr[data-pointer="' + CSS.escape(pointer) + '"]');
+        if (row) {
+          row.classList.add("compared", "compared-" + finding.severity);
+          if (differing.includes(source)) row.classList.add("differs");
+          row.dataset.findings = ((row.dataset.findings || "") + " " + finding.code).trim();
+        }
+      }
+      for (const source of differing) {
+        const card = section.querySelector('.source-card[data-source="' + CSS.escape(source) + '"]');
+        if (card && !card.classList.contains("odd-one-out")) {
+          card.classList.add("odd-one-out");
+          card.querySelector("h3").append(el("span", "odd-tag", bilingual(["与其他部门不一致", "differs from the others"])));
+        }
+      }
+    }
+  }
+
+  function overallBadge(dossier, httpStatus) {
+    const attention = (dossier.findings || []).filter(isAttention).length;
+    if (httpStatus === 200 && dossier.complete && attention === 0) {
+      return el("span", "overall complete", bilingual(["档案完整", "complete"]));
+    }
+    if (httpStatus === 200 && dossier.complete) {
+      return el("span", "overall attention", bilingual(["档案完整，但有 " + attention + " 项需核实", "complete, " + attention + " finding(s) to resolve"]));
+    }
+    if (httpStatus === 200) return el("span", "overall incomplete", bilingual(["档案不完整", "incomplete"]));
+    if (allNotFound(dossier)) return el("span", "overall failed", bilingual(["各部门均无此不动产记录", "The property was not found in any department"]));
+    if (httpStatus === 404) return el("span", "overall failed", bilingual(["必需的部门无此记录", "A required department has no record"]));
+    if (httpStatus === 504) return el("span", "overall failed", bilingual(["部门答复超时", "The departments did not answer in time"]));
+    return el("span", "overall failed", bilingual(["部门未能答复，档案不可用", "The departments failed; no usable dossier"]));
+  }
+
+  /// The case-file header a printout carries (print style sheet): enough to find this answer in
+  /// the audit log and check the paper against it.
+  function caseFile(dossier, context) {
+    const rows = [
+      [["案件 / 事由", "Case (purpose)"], context.purpose],
+      [["查询人", "Client"], context.client ? context.client.id + "（" + context.client.role + "）" : "—"],
+      [["时间", "Time"], localTime(dossier.generated_at)],
+      [["请求编号", "Request id"], dossier.request_id],
+    ];
+    // A batch answer is audited as a whole too (its own request id and SHA-256), beside each item's record.
+    if (context.batch) rows.push([["批量请求编号", "Batch request id"], context.batch]);
+    if (context.digest) rows.push([[context.batch ? "批量答复 SHA-256" : "答复 SHA-256", context.batch ? "SHA-256 of the batch answer" : "SHA-256 of the answer"], context.digest]);
+    const table = el("table", "case-file-table");
+    for (const [label, value] of rows) table.append(el("tr", null, el("th", null, bilingual(label)), el("td", null, value)));
+    return el("div", "case-file print-only", el("h2", null, bilingual(["不动产信息共享查询结果", "Property dossier"]), " · " + dossier.property_id), table);
+  }
+
+  function renderDossier(dossier, httpStatus, context) {
+    const section = el("section", "dossier");
+    section.dataset.propertyId = dossier.property_id;
+    section.append(caseFile(dossier, context));
+    const print = el("button", "print screen-only", bilingual(["打印", "Print"]));
+    print.type = "button";
+    print.addEventListener("click", () => window.print());
+    const time = el("span", "meta time", localTime(dossier.generated_at));
+    time.title = dossier.generated_at;
+    section.append(el("div", "dossier-head", el("h2", null, dossier.property_id), overallBadge(dossier, httpStatus),
+      time, el("span", "meta", "request_id " + dossier.request_id), print));
+    section.append(...renderFindings(dossier));
+    const cards = el("div", "cards");
+    for (const [name, source] of Object.entries(dossier.sources || {})) cards.append(renderSource(name, source));
+    section.append(cards);
+    highlightFindings(section, dossier);
+    return section;
+  }
+
+  function configuredSources() {
+    const names = Object.keys(state.settings.sources);
+    return names.length > 0 ? names : Object.keys(SOURCE_NAMES);
+  }
+
+  function showPending(title, content) {
+    const results = $("results");
+    results.setAttribute("aria-busy", "true");
+    results.replaceChildren(el("section", "dossier pending", el("div", "dossier-head", el("h2", null, title)), content));
+  }
+
+  // MARK: recent lookups
+
+  function remember(entry) {
+    state.recent.unshift(Object.assign({ time: new Date() }, entry));
+    state.recent.length = Math.min(state.recent.length, RECENT_LIMIT);
+    renderRecent();
+  }
+
+  function renderRecent() {
+    const list = $("recent");
+    list.replaceChildren(...state.recent.map((entry) => {
+      const button = el("button", "recent-entry", el("span", "meta", localTime(entry.time).split(" ")[1]), " ",
+        el("strong", null, entry.label), " ", el("span", "recent-status " + entry.tone, entry.summary));
+      button.type = "button";
+      button.addEventListener("click", () => {
+        if (entry.ids.length === 1 && !entry.batch) {
+          $("property-id").value = entry.ids[0];
+          $("query").requestSubmit();
+        } else {
+          $("batch-panel").open = true;
+          $("batch-ids").value = entry.ids.join("\n");
+          $("batch-ids").focus();
+        }
+      });
+      return el("li", null, button);
+    }));
+    $("recent-panel").hidden = state.recent.length === 0;
+  }
+
+  function summaryOf(dossier, httpStatus) {
+    const counts = { critical: 0, warning: 0, info: 0 };
+    for (const finding of dossier.findings || []) counts[finding.severity] = (counts[finding.severity] || 0) + 1;
+    const failed = Object.entries(dossier.sources || {}).filter(([, s]) => s.status !== "ok").map(([name]) => name);
+    return { counts, failed, complete: dossier.complete === true, httpStatus };
+  }
+
+  // MARK: lookups
 
   async function lookUp(event) {
     event.preventDefault();
     const idField = $("property-id");
     const id = idField.value.trim();
-    const headers = credentials();
-    if (!headers) return;
+    const request = credentials();
+    if (!request) return;
+    const generation = ++state.generation;
+    clearMessage();
     if (!/^[A-Za-z0-9-]{1,64}$/.test(id)) {
-      showMessage([el("strong", null, bilingual(["不动产编号格式有误：1–64 位字母、数字或连字符", "A property id is 1–64 letters, digits or '-'"]))]);
+      $("results").replaceChildren();
+      showMessage([el("strong", null, bilingual(PROBLEM_TEXT["invalid-property-id"]))]);
       idField.focus();
       return;
     }
-    busy($("submit"), true);
-    clearMessage();
-    const result = await call("/v1/properties/" + encodeURIComponent(id) + "/dossier", { headers });
-    busy($("submit"), false);
-    if (result.status === 0) networkFailure();
-    else if (result.problem || !result.body) showMessage(problemMessage(result.status, result.body, result.retryAfter));
-    else $("results").replaceChildren(renderDossier(result.body, result.status));
-    idField.focus();
-    idField.select();
+    $("submit").disabled = true;
+    const cards = el("div", "cards");
+    for (const name of configuredSources()) cards.append(pendingCard(name));
+    showPending("正在查询 " + id + " … / Fetching " + id + " …", cards);
+    const result = await call("/v1/properties/" + encodeURIComponent(id) + "/dossier", { headers: request.headers });
+    if (generation !== state.generation) return;
+    $("submit").disabled = false;
+    $("results").setAttribute("aria-busy", "false");
+    restartIdleTimer();
+    noteCaller(result);
+    if (result.status === 0) {
+      $("results").replaceChildren();
+      showMessage([el("strong", null, bilingual(["无法连接网关，请检查网络", "Cannot reach the gateway; check the network"]))]);
+    } else if (result.problem || !result.body) {
+      $("results").replaceChildren();
+      showMessage(problemMessage(result.status, result.body, result.retryAfter));
+      remember({ label: id, ids: [id], summary: "HTTP " + result.status, tone: "bad" });
+    } else {
+      const dossier = result.body;
+      $("results").replaceChildren(renderDossier(dossier, result.status,
+        { purpose: request.purpose, client: state.client, digest: result.digest }));
+      const summary = summaryOf(dossier, result.status);
+      remember({ label: id, ids: [id], tone: recentTone(summary), summary: recentSummary(summary) });
+    }
+    if (state.client) {
+      idField.focus();
+      idField.select();
+    } else {
+      $("api-key").focus();
+    }
+  }
+
+  const recentTone = (summary) => summary.counts.critical > 0 || summary.httpStatus !== 200 ? "bad"
+    : summary.counts.warning > 0 || !summary.complete ? "warn" : "good";
+  function recentSummary(summary) {
+    const parts = [summary.httpStatus === 200 ? (summary.complete ? "完整 complete" : "不完整 incomplete") : "HTTP " + summary.httpStatus];
+    if (summary.counts.critical) parts.push(summary.counts.critical + " 严重 critical");
+    if (summary.counts.warning) parts.push(summary.counts.warning + " 注意 warning");
+    return parts.join(" · ");
+  }
+
+  function batchTable(items, context) {
+    const head = el("tr", null, ...[["编号", "Property id"], ["状态", "Status"], ["完整", "Complete"], ["严重", "Critical"],
+      ["注意", "Warning"], ["提示", "Info"], ["未答复的部门", "Failed departments"]].map((label) => el("th", null, bilingual(label))));
+    const table = el("table", "batch-summary", el("thead", null, head));
+    const body = el("tbody");
+    items.forEach((item, index) => {
+      const row = el("tr", "batch-row");
+      row.dataset.propertyId = item.property_id;
+      const open = el("button", "open-dossier", item.property_id);
+      open.type = "button";
+      // On paper the id stays, as text: a printout has no buttons.
+      const idCell = el("td", null, open, el("span", "print-only", item.property_id));
+      if (item.error) {
+        const kind = typeof item.error.type === "string" ? item.error.type.split(":").pop() : "";
+        row.classList.add("bad");
+        row.append(idCell, el("td", null, bilingual(PROBLEM_TEXT[kind] || ["错误 " + item.error.status, "error " + item.error.status])),
+          el("td", null, "—"), el("td", null, "—"), el("td", null, "—"), el("td", null, "—"), el("td", null, "—"));
+        open.addEventListener("click", () => openBatchItem(row, el("div", "message batch-item-error", ...problemMessage(item.error.status, item.error))));
+      } else {
+        const summary = summaryOf(item, item.http_status);
+        row.classList.add(recentTone(summary));
+        const status = item.http_status === 200 ? ["已答复", "answered"] : allNotFound(item) ? ["各部门均无记录", "not found anywhere"]
+          : ["档案不可用 " + item.http_status, "failed " + item.http_status];
+        row.append(idCell, el("td", null, bilingual(status)),
+          el("td", null, bilingual(summary.complete ? ["是", "yes"] : ["否", "no"])),
+          el("td", summary.counts.critical ? "count critical" : "count", String(summary.counts.critical)),
+          el("td", summary.counts.warning ? "count warning" : "count", String(summary.counts.warning)),
+          el("td", "count", String(summary.counts.info)),
+          el("td", null, summary.failed.map((name) => sourceName(name)[0] + "（" + (STATUS_BADGE[item.sources[name].status] || [item.sources[name].status])[0] + "）").join("，") || "—"));
+        open.addEventListener("click", () => openBatchItem(row, renderDossier(item, item.http_status, context)));
+      }
+      open.setAttribute("aria-controls", "batch-detail");
+      open.dataset.index = String(index);
+      body.append(row);
+    });
+    table.append(body);
+    return table;
+  }
+
+  function openBatchItem(row, content) {
+    for (const other of document.querySelectorAll(".batch-row.selected")) {
+      other.classList.remove("selected");
+      other.querySelector(".open-dossier").removeAttribute("aria-current");
+    }
+    row.classList.add("selected");
+    row.querySelector(".open-dossier").setAttribute("aria-current", "true");
+    $("batch-detail").replaceChildren(content);
+    restartIdleTimer();
   }
 
   async function lookUpBatch(event) {
     event.preventDefault();
-    const headers = credentials();
-    if (!headers) return;
+    const request = credentials();
+    if (!request) return;
     const ids = $("batch-ids").value.split(/[\s,，]+/).filter((id) => id.length > 0);
     if (ids.length === 0) { $("batch-ids").focus(); return; }
-    busy($("batch-submit"), true);
+    const generation = ++state.generation;
     clearMessage();
-    headers["Content-Type"] = "application/json";
-    const result = await call("/v1/dossiers:batch", { method: "POST", headers, body: JSON.stringify({ property_ids: ids }) });
-    busy($("batch-submit"), false);
-    if (result.status === 0) { networkFailure(); return; }
-    if (result.problem || !result.body) { showMessage(problemMessage(result.status, result.body, result.retryAfter)); return; }
-    const items = result.body.dossiers.map((item) => item.error
-      ? el("div", "message batch-item-error", el("strong", null, item.property_id + "："), ...problemMessage(item.error.status, item.error))
-      : renderDossier(item, item.http_status));
-    $("results").replaceChildren(...items);
-    $("batch-ids").focus();
+    $("batch-submit").disabled = true;
+    const waiting = el("ul", "batch-waiting", ...ids.slice(0, 100).map((id) => el("li", null, id + " … ", bilingual(["等待", "waiting"]))));
+    showPending("正在查询 " + ids.length + " 个编号 … / Fetching " + ids.length + " properties …", waiting);
+    request.headers["Content-Type"] = "application/json";
+    const result = await call("/v1/dossiers:batch", { method: "POST", headers: request.headers, body: JSON.stringify({ property_ids: ids }) });
+    if (generation !== state.generation) return;
+    $("batch-submit").disabled = false;
+    $("results").setAttribute("aria-busy", "false");
+    restartIdleTimer();
+    noteCaller(result);
+    if (result.status === 0 || result.problem || !result.body || !Array.isArray(result.body.dossiers)) {
+      $("results").replaceChildren();
+      if (result.status === 0) showMessage([el("strong", null, bilingual(["无法连接网关，请检查网络", "Cannot reach the gateway; check the network"]))]);
+      else showMessage(problemMessage(result.status, result.body, result.retryAfter));
+      return;
+    }
+    const items = result.body.dossiers;
+    const context = { purpose: request.purpose, client: state.client, digest: result.digest, batch: result.requestID || "—" };
+    const attention = items.filter((item) => !item.error && (item.findings || []).some(isAttention)).length;
+    const failed = items.filter((item) => item.error || item.http_status !== 200).length;
+    $("results").replaceChildren(el("section", "batch",
+      el("div", "dossier-head", el("h2", null, bilingual(["批量查询：" + items.length + " 个", "Batch: " + items.length + " properties"])),
+        el("span", "meta", bilingual([attention + " 个有需核实事项，" + failed + " 个未能完整答复", attention + " with findings to resolve, " + failed + " failed"]))),
+      batchTable(items, context),
+      el("div", null, el("p", "hint screen-only", bilingual(["点击编号查看该档案", "Choose an id to open its dossier"]))),
+      Object.assign(el("div", "batch-detail"), { id: "batch-detail" })));
+    remember({ label: "批量 " + items.length + " 个 / batch of " + items.length, ids, batch: true,
+      tone: failed > 0 ? "bad" : attention > 0 ? "warn" : "good",
+      summary: attention + " 需核实 to resolve · " + failed + " 未完整 failed" });
+    const first = document.querySelector(".open-dossier");
+    if (first) first.focus();
+  }
+
+  async function loadSettings() {
+    try {
+      const response = await fetch("/console/settings.json", { cache: "no-store", credentials: "omit" });
+      if (response.ok) {
+        const settings = await response.json();
+        if (settings && typeof settings === "object" && settings.sources) state.settings = settings;
+      }
+    } catch (error) {
+      // The page works without labels (raw keys) and with the default idle time.
+    }
+    restartIdleTimer();
   }
 
   document.addEventListener("DOMContentLoaded", () => {
     $("query").addEventListener("submit", lookUp);
     $("batch").addEventListener("submit", lookUpBatch);
-    $(apiKey ? "property-id" : "api-key").focus();
+    $("sign-out").addEventListener("click", () => signOut("button"));
+    for (const kind of ["keydown", "pointerdown"]) document.addEventListener(kind, restartIdleTimer, { passive: true });
+    showSession();
+    renderRecent();
+    loadSettings();
+    $("api-key").focus();
   });
 })();
 """#

@@ -9,6 +9,10 @@ import GatewayJSON
 /// of the line after it.
 public struct AuditChain: Sendable, Equatable {
     public static let genesis = [UInt8](repeating: 0, count: 32)
+    /// The largest `seq` a line may have: 2^53 − 1, exact in every JSON reader. No log gets near
+    /// it (a million lines a second for 285 years), so a larger one is tampering or corruption,
+    /// and `seq + 1` of an accepted line never overflows.
+    public static let maxSeq = (1 << 53) - 1
 
     /// `seq` of the last line written (0 before the first).
     public private(set) var lastSeq: Int
@@ -20,10 +24,15 @@ public struct AuditChain: Sendable, Equatable {
         self.lastHash = lastHash
     }
 
+    /// Whether no further line fits: the last line has `maxSeq`. The writer refuses to continue
+    /// such a log (it cannot happen by writing).
+    public var isFull: Bool { lastSeq >= Self.maxSeq }
+
     /// The next line (without newline) for a record whose compact JSON is `body`, and the
     /// chain advanced past it.
     public mutating func append(body: [UInt8]) -> [UInt8] {
         precondition(body.first == UInt8(ascii: "{") && body.count > 2, "an audit body is a non-empty JSON object")
+        precondition(!isFull, "a full chain is refused when the log is opened")
         let seq = lastSeq + 1
         var line = Array(#"{"seq":\#(seq),"prev":"\#(Hex.encode(lastHash))","#.utf8)
         line.append(contentsOf: body.dropFirst())
@@ -46,10 +55,16 @@ public struct AuditLineFields: Sendable {
     public let prev: [UInt8]
     public let type: String
 
-    public init(_ line: [UInt8]) throws(AuditLineError) {
+    /// The longest line accepted: a record is well under 4 KiB (its purpose is at most 200
+    /// characters), so a longer line is not one, and reading stays bounded.
+    public static let maxLineBytes = 1 << 20
+
+    public init<Line: Collection<UInt8>>(_ line: Line) throws(AuditLineError) {
+        guard line.count <= Self.maxLineBytes else { throw .tooLong(bytes: line.count) }
         let json: JSON
-        do { json = try JSON.parse(line) } catch { throw .notJSON }
-        guard let seq = json["seq"]?.integer, seq > 0 else { throw .missingField("seq") }
+        do { json = try JSON.parse(Array(line)) } catch { throw .notJSON }
+        guard let seqValue = json["seq"], let seq = seqValue.integer else { throw .missingField("seq") }
+        guard (1...AuditChain.maxSeq).contains(seq) else { throw .seqOutOfRange(seq) }
         guard let prevText = json["prev"]?.string, prevText.utf8.count == 64, let prev = Hex.decode(prevText) else {
             throw .missingField("prev")
         }
@@ -64,11 +79,17 @@ public struct AuditLineFields: Sendable {
 public enum AuditLineError: Error, Sendable, Equatable, CustomStringConvertible {
     case notJSON
     case missingField(String)
+    /// `seq` below 1 or above `AuditChain.maxSeq`.
+    case seqOutOfRange(Int)
+    /// Longer than `AuditLineFields.maxLineBytes`.
+    case tooLong(bytes: Int)
 
     public var description: String {
         switch self {
         case .notJSON: "not a JSON object"
         case .missingField(let field): "no valid \"\(field)\""
+        case .seqOutOfRange(let seq): "seq \(seq) is outside 1…\(AuditChain.maxSeq)"
+        case .tooLong(let bytes): "a line of \(bytes) bytes, where a record has at most \(AuditLineFields.maxLineBytes)"
         }
     }
 }

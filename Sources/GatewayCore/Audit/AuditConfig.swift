@@ -10,22 +10,42 @@ public struct AuditConfig: Sendable, Equatable {
     public var maxFileBytes: Int
     public var checkpointEveryRecords: Int
     public var checkpointEverySeconds: Int
+    /// A copy of every signed checkpoint line, on other storage (README "Audit log").
+    public var witnessFile: String?
+    /// Where each signed checkpoint line is also POSTed; a failure there never blocks dossiers.
+    public var witnessURL: String?
+    public var witnessTimeoutMs: Int
+    /// A record not durable within this fails its request with 503 audit-unavailable.
+    public var appendTimeoutMs: Int
 
     /// `audit.checkpoint_every_records` when the config does not set it.
     public static let defaultCheckpointEveryRecords = 1000
+    /// The largest `audit.max_file_bytes`: a file is read back only by its tail, but
+    /// `audit verify` reads one file at a time, whole.
+    public static let maxFileBytesLimit = 1 << 30
 
     public init(path: String, fsync: Bool = true, signingKeyFile: String? = nil, maxFileBytes: Int = 64 << 20,
-                checkpointEveryRecords: Int = defaultCheckpointEveryRecords, checkpointEverySeconds: Int = 60) {
+                checkpointEveryRecords: Int = defaultCheckpointEveryRecords, checkpointEverySeconds: Int = 60,
+                witnessFile: String? = nil, witnessURL: String? = nil, witnessTimeoutMs: Int = 5000, appendTimeoutMs: Int = 2000) {
         self.path = path
         self.fsync = fsync
         self.signingKeyFile = signingKeyFile
         self.maxFileBytes = maxFileBytes
         self.checkpointEveryRecords = checkpointEveryRecords
         self.checkpointEverySeconds = checkpointEverySeconds
+        self.witnessFile = witnessFile
+        self.witnessURL = witnessURL
+        self.witnessTimeoutMs = witnessTimeoutMs
+        self.appendTimeoutMs = appendTimeoutMs
     }
 
     /// The folder of the audit files.
     public var directory: String {
+        Self.folder(of: path)
+    }
+
+    /// The folder `path` is in (`.` when it names none).
+    public static func folder(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }

@@ -28,10 +28,17 @@ public struct AuditEntry: Sendable {
     public var latencyMs: Int
     public var remoteAddress: String
     public var traceID: String?
+    /// SHA-256 (hex) of the exact body bytes the caller was sent: the dossier, the batch answer
+    /// or the problem. It ties a saved answer to its record (`exchange-gateway dossier verify`);
+    /// the answer carries it too, as `Content-Digest`.
+    public var bodySHA256: String?
+    /// The request ids of a batch answer's items (each has a record of its own); `nil` for
+    /// every other record, which then has no `batch_items` member.
+    public var batchItems: [String]?
 
     public init(time: Timestamp, requestID: String, clientID: String?, role: String?, purpose: String?,
                 propertyID: String?, sources: [SourceResult], httpStatus: Int, latencyMs: Int,
-                remoteAddress: String, traceID: String?) {
+                remoteAddress: String, traceID: String?, bodySHA256: String? = nil, batchItems: [String]? = nil) {
         self.time = time
         self.requestID = requestID
         self.clientID = clientID
@@ -43,12 +50,14 @@ public struct AuditEntry: Sendable {
         self.latencyMs = latencyMs
         self.remoteAddress = remoteAddress
         self.traceID = traceID
+        self.bodySHA256 = bodySHA256
+        self.batchItems = batchItems
     }
 
     /// The record's fields, in a fixed order, without the chain's `seq` and `prev`.
     public func json() -> JSON {
         func optional(_ value: String?) -> JSON { value.map { JSON($0) } ?? .null() }
-        return JSON.object([
+        let record = JSON.object([
             "type": JSON(AuditRecordType.access.rawValue),
             "time": JSON(time.rfc3339),
             "request_id": JSON(requestID),
@@ -63,7 +72,10 @@ public struct AuditEntry: Sendable {
             "latency_ms": JSON(latencyMs),
             "remote": JSON(remoteAddress),
             "trace_id": optional(traceID),
+            "body_sha256": optional(bodySHA256),
         ])
+        if let batchItems { record["batch_items"] = JSON.array(batchItems.map { JSON($0) }) }
+        return record
     }
 }
 
@@ -75,4 +87,8 @@ public enum AuditRecordType: String, Sendable {
     case checkpoint
     /// The gateway opened the log (after a start, or after repairing a torn last line).
     case opened
+    /// The gateway stopped gracefully; a signed checkpoint follows when it signs.
+    case closed
+    /// From here on checkpoints are signed by the key this line names.
+    case key
 }

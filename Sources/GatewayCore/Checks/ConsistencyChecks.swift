@@ -28,8 +28,8 @@ public struct ConsistencyChecks: Sendable, Equatable {
                 switch Self.evaluate(check, requested: requested.borrowed, sections: sections) {
                 case .holds:
                     break
-                case .violated:
-                    report.findings.append(ConsistencyReport.Finding(check: check))
+                case .violated(let differing):
+                    report.findings.append(ConsistencyReport.Finding(check: check, differingSources: differing))
                 case .skipped(let reason, let sources):
                     report.skipped.append(ConsistencyReport.SkippedCheck(code: check.code, reason: reason, sources: sources))
                 }
@@ -42,7 +42,10 @@ public struct ConsistencyChecks: Sendable, Equatable {
     }
 
     private enum Verdict {
-        case holds, violated
+        case holds
+        /// The check's expectation does not hold; `differing` names the sources whose value
+        /// differs from the others, where that can be told.
+        case violated(differing: [String])
         case skipped(ConsistencyReport.SkipReason, sources: [String])
     }
 
@@ -82,7 +85,29 @@ public struct ConsistencyChecks: Sendable, Equatable {
         guard let holds = compare(values, by: check.comparison) else {
             return .skipped(.valueNotComparable, sources: check.sourceNames)
         }
-        return holds ? .holds : .violated
+        return holds ? .holds : .violated(differing: differingSources(of: check, values: values))
+    }
+
+    /// The sources whose value differs from the agreeing ones (see `DifferingValues`), each
+    /// once, in operand order; empty for comparisons that do not ask for agreement (a ratio, an
+    /// order, one value against a rule), where no single value is the odd one out.
+    /// - Parameter values: the compared values, one per operand.
+    static func differingSources(of check: ConsistencyCheck, values: [JSON.Borrowed]) -> [String] {
+        let reference = check.operands.firstIndex(of: .requestedPropertyID)
+        let positions: [Int]
+        switch check.comparison {
+        case .equal:
+            positions = DifferingValues.positions(of: values, reference: reference)
+        case .equalNormalized:
+            positions = DifferingValues.positions(of: values.map { text($0).map(TextNormalization.normalized) }, reference: reference)
+        case .ratioWithin, .dateOrder, .oneOf, .notPositive:
+            return []
+        }
+        var names: [String] = []
+        for position in positions {
+            if let name = check.operands[position].sourceName, !names.contains(name) { names.append(name) }
+        }
+        return names
     }
 
     /// Whether `values` meet `comparison`; `nil` when a value has the wrong type for it.

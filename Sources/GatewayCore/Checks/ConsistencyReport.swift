@@ -20,8 +20,11 @@ public struct ConsistencyReport: Sendable, Equatable {
         public var sources: [String]
         /// Where in each source's data the compared values are.
         public var pointers: [(source: String, pointer: JSONPointer)]
+        /// The sources whose value differs from the others (the odd one out), where that can be
+        /// told; empty otherwise. Never the values themselves.
+        public var differingSources: [String]
 
-        public init(check: ConsistencyCheck) {
+        public init(check: ConsistencyCheck, differingSources: [String] = []) {
             code = check.code
             severity = check.severity
             message = check.message
@@ -30,11 +33,13 @@ public struct ConsistencyReport: Sendable, Equatable {
                 guard case .source(let name, let pointer) = operand else { return nil }
                 return (name, pointer)
             }
+            self.differingSources = differingSources
         }
 
         public static func == (lhs: Finding, rhs: Finding) -> Bool {
             lhs.code == rhs.code && lhs.severity == rhs.severity && lhs.message == rhs.message && lhs.sources == rhs.sources
                 && lhs.pointers.map(\.source) == rhs.pointers.map(\.source) && lhs.pointers.map(\.pointer) == rhs.pointers.map(\.pointer)
+                && lhs.differingSources == rhs.differingSources
         }
 
         func json() -> JSON {
@@ -44,6 +49,7 @@ public struct ConsistencyReport: Sendable, Equatable {
                 "message": JSON(message),
                 "sources": JSON.array(sources.map { JSON($0) }),
                 "pointers": JSON.array(pointers.map { JSON.object(["source": JSON($0.source), "pointer": JSON($0.pointer.description)]) }),
+                "differing_sources": JSON.array(differingSources.map { JSON($0) }),
             ])
         }
     }

@@ -25,12 +25,25 @@ public final class GatewayMetrics: Sendable {
     public let bulkheadWaiting: Gauge
     /// `exchange_gateway_rate_limited_total{client}`: requests refused with 429 by the client rate limit.
     public let rateLimited: Counter
+    /// `exchange_gateway_client_requests_total{client,route,status}`: answers to authenticated
+    /// callers of the dossier routes; client ids come from the config, so the series are bounded.
+    public let clientRequests: Counter
+    /// `exchange_gateway_overload_refusals_total`: dossier requests answered 503 overloaded.
+    public let overloadRefusals: Counter
     /// `exchange_gateway_audit_records_total`: records appended to the audit log.
     public let auditRecords: Counter
     /// `exchange_gateway_audit_fsync_duration_seconds`: time of each audit batch's fsync.
     public let auditFsyncDuration: Histogram
     /// `exchange_gateway_audit_writable`: 1 while the audit log accepts records, else 0.
     public let auditWritable: Gauge
+    /// `exchange_gateway_audit_append_timeouts_total`: records not durable within `audit.append_timeout_ms`.
+    public let auditAppendTimeouts: Counter
+    /// `exchange_gateway_audit_checkpoints_total`: signed checkpoints written.
+    public let auditCheckpoints: Counter
+    /// `exchange_gateway_audit_witness_posts_total{outcome}`: checkpoints POSTed to `audit.witness_url` (`ok`, `failed`).
+    public let auditWitnessPosts: Counter
+    /// `exchange_gateway_audit_witness_up`: 1 while the last POST to `audit.witness_url` succeeded, else 0.
+    public let auditWitnessUp: Gauge
     /// `process_resident_memory_bytes`.
     public let residentMemory: Gauge
     /// `process_open_fds`.
@@ -45,7 +58,7 @@ public final class GatewayMetrics: Sendable {
                                         help: "HTTP responses sent, by route name and status code.",
                                         labels: ["route", "status"])
         dossierDuration = registry.histogram("exchange_gateway_dossier_duration_seconds",
-                                             help: "Time to answer a dossier request, in seconds.")
+                                             help: "Time to answer a dossier request, in seconds.", buckets: Histogram.dossierSecondsBuckets)
         sourceDuration = registry.histogram("exchange_gateway_source_duration_seconds",
                                             help: "Time of one source's part of a dossier, in seconds.", labels: ["source"])
         sourceOutcomes = registry.counter("exchange_gateway_source_outcomes_total",
@@ -60,12 +73,25 @@ public final class GatewayMetrics: Sendable {
                                          help: "Upstream calls waiting for a bulkhead permit, per source.", labels: ["source"])
         rateLimited = registry.counter("exchange_gateway_rate_limited_total",
                                        help: "Requests refused by the client rate limit, per client.", labels: ["client"])
+        clientRequests = registry.counter("exchange_gateway_client_requests_total",
+                                          help: "Answers to authenticated callers of the dossier routes, by client id, route name and status code.",
+                                          labels: ["client", "route", "status"])
+        overloadRefusals = registry.counter("exchange_gateway_overload_refusals_total",
+                                            help: "Dossier requests refused with 503 overloaded: too many dossiers in progress.")
         auditRecords = registry.counter("exchange_gateway_audit_records_total", help: "Records appended to the audit log.")
         auditFsyncDuration = registry.histogram("exchange_gateway_audit_fsync_duration_seconds",
                                                 help: "Time of one audit batch's fsync, in seconds.",
                                                 buckets: Histogram.fastSecondsBuckets)
         auditWritable = registry.gauge("exchange_gateway_audit_writable",
                                        help: "1 while the audit log accepts records, 0 when it cannot write.")
+        auditAppendTimeouts = registry.counter("exchange_gateway_audit_append_timeouts_total",
+                                               help: "Audit records not on disk within audit.append_timeout_ms (answered 503).")
+        auditCheckpoints = registry.counter("exchange_gateway_audit_checkpoints_total", help: "Signed audit checkpoints written.")
+        auditWitnessPosts = registry.counter("exchange_gateway_audit_witness_posts_total",
+                                             help: "Audit checkpoints POSTed to audit.witness_url, by outcome (ok, failed).",
+                                             labels: ["outcome"])
+        auditWitnessUp = registry.gauge("exchange_gateway_audit_witness_up",
+                                        help: "1 while the last POST to audit.witness_url succeeded, 0 after a failure.")
         residentMemory = registry.gauge("process_resident_memory_bytes", help: "Resident memory size in bytes.")
         openFileDescriptors = registry.gauge("process_open_fds", help: "Number of open file descriptors.")
 
@@ -96,6 +122,12 @@ public final class GatewayMetrics: Sendable {
     /// Counts one request refused by the client rate limit.
     public func recordRateLimited(client: String) {
         rateLimited.increment(labels: [client])
+    }
+
+    /// Counts one answer to an authenticated caller.
+    /// - Parameter route: the route's name (`dossier`, `dossier_batch`).
+    public func recordClientRequest(client: String, route: String, status: Int) {
+        clientRequests.increment(labels: [client, route, String(status)])
     }
 
     /// Samples `breaker`'s state into `exchange_gateway_circuit_breaker_state{source}` at every render,

@@ -6,6 +6,10 @@ import Synchronization
 public final class Histogram: MetricFamily, Sendable {
     /// For request and call durations in seconds: 5 ms to 10 s.
     public static let secondsBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    /// For whole dossiers, in seconds: `secondsBuckets` with bounds at 2 s and 3 s, the default
+    /// `deadline_ms`, so the p99-over-the-deadline alert (`deploy/prometheus/alerts.yaml`) reads a
+    /// bucket bound rather than a guess between 2.5 s and 5 s.
+    public static let dossierSecondsBuckets: [Double] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 3, 5, 10]
     /// For short disk operations such as fsync, in seconds: 0.5 ms to 1 s.
     public static let fastSecondsBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]
 

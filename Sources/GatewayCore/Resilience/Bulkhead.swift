@@ -15,6 +15,14 @@ import Synchronization
 /// `release` (with `true`, handing its permit straight over), the deadline sweeper or
 /// cancellation (with `false`).
 ///
+/// Taking a free permit while nobody waits, and giving one back while nobody waits, take no lock:
+/// the permits held and the callers waiting are one atomic word (`permits`), changed by one
+/// compare-and-swap. The waiting count changes only under the lock, together with the queue, and a
+/// caller about to wait counts itself in the same word: a release racing with it either sees it
+/// (and hands it the permit under the lock) or frees the permit first (and the caller takes it
+/// instead of waiting). Releases happen on the transfer thread as each call ends, so this keeps
+/// the lock, and any wait for it, off that thread while the department has room.
+///
 /// One sweeper task per bulkhead, not one timer per waiter, ends the waits whose deadline passed:
 /// at c=4096 thousands of callers wait at once, and a task each cost memory and wake-ups. The
 /// sweeper looks at most every `sweepInterval`, so a wait may end that much after its deadline.
@@ -27,7 +35,6 @@ public final class Bulkhead: Sendable {
     }
 
     private struct State {
-        var inFlight = 0
         /// Oldest first, from `head` on; slots before `head` are served and dropped in bulk.
         var queue: [Waiter] = []
         var head = 0
@@ -35,8 +42,6 @@ public final class Bulkhead: Sendable {
         /// The running sweeper's wake-up time and identity, if one runs.
         var sweeper: (wakeAt: ContinuousClock.Instant, generation: UInt64, task: Task<Void, Never>)?
         var sweeperGeneration: UInt64 = 0
-
-        var waiting: Int { queue.count - head }
 
         /// The waiter that gets the next permit: the oldest, or the newest once the oldest has
         /// waited longer than `newestFirstAfter`.
@@ -79,6 +84,12 @@ public final class Bulkhead: Sendable {
     static let sweepInterval = Duration.milliseconds(10)
     static let newestFirstAfter = Duration.milliseconds(250)
     private let state = Mutex(State())
+    /// Permits held (the low 32 bits) and callers waiting in the queue (the high 32 bits).
+    private let permits = Atomic<UInt64>(0)
+    private static let oneWaiting: UInt64 = 1 << 32
+
+    private static func held(_ permits: UInt64) -> Int { Int(permits & 0xFFFF_FFFF) }
+    private static func waiting(_ permits: UInt64) -> Int { Int(permits >> 32) }
 
     public init(maxInFlight: Int) {
         precondition(maxInFlight >= 1, "a bulkhead must admit at least one call")
@@ -90,18 +101,20 @@ public final class Bulkhead: Sendable {
     }
 
     /// Permits currently held.
-    public var inFlight: Int { state.withLock { $0.inFlight } }
+    public var inFlight: Int { Self.held(permits.load(ordering: .relaxed)) }
 
     /// Callers currently queued in `acquire`.
-    public var waiting: Int { state.withLock { $0.waiting } }
+    public var waiting: Int { Self.waiting(permits.load(ordering: .relaxed)) }
 
     /// Takes a permit if one is free and nobody is queued for it; never waits.
     public func tryAcquire() -> Bool {
-        state.withLock { state in
-            guard state.inFlight < maxInFlight, state.waiting == 0 else { return false }
-            state.inFlight += 1
-            return true
+        var current = permits.load(ordering: .relaxed)
+        while Self.waiting(current) == 0, Self.held(current) < maxInFlight {
+            let (taken, found) = permits.compareExchange(expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
+            if taken { return true }
+            current = found
         }
+        return false
     }
 
     /// Takes a permit, waiting behind earlier callers until one is released.
@@ -120,7 +133,7 @@ public final class Bulkhead: Sendable {
                 enqueue(id: id, deadline: deadline, refusing: { Task.isCancelled }) { continuation.resume(returning: $0) }
             }
         } onCancel: {
-            let waiter = state.withLock { state in state.remove { $0.id == id }.first }
+            let waiter = state.withLock { state in uncount(state.remove { $0.id == id }).first }
             waiter?.answer(false)
         }
     }
@@ -149,15 +162,23 @@ public final class Bulkhead: Sendable {
                          answer: @escaping @Sendable (Bool) -> Void) {
         let attempt = state.withLock { state -> Attempt in
             guard !refusing() else { return .refused }
-            if state.inFlight < maxInFlight, state.waiting == 0 {
-                state.inFlight += 1
-                return .acquired
-            }
             let now = ContinuousClock.now
-            guard now < deadline else { return .refused }
-            state.queue.append(Waiter(id: id, queuedAt: now, deadline: deadline, answer: answer))
-            scheduleSweep(at: deadline, in: &state)
-            return .queued
+            var current = permits.load(ordering: .relaxed)
+            while true {
+                // Only `tryAcquire` and `release` change the word meanwhile, and only its permits.
+                let free = Self.waiting(current) == 0 && Self.held(current) < maxInFlight
+                guard free || now < deadline else { return .refused }
+                let (changed, found) = permits.compareExchange(expected: current, desired: current + (free ? 1 : Self.oneWaiting),
+                                                               ordering: .acquiringAndReleasing)
+                guard changed else {
+                    current = found
+                    continue
+                }
+                if free { return .acquired }
+                state.queue.append(Waiter(id: id, queuedAt: now, deadline: deadline, answer: answer))
+                scheduleSweep(at: deadline, in: &state)
+                return .queued
+            }
         }
         switch attempt {
         case .acquired: answer(true)
@@ -166,14 +187,29 @@ public final class Bulkhead: Sendable {
         }
     }
 
+    /// Takes `leaving`, just removed from the queue, out of the waiting count; under the lock.
+    private func uncount(_ leaving: [Waiter]) -> [Waiter] {
+        if !leaving.isEmpty { permits.subtract(UInt64(leaving.count) * Self.oneWaiting, ordering: .acquiringAndReleasing) }
+        return leaving
+    }
+
     /// Gives back a permit from `acquire` or `tryAcquire`; a waiter, if any, gets it.
     public func release() {
+        var current = permits.load(ordering: .relaxed)
+        while Self.waiting(current) == 0 {
+            precondition(Self.held(current) > 0, "Bulkhead.release() without a permit")
+            let (released, found) = permits.compareExchange(expected: current, desired: current - 1, ordering: .acquiringAndReleasing)
+            if released { return }
+            current = found
+        }
         let next = state.withLock { state -> Waiter? in
-            precondition(state.inFlight > 0, "Bulkhead.release() without a permit")
             guard let waiter = state.popNext() else {
-                state.inFlight -= 1
+                // The waiters left (deadline, cancellation) before the lock was ours.
+                let before = permits.subtract(1, ordering: .acquiringAndReleasing).oldValue
+                precondition(Self.held(before) > 0, "Bulkhead.release() without a permit")
                 return nil
             }
+            permits.subtract(Self.oneWaiting, ordering: .acquiringAndReleasing)
             return waiter
         }
         next?.answer(true)
@@ -204,7 +240,7 @@ public final class Bulkhead: Sendable {
         let now = ContinuousClock.now
         let (expired, next) = state.withLock { state -> ([Waiter], ContinuousClock.Instant?) in
             guard state.sweeper?.generation == generation else { return ([], nil) }
-            let expired = state.remove { $0.deadline <= now }
+            let expired = uncount(state.remove { $0.deadline <= now })
             let next = state.queue[state.head...].lazy.map(\.deadline).min().map { max($0, now + Self.sweepInterval) }
             if let next {
                 state.sweeper?.wakeAt = next

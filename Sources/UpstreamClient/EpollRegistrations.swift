@@ -1,0 +1,76 @@
+import CCurl
+import Glibc
+
+/// The loop's epoll set, kept in step with the sockets libcurl watches in as few `epoll_ctl` calls
+/// as libcurl allows.
+///
+/// libcurl stops watching a connection's socket when its transfer ends and watches it again when
+/// the next transfer reuses the keep-alive connection. The registration (for reading) stays in
+/// between: an idle connection becomes readable only when its department closes it or sends
+/// something unasked, and then it is dropped (level-triggered, it would otherwise wake the loop
+/// again and again). A socket libcurl closes is dropped before it is closed (libcurl closes through
+/// the loop's CURLOPT_CLOSESOCKETFUNCTION), so a descriptor number that comes back for a new socket
+/// never looks registered, and no registration outlives its socket.
+///
+/// Used only on the loop thread.
+struct EpollRegistrations {
+    private struct Entry {
+        /// The events registered in the set; 0 when the socket is not in it.
+        var events: UInt32 = 0
+        /// Whether libcurl watches the socket now.
+        var watched = false
+    }
+
+    let epoll: Int32
+    /// By descriptor number.
+    private var entries: [Entry] = []
+
+    init(epoll: Int32) {
+        self.epoll = epoll
+    }
+
+    /// libcurl watches `socket` for `events` (EPOLLIN and/or EPOLLOUT) now.
+    mutating func watch(_ socket: Int32, events: UInt32) {
+        let index = Int(socket)
+        if index >= entries.count { entries += repeatElement(Entry(), count: index + 1 - entries.count) }
+        entries[index].watched = true
+        guard entries[index].events != events else { return }
+        var event = epoll_event(events: events, data: epoll_data(fd: socket))
+        if entries[index].events == 0 {
+            if epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event) != 0, errno == EEXIST {
+                epoll_ctl(epoll, EPOLL_CTL_MOD, socket, &event)
+            }
+        } else if epoll_ctl(epoll, EPOLL_CTL_MOD, socket, &event) != 0, errno == ENOENT {
+            epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event)
+        }
+        entries[index].events = events
+    }
+
+    /// libcurl no longer watches `socket` (CURL_POLL_REMOVE): its transfer ended, and the
+    /// connection may be reused. A registration for reading stays; one that also waits for room
+    /// to write would wake the loop at once, and goes.
+    mutating func unwatch(_ socket: Int32) {
+        let index = Int(socket)
+        guard index < entries.count else { return }
+        entries[index].watched = false
+        if entries[index].events != EPOLLIN.rawValue { drop(socket) }
+    }
+
+    /// Whether libcurl watches `socket`, which epoll reported ready. One it does not watch is an
+    /// idle keep-alive connection its department closed (or wrote to unasked): it leaves the set,
+    /// and libcurl finds it dead when it next tries to reuse it.
+    mutating func isWatched(_ socket: Int32) -> Bool {
+        let index = Int(socket)
+        if index < entries.count, entries[index].watched { return true }
+        drop(socket)
+        return false
+    }
+
+    /// Takes `socket` out of the set; called before libcurl closes it.
+    mutating func drop(_ socket: Int32) {
+        let index = Int(socket)
+        guard index < entries.count else { return }
+        if entries[index].events != 0 { epoll_ctl(epoll, EPOLL_CTL_DEL, socket, nil) }
+        entries[index] = Entry()
+    }
+}
