@@ -95,6 +95,24 @@ struct ConfigValidationTests {
         #expect(try GatewayConfig.parse(root.encoded()).server.perIPConnectionLimit == expected)
     }
 
+    /// `server.header_timeout_s` is read as given; absent, it is 10.
+    @Test(arguments: [(Int?.none, 10), (1, 1), (600, 600)])
+    func readsHeaderTimeout(_ value: Int?, _ expected: Int) throws {
+        let root = try JSON.parse(validConfigText)
+        root["server"]!["header_timeout_s"] = value.map { JSON($0) }
+        #expect(try GatewayConfig.parse(root.encoded()).server.headerTimeoutSeconds == expected)
+    }
+
+    /// `server.trusted_proxies` holds CIDR blocks and single addresses; absent, it is empty (no proxy is trusted).
+    @Test func readsTrustedProxies() throws {
+        let root = try JSON.parse(validConfigText)
+        #expect(try GatewayConfig.parse(root.encoded()).server.trustedProxies.networks.isEmpty)
+        root["server"]!["trusted_proxies"] = JSON.array([JSON("10.0.0.0/8"), JSON("192.0.2.10"), JSON("0.0.0.0/0")])
+        let networks = try GatewayConfig.parse(root.encoded()).server.trustedProxies.networks
+        #expect(networks.map(\.prefixLength) == [8, 32, 0])
+        #expect(networks.map(\.base) == [0x0A00_0000, 0xC000_020A, 0])
+    }
+
     /// `"policy": "required"` is read per source; the others stay optional.
     @Test func readsSourcePolicy() throws {
         let root = try JSON.parse(validConfigText)
@@ -278,6 +296,20 @@ struct ConfigValidationTests {
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON(-1), "negative per-IP connection limit"),
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON(2_000_000), "per-IP connection limit out of range"),
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON("1000"), "per-IP connection limit as string"),
+        InvalidConfig("limits.max_batch_response_bytes", "batch answer limit under 4 KiB") {
+            $0["limits"] = JSON.object(["max_batch_response_bytes": JSON(4095)])
+        },
+        InvalidConfig("limits.max_batch_response_bytes", "batch answer limit over 1 GiB") {
+            $0["limits"] = JSON.object(["max_batch_response_bytes": JSON((1 << 30) + 1)])
+        },
+        InvalidConfig.nested("server", "header_timeout_s", JSON(0), "zero header timeout"),
+        InvalidConfig.nested("server", "header_timeout_s", JSON(601), "header timeout over 10 minutes"),
+        InvalidConfig.nested("server", "trusted_proxies", JSON("10.0.0.0/8"), "trusted proxies not an array"),
+        InvalidConfig("server.trusted_proxies[1]", "host bits past the prefix") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("10.0.0.0/8"), JSON("10.0.0.1/8")]) },
+        InvalidConfig("server.trusted_proxies[0]", "prefix over 32") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("10.0.0.0/33")]) },
+        InvalidConfig("server.trusted_proxies[0]", "IPv6 proxy") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("::1")]) },
+        InvalidConfig("server.trusted_proxies[0]", "host name proxy") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("proxy.local")]) },
+        InvalidConfig("server.trusted_proxies[0]", "proxy not a string") { $0["server"]!["trusted_proxies"] = JSON.array([JSON(10)]) },
         InvalidConfig.nested("audit", "max_file_bytes", JSON(2 << 30), "max_file_bytes above 1 GiB"),
         InvalidConfig.nested("audit", "witness_file", JSON("var/audit/audit.jsonl"), "witness file is the log"),
         InvalidConfig.nested("audit", "witness_file", JSON("/mnt/witness/"), "witness file names a folder"),

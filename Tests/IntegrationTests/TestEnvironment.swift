@@ -85,6 +85,16 @@ struct TestEnvironment: Sendable {
         return path
     }
 
+    /// An audit log the gateway cannot open although its folder is writable (root ignores
+    /// permissions, so a folder stands where its first file should be): the gateway starts with the
+    /// log unavailable. Removing `blocker` lets it recover.
+    static func unopenableAudit() throws -> (config: AuditConfig, blocker: String) {
+        let config = AuditConfig(path: temporaryDirectory() + "/audit.jsonl")
+        let blocker = config.directory + "/" + config.fileName(firstSeq: 1)
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+        return (config, blocker)
+    }
+
     /// Headers of an authorized dossier request by the client with `key`.
     static func credentials(_ key: String = Key.clerk) -> [String: String] {
         ["Authorization": "Bearer \(key)", "X-Purpose": "登记案件 2026-0042"]
@@ -116,7 +126,7 @@ struct TestEnvironment: Sendable {
     private static func launch(latency: [Department: Duration] = [:], stubTLS: HTTPServer.TLS? = nil, fixtures: FixtureStore? = nil,
                                configure: (DepartmentStubs) -> GatewayConfig = { config(for: $0) }) async throws -> TestEnvironment {
         let stubs = try await DepartmentStubs(fixtures: fixtures ?? self.fixtures(), latency: latency, tls: stubTLS)
-        let gateway = try GatewayServer(config: configure(stubs))
+        let gateway = try await GatewayServer(config: configure(stubs))
         return TestEnvironment(stubs: stubs, gateway: gateway, stopped: StopOnce())
     }
 
