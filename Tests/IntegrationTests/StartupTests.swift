@@ -117,14 +117,14 @@ import Testing
         #expect(check.output.contains("\(path): valid"))
     }
 
-    /// `config check` warns about the bundled config's demo keys and unmasked auditor role (and, on
+    /// `config check` warns about the bundled config's demo keys and the auditor role that sees everything (and, on
     /// a copy, about TLS off beyond loopback, an unsigned and relative audit log, a port in use);
     /// `--strict` turns the warnings into a failure.
     @Test func warningsAndStrict() async throws {
         let bundled = try await CommandLineTests.run("exchange-gateway", ["config", "check", "config/gateway.json"])
         #expect(bundled.status == 0)
         for warning in ["clients: demo-registration-desk accepts a public demo key", "clients: demo-audit-office accepts a public demo key",
-                        "clients: demo-land-registry accepts a public demo key", "roles.auditor: reads every source unmasked",
+                        "clients: demo-land-registry accepts a public demo key", "roles.auditor: sees every field of every source (view \"all\")",
                         "audit.signing_key_file: not set", "audit.path: var/audit/audit.jsonl is relative"] {
             #expect(bundled.output.contains("  warning: " + warning), "\(bundled.output)")
         }
