@@ -44,8 +44,10 @@ let package = Package(
         // What one pass over department bodies costs against jansson's parse and encode (bench/json-cost.sh).
         .executableTarget(name: "json-cost", dependencies: ["GatewayJSON"], path: "bench/json-cost"),
 
-        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"]),
-        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto"]),
+        // What the JSON tests of two test targets share: the generated corpus, the fixtures, tree comparison.
+        .target(name: "JSONTestSupport", dependencies: ["GatewayJSON"], path: "Tests/JSONTestSupport"),
+        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON", "JSONTestSupport"]),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto", "JSONTestSupport"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["Gateway", "DepartmentStubs", "GatewayCore", "GatewayCrypto", "GatewayJSON", "HTTPServer",

@@ -43,6 +43,83 @@ public struct JSONOutput {
         followsValue = true
     }
 
+    /// A key the writer makes itself (a dossier's own members, a source's name).
+    public mutating func key(_ text: String) {
+        write(quoting: text, then: UInt8(ascii: ":"))
+        followsValue = false
+    }
+
+    /// A string the writer makes itself (a masked value, an error for the clerk), escaped by the
+    /// rules above.
+    public mutating func string(_ text: String) {
+        write(quoting: text, then: nil)
+        followsValue = true
+    }
+
+    /// An array of strings.
+    public mutating func strings(_ texts: [String]) {
+        beginArray()
+        for text in texts { string(text) }
+        endArray()
+    }
+
+    /// An integer in decimal, as `JSONWriter` writes one.
+    public mutating func integer(_ value: Int) {
+        let comma = followsValue
+        // A sign and at most 19 digits.
+        write(upTo: 21) { buffer in
+            var written = 0
+            if comma {
+                buffer.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
+                written = 1
+            }
+            if value < 0 {
+                buffer.storeBytes(of: UInt8(ascii: "-"), toByteOffset: written, as: UInt8.self)
+                written += 1
+            }
+            var magnitude = value.magnitude
+            var digits = 1
+            while magnitude >= 10 {
+                magnitude /= 10
+                digits += 1
+            }
+            magnitude = value.magnitude
+            for place in stride(from: written + digits - 1, through: written, by: -1) {
+                buffer.storeBytes(of: UInt8(ascii: "0") + UInt8(magnitude % 10), toByteOffset: place, as: UInt8.self)
+                magnitude /= 10
+            }
+            return written + digits
+        }
+        followsValue = true
+    }
+
+    public mutating func bool(_ value: Bool) {
+        let text: StaticString = value ? "true" : "false"
+        json(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// A value already written as compact JSON by these rules (a section's data, written by its
+    /// view), copied as it is.
+    public mutating func json(_ value: UnsafeRawBufferPointer) {
+        let comma = followsValue
+        write(upTo: value.count + 1) { buffer in
+            if comma { buffer.storeBytes(of: UInt8(ascii: ","), as: UInt8.self) }
+            if !value.isEmpty { memcpy(buffer + (comma ? 1 : 0), value.baseAddress!, value.count) }
+            return value.count + (comma ? 1 : 0)
+        }
+        followsValue = true
+    }
+
+    /// Hands over what was written, without a copy, leaving the output empty.
+    public mutating func finish() -> [UInt8] {
+        var written: [UInt8] = []
+        swap(&written, &storage)
+        written.removeLast(written.count - count)
+        count = 0
+        followsValue = false
+        return written
+    }
+
     private mutating func begin(_ bracket: UInt8) {
         punctuation(bracket, after: followsValue)
         followsValue = false
@@ -65,20 +142,31 @@ public struct JSONOutput {
     /// A comma if due, then `text` (quoted and escaped again when it was sent with escapes, else
     /// as sent), then `suffix`.
     private mutating func write(_ text: JSONString, then suffix: UInt8?) {
+        write(text.utf8, sentAs: text.hasEscapes ? nil : text.json, then: suffix)
+    }
+
+    /// A comma if due, then `text` quoted and escaped, then `suffix`.
+    private mutating func write(quoting text: String, then suffix: UInt8?) {
+        var text = text
+        text.withUTF8 { write(UnsafeRawBufferPointer($0), sentAs: nil, then: suffix) }
+    }
+
+    /// A comma if due, then the string `utf8` (its JSON as sent when `json` is given: it needs
+    /// no escaping), then `suffix`.
+    private mutating func write(_ utf8: UnsafeRawBufferPointer, sentAs json: UnsafeRawBufferPointer?, then suffix: UInt8?) {
         let comma = followsValue
-        let escaping = text.hasEscapes
         // An escape takes at most six bytes (`\u001f`) per decoded byte.
-        write(upTo: (escaping ? 6 * text.utf8.count + 2 : text.json.count) + 2) { buffer in
+        write(upTo: (json?.count ?? 6 * utf8.count + 2) + 2) { buffer in
             var written = 0
             if comma {
                 buffer.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
                 written = 1
             }
-            if escaping {
-                written += Self.quote(text.utf8, into: buffer + written)
+            if let json {
+                memcpy(buffer + written, json.baseAddress!, json.count)
+                written += json.count
             } else {
-                memcpy(buffer + written, text.json.baseAddress!, text.json.count)
-                written += text.json.count
+                written += Self.quote(utf8, into: buffer + written)
             }
             if let suffix {
                 buffer.storeBytes(of: suffix, toByteOffset: written, as: UInt8.self)

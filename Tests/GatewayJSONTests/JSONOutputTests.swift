@@ -1,4 +1,5 @@
 import GatewayJSON
+import JSONTestSupport
 import Testing
 
 /// `JSONCopy` through `JSONOutput`: the output rules a served section follows.

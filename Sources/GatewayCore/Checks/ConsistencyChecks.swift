@@ -1,20 +1,35 @@
 import GatewayJSON
 
-/// The configured consistency checks, run over each dossier's unmasked data before masking,
-/// so a clerk sees that two departments disagree without seeing what either one holds.
+/// The configured consistency checks, run over each dossier's unmasked data, so a clerk sees
+/// that two departments disagree without seeing what either one holds. The values are captured
+/// while each body is served (`captures(for:)`, `SourceOutcome.checkValues`), before any view or
+/// masking touches them.
 ///
 /// A check reading a source that was not requested, not permitted or did not answer ok is
 /// skipped, as is one whose value is absent or of the wrong type: a check that cannot run
 /// never produces a finding.
 public struct ConsistencyChecks: Sendable, Equatable {
-    public var checks: [ConsistencyCheck]
+    public let checks: [ConsistencyCheck]
+    /// Per source the checks read, the pointers they read in its bodies.
+    private let captures: [String: CheckCaptures]
 
     public init(_ checks: [ConsistencyCheck] = []) {
         self.checks = checks
+        var pointers: [String: [JSONPointer]] = [:]
+        for case .source(let name, let pointer) in checks.flatMap(\.operands) { pointers[name, default: []].append(pointer) }
+        captures = pointers.mapValues(CheckCaptures.init)
     }
 
-    /// Runs every check. Pointers are resolved in the jansson trees of the sections' data,
-    /// which must not have been masked yet.
+    public static func == (lhs: ConsistencyChecks, rhs: ConsistencyChecks) -> Bool {
+        lhs.checks == rhs.checks
+    }
+
+    /// The values to capture in `source`'s bodies, for `evaluate`.
+    public func captures(for source: String) -> CheckCaptures {
+        captures[source] ?? .none
+    }
+
+    /// Runs every check over the values captured in the sections' bodies (`captures(for:)`).
     /// - Parameters:
     ///   - propertyID: the id the clerk asked for (the `{"request": "property_id"}` operand).
     ///   - sections: the dossier's sections; sources missing here were not requested.
@@ -22,17 +37,15 @@ public struct ConsistencyChecks: Sendable, Equatable {
     public func evaluate(propertyID: PropertyID, sections: [(name: String, outcome: SourceOutcome)]) -> ConsistencyReport {
         var report = ConsistencyReport()
         guard !checks.isEmpty else { return report }
-        let requested = JSON(propertyID.rawValue)
-        withExtendedLifetime(requested) {
-            for check in checks {
-                switch Self.evaluate(check, requested: requested.borrowed, sections: sections) {
-                case .holds:
-                    break
-                case .violated(let differing):
-                    report.findings.append(ConsistencyReport.Finding(check: check, differingSources: differing))
-                case .skipped(let reason, let sources):
-                    report.skipped.append(ConsistencyReport.SkippedCheck(code: check.code, reason: reason, sources: sources))
-                }
+        let requested = CheckValue.string(propertyID.rawValue)
+        for check in checks {
+            switch evaluate(check, requested: requested, sections: sections) {
+            case .holds:
+                break
+            case .violated(let differing):
+                report.findings.append(ConsistencyReport.Finding(check: check, differingSources: differing))
+            case .skipped(let reason, let sources):
+                report.skipped.append(ConsistencyReport.SkippedCheck(code: check.code, reason: reason, sources: sources))
             }
         }
         report.findings = report.findings.enumerated()
@@ -49,13 +62,11 @@ public struct ConsistencyChecks: Sendable, Equatable {
         case skipped(ConsistencyReport.SkipReason, sources: [String])
     }
 
-    /// Values are borrowed from the sections' trees (no copies, no allocations per value);
-    /// the sections keep the trees alive for the call.
-    private static func evaluate(_ check: ConsistencyCheck, requested: JSON.Borrowed,
-                                 sections: [(name: String, outcome: SourceOutcome)]) -> Verdict {
+    private func evaluate(_ check: ConsistencyCheck, requested: CheckValue,
+                          sections: [(name: String, outcome: SourceOutcome)]) -> Verdict {
         var unusable: [(source: String, reason: ConsistencyReport.SkipReason)] = []
         var missing: [String] = []
-        var values: [JSON.Borrowed] = []
+        var values: [CheckValue] = []
         values.reserveCapacity(check.operands.count)
         for operand in check.operands {
             guard case .source(let name, let pointer) = operand else {
@@ -66,12 +77,13 @@ public struct ConsistencyChecks: Sendable, Equatable {
                 if !unusable.contains(where: { $0.source == name }) { unusable.append((name, .sourceNotRequested)) }
                 continue
             }
-            guard outcome.status == .ok, let tree = outcome.data else {
+            guard outcome.status == .ok else {
                 let reason: ConsistencyReport.SkipReason = outcome.status == .notPermitted ? .sourceNotPermitted : .sourceFailed
                 if !unusable.contains(where: { $0.source == name }) { unusable.append((name, reason)) }
                 continue
             }
-            if let value = tree.value(at: pointer), !value.isNull {
+            if let slot = captures(for: name).slot(of: pointer), slot < outcome.checkValues.count,
+               let value = outcome.checkValues[slot], value != .null {
                 values.append(value)
             } else if !missing.contains(name) {
                 missing.append(name)
@@ -82,24 +94,24 @@ public struct ConsistencyChecks: Sendable, Equatable {
             return .skipped(reason, sources: unusable.filter { $0.reason == reason }.map(\.source))
         }
         guard missing.isEmpty else { return .skipped(.valueMissing, sources: missing) }
-        guard let holds = compare(values, by: check.comparison) else {
+        guard let holds = Self.compare(values, by: check.comparison) else {
             return .skipped(.valueNotComparable, sources: check.sourceNames)
         }
-        return holds ? .holds : .violated(differing: differingSources(of: check, values: values))
+        return holds ? .holds : .violated(differing: Self.differingSources(of: check, values: values))
     }
 
     /// The sources whose value differs from the agreeing ones (see `DifferingValues`), each
     /// once, in operand order; empty for comparisons that do not ask for agreement (a ratio, an
     /// order, one value against a rule), where no single value is the odd one out.
     /// - Parameter values: the compared values, one per operand.
-    static func differingSources(of check: ConsistencyCheck, values: [JSON.Borrowed]) -> [String] {
+    static func differingSources(of check: ConsistencyCheck, values: [CheckValue]) -> [String] {
         let reference = check.operands.firstIndex(of: .requestedPropertyID)
         let positions: [Int]
         switch check.comparison {
         case .equal:
             positions = DifferingValues.positions(of: values, reference: reference)
         case .equalNormalized:
-            positions = DifferingValues.positions(of: values.map { text($0).map(TextNormalization.normalized) }, reference: reference)
+            positions = DifferingValues.positions(of: values.map { $0.text.map(TextNormalization.normalized) }, reference: reference)
         case .ratioWithin, .dateOrder, .oneOf, .notPositive:
             return []
         }
@@ -111,14 +123,14 @@ public struct ConsistencyChecks: Sendable, Equatable {
     }
 
     /// Whether `values` meet `comparison`; `nil` when a value has the wrong type for it.
-    static func compare(_ values: [JSON.Borrowed], by comparison: CheckComparison) -> Bool? {
+    static func compare(_ values: [CheckValue], by comparison: CheckComparison) -> Bool? {
         switch comparison {
         case .equal:
             return values.dropFirst().allSatisfy { $0 == values[0] }
         case .equalNormalized:
             // Clean records agree byte for byte; only text that differs is normalized.
             if haveSameText(values) { return true }
-            let texts = values.map(text)
+            let texts = values.map(\.text)
             guard !texts.contains(nil) else { return nil }
             let normalized = texts.map { TextNormalization.normalized($0!) }
             return normalized.dropFirst().allSatisfy { $0 == normalized[0] }
@@ -130,7 +142,7 @@ public struct ConsistencyChecks: Sendable, Equatable {
             guard !days.contains(nil) else { return nil }
             return zip(days, days.dropFirst()).allSatisfy { $0! <= $1! }
         case .oneOf(let allowed):
-            return allowed.contains { $0.borrowed == values[0] }
+            return allowed.contains(values[0])
         case .notPositive:
             guard let number = values[0].number else { return nil }
             return number <= 0
@@ -138,21 +150,16 @@ public struct ConsistencyChecks: Sendable, Equatable {
     }
 
     /// True when every value is a string with the same bytes as the first.
-    private static func haveSameText(_ values: [JSON.Borrowed]) -> Bool {
-        values[0].withUTF8Bytes { first in
-            values.dropFirst().allSatisfy { $0.withUTF8Bytes { $0.elementsEqual(first) } ?? false }
-        } ?? false
-    }
-
-    /// A string, or an integer's decimal text (an ID number sent as a number).
-    private static func text(_ value: JSON.Borrowed) -> String? {
-        value.withUTF8Bytes { String(decoding: $0, as: UTF8.self) } ?? value.integer.map(String.init)
+    private static func haveSameText(_ values: [CheckValue]) -> Bool {
+        guard case .string = values[0] else { return false }
+        return values.dropFirst().allSatisfy { $0 == values[0] }
     }
 
     /// `YYYY-MM-DD` at the start of a date or date-time string (then followed by `T`), as the
     /// number YYYYMMDD, which orders like the date; `nil` for a month or day that does not exist.
-    private static func day(_ value: JSON.Borrowed) -> Int? {
-        value.withUTF8Bytes { bytes -> Int? in
+    private static func day(_ value: CheckValue) -> Int? {
+        guard case .string(var text) = value else { return nil }
+        return text.withUTF8 { bytes -> Int? in
             guard bytes.count == 10 || (bytes.count > 10 && bytes[10] == UInt8(ascii: "T")),
                   bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
             var number = 0
@@ -164,7 +171,7 @@ public struct ConsistencyChecks: Sendable, Equatable {
             let year = number / 10000, month = number / 100 % 100, day = number % 100
             guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day) else { return nil }
             return number
-        } ?? nil
+        }
     }
 
     /// Days of `month` (1-12) in the proleptic Gregorian calendar.

@@ -42,15 +42,30 @@ public struct ConsistencyReport: Sendable, Equatable {
                 && lhs.differingSources == rhs.differingSources
         }
 
-        func json() -> JSON {
-            JSON.object([
-                "code": JSON(code),
-                "severity": JSON(severity.rawValue),
-                "message": JSON(message),
-                "sources": JSON.array(sources.map { JSON($0) }),
-                "pointers": JSON.array(pointers.map { JSON.object(["source": JSON($0.source), "pointer": JSON($0.pointer.description)]) }),
-                "differing_sources": JSON.array(differingSources.map { JSON($0) }),
-            ])
+        func write(into output: inout JSONOutput) {
+            output.beginObject()
+            output.key("code")
+            output.string(code)
+            output.key("severity")
+            output.string(severity.rawValue)
+            output.key("message")
+            output.string(message)
+            output.key("sources")
+            output.strings(sources)
+            output.key("pointers")
+            output.beginArray()
+            for (source, pointer) in pointers {
+                output.beginObject()
+                output.key("source")
+                output.string(source)
+                output.key("pointer")
+                output.string(pointer.description)
+                output.endObject()
+            }
+            output.endArray()
+            output.key("differing_sources")
+            output.strings(differingSources)
+            output.endObject()
         }
     }
 
@@ -67,12 +82,15 @@ public struct ConsistencyReport: Sendable, Equatable {
             self.sources = sources
         }
 
-        func json() -> JSON {
-            JSON.object([
-                "code": JSON(code),
-                "reason": JSON(reason.rawValue),
-                "sources": JSON.array(sources.map { JSON($0) }),
-            ])
+        func write(into output: inout JSONOutput) {
+            output.beginObject()
+            output.key("code")
+            output.string(code)
+            output.key("reason")
+            output.string(reason.rawValue)
+            output.key("sources")
+            output.strings(sources)
+            output.endObject()
         }
     }
 
@@ -95,8 +113,15 @@ public struct ConsistencyReport: Sendable, Equatable {
         }
     }
 
-    /// `findings` and `skipped_checks` of the dossier body.
-    func members() -> (findings: JSON, skipped: JSON) {
-        (JSON.array(findings.map { $0.json() }), JSON.array(skipped.map { $0.json() }))
+    /// Writes the `findings` and `skipped_checks` members of the dossier body.
+    func writeMembers(into output: inout JSONOutput) {
+        output.key("findings")
+        output.beginArray()
+        for finding in findings { finding.write(into: &output) }
+        output.endArray()
+        output.key("skipped_checks")
+        output.beginArray()
+        for check in skipped { check.write(into: &output) }
+        output.endArray()
     }
 }

@@ -5,8 +5,8 @@ import GatewayJSON
 /// order under the same key bytes, elements in order, strings byte for byte (not as Swift
 /// compares `String`s, which folds canonically equivalent text), integers equal, reals bit for
 /// bit (`-0.0` is not `0.0`). Iterative, so that 2,048 levels need no deep stack.
-enum TreeEquality {
-    static func same(_ first: JSON, _ second: JSON) -> Bool {
+public enum TreeEquality {
+    public static func same(_ first: JSON, _ second: JSON) -> Bool {
         var pending = [(first, second)]
         while let (left, right) = pending.popLast() {
             guard left.kind == right.kind else { return false }
@@ -23,7 +23,7 @@ enum TreeEquality {
                 guard leftElements.count == rightElements.count else { return false }
                 pending.append(contentsOf: zip(leftElements, rightElements))
             case .string:
-                guard left.withUTF8Bytes(Array.init) == right.withUTF8Bytes(Array.init) else { return false }
+                guard left.string.map({ Array($0.utf8) }) == right.string.map({ Array($0.utf8) }) else { return false }
             case .integer:
                 guard left.integer == right.integer else { return false }
             case .real:

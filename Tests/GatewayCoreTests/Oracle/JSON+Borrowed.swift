@@ -1,4 +1,5 @@
 import CJansson
+@testable import GatewayJSON
 import Glibc
 
 extension JSON {
