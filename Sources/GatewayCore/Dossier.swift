@@ -52,7 +52,7 @@ public struct Dossier: Sendable {
         output.key("sources")
         output.beginObject()
         for (name, outcome) in sources {
-            output.key(name)
+            output.key(quoting: name)
             outcome.write(into: &output)
         }
         output.endObject()

@@ -43,8 +43,28 @@ public struct JSONOutput {
         followsValue = true
     }
 
-    /// A key the writer makes itself (a dossier's own members, a source's name).
-    public mutating func key(_ text: String) {
+    /// A key the writer makes itself: a dossier's own members, whose names need no escaping.
+    public mutating func key(_ name: StaticString) {
+        assert(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount).allSatisfy { $0 >= 0x20 && $0 < 0x80 && !Self.needsEscape($0) })
+        let comma = followsValue
+        write(upTo: name.utf8CodeUnitCount + 4) { buffer in
+            var written = 0
+            if comma {
+                buffer.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
+                written = 1
+            }
+            buffer.storeBytes(of: UInt8(ascii: "\""), toByteOffset: written, as: UInt8.self)
+            memcpy(buffer + written + 1, name.utf8Start, name.utf8CodeUnitCount)
+            written += 1 + name.utf8CodeUnitCount
+            buffer.storeBytes(of: UInt8(ascii: "\""), toByteOffset: written, as: UInt8.self)
+            buffer.storeBytes(of: UInt8(ascii: ":"), toByteOffset: written + 1, as: UInt8.self)
+            return written + 2
+        }
+        followsValue = false
+    }
+
+    /// A key the writer makes itself from text (a source's name), escaped by the rules above.
+    public mutating func key(quoting text: String) {
         write(quoting: text, then: UInt8(ascii: ":"))
         followsValue = false
     }

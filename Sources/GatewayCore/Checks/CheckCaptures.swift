@@ -16,17 +16,23 @@ public struct CheckCaptures: Sendable {
 
     /// One token below a node.
     private struct Edge: Sendable {
-        let key: [UInt8]
+        let keyStart: Int
+        let keyCount: Int
         /// The token as an array index, when it is one.
         let index: Int?
         let child: Int
     }
 
-    private var edges: [[Edge]] = [[]]
+    /// Per node, its edges (in one array, so that a lookup reads them in place):
+    /// `edges[edgeStarts[n]..<edgeStarts[n + 1]]`.
+    private var edgeStarts: [Int] = []
+    private var edges: [Edge] = []
+    /// Every edge's token bytes, one after the other.
+    private var keyBytes: [UInt8] = []
     /// Per node, the place in `pointers` of the pointer ending there.
-    private var slots: [Int?] = [nil]
+    private let slots: [Int?]
     /// The pointers captured, each once, in the order given: the places of their values.
-    public private(set) var pointers: [JSONPointer] = []
+    public let pointers: [JSONPointer]
 
     public static let root = Node(index: 0)
 
@@ -34,22 +40,42 @@ public struct CheckCaptures: Sendable {
     public static let none = CheckCaptures([])
 
     public init(_ pointers: [JSONPointer]) {
-        for pointer in pointers where slot(of: pointer) == nil {
+        var distinct: [JSONPointer] = []
+        for pointer in pointers where !distinct.contains(where: { Self.same($0, pointer) }) { distinct.append(pointer) }
+        self.pointers = distinct
+        var children: [[(key: [UInt8], child: Int)]] = [[]]
+        var slots: [Int?] = [nil]
+        for (slot, pointer) in distinct.enumerated() {
             var node = 0
             for token in pointer.tokens {
                 let key = Array(token.utf8)
-                if let existing = edges[node].first(where: { $0.key == key }) {
+                if let existing = children[node].first(where: { $0.key == key }) {
                     node = existing.child
                 } else {
-                    edges.append([])
+                    children.append([])
                     slots.append(nil)
-                    edges[node].append(Edge(key: key, index: Self.arrayIndex(token), child: edges.count - 1))
-                    node = edges.count - 1
+                    children[node].append((key, children.count - 1))
+                    node = children.count - 1
                 }
             }
-            slots[node] = self.pointers.count
-            self.pointers.append(pointer)
+            slots[node] = slot
         }
+        self.slots = slots
+        // Flattened in node order: each node's edges side by side.
+        edgeStarts = [0]
+        for edgesOfNode in children {
+            for (key, child) in edgesOfNode {
+                edges.append(Edge(keyStart: keyBytes.count, keyCount: key.count, index: Self.arrayIndex(key), child: child))
+                keyBytes.append(contentsOf: key)
+            }
+            edgeStarts.append(edges.count)
+        }
+    }
+
+    /// Two pointers are the same when their tokens are the same bytes (not merely canonically
+    /// equivalent text, as `String`s compare): keys are compared as bytes.
+    private static func same(_ first: JSONPointer, _ second: JSONPointer) -> Bool {
+        first.tokens.count == second.tokens.count && zip(first.tokens, second.tokens).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
     }
 
     /// Whether there is anything to capture.
@@ -57,12 +83,7 @@ public struct CheckCaptures: Sendable {
 
     /// The place of `pointer`'s value, if it is captured.
     public func slot(of pointer: JSONPointer) -> Int? {
-        var node = 0
-        for token in pointer.tokens {
-            guard let edge = edges[node].first(where: { $0.key.elementsEqual(token.utf8) }) else { return nil }
-            node = edge.child
-        }
-        return slots[node]
+        pointers.firstIndex { Self.same($0, pointer) }
     }
 
     /// The place of the value at `node`, when a pointer ends there.
@@ -72,13 +93,13 @@ public struct CheckCaptures: Sendable {
 
     /// Whether pointers go below `node`.
     public func hasChildren(_ node: Node) -> Bool {
-        !edges[node.index].isEmpty
+        edgeStarts[node.index] < edgeStarts[node.index + 1]
     }
 
     /// The node the member `key` of an object at `node` leads to.
     public func member(of node: Node, key: UnsafeRawBufferPointer) -> Node? {
-        for edge in edges[node.index] where edge.key.count == key.count {
-            let same = edge.key.withUnsafeBytes { key.isEmpty || memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
+        for edge in edges[edgeStarts[node.index]..<edgeStarts[node.index + 1]] where edge.keyCount == key.count {
+            let same = key.isEmpty || keyBytes.withUnsafeBytes { memcmp($0.baseAddress! + edge.keyStart, key.baseAddress!, key.count) == 0 }
             if same { return Node(index: edge.child) }
         }
         return nil
@@ -86,13 +107,13 @@ public struct CheckCaptures: Sendable {
 
     /// The node element `index` of an array at `node` leads to.
     public func element(of node: Node, index: Int) -> Node? {
-        edges[node.index].first { $0.index == index }.map { Node(index: $0.child) }
+        edges[edgeStarts[node.index]..<edgeStarts[node.index + 1]].first { $0.index == index }.map { Node(index: $0.child) }
     }
 
-    /// `token` as an array index: decimal digits without a leading zero (RFC 6901).
-    private static func arrayIndex(_ token: String) -> Int? {
-        guard !token.isEmpty, token.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              token == "0" || !token.hasPrefix("0") else { return nil }
-        return Int(token)
+    /// A token as an array index: decimal digits without a leading zero (RFC 6901).
+    private static func arrayIndex(_ token: [UInt8]) -> Int? {
+        guard !token.isEmpty, token.count < 19, token.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+              token == [UInt8(ascii: "0")] || token[0] != UInt8(ascii: "0") else { return nil }
+        return token.reduce(0) { $0 * 10 + Int($1 - UInt8(ascii: "0")) }
     }
 }

@@ -12,12 +12,21 @@ public struct ConsistencyChecks: Sendable, Equatable {
     public let checks: [ConsistencyCheck]
     /// Per source the checks read, the pointers they read in its bodies.
     private let captures: [String: CheckCaptures]
+    /// Per check, per operand: where its value is among its source's captured values (`nil`: the requested id).
+    private let slots: [[Int?]]
 
     public init(_ checks: [ConsistencyCheck] = []) {
         self.checks = checks
         var pointers: [String: [JSONPointer]] = [:]
         for case .source(let name, let pointer) in checks.flatMap(\.operands) { pointers[name, default: []].append(pointer) }
-        captures = pointers.mapValues(CheckCaptures.init)
+        let captures = pointers.mapValues(CheckCaptures.init)
+        self.captures = captures
+        slots = checks.map { check in
+            check.operands.map { operand in
+                guard case .source(let name, let pointer) = operand else { return nil }
+                return captures[name]!.slot(of: pointer)
+            }
+        }
     }
 
     public static func == (lhs: ConsistencyChecks, rhs: ConsistencyChecks) -> Bool {
@@ -38,8 +47,8 @@ public struct ConsistencyChecks: Sendable, Equatable {
         var report = ConsistencyReport()
         guard !checks.isEmpty else { return report }
         let requested = CheckValue.string(propertyID.rawValue)
-        for check in checks {
-            switch evaluate(check, requested: requested, sections: sections) {
+        for (check, slots) in zip(checks, slots) {
+            switch Self.evaluate(check, slots: slots, requested: requested, sections: sections) {
             case .holds:
                 break
             case .violated(let differing):
@@ -62,28 +71,30 @@ public struct ConsistencyChecks: Sendable, Equatable {
         case skipped(ConsistencyReport.SkipReason, sources: [String])
     }
 
-    private func evaluate(_ check: ConsistencyCheck, requested: CheckValue,
-                          sections: [(name: String, outcome: SourceOutcome)]) -> Verdict {
+    /// - Parameter slots: where each operand's value is among its source's captured values.
+    private static func evaluate(_ check: ConsistencyCheck, slots: [Int?], requested: CheckValue,
+                                 sections: [(name: String, outcome: SourceOutcome)]) -> Verdict {
         var unusable: [(source: String, reason: ConsistencyReport.SkipReason)] = []
         var missing: [String] = []
         var values: [CheckValue] = []
         values.reserveCapacity(check.operands.count)
-        for operand in check.operands {
-            guard case .source(let name, let pointer) = operand else {
+        for (operand, slot) in zip(check.operands, slots) {
+            guard case .source(let name, _) = operand else {
                 values.append(requested)
                 continue
             }
-            guard let outcome = sections.first(where: { $0.name == name })?.outcome else {
+            // The section is read in place: a SourceOutcome is large to copy.
+            guard let index = sections.firstIndex(where: { $0.name == name }) else {
                 if !unusable.contains(where: { $0.source == name }) { unusable.append((name, .sourceNotRequested)) }
                 continue
             }
-            guard outcome.status == .ok else {
-                let reason: ConsistencyReport.SkipReason = outcome.status == .notPermitted ? .sourceNotPermitted : .sourceFailed
+            let status = sections[index].outcome.status
+            guard status == .ok else {
+                let reason: ConsistencyReport.SkipReason = status == .notPermitted ? .sourceNotPermitted : .sourceFailed
                 if !unusable.contains(where: { $0.source == name }) { unusable.append((name, reason)) }
                 continue
             }
-            if let slot = captures(for: name).slot(of: pointer), slot < outcome.checkValues.count,
-               let value = outcome.checkValues[slot], value != .null {
+            if let slot, slot < sections[index].outcome.checkValues.count, let value = sections[index].outcome.checkValues[slot], value != .null {
                 values.append(value)
             } else if !missing.contains(name) {
                 missing.append(name)
@@ -94,10 +105,10 @@ public struct ConsistencyChecks: Sendable, Equatable {
             return .skipped(reason, sources: unusable.filter { $0.reason == reason }.map(\.source))
         }
         guard missing.isEmpty else { return .skipped(.valueMissing, sources: missing) }
-        guard let holds = Self.compare(values, by: check.comparison) else {
+        guard let holds = compare(values, by: check.comparison) else {
             return .skipped(.valueNotComparable, sources: check.sourceNames)
         }
-        return holds ? .holds : .violated(differing: Self.differingSources(of: check, values: values))
+        return holds ? .holds : .violated(differing: differingSources(of: check, values: values))
     }
 
     /// The sources whose value differs from the agreeing ones (see `DifferingValues`), each
