@@ -98,11 +98,14 @@ public struct CheckCaptures: Sendable {
 
     /// The node the member `key` of an object at `node` leads to.
     public func member(of node: Node, key: UnsafeRawBufferPointer) -> Node? {
-        for edge in edges[edgeStarts[node.index]..<edgeStarts[node.index + 1]] where edge.keyCount == key.count {
-            let same = key.isEmpty || keyBytes.withUnsafeBytes { memcmp($0.baseAddress! + edge.keyStart, key.baseAddress!, key.count) == 0 }
-            if same { return Node(index: edge.child) }
+        keyBytes.withUnsafeBytes { keyBytes in
+            for position in edgeStarts[node.index]..<edgeStarts[node.index + 1] where edges[position].keyCount == key.count {
+                if key.isEmpty || memcmp(keyBytes.baseAddress! + edges[position].keyStart, key.baseAddress!, key.count) == 0 {
+                    return Node(index: edges[position].child)
+                }
+            }
+            return nil
         }
-        return nil
     }
 
     /// The node element `index` of an array at `node` leads to.

@@ -47,8 +47,10 @@ public struct ConsistencyChecks: Sendable, Equatable {
         var report = ConsistencyReport()
         guard !checks.isEmpty else { return report }
         let requested = CheckValue.string(propertyID.rawValue)
+        // What the checks read of each section, taken once: a SourceOutcome is large to copy.
+        let read = sections.map { Section(name: $0.name, status: $0.outcome.status, values: $0.outcome.checkValues) }
         for (check, slots) in zip(checks, slots) {
-            switch Self.evaluate(check, slots: slots, requested: requested, sections: sections) {
+            switch Self.evaluate(check, slots: slots, requested: requested, sections: read) {
             case .holds:
                 break
             case .violated(let differing):
@@ -63,6 +65,13 @@ public struct ConsistencyChecks: Sendable, Equatable {
         return report
     }
 
+    /// What the checks read of one section.
+    private struct Section {
+        let name: String
+        let status: SourceStatus
+        let values: [CheckValue?]
+    }
+
     private enum Verdict {
         case holds
         /// The check's expectation does not hold; `differing` names the sources whose value
@@ -72,8 +81,7 @@ public struct ConsistencyChecks: Sendable, Equatable {
     }
 
     /// - Parameter slots: where each operand's value is among its source's captured values.
-    private static func evaluate(_ check: ConsistencyCheck, slots: [Int?], requested: CheckValue,
-                                 sections: [(name: String, outcome: SourceOutcome)]) -> Verdict {
+    private static func evaluate(_ check: ConsistencyCheck, slots: [Int?], requested: CheckValue, sections: [Section]) -> Verdict {
         var unusable: [(source: String, reason: ConsistencyReport.SkipReason)] = []
         var missing: [String] = []
         var values: [CheckValue] = []
@@ -83,18 +91,16 @@ public struct ConsistencyChecks: Sendable, Equatable {
                 values.append(requested)
                 continue
             }
-            // The section is read in place: a SourceOutcome is large to copy.
-            guard let index = sections.firstIndex(where: { $0.name == name }) else {
+            guard let section = sections.first(where: { $0.name == name }) else {
                 if !unusable.contains(where: { $0.source == name }) { unusable.append((name, .sourceNotRequested)) }
                 continue
             }
-            let status = sections[index].outcome.status
-            guard status == .ok else {
-                let reason: ConsistencyReport.SkipReason = status == .notPermitted ? .sourceNotPermitted : .sourceFailed
+            guard section.status == .ok else {
+                let reason: ConsistencyReport.SkipReason = section.status == .notPermitted ? .sourceNotPermitted : .sourceFailed
                 if !unusable.contains(where: { $0.source == name }) { unusable.append((name, reason)) }
                 continue
             }
-            if let slot, slot < sections[index].outcome.checkValues.count, let value = sections[index].outcome.checkValues[slot], value != .null {
+            if let slot, slot < section.values.count, let value = section.values[slot], value != .null {
                 values.append(value)
             } else if !missing.contains(name) {
                 missing.append(name)
