@@ -1,4 +1,5 @@
 import GatewayJSON
+import Glibc
 
 /// A value a consistency check reads: a member of a department's unmasked body, captured while
 /// the body is served (`CheckCaptures`), a value a check's config names (`one_of`), or the
@@ -41,7 +42,8 @@ public enum CheckValue: Sendable, Equatable {
 
     public static func == (lhs: CheckValue, rhs: CheckValue) -> Bool {
         switch (lhs, rhs) {
-        case (.string(let left), .string(let right)): left.utf8.elementsEqual(right.utf8)
+        case (.string(var left), .string(var right)):
+            left.withUTF8 { left in right.withUTF8 { left.count == $0.count && (left.isEmpty || memcmp(left.baseAddress!, $0.baseAddress!, left.count) == 0) } }
         case (.integer(let left), .integer(let right)): left == right
         case (.real(let left), .real(let right)): left == right
         case (.bool(let left), .bool(let right)): left == right
