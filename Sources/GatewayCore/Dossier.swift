@@ -40,14 +40,10 @@ public struct Dossier: Sendable {
     public func encoded(withHTTPStatus: Bool = false) -> [UInt8] {
         var output = JSONOutput(capacity: sources.reduce(1024) { $0 + ($1.outcome.data?.count ?? 0) + 256 })
         output.beginObject()
-        output.key("property_id")
-        output.string(propertyID.rawValue)
-        output.key("request_id")
-        output.string(requestID)
-        output.key("generated_at")
-        output.string(generatedAt.rfc3339)
-        output.key("complete")
-        output.bool(isComplete)
+        output.member("property_id", propertyID.rawValue)
+        output.member("request_id", requestID)
+        output.member("generated_at", generatedAt.rfc3339)
+        output.member("complete", isComplete)
         consistency.writeMembers(into: &output)
         output.key("sources")
         output.beginObject()
@@ -57,8 +53,7 @@ public struct Dossier: Sendable {
         }
         output.endObject()
         if withHTTPStatus {
-            output.key("http_status")
-            output.integer(httpStatus)
+            output.member("http_status", httpStatus)
         }
         output.endObject()
         return output.finish()

@@ -49,31 +49,23 @@ public struct SourceOutcome: Sendable {
     /// Writes the section as it appears in the dossier body.
     func write(into output: inout JSONOutput) {
         output.beginObject()
-        output.key("status")
-        output.string(status.rawValue)
-        output.key("latency_ms")
-        output.integer(latencyMs)
+        output.member("status", status.rawValue)
+        output.member("latency_ms", latencyMs)
         if let httpStatus {
-            output.key("http_status")
-            output.integer(httpStatus)
+            output.member("http_status", httpStatus)
         }
         if let data {
             output.key("data")
             data.withUnsafeBytes { output.json($0) }
         }
         if status == .ok {
-            output.key("withheld")
-            output.beginArray()
-            for path in withheld.listed { output.string(path) }
-            output.endArray()
+            output.member("withheld", withheld.listed)
             if withheld.unlisted > 0 {
-                output.key("withheld_more")
-                output.integer(withheld.unlisted)
+                output.member("withheld_more", withheld.unlisted)
             }
         }
         if let error {
-            output.key("error")
-            output.string(error)
+            output.member("error", error)
         }
         output.endObject()
     }

@@ -63,6 +63,32 @@ public struct JSONOutput {
         followsValue = false
     }
 
+    /// A member the writer makes itself whose value is text.
+    public mutating func member(_ name: StaticString, _ text: String) {
+        key(name)
+        string(text)
+    }
+
+    /// A member the writer makes itself whose value is an integer.
+    public mutating func member(_ name: StaticString, _ value: Int) {
+        key(name)
+        integer(value)
+    }
+
+    /// A member the writer makes itself whose value is `true` or `false`.
+    public mutating func member(_ name: StaticString, _ value: Bool) {
+        key(name)
+        bool(value)
+    }
+
+    /// A member the writer makes itself whose value is an array of text.
+    public mutating func member(_ name: StaticString, _ texts: [String]) {
+        key(name)
+        beginArray()
+        for text in texts { string(text) }
+        endArray()
+    }
+
     /// A key the writer makes itself from text (a source's name), escaped by the rules above.
     public mutating func key(quoting text: String) {
         write(quoting: text, then: UInt8(ascii: ":"))
@@ -76,15 +102,8 @@ public struct JSONOutput {
         followsValue = true
     }
 
-    /// An array of strings.
-    public mutating func strings(_ texts: [String]) {
-        beginArray()
-        for text in texts { string(text) }
-        endArray()
-    }
-
     /// An integer in decimal, as `JSONWriter` writes one.
-    public mutating func integer(_ value: Int) {
+    private mutating func integer(_ value: Int) {
         let comma = followsValue
         // A sign and at most 19 digits.
         write(upTo: 21) { buffer in
@@ -113,7 +132,7 @@ public struct JSONOutput {
         followsValue = true
     }
 
-    public mutating func bool(_ value: Bool) {
+    private mutating func bool(_ value: Bool) {
         let text: StaticString = value ? "true" : "false"
         json(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }

@@ -35,4 +35,33 @@ struct JSONOutputTests {
         let text = Fixtures.bytes(name)
         #expect(copied(text) == .success(try JSON.parse(text).encoded()))
     }
+
+    /// What the writer adds of its own (a dossier's envelope): members by static name, keys and strings from text
+    /// escaped, integers in decimal (the int64 edges included), booleans, a value written elsewhere copied in; the
+    /// commas placed; the bytes handed over, the output left empty.
+    @Test func writerMadeValues() {
+        var output = JSONOutput(capacity: 0)
+        output.beginObject()
+        output.member("text", "a\"b\\c\u{1}\n张")
+        output.member("min", Int.min)
+        output.member("max", Int.max)
+        output.member("zero", 0)
+        output.member("yes", true)
+        output.member("no", false)
+        output.member("list", ["x", "y\t"])
+        output.member("empty", [])
+        output.key(quoting: "src\"")
+        Array(#"{"a":[1,2]}"#.utf8).withUnsafeBytes { output.json($0) }
+        output.key(quoting: "after")
+        output.beginArray()
+        output.string("")
+        Array("null".utf8).withUnsafeBytes { output.json($0) }
+        output.endArray()
+        output.endObject()
+        let bytes = output.finish()
+        #expect(String(decoding: bytes, as: UTF8.self) == #"{"text":"a\"b\\c\u0001\n张","min":-9223372036854775808,"max":9223372036854775807,"# +
+            #""zero":0,"yes":true,"no":false,"list":["x","y\t"],"empty":[],"src\"":{"a":[1,2]},"after":["",null]}"#)
+        #expect((try? JSON.parse(bytes)) != nil)
+        #expect(output.bytes.isEmpty)
+    }
 }

@@ -44,27 +44,20 @@ public struct ConsistencyReport: Sendable, Equatable {
 
         func write(into output: inout JSONOutput) {
             output.beginObject()
-            output.key("code")
-            output.string(code)
-            output.key("severity")
-            output.string(severity.rawValue)
-            output.key("message")
-            output.string(message)
-            output.key("sources")
-            output.strings(sources)
+            output.member("code", code)
+            output.member("severity", severity.rawValue)
+            output.member("message", message)
+            output.member("sources", sources)
             output.key("pointers")
             output.beginArray()
             for (source, pointer) in pointers {
                 output.beginObject()
-                output.key("source")
-                output.string(source)
-                output.key("pointer")
-                output.string(pointer.description)
+                output.member("source", source)
+                output.member("pointer", pointer.description)
                 output.endObject()
             }
             output.endArray()
-            output.key("differing_sources")
-            output.strings(differingSources)
+            output.member("differing_sources", differingSources)
             output.endObject()
         }
     }
@@ -84,12 +77,9 @@ public struct ConsistencyReport: Sendable, Equatable {
 
         func write(into output: inout JSONOutput) {
             output.beginObject()
-            output.key("code")
-            output.string(code)
-            output.key("reason")
-            output.string(reason.rawValue)
-            output.key("sources")
-            output.strings(sources)
+            output.member("code", code)
+            output.member("reason", reason.rawValue)
+            output.member("sources", sources)
             output.endObject()
         }
     }
