@@ -18,7 +18,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
 
-        // JSON on the hot path: one small Swift type over jansson.
+        // JSON: department bodies and dossiers in one pass (JSONScanner, JSONOutput); the rest over jansson.
         .target(name: "GatewayJSON", dependencies: ["CJansson"]),
         // Digests, HMAC, signatures and randomness: one small Swift surface over libcrypto.
         .target(name: "GatewayCrypto", dependencies: ["COpenSSL"]),
