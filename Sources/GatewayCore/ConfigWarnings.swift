@@ -21,7 +21,7 @@ public enum ConfigWarnings {
             warnings.append("audit.path: \(config.audit.path) is relative, so the log lands wherever the gateway is started from")
         }
         for role in config.roles.values.sorted(by: { $0.name < $1.name }) where seesEverything(role, sources: config.sources) {
-            warnings.append("roles.\(role.name): sees every field of every source (view "all"); give it only to those who must see personal data")
+            warnings.append("roles.\(role.name): sees every field of every source (view \"all\"); give it only to those who must see personal data")
         }
         return warnings
     }
