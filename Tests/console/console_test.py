@@ -217,8 +217,18 @@ class ConsoleCheck:
         pending = self.find_all("#results .source-card.pending")
         self.expect([card.get_attribute("data-source") for card in pending] == ["land", "tax", "house"], "a waiting card per department")
         self.expect("Fetching LA-FAULT-TAX-TIMEOUT" in self.find("#results").text and "等待" in pending[0].text, "says what is being fetched")
-        self.expect(not self.find("#submit").is_enabled(), "the button waits too")
+        self.expect(not self.find("#submit").is_enabled() and not self.find("#batch-submit").is_enabled(),
+                    "one lookup at a time: both buttons wait")
         self.screenshot("loading.png")
+        self.settled("LA-FAULT-TAX-TIMEOUT")
+        self.expect(self.find("#batch-submit").is_enabled(), "the answer frees the batch button too")
+        # A lookup started from the recent list while another runs supersedes it and frees the buttons.
+        self.type_id("LA-FAULT-TAX-TIMEOUT")
+        self.wait.until(lambda d: d.find_element(By.ID, "results").get_attribute("aria-busy") == "true")
+        self.find_all("#recent .recent-entry")[-1].click()
+        self.settled("LA2023001")
+        self.expect(self.find("#submit").is_enabled() and self.find("#batch-submit").is_enabled(), "no button left waiting")
+        self.type_id("LA-FAULT-TAX-TIMEOUT")
         self.settled("LA-FAULT-TAX-TIMEOUT")
         cards = self.cards()
         self.expect(cards["tax"].get_attribute("data-status") == "timeout", "tax card should be timeout")
@@ -315,6 +325,12 @@ class ConsoleCheck:
         # A batch: a summary table, one row per id, each opening its dossier; not five dossiers stacked.
         ids = ["LA2023001", "LA2023101", "LA2023005", "LA2099999", "LA2023003"]
         self.find("#batch-panel summary").click()
+        self.find("#batch-ids").send_keys("LA2023001\nLA/2023\n")
+        self.find("#batch-submit").click()
+        message = self.find("#message").text
+        self.expect("LA/2023" in message and "not a property id" in message and not self.find_all("#results .batch-summary"),
+                    f"a malformed id in a batch is named as typed: {message!r}")
+        self.find("#batch-ids").clear()
         self.find("#batch-ids").send_keys("\n".join(ids))
         self.find("#batch-submit").click()
         try:
@@ -364,14 +380,14 @@ class ConsoleCheck:
         # The page's recent lookups: newest first, no personal data; one click looks up again.
         recent = self.find("#recent-panel")
         entries = self.find_all("#recent .recent-entry")
-        self.expect(recent.is_displayed() and len(entries) == 9, f"recent lookups: {len(entries)}")
+        self.expect(recent.is_displayed() and len(entries) == 11, f"recent lookups: {len(entries)}")
         nowhere = [entry.text for entry in entries if "LA2099999" in entry.text]
         self.expect(nowhere and "not found" in nowhere[0] and "HTTP" not in nowhere[0], f"a verdict, not a status code: {nowhere}")
         self.expect("batch of 5" in entries[0].text and "LA2023101" in entries[1].text, f"newest first: {[e.text for e in entries[:2]]}")
         self.expect("张" not in recent.text and "340102" not in recent.text, "no personal data in the recent list")
         self.find_all("#recent .recent-entry")[-1].click()
         self.settled("LA2023001")
-        self.expect(len(self.find_all("#recent .recent-entry")) == 10, "the repeated lookup is remembered too")
+        self.expect(len(self.find_all("#recent .recent-entry")) == 12, "the repeated lookup is remembered too")
 
         # Sign-out: the key, the results and the recent lookups are gone; a lookup asks for a key again.
         self.find("#sign-out").click()

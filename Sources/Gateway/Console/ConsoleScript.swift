@@ -95,6 +95,8 @@ enum ConsoleScript {
     value_not_comparable: ["数据格式无法比对", "value not comparable"],
   };
   const RECENT_LIMIT = 20;
+  /// What the gateway accepts as a property id (README, The dossier).
+  const PROPERTY_ID = /^[A-Za-z0-9-]{1,64}$/;
 
   /// What the page holds, in memory only: the key, who it belongs to, and the last lookups
   /// (ids, statuses and counts; never a department's data).
@@ -200,9 +202,7 @@ enum ConsoleScript {
     state.generation += 1;
     for (const id of ["api-key", "purpose", "property-id", "batch-ids"]) $(id).value = "";
     $("results").replaceChildren();
-    $("results").setAttribute("aria-busy", "false");
-    $("submit").disabled = false;
-    $("batch-submit").disabled = false;
+    setBusy(false);
     renderRecent();
     showSession();
     if (reason === "idle") {
@@ -527,6 +527,14 @@ enum ConsoleScript {
     return names.length > 0 ? names : Object.keys(SOURCE_NAMES);
   }
 
+  /// One lookup at a time: while one runs both buttons wait, and the answer that is still
+  /// current frees them both (a lookup another one superseded must not leave its button waiting).
+  function setBusy(busy) {
+    $("submit").disabled = busy;
+    $("batch-submit").disabled = busy;
+    if (!busy) $("results").setAttribute("aria-busy", "false");
+  }
+
   function showPending(title, content) {
     const results = $("results");
     results.setAttribute("aria-busy", "true");
@@ -579,20 +587,20 @@ enum ConsoleScript {
     if (!request) return;
     const generation = ++state.generation;
     clearMessage();
-    if (!/^[A-Za-z0-9-]{1,64}$/.test(id)) {
+    if (!PROPERTY_ID.test(id)) {
       $("results").replaceChildren();
+      setBusy(false);
       showMessage([el("strong", null, bilingual(PROBLEM_TEXT["invalid-property-id"]))]);
       idField.focus();
       return;
     }
-    $("submit").disabled = true;
+    setBusy(true);
     const cards = el("div", "cards");
     for (const name of configuredSources()) cards.append(pendingCard(name));
     showPending("正在查询 " + id + " … / Fetching " + id + " …", cards);
     const result = await call("/v1/properties/" + encodeURIComponent(id) + "/dossier", { headers: request.headers });
     if (generation !== state.generation) return;
-    $("submit").disabled = false;
-    $("results").setAttribute("aria-busy", "false");
+    setBusy(false);
     restartIdleTimer();
     noteCaller(result);
     if (result.status === 0) {
@@ -684,16 +692,26 @@ enum ConsoleScript {
     if (!request) return;
     const ids = $("batch-ids").value.split(/[\s,，]+/).filter((id) => id.length > 0);
     if (ids.length === 0) { $("batch-ids").focus(); return; }
+    // Named here, by what the clerk typed: the gateway would refuse the whole batch by an index.
+    const malformed = ids.filter((id) => !PROPERTY_ID.test(id));
+    if (malformed.length > 0) {
+      ++state.generation;
+      $("results").replaceChildren();
+      setBusy(false);
+      showMessage([el("strong", null, bilingual(PROBLEM_TEXT["invalid-property-id"])),
+        el("div", "meta", bilingual(["格式有误的编号：", "not a property id: "]), malformed.join("，"))]);
+      $("batch-ids").focus();
+      return;
+    }
     const generation = ++state.generation;
     clearMessage();
-    $("batch-submit").disabled = true;
+    setBusy(true);
     const waiting = el("ul", "batch-waiting", ...ids.slice(0, 100).map((id) => el("li", null, id + " … ", bilingual(["等待", "waiting"]))));
     showPending("正在查询 " + ids.length + " 个编号 … / Fetching " + ids.length + " properties …", waiting);
     request.headers["Content-Type"] = "application/json";
     const result = await call("/v1/dossiers:batch", { method: "POST", headers: request.headers, body: JSON.stringify({ property_ids: ids }) });
     if (generation !== state.generation) return;
-    $("batch-submit").disabled = false;
-    $("results").setAttribute("aria-busy", "false");
+    setBusy(false);
     restartIdleTimer();
     noteCaller(result);
     if (result.status === 0 || result.problem || !result.body || !Array.isArray(result.body.dossiers)) {
