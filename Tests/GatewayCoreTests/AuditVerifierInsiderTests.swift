@@ -77,4 +77,15 @@ struct AuditVerifierInsiderTests {
         #expect(earlier.uncleanEnds == [AuditVerifier.Location(file: Self.file, line: 5)])
         #expect(earlier.newestRun?.closed == true)
     }
+
+    /// Proving a record: verification stops at the checkpoint covering its seq and names the hash of
+    /// the chain's own line at that seq, which a record read from elsewhere must match.
+    @Test func coveredLineIsTheChainsOwn() {
+        var verification = AuditVerification(publicKeys: Self.publicKeys, stopAfterCheckpointCovering: 3)
+        verification.check(file: Self.file, content: AuditTestChain.content(AuditTestChain.standard))
+        let report = verification.finish()
+        #expect(report.coveringCheckpoint == AuditVerifier.Location(file: Self.file, line: 5))
+        #expect(report.coveredLineSHA256 == Digest.sha256(AuditTestChain.standard[2]))
+        #expect(AuditVerifier.verify(files: [(Self.file, AuditTestChain.content(AuditTestChain.standard))]).coveredLineSHA256 == nil)
+    }
 }
