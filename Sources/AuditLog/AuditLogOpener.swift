@@ -12,8 +12,10 @@ enum AuditLogOpener {
         var repairedBytes: Int
         /// Lines after the log's last checkpoint (at most the cadence), when `Scan.sinceCheckpoint`.
         var linesSinceCheckpoint: Int
-        /// `key_id` of the log's last checkpoint, when the scan found one.
-        var lastCheckpointKeyID: String?
+        /// The key that signs the log from its end on, when the scan found a checkpoint: the key a
+        /// `key` line after the last checkpoint names (a rotation not yet signed for), else that
+        /// checkpoint's.
+        var signerKeyID: String?
         var witness: AuditWitnessFile?
         /// The loss to record, when opened to accept one.
         var loss: AuditRunLine.Loss?
@@ -112,14 +114,18 @@ enum AuditLogOpener {
         if case .sinceCheckpoint(let limit) = scan { counting = limit }
         var count = 0
         var lastCheckpoint: [UInt8]?
+        var signerFromKeyLine: String?
         var lines = LinesBackward(files: files, newest: opened.file, syscalls: syscalls)
         defer { lines.close() }
         while counting != nil || witnessed != nil, let line = try lines.next() {
             let fields: AuditLineFields
             do { fields = try AuditLineFields(line) } catch { throw .corruptTail(path: lines.path, reason: "a line before the last: \(error)") }
             if let limit = counting {
+                if fields.type == AuditRecordType.key.rawValue, signerFromKeyLine == nil {
+                    signerFromKeyLine = fields.json["key_id"]?.string
+                }
                 if fields.type == AuditRecordType.checkpoint.rawValue {
-                    opened.lastCheckpointKeyID = fields.json["key_id"]?.string
+                    opened.signerKeyID = signerFromKeyLine ?? fields.json["key_id"]?.string
                     lastCheckpoint = line
                     counting = nil
                 } else if count == limit {

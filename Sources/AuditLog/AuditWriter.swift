@@ -57,8 +57,9 @@ final class AuditWriter: @unchecked Sendable {
     private var signingKey: Ed25519.PrivateKey?
     /// Why the log was (re)opened, written as an `opened` line before the next records.
     private var reopenReason: (reason: AuditRunLine.OpenReason, repairedBytes: Int, loss: AuditRunLine.Loss?)?
-    /// The key that signed the log's last checkpoint, when it is not `signingKey`: a `key` line
-    /// naming the new one comes after the `opened` line.
+    /// The key that signs the log from its end on (its last checkpoint's, or the one a key line
+    /// after it names), when it is not `signingKey`: a `key` line naming the new one comes after
+    /// the `opened` line.
     private var keyBeforeStart: String?
     /// Whether an open has read back to the last checkpoint (the first successful one does).
     private var hasScanned = false
@@ -338,7 +339,7 @@ final class AuditWriter: @unchecked Sendable {
 
     /// Opens the log (and its witness) and notes why, for the `opened` line. The first open of
     /// the process reads back to the log's last checkpoint, to go on counting towards the next
-    /// one and to tell whether it was signed by another key.
+    /// one and to tell whether another key signs it.
     private func open(reason: AuditRunLine.OpenReason, acceptingLoss: String? = nil) throws(AuditLogError) {
         let scan: AuditLogOpener.Scan = hasScanned ? .lastLine : .sinceCheckpoint(limit: config.checkpointEveryRecords)
         let opened = try AuditLogOpener.open(config, syscalls: syscalls, scan: scan, acceptingLoss: acceptingLoss)
@@ -349,7 +350,7 @@ final class AuditWriter: @unchecked Sendable {
         if !hasScanned {
             hasScanned = true
             linesSinceCheckpoint = opened.linesSinceCheckpoint
-            if let signingKey, let previous = opened.lastCheckpointKeyID, previous != AuditCheckpoint.keyID(of: signingKey.publicKey) {
+            if let signingKey, let previous = opened.signerKeyID, previous != AuditCheckpoint.keyID(of: signingKey.publicKey) {
                 keyBeforeStart = previous
             }
         }
