@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import GatewayCore
 import GatewayCrypto
 import GatewayJSON
@@ -115,5 +116,25 @@ import Testing
         #expect(run.status == 1)
         #expect(run.errors.contains("audit.signing_key_file") && run.errors.split(separator: "\n").count == 1, "\(run.errors)")
         #expect(!FileManager.default.fileExists(atPath: folder + "/log"), "nothing is written")
+    }
+
+    /// Files named like log files that are none: a FIFO (reading it would block forever), a link
+    /// to a device that never ends, a sparse file larger than any log file (free to make, but it
+    /// would exhaust memory). Each is refused with one line naming it, at once.
+    @Test(arguments: ["fifo", "device", "sparse"])
+    func strangeFilesAreRefused(_ kind: String) async throws {
+        let folder = TestEnvironment.temporaryDirectory()
+        let path = folder + "/audit-000000000001.jsonl"
+        switch kind {
+        case "fifo": #expect(mkfifo(path, 0o600) == 0)
+        case "device": #expect(symlink("/dev/zero", path) == 0)
+        default:
+            #expect(creat(path, 0o600) >= 0)
+            #expect(truncate(path, off_t(2 * AuditConfig.maxFileBytesLimit + 1)) == 0)
+        }
+        let run = try await CommandLineTests.run("exchange-gateway", ["audit", "verify", folder])
+        #expect(run.status == 1)
+        let expected = kind == "sparse" ? "larger than \(2 * AuditConfig.maxFileBytesLimit) bytes, which no audit file is" : "not a regular file"
+        #expect(run.errors.split(separator: "\n").map(String.init) == ["exchange-gateway: cannot read \(path): \(expected)"], "\(run.errors)")
     }
 }
