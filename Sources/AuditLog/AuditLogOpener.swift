@@ -55,8 +55,9 @@ enum AuditLogOpener {
         do throws(AuditLogError) {
             // Every (re)open syncs the folder: a file created just before a failure may not be on disk by name.
             do { try AuditDirectory.sync(config.directory, syscalls: syscalls) } catch { throw AuditLogError.unavailable(error.description) }
-            if opened.chain.isFull {
-                throw AuditLogError.corruptTail(path: opened.file.path, reason: "seq \(opened.chain.lastSeq) is the last a log can hold")
+            if !opened.chain.hasRoomToContinue {
+                throw AuditLogError.corruptTail(path: opened.file.path, reason: "seq \(opened.chain.lastSeq) is beyond \(AuditChain.maxSeq / 2), "
+                                                + "which no log reaches by writing")
             }
             let witness = try config.witnessFile.map { path throws(AuditLogError) in try AuditWitnessFile.open(path, syscalls: syscalls) }
             opened.witness = witness
