@@ -118,9 +118,18 @@ enum AuditLogOpener {
         var signerFromKeyLine: String?
         var lines = LinesBackward(files: files, newest: opened.file, syscalls: syscalls)
         defer { lines.close() }
+        /// The line read before (the one after this in the chain), which must link to this one.
+        var later: (seq: Int, prev: [UInt8], path: String)?
         while counting != nil || witnessed != nil, let line = try lines.next() {
             let fields: AuditLineFields
             do { fields = try AuditLineFields(line) } catch { throw .corruptTail(path: lines.path, reason: "a line before the last: \(error)") }
+            // The tail no checkpoint signs yet is where someone who can write the volume can change
+            // lines unseen until verify: the writer does not continue (and sign) a broken chain.
+            if let later, later.seq != fields.seq + 1 || later.prev != Digest.sha256(line) {
+                throw .brokenTail(path: later.path, reason: "its line at seq \(later.seq) does not link to the line before it "
+                                  + "(seq \(fields.seq) in \(lines.path)): lines after the last checkpoint were changed")
+            }
+            later = (fields.seq, fields.prev, lines.path)
             if let limit = counting {
                 if fields.type == AuditRecordType.key.rawValue, signerFromKeyLine == nil {
                     signerFromKeyLine = fields.json["key_id"]?.string
