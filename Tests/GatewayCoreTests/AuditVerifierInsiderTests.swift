@@ -88,4 +88,62 @@ struct AuditVerifierInsiderTests {
         #expect(report.coveredLineSHA256 == Digest.sha256(AuditTestChain.standard[2]))
         #expect(AuditVerifier.verify(files: [(Self.file, AuditTestChain.content(AuditTestChain.standard))]).coveredLineSHA256 == nil)
     }
+
+    /// `lines` from `index` on chained anew after the line before it, as an insider rewriting the
+    /// log does (checkpoints keep their signature, which then signs another head).
+    static func rechained(_ lines: [[UInt8]], from index: Int) throws -> [[UInt8]] {
+        var chain = try AuditChain.after(line: lines[index - 1])
+        return try Array(lines[..<index]) + lines[index...].map { line in
+            let fields = try AuditLineFields(line)
+            fields.json["seq"] = nil
+            fields.json["prev"] = nil
+            return chain.append(body: fields.json.encoded())
+        }
+    }
+
+    /// Attacks that hold, each refused where it stands (the file's 1-based line and the kind).
+    static let heldAttacks: [(name: String, line: Int, kind: AuditVerifier.Problem.Kind,
+                              tamper: @Sendable ([[UInt8]]) throws -> [[UInt8]])] = [
+        ("a checkpoint replayed at the end", 13, .reordered, { lines in lines + [lines[3]] }),
+        ("a checkpoint replayed and the chain redone", 8, .badSignature, { lines in
+            try rechained(Array(lines[..<7]) + [lines[3]] + lines[7...], from: 7)
+        }),
+        ("a key line naming the insider's key, which signs after it", 13, .badSignature, { lines in
+            let chain = try AuditChain.after(line: lines[9])
+            return Array(lines[..<10]) + Fixture.lines("kac", keys: [AuditTestChain.key, .generate()], from: chain)
+        }),
+        ("a record deleted and the chain redone", 6, .badSignature, { lines in
+            try rechained(Array(lines[..<4]) + lines[5...], from: 4)
+        }),
+        ("records reordered and the chain redone", 7, .badSignature, { lines in
+            try rechained(Array(lines[..<4]) + [lines[5], lines[4]] + lines[6...], from: 4)
+        }),
+        ("another log's tail spliced on (same key)", 6, .edited, { lines in
+            Array(lines[..<6]) + Fixture.lines(Fixture.witnessedKinds, statedCadence: 7).dropFirst(6)
+        }),
+        ("a duplicate seq member", 5, .malformed, { lines in
+            var lines = lines
+            lines[4] = Array(lines[4].dropLast()) + Array(#","seq":99}"#.utf8)
+            return lines
+        }),
+        ("a byte that is not UTF-8", 5, .malformed, { lines in
+            var lines = lines
+            lines[4] = AuditTestChain.replacing("case 5", with: "case \u{FFFD}", in: lines[4])
+            let replacement = Array("\u{FFFD}".utf8)
+            let at = try #require(lines[4].firstRange(of: replacement))
+            lines[4].replaceSubrange(at, with: [0xFF])
+            return lines
+        }),
+    ]
+
+    @Test(arguments: heldAttacks.indices)
+    func attackHolds(_ index: Int) throws {
+        let attack = Self.heldAttacks[index]
+        let original = Fixture.lines(Fixture.witnessedKinds)
+        let tampered = try attack.tamper(original)
+        let report = AuditVerifier.verify(files: [(Self.file, AuditTestChain.content(tampered))], publicKeys: Self.publicKeys,
+                                          checkpointEvery: 5)
+        let problem = try #require(report.problem, "\(attack.name)")
+        #expect(problem.kind == attack.kind && problem.location.line == attack.line, "\(attack.name): \(problem)")
+    }
 }
