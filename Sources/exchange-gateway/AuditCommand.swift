@@ -153,8 +153,14 @@ enum AuditCommand {
         content.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Ends the command with exit status 1: the arguments were fine, the files were not.
+    /// Ends the command with exit status 1: the arguments were fine, the files were not. The
+    /// message may quote the files, so it is shown escaped.
     static func fail(_ message: String) -> Never {
-        Terminal.fail(message, program: ExchangeGateway.program)
+        Terminal.fail(TerminalText.escaped(message), program: ExchangeGateway.program)
+    }
+
+    /// Prints what was read from the audit files (verify's findings, a record), escaped.
+    static func show(_ text: String) {
+        Terminal.print(TerminalText.escaped(text))
     }
 }

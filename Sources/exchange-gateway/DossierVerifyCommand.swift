@@ -67,7 +67,7 @@ enum DossierVerifyCommand {
             AuditCommand.fail("NOT PROVEN: the record at \(found.location) is not the log's line at seq \(found.seq): "
                               + "it is outside the chain the gateway wrote")
         }
-        Terminal.print(describe(found, hash: hash))
+        AuditCommand.show(describe(found, hash: hash))
         guard !options.publicKeys.isEmpty else {
             AuditCommand.fail("NOT PROVEN: signatures not checked: give the gateway's --public-key")
         }
@@ -82,7 +82,7 @@ enum DossierVerifyCommand {
             lines.append("  witness      " + (witnessed ? "the checkpoint is in \(witness.name)" : "the checkpoint is not in \(witness.name)"))
         }
         lines.append("PROVEN: \(path) is exactly the answer the gateway sent for request \(found.record["request_id"]?.string ?? "?")")
-        Terminal.print(lines.joined(separator: "\n"))
+        AuditCommand.show(lines.joined(separator: "\n"))
     }
 
     /// The first access record whose `field` is `value`.

@@ -137,4 +137,36 @@ import Testing
         let expected = kind == "sparse" ? "larger than \(2 * AuditConfig.maxFileBytesLimit) bytes, which no audit file is" : "not a regular file"
         #expect(run.errors.split(separator: "\n").map(String.init) == ["exchange-gateway: cannot read \(path): \(expected)"], "\(run.errors)")
     }
+
+    /// Text from the log reaches the terminal in messages (a checkpoint's key id, a record's
+    /// purpose): an insider's control characters there (a carriage return and an erase-line, a
+    /// "conceal" that hides what follows) must not rewrite what verify, dossier verify or the
+    /// audit table show. They are shown escaped.
+    @Test func controlCharactersFromTheLogAreShownEscaped() async throws {
+        let audit = try SignedAudit()
+        _ = try await Self.signedLog(audit, dossiers: 3)
+        let logPath = audit.logFolder + "/" + audit.config.fileName(firstSeq: 1)
+        let lines = AuditFolderLines.read(logPath)
+        var chain = try AuditChain.after(line: lines[lines.count - 1])
+        let forged = #"{"type":"checkpoint","time":"2026-12-06T00:00:00.000Z","key_id":"\r\u001b[2Kintact: all good","signature":"00"}"#
+        try Self.write(lines + [chain.append(body: Array(forged.utf8))], to: logPath)
+        let verify = try await CommandLineTests.run("exchange-gateway", ["audit", "verify", "--public-key", audit.publicKeyPath, audit.logFolder])
+        #expect(verify.status == 1)
+        #expect(!verify.errors.utf8.contains(0x1B) && !verify.errors.utf8.contains(UInt8(ascii: "\r")), "\(verify.errors.debugDescription)")
+        #expect(verify.errors.contains(#"\u{1B}[2Kintact"#), "\(verify.errors.debugDescription)")
+
+        let saved = audit.folder + "/saved.json"
+        try Data("a saved answer".utf8).write(to: URL(fileURLWithPath: saved))
+        chain = try AuditChain.after(line: lines[lines.count - 1])
+        var entry = AuditEntry(time: .now(), requestID: "insider-x", clientID: "desk-1", role: "clerk", purpose: "\u{1B}[8m",
+                               propertyID: "LA2023001", sources: [], httpStatus: 200, latencyMs: 1, remoteAddress: "127.0.0.1", traceID: nil)
+        entry.bodySHA256 = Hex.encode(Digest.sha256(Array("a saved answer".utf8)))
+        try Self.write(lines + [chain.append(body: entry.json().encoded())], to: logPath)
+        let dossier = try await CommandLineTests.run("exchange-gateway", ["dossier", "verify", saved, "--audit-dir", audit.logFolder,
+                                                                          "--public-key", audit.publicKeyPath])
+        #expect(dossier.status == 1 && dossier.errors.contains("no signed checkpoint covers"), "\(dossier.errors)")
+        #expect(!dossier.output.utf8.contains(0x1B) && dossier.output.contains(#"\u{1B}[8m"#), "\(dossier.output.debugDescription)")
+        let table = try await CommandLineTests.run("exchange-gateway", ["audit", "tail", "-n", "1", "--format", "table", audit.logFolder])
+        #expect(table.status == 0 && !table.output.utf8.contains(0x1B) && table.output.contains(#"\u{1B}[8m"#), "\(table.output.debugDescription)")
+    }
 }
