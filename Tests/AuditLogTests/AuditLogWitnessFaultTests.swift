@@ -8,17 +8,24 @@ import Testing
 /// A witness on other storage that fails: the log and its witness stay such that the witness never
 /// holds a checkpoint the log does not, which a start refuses as a cut log.
 struct AuditLogWitnessFaultTests {
+    /// A witnessed log in `folder` that signs after every record, written through faults, holding
+    /// the record `before`.
+    static func signEveryRecord(in folder: AuditFolder) async throws -> (AuditConfig, Ed25519.PrivateKey, AuditFaults, AuditLog) {
+        let config = AuditLogEvidenceTests.witnessedConfig(folder, checkpointEveryRecords: 1)
+        let key = Ed25519.PrivateKey.generate()
+        let faults = AuditFaults()
+        let log = try AuditLog(config: config, signingKey: key, syscalls: faults.syscalls)
+        try await log.append(AuditLogFixture.entry("before"))
+        return (config, key, faults, log)
+    }
+
     /// The witness's sync fails and so does cutting it back: the batch stays in the log too (its
     /// caller still fails, as with a hung disk), so a restart (the operator's answer to an audit
     /// log that stays unavailable) finds the log holding what the witness holds, and starts.
     @Test func witnessThatCannotBeCutBackKeepsTheBatchInTheLog() async throws {
         let folder = try AuditFolder()
         defer { folder.remove() }
-        let config = AuditLogEvidenceTests.witnessedConfig(folder, checkpointEveryRecords: 1)
-        let key = Ed25519.PrivateKey.generate()
-        let faults = AuditFaults()
-        let log = try AuditLog(config: config, signingKey: key, syscalls: faults.syscalls)
-        try await log.append(AuditLogFixture.entry("before"))
+        let (config, key, faults, log) = try await Self.signEveryRecord(in: folder)
         faults.set {
             $0.failFsync["witness.jsonl"] = EIO
             $0.failTruncateOf["witness.jsonl"] = EIO
@@ -40,11 +47,7 @@ struct AuditLogWitnessFaultTests {
     @Test func failedWitnessSyncIsCutBackOutOfBoth() async throws {
         let folder = try AuditFolder()
         defer { folder.remove() }
-        let config = AuditLogEvidenceTests.witnessedConfig(folder, checkpointEveryRecords: 1)
-        let key = Ed25519.PrivateKey.generate()
-        let faults = AuditFaults()
-        let log = try AuditLog(config: config, signingKey: key, syscalls: faults.syscalls)
-        try await log.append(AuditLogFixture.entry("before"))
+        let (config, key, faults, log) = try await Self.signEveryRecord(in: folder)
         faults.set { $0.failFsync["witness.jsonl"] = EIO }
         #expect(await AuditLogFixture.appendError(log, AuditLogFixture.entry("lost")) != nil)
         faults.set { $0.failFsync = [:] }
