@@ -61,10 +61,9 @@ import Testing
         #expect(Set(blocks.compactMap(\.marker).map { $0.split(separator: ":").first.map(String.init) ?? $0 }) == ["site", "not-run", "service"])
     }
 
-    /// What of the repository the walk-through reads: the package (to build; its manifest names the
-    /// tests and `bench/json-cost` too, so SwiftPM refuses a copy without them) and the shipped files.
-    static let repositoryParts = ["Package.swift", "Sources", "Tests", "bench", "CCurl", "CJansson", "CMicroHTTPD", "COpenSSL", "config",
-                                  "deploy"]
+    /// What of the repository the walk-through reads: the package (to build; its manifest names the tests and the
+    /// benchmark programs under bench/ too) and the shipped files.
+    static let repositoryParts = ["Package.swift", "Sources", "Tests", "CCurl", "CJansson", "CMicroHTTPD", "COpenSSL", "config", "deploy", "bench"]
 
     /// The whole walk-through, release build included (about a minute on two cores) and the wait
     /// for the first signed checkpoint (at most `checkpoint_every_s`, 60 s); the time limit leaves
