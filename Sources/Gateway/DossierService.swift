@@ -12,6 +12,8 @@ public struct DossierService: Sendable {
     /// Each source's preconfigured transfer handles.
     let templates: [String: SourceTemplate]
     let metrics: GatewayMetrics
+    /// Each source's series, in config order.
+    let sourceMetrics: [SourceMetrics]
 
     init(config: GatewayConfig, client: UpstreamClient, guards: [String: SourceGuard], templates: [String: SourceTemplate],
          metrics: GatewayMetrics) {
@@ -20,6 +22,7 @@ public struct DossierService: Sendable {
         self.guards = guards
         self.templates = templates
         self.metrics = metrics
+        sourceMetrics = config.sources.map { metrics.source($0.name) }
     }
 
     /// A service with fresh breakers, bulkheads and templates (the one-shot `dossier` command).
@@ -79,8 +82,11 @@ public struct DossierService: Sendable {
         for (name, outcome) in sections {
             if let data = outcome.data { Masking.apply(role.maskingPolicy(for: name), to: data) }
         }
+        var series = sourceMetrics.startIndex
         for (name, outcome) in sections where outcome.status != .notPermitted {
-            metrics.recordSource(name, status: outcome.status, duration: outcome.status == .circuitOpen ? nil : .milliseconds(outcome.latencyMs))
+            // Sections are in config order, as the series are.
+            while sourceMetrics[series].source != name { series += 1 }
+            sourceMetrics[series].record(outcome.status, duration: outcome.status == .circuitOpen ? nil : .milliseconds(outcome.latencyMs))
         }
         return Dossier(propertyID: propertyID, requestID: requestID, generatedAt: .now(), sources: sections,
                        requiredSources: Set(config.sources.filter { $0.policy == .required }.map(\.name)), consistency: consistency)

@@ -67,7 +67,7 @@ extension GatewayRouter {
         record.batchItems = items.map { $0!.requestID }
         record.httpStatus = response.status
         record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
-        return await sealed(response, record: record, requestID: requestID, route: .dossierBatch)
+        return await sealed(response, record: record, requestID: requestID, route: .dossierBatch, runtime: runtime)
     }
 
     /// One item of a batch answer: its own request id, and its bytes as they are sent.
