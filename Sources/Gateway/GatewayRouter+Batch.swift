@@ -132,7 +132,7 @@ extension GatewayRouter {
             JSON.object(["property_id": JSON(propertyID.rawValue), "error": problem.json(requestID: itemID)]).encoded()
         }
         let bytes = refusal.map(refused) ?? body!.encoded()
-        record.bodySHA256 = Hex.encode(Digest.sha256(bytes))
+        record.bodySHA256 = Digest.sha256(bytes)
         return BatchItem(requestID: itemID, bytes: await writeAudit(record) ? bytes : refused(.auditUnavailable()))
     }
 }

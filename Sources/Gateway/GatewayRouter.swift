@@ -239,7 +239,7 @@ struct GatewayRouter: Sendable {
         guard case .bytes(let body) = response.body else { preconditionFailure("an audited answer has its body in bytes") }
         var record = record, response = response
         let digest = Digest.sha256(body)
-        record.bodySHA256 = Hex.encode(digest)
+        record.bodySHA256 = digest
         response.headers.append(("Content-Digest", "sha-256=:\(Base64.encode(digest)):"))
         guard await writeAudit(record) else { return .problem(.auditUnavailable(), requestID: requestID) }
         noteClient(of: record, route: route, in: &response, runtime: runtime)
