@@ -12,14 +12,14 @@ public enum Hex {
     /// Writes the `2 * bytes.count` digits of `bytes` at `buffer` (an audit line's hashes go
     /// straight into the line); returns how many it wrote.
     @discardableResult
-    public static func write<Bytes: Collection<UInt8>>(_ bytes: Bytes, into buffer: UnsafeMutableRawPointer) -> Int {
-        var offset = 0
-        for byte in bytes {
-            buffer.storeBytes(of: digits[Int(byte >> 4)], toByteOffset: offset, as: UInt8.self)
-            buffer.storeBytes(of: digits[Int(byte & 0x0F)], toByteOffset: offset + 1, as: UInt8.self)
-            offset += 2
+    public static func write(_ bytes: [UInt8], into buffer: UnsafeMutableRawPointer) -> Int {
+        digits.withUnsafeBufferPointer { digits in
+            for (index, byte) in bytes.enumerated() {
+                buffer.storeBytes(of: digits[Int(byte >> 4)], toByteOffset: 2 * index, as: UInt8.self)
+                buffer.storeBytes(of: digits[Int(byte & 0x0F)], toByteOffset: 2 * index + 1, as: UInt8.self)
+            }
         }
-        return offset
+        return 2 * bytes.count
     }
 
     /// The bytes of `text` (either case), or `nil` if it is not an even run of hex digits.
