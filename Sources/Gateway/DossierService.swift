@@ -103,7 +103,7 @@ public struct DossierService: Sendable {
         let started = ContinuousClock.now
         guard !deadline.hasPassed(at: started) else { return calls.map { _ in .deadlinePassedBeforeCall() } }
         let holding = calls.map { $0.sourceGuard.bulkhead.tryAcquire() }
-        let target = Target(propertyID: propertyID, deadline: deadline, requestID: requestID, trace: trace)
+        let target = Target(propertyID: propertyID, deadline: deadline, requestIDLine: "X-Request-Id: " + requestID, trace: trace)
         let outcomes: [SourceOutcome?]
         if !holding.contains(false) {
             outcomes = await fetch(Array(calls.indices), of: calls, target)
@@ -117,14 +117,15 @@ public struct DossierService: Sendable {
     private struct Target: Sendable {
         let propertyID: PropertyID
         let deadline: Deadline
-        let requestID: String
+        /// The request id's header line, the same for every call.
+        let requestIDLine: String
         let trace: TraceContext
 
         /// The call to `call`'s source, bounded by the deadline; it carries a child span of the
         /// trace and the request id.
         func upstreamCall(_ call: Call) -> UpstreamCall {
             UpstreamCall(request: call.source.request(for: propertyID, deadline: deadline,
-                                                      headers: ["traceparent: " + trace.childTraceparent(), "X-Request-Id: " + requestID]),
+                                                      headers: ["traceparent: " + trace.childTraceparent(), requestIDLine]),
                          template: call.template)
         }
     }

@@ -3,6 +3,10 @@ public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
     public static func encode(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes(encode)
+    }
+
+    public static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
         guard !bytes.isEmpty else { return "" }
         return String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
             write(bytes, into: UnsafeMutableRawPointer(buffer.baseAddress!))
@@ -12,7 +16,7 @@ public enum Hex {
     /// Writes the `2 * bytes.count` digits of `bytes` at `buffer` (an audit line's hashes go
     /// straight into the line); returns how many it wrote.
     @discardableResult
-    public static func write(_ bytes: [UInt8], into buffer: UnsafeMutableRawPointer) -> Int {
+    public static func write(_ bytes: UnsafeRawBufferPointer, into buffer: UnsafeMutableRawPointer) -> Int {
         digits.withUnsafeBufferPointer { digits in
             for (index, byte) in bytes.enumerated() {
                 buffer.storeBytes(of: digits[Int(byte >> 4)], toByteOffset: 2 * index, as: UInt8.self)

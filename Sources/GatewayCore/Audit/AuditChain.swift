@@ -43,7 +43,7 @@ public struct AuditChain: Sendable, Equatable {
         lines.append(contentsOf: #","prev":""#.utf8)
         let hexStart = lines.count
         lines.append(contentsOf: repeatElement(0, count: 2 * lastHash.count))
-        lines.withUnsafeMutableBytes { _ = Hex.write(lastHash, into: $0.baseAddress! + hexStart) }
+        _ = lines.withUnsafeMutableBytes { line in lastHash.withUnsafeBytes { Hex.write($0, into: line.baseAddress! + hexStart) } }
         lines.append(contentsOf: #"","#.utf8)
         lines.append(contentsOf: body.dropFirst())
         lastSeq = seq

@@ -19,7 +19,7 @@ struct AuditLineBody {
 
     /// `bytes` as a string of lower-case hex digits.
     mutating func hex(_ bytes: [UInt8]) {
-        output.asciiString(upTo: 2 * bytes.count) { Hex.write(bytes, into: $0) }
+        output.asciiString(upTo: 2 * bytes.count) { buffer in bytes.withUnsafeBytes { Hex.write($0, into: buffer) } }
     }
 
     /// `bytes` in hex, or `null` when there are none.
