@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "CLISupport"),
         .executableTarget(name: "exchange-gateway",
                           dependencies: ["Gateway", "DepartmentStubs", "CLISupport", "GatewayCore", "GatewayCrypto", "GatewayJSON",
-                                         "UpstreamClient", "AuditLog"]),
+                                         "UpstreamClient", "AuditLog", "HTTPServer"]),
         .executableTarget(name: "department-stubs", dependencies: ["DepartmentStubs", "CLISupport"]),
         // What one pass over department bodies costs against jansson's parse and encode (bench/json-cost.sh).
         .executableTarget(name: "json-cost", dependencies: ["GatewayJSON"], path: "bench/json-cost"),

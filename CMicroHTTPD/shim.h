@@ -5,29 +5,40 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <netinet/tcp.h>
 #include <microhttpd.h>
+
+/* The MHD_OPTION_URI_LOG_CALLBACK callback: called once per request with the request target as
+ * sent, before MHD decodes it in place; what it returns is the request's first `*con_cls`. */
+typedef void *(*eg_mhd_uri_log_callback)(void *context, const char *uri, struct MHD_Connection *connection);
 
 /* MHD_start_daemon is variadic, which Swift cannot call. This wrapper passes the
  * options every daemon of ours sets, then `extra` (an MHD_OPTION_END-terminated
  * array, e.g. for TLS) through MHD_OPTION_ARRAY. */
 static inline struct MHD_Daemon *eg_mhd_start_daemon(unsigned int flags,
                                                      const struct sockaddr *address,
+                                                     MHD_AcceptPolicyCallback accept_policy,
+                                                     void *accept_policy_context,
                                                      MHD_AccessHandlerCallback handler,
                                                      void *handler_context,
                                                      MHD_RequestCompletedCallback completed,
                                                      void *completed_context,
+                                                     eg_mhd_uri_log_callback uri_log,
+                                                     void *uri_log_context,
+                                                     MHD_NotifyConnectionCallback connection_changed,
+                                                     void *connection_changed_context,
                                                      unsigned int thread_pool_size,
                                                      unsigned int connection_limit,
-                                                     unsigned int per_ip_connection_limit,
                                                      unsigned int connection_timeout_seconds,
                                                      size_t connection_memory_limit,
                                                      const struct MHD_OptionItem *extra) {
-    return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_context,
+    return MHD_start_daemon(flags, 0, accept_policy, accept_policy_context, handler, handler_context,
                             MHD_OPTION_SOCK_ADDR, address,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
+                            MHD_OPTION_URI_LOG_CALLBACK, uri_log, uri_log_context,
+                            MHD_OPTION_NOTIFY_CONNECTION, connection_changed, connection_changed_context,
                             MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
                             MHD_OPTION_CONNECTION_LIMIT, connection_limit,
-                            MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip_connection_limit,
                             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
                             MHD_OPTION_ARRAY, extra,
@@ -44,6 +55,35 @@ static inline unsigned short eg_mhd_bound_port(struct MHD_Daemon *daemon) {
 static inline const struct sockaddr *eg_mhd_client_address(struct MHD_Connection *connection) {
     const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     return info == NULL ? NULL : info->client_addr;
+}
+
+/* MHD_get_connection_info is variadic; this asks for the size of the request line and headers,
+ * as received (0 before they are complete). */
+static inline size_t eg_mhd_request_header_size(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    return info == NULL ? 0 : info->header_size;
+}
+
+/* MHD_get_connection_info is variadic; this asks for the connection's socket. */
+static inline int eg_mhd_connection_socket(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+    return info == NULL ? -1 : info->connect_fd;
+}
+
+/* MHD_get_connection_info is variadic; this asks for what the connection notification stored
+ * for the connection (NULL before it started). */
+static inline void *eg_mhd_socket_context(struct MHD_Connection *connection) {
+    const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return info == NULL ? NULL : info->socket_context;
+}
+
+/* How long ago the socket last received data, in milliseconds, from the kernel's TCP_INFO
+ * (tcpi_last_data_recv); -1 if it cannot be asked. */
+static inline long long eg_tcp_milliseconds_since_data(int socket) {
+    struct tcp_info info;
+    socklen_t length = sizeof info;
+    if (getsockopt(socket, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return -1;
+    return (long long)info.tcpi_last_data_recv;
 }
 
 #endif

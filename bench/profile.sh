@@ -83,7 +83,7 @@ perf script -i "$TMP/perf.data" -F comm,ip,sym 2>/dev/null | swift demangle --si
                   "AuditWriter.run,audit-writer=audit: write + fsync (writer thread);" \
                   "AuditLog.append=audit: record + SHA-256 chain;" \
                   "JSON.parse=parse the three bodies (jansson);" \
-                  "Masking.=masking;" \
+                  "SourceView.apply=views: serving each body through the role's view;" \
                   "ConsistencyChecks=consistency checks;" \
                   "JSON.encoded=encode the dossier", rules, ";")
         for (i = 1; i <= n; i++) { split(rules[i], r, "="); patterns[i] = r[1]; label[i] = r[2] }

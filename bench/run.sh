@@ -6,7 +6,7 @@
 # a time the gateways under test, all doing the same fan-out over land, tax and house:
 #
 #   exchange-gateway  release build (.build-bench), audit ON (fsync, signed checkpoints), clerk
-#                     masking ON, config derived from config/gateway.json
+#                     views ON, config derived from config/gateway.json
 #   nginx-lua         nginx + lua-nginx-module, ngx.location.capture_multi over keep-alive upstreams
 #   go                Go net/http, a goroutine per source, one shared http.Transport
 #   flask             the seed's design: Flask's threaded built-in server, sequential requests.get
@@ -758,7 +758,7 @@ write_report() {
         echo "- command: \`$command\` (took ${elapsed} s in all, builds included)"
         echo "- stub: $([[ $STUB == nginx ]] && echo "nginx $NGINX_VERSION, static \`stubs/fixtures/{land,tax,house}/$FIXTURE_ID.json\` after \`echo_sleep\` (libnginx-mod-http-echo), $(nproc) workers" || echo "department-stubs (release build)")"
         echo "- wrk $WRK_VERSION: \`wrk -t $THREADS -c <c> -d $DURATION --timeout $WRK_TIMEOUT --latency -s bench/peers/wrk/dossier.lua <url> -- $ID_MODE\` after a $WARMUP warm-up at the same c; fresh gateway process per run"
-        echo "- exchange-gateway $GATEWAY_SHA… (sha256 prefix of the release binary): audit on with fsync and signed checkpoints, demo clerk key (masking on), source timeout $SOURCE_TIMEOUT_MS ms, otherwise config/gateway.json"
+        echo "- exchange-gateway $GATEWAY_SHA… (sha256 prefix of the release binary): audit on with fsync and signed checkpoints, demo clerk key (views on), source timeout $SOURCE_TIMEOUT_MS ms, otherwise config/gateway.json"
         echo "- peers: nginx-lua (nginx $NGINX_VERSION + lua-nginx-module + lua-cjson), go ($GO_VERSION, standard library), flask ($PY_VERSION, built-in server threaded=True, sequential requests.get); source timeout $SOURCE_TIMEOUT_MS ms everywhere"
         echo "- open files limit: $NOFILE"
         echo

@@ -3,8 +3,8 @@ import UpstreamClient
 
 /// Builds dossiers. Every permitted source is called at once, each behind its circuit breaker
 /// and bulkhead, bounded by its own timeout and the dossier deadline, retried only after
-/// connect failures and only while the deadline allows; each answer is masked for the
-/// caller's role before it joins the dossier. Forbidden sources are never called.
+/// connect failures and only while the deadline allows; each answer is served through the
+/// caller's role's view before it joins the dossier. Forbidden sources are never called.
 public struct DossierService: Sendable {
     public let config: GatewayConfig
     let client: UpstreamClient
@@ -14,6 +14,8 @@ public struct DossierService: Sendable {
     let metrics: GatewayMetrics
     /// Each source's series, in config order.
     let sourceMetrics: [SourceMetrics]
+    /// The schema drift already logged (once per source and path while this config is loaded).
+    let drift = SchemaDrift()
 
     init(config: GatewayConfig, client: UpstreamClient, guards: [String: SourceGuard], templates: [String: SourceTemplate],
          metrics: GatewayMetrics) {
@@ -76,17 +78,18 @@ public struct DossierService: Sendable {
             }
             byName[call.source.name] = outcome
         }
-        let sections = config.sources.compactMap { source in byName[source.name].map { (source.name, $0) } }
-        // The checks read the unmasked data, so they run before masking.
+        var sections = config.sources.compactMap { source in byName[source.name].map { (source.name, $0) } }
+        // The checks read the unmasked data, so they run before the views are applied.
         let consistency = config.checks.evaluate(propertyID: propertyID, sections: sections)
-        for (name, outcome) in sections {
-            if let data = outcome.data { Masking.apply(role.maskingPolicy(for: name), to: data) }
-        }
         var series = sourceMetrics.startIndex
-        for (name, outcome) in sections where outcome.status != .notPermitted {
+        sections = sections.map { name, outcome in
             // Sections are in config order, as the series are.
             while sourceMetrics[series].source != name { series += 1 }
-            sourceMetrics[series].record(outcome.status, duration: outcome.status == .circuitOpen ? nil : .milliseconds(outcome.latencyMs))
+            let served = served(outcome, of: name, to: role, counting: sourceMetrics[series])
+            if served.status != .notPermitted {
+                sourceMetrics[series].record(served.status, duration: served.status == .circuitOpen ? nil : .milliseconds(served.latencyMs))
+            }
+            return (name, served)
         }
         return Dossier(propertyID: propertyID, requestID: requestID, generatedAt: .now(), sources: sections,
                        requiredSources: Set(config.sources.filter { $0.policy == .required }.map(\.name)), consistency: consistency)

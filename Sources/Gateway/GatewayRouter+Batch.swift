@@ -18,15 +18,24 @@ extension GatewayRouter {
         let access: SourceAccess
         /// Per item, the refusal of an item the client's rate limit had no token for.
         let rateLimited: [Problem?]
+        let budget: BatchBudget
     }
 
     /// `POST /v1/dossiers:batch`: one dossier per distinct id, in first-seen order, each built,
-    /// rate-limited (one token per item) and audited exactly like a single dossier request, with
-    /// its own request id. A batch refused as a whole (auth, purpose, body, sources) is one
-    /// problem answer and one audit record; otherwise the answer is 200 and each item is a
-    /// dossier (with the `http_status` its single request would have had) or an `error` problem.
-    /// Once the batch is cancelled (shutdown past the drain), items not yet started are not
-    /// built: each is an audited 503 shutting-down problem, so the batch still ends in time.
+    /// rate-limited (one token per item), admitted and audited exactly like a single dossier
+    /// request, with its own request id. A batch refused as a whole (auth, purpose, body, sources,
+    /// or no place among the dossiers in progress for its first item) is one problem answer and one
+    /// audit record; otherwise the answer is 200 and each item is a dossier (with the `http_status`
+    /// its single request would have had) or an `error` problem.
+    ///
+    /// Each item takes a place among `limits.max_dossiers_in_progress` while it is built, waiting
+    /// for one like a single request; the first item's is waited for before any is built, and an
+    /// item that gets none is a `503 overloaded` item, as is every item not started after it (under
+    /// overload the batch stops starting items rather than waiting for each in turn). Items are kept
+    /// encoded, and at most `limits.max_batch_response_bytes` of them: an item past that is a `413
+    /// batch-too-large` item, and so is every item not started after it. Once the batch is cancelled
+    /// (shutdown past the drain), items not yet started are not built: each is an audited 503
+    /// shutting-down problem, so the batch still ends in time.
     /// The answer itself is audited too, once its items are: a record with no property, the
     /// items' request ids (`batch_items`) and the SHA-256 of the whole answer (`body_sha256`);
     /// each item's record holds the SHA-256 of that item's bytes as they stand in the answer.
@@ -34,8 +43,9 @@ extension GatewayRouter {
         let trace = TraceContext(traceparent: request.header("traceparent"))
         var record = Self.auditRecord(of: request, requestID: requestID, trace: trace)
         let plan: BatchPlan
-        do {
+        do throws(Problem) {
             plan = try admitBatch(request, runtime: runtime, record: &record)
+            try await takeAdmissionPlace(from: request.receivedAt, runtime: runtime)
         } catch {
             // Refused as a whole: one audit record, like a refused single request.
             return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { _ throws(Problem) in throw error }
@@ -43,21 +53,47 @@ extension GatewayRouter {
         let ids = plan.request.propertyIDs
         var items = [BatchItem?](repeating: nil, count: ids.count)
         await withTaskGroup(of: (Int, BatchItem).self) { group in
-            var next = 0
-            func startNext() -> Bool {
-                guard next < ids.count else { return false }
-                let index = next
-                next += 1
-                let refusal = Task.isCancelled ? .shuttingDown() : plan.rateLimited[index]
-                group.addTask {
-                    (index, await batchItem(ids[index], refusal: refusal, plan: plan, request: request, trace: trace, runtime: runtime))
+            var holdsFirstPlace = true
+            var overloaded = false
+            var running = 0
+            for index in ids.indices {
+                if running == Self.batchConcurrency, let (done, item) = await group.next() {
+                    items[done] = item
+                    running -= 1
                 }
-                return true
+                var refusal = Task.isCancelled ? .shuttingDown() : plan.rateLimited[index]
+                var admitted = false
+                if refusal == nil, !plan.budget.isExhausted {
+                    if holdsFirstPlace {
+                        holdsFirstPlace = false
+                        admitted = true
+                    } else if !overloaded {
+                        do throws(Problem) {
+                            try await takeAdmissionPlace(from: .now, runtime: runtime)
+                            admitted = true
+                        } catch {
+                            overloaded = true
+                            refusal = Task.isCancelled ? .shuttingDown() : error
+                        }
+                    } else {
+                        refusal = .overloaded(limit: runtime.admission.maxInFlight)
+                    }
+                }
+                // Checked again once a place is held: the items before may have filled the answer meanwhile.
+                if refusal == nil, plan.budget.isExhausted {
+                    if admitted { runtime.admission.release() }
+                    admitted = false
+                    refusal = .batchTooLarge(limit: plan.budget.limit)
+                }
+                group.addTask { [refusal, admitted] in
+                    defer { if admitted { runtime.admission.release() } }
+                    return (index, await batchItem(ids[index], refusal: refusal, plan: plan, request: request, trace: trace, runtime: runtime))
+                }
+                running += 1
             }
-            while next < Self.batchConcurrency, startNext() {}
+            if holdsFirstPlace { runtime.admission.release() }
             for await (index, item) in group {
                 items[index] = item
-                _ = startNext()
             }
         }
         // The items' bytes as they were hashed into their records, joined as they are.
@@ -96,12 +132,13 @@ extension GatewayRouter {
         let requested = try body.sourceNames.map { names throws(Problem) in try SourceSelection.sources(names: names, in: runtime.config) }
             ?? runtime.config.sources
         return BatchPlan(request: body, client: admission.client, role: admission.role, purpose: admission.purpose,
-                         access: try SourceAccess(requested: requested, role: admission.role), rateLimited: admission.charged.rateLimited)
+                         access: try SourceAccess(requested: requested, role: admission.role), rateLimited: admission.charged.rateLimited,
+                         budget: BatchBudget(limit: runtime.config.limits.maxBatchResponseBytes))
     }
 
     /// One item: its dossier with `http_status`, or `{"property_id", "error"}` when it was
-    /// refused (rate limited, shutting down) or its audit record could not be written (then it
-    /// carries no data).
+    /// refused (rate limited, overloaded, shutting down, over the batch's size) or its audit record
+    /// could not be written (then it carries no data).
     private func batchItem(_ propertyID: PropertyID, refusal: Problem?, plan: BatchPlan, request: HTTPRequest,
                            trace: TraceContext, runtime: GatewayRuntime) async -> BatchItem {
         let started = ContinuousClock.now
@@ -109,7 +146,7 @@ extension GatewayRouter {
         var record = AuditEntry(time: .now(), requestID: itemID, clientID: plan.client.id, role: plan.role.name, purpose: plan.purpose,
                                 propertyID: propertyID.rawValue, sources: [], httpStatus: 0, latencyMs: 0,
                                 remoteAddress: request.remoteAddress, traceID: trace.traceID)
-        var body: JSON?
+        var body: [UInt8]?
         var refusal = refusal
         if refusal == nil {
             // Each item's deadline counts from when it starts: items wait their turn (8 at a time).
@@ -117,13 +154,17 @@ extension GatewayRouter {
                                                         receivedAt: started)
             metrics.dossierDuration.observe(started.duration(to: .now))
             record.sources = Self.auditedSources(of: dossier)
+            let json = dossier.json()
+            json["http_status"] = JSON(dossier.httpStatus)
+            let encoded = json.encoded()
             if Task.isCancelled {
                 // The drain ran out while it was built: the batch is answered 503 now, so no data.
                 refusal = .shuttingDown()
+            } else if !plan.budget.take(encoded.count) {
+                refusal = .batchTooLarge(limit: plan.budget.limit)
             } else {
                 record.httpStatus = dossier.httpStatus
-                body = dossier.json()
-                body?["http_status"] = JSON(dossier.httpStatus)
+                body = encoded
             }
         }
         if let refusal { record.httpStatus = refusal.status }
@@ -131,7 +172,7 @@ extension GatewayRouter {
         func refused(_ problem: Problem) -> [UInt8] {
             JSON.object(["property_id": JSON(propertyID.rawValue), "error": problem.json(requestID: itemID)]).encoded()
         }
-        let bytes = refusal.map(refused) ?? body!.encoded()
+        let bytes = refusal.map(refused) ?? body!
         record.bodySHA256 = Digest.sha256(bytes)
         return BatchItem(requestID: itemID, bytes: await writeAudit(record) ? bytes : refused(.auditUnavailable()))
     }

@@ -15,6 +15,10 @@ struct GatewayRouter: Sendable {
     /// `audit.witness_url`'s poster, when one is configured: its state shows in `/readyz`.
     let witness: AuditWitnessPoster?
     let metrics: GatewayMetrics
+    /// `server.trusted_proxies` (fixed at start, like the listener).
+    let proxies: TrustedProxies
+    /// The listener's per-address limit, shared with it: requests of clients behind trusted proxies count here.
+    let connectionsPerAddress: AddressLimit
 
     /// Whether the gateway still takes new dossier requests.
     final class Lifecycle: Sendable {
@@ -64,16 +68,14 @@ struct GatewayRouter: Sendable {
         }
     }
 
-    func handle(_ request: HTTPRequest) async -> HTTPReply {
+    func handle(_ received: HTTPRequest) async -> HTTPReply {
+        var request = received
         let started = request.receivedAt
         let requestID = RequestID.accepted(request.header("X-Request-Id")) ?? RequestID.generate()
         let current = runtime.runtime
         let route = Self.route(of: request.path)
-        let response: HTTPResponse
-        if let retryAfter = current.malformedGuard.retryAfter(for: request.remoteAddress) {
-            response = .problem(.tooManyMalformedRequests(retryAfterSeconds: retryAfter), requestID: requestID)
-        } else {
-            response = await answer(request, route: route, requestID: requestID, runtime: current)
+        let response = await guarded(&request, route: route, requestID: requestID, runtime: current) { request in
+            await answer(request, route: route, requestID: requestID, runtime: current)
         }
         current.requestMetrics.answered(route, status: response.status)
         if route != .healthz, route != .readyz, route != .metrics, route != .openapi {
@@ -91,6 +93,13 @@ struct GatewayRouter: Sendable {
         let requestID = RequestID.accepted(request.header("X-Request-Id")) ?? RequestID.generate()
         metrics.recordRequest(route: Self.route(of: request.path).rawValue, status: Problem.shuttingDown().status)
         return .problem(.shuttingDown(), requestID: requestID)
+    }
+
+    /// What a connection gets whose request line and headers are overdue (`server.header_timeout_s`),
+    /// written by the server on its sweeper: counted, not audited (there is no request to audit).
+    func refuseHeaderTimeout(seconds: Int) -> HTTPResponse {
+        metrics.recordRequest(route: Route.unknown.rawValue, status: 408)
+        return .problem(.requestHeaderTimeout(seconds: seconds), requestID: RequestID.generate())
     }
 
     static func route(of path: String) -> Route {
@@ -113,13 +122,7 @@ struct GatewayRouter: Sendable {
 
     private func answer(_ request: HTTPRequest, route: Route, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
         if let problem = Self.malformation(of: request, route: route, config: runtime.config) {
-            guard route == .dossier || route == .dossierBatch else { return refuse(problem, request, requestID, runtime) }
-            // A dossier request, refused before it is read: audited like every other.
-            let trace = TraceContext(traceparent: request.header("traceparent"))
-            let record = Self.auditRecord(of: request, requestID: requestID, trace: trace)
-            return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { _ throws(Problem) in
-                throw problem
-            }
+            return await refuseUnread(problem, request, route: route, requestID: requestID, runtime: runtime)
         }
         switch route {
         case .healthz:
@@ -155,9 +158,17 @@ struct GatewayRouter: Sendable {
         }
     }
 
-    /// Why `request` is refused before its route reads it: a target or body over the limits,
-    /// no such route, or a method the route does not serve.
+    /// Headers the gateway reads one value of: a second one is refused, not ignored.
+    static let singleHeaders = ["Authorization", "X-Purpose"]
+
+    /// Why `request` is refused before its route reads it: framing that makes it unsafe to read
+    /// (decided before its body was), a header sent twice that must be sent once, a target or body
+    /// over the limits, no such route, or a method the route does not serve.
     private static func malformation(of request: HTTPRequest, route: Route, config: GatewayConfig) -> Problem? {
+        if let defect = request.defect { return problem(for: defect) }
+        for name in singleHeaders where request.headers.count(where: { $0.name == name.lowercased() }) > 1 {
+            return .duplicateHeader(name)
+        }
         let targetLength = request.path.utf8.count + request.query.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 }
         if targetLength > config.limits.maxURLBytes { return .uriTooLong(limit: config.limits.maxURLBytes) }
         if request.bodyExceededLimit { return .payloadTooLarge(limit: config.maxBodyBytes) }
@@ -166,10 +177,22 @@ struct GatewayRouter: Sendable {
         return nil
     }
 
-    /// A problem answer; 4xx ones other than rate limiting cost the sender a token of its
-    /// malformed-request budget.
+    static func problem(for defect: RequestDefect) -> Problem {
+        switch defect {
+        case .contentLengthWithTransferEncoding: .ambiguousFraming("Content-Length and Transfer-Encoding must not be sent together")
+        case .conflictingContentLengths: .ambiguousFraming("the Content-Length headers differ")
+        case .transferEncodingInHTTP10: .ambiguousFraming("HTTP/1.0 has no Transfer-Encoding")
+        case .unsupportedTransferEncoding: .unsupportedTransferEncoding()
+        case .nulInTarget: .nulCharacter(in: "request target")
+        case .nulInHeaderValue: .nulCharacter(in: "value of a header")
+        case .foldedHeaderLine: .foldedHeaderLine()
+        }
+    }
+
+    /// A problem answer; most 4xx ones cost the sender a token of its malformed-request budget
+    /// (see `costsTheAddress`).
     func refuse(_ problem: Problem, _ request: HTTPRequest, _ requestID: String, _ runtime: GatewayRuntime) -> HTTPResponse {
-        if (400..<500).contains(problem.status), problem.status != 429 {
+        if costsTheAddress(problem, request, runtime: runtime) {
             runtime.malformedGuard.recordMalformed(from: request.remoteAddress)
         }
         return .problem(problem, requestID: requestID)
@@ -284,21 +307,27 @@ struct GatewayRouter: Sendable {
         let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: runtime.config)
         let access = try SourceAccess(requested: requested, role: role)
         // Under overload, waiting here (not runnable) keeps the CPU on dossiers that can still
-        // make their deadline; a refusal comes shortly before this one's deadline, by the rule
-        // every start follows (a dossier needs up to half its deadline to be of use).
-        let deadlineMs = runtime.config.deadlineMs
-        let lastUsefulStart = Deadline(milliseconds: deadlineMs, after: request.receivedAt).lastUsefulStart(needing: .milliseconds(deadlineMs / 2))
-        let admitted = await runtime.admission.acquire(deadline: lastUsefulStart)
-        guard admitted else {
-            metrics.overloadRefusals.increment()
-            throw .overloaded(limit: runtime.admission.maxInFlight)
-        }
+        // make their deadline; a refusal comes shortly before this one's deadline.
+        try await takeAdmissionPlace(from: request.receivedAt, runtime: runtime)
         defer { runtime.admission.release() }
         let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace,
                                                     receivedAt: request.receivedAt)
         record.sources = Self.auditedSources(of: dossier)
         return .json(dossier.json(), status: dossier.httpStatus, requestID: requestID,
                      headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])
+    }
+
+    /// A place among the dossiers in progress (`limits.max_dossiers_in_progress`) for a dossier
+    /// that started at `start`, waited for until the last moment starting it is still of use, by the
+    /// rule every start follows (a dossier needs up to half its deadline); `overloaded` without one.
+    /// Give it back with `runtime.admission.release()`.
+    func takeAdmissionPlace(from start: ContinuousClock.Instant, runtime: GatewayRuntime) async throws(Problem) {
+        let deadlineMs = runtime.config.deadlineMs
+        let lastUsefulStart = Deadline(milliseconds: deadlineMs, after: start).lastUsefulStart(needing: .milliseconds(deadlineMs / 2))
+        guard await runtime.admission.acquire(deadline: lastUsefulStart) else {
+            metrics.overloadRefusals.increment()
+            throw .overloaded(limit: runtime.admission.maxInFlight)
+        }
     }
 
     /// Who may have dossiers and why: what a single dossier and a batch both pass, in one order
@@ -344,11 +373,11 @@ struct GatewayRouter: Sendable {
         }
     }
 
-    /// The client's role and the request's purpose, both noted in `record`.
+    /// The client's role and the request's purpose, both noted in `record` (the purpose with any personal data in it masked).
     func authorize(_ request: HTTPRequest, client: ClientConfig, runtime: GatewayRuntime, record: inout AuditEntry) throws(Problem) -> RoleConfig {
         guard let role = runtime.config.roles[client.role] else { throw .forbiddenRole(client.role) }
         record.role = role.name
-        record.purpose = try Purpose.validated(request.header("X-Purpose"))
+        record.purpose = Purpose.audited(try Purpose.validated(request.header("X-Purpose")))
         return role
     }
 }

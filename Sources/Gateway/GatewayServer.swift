@@ -26,18 +26,35 @@ public final class GatewayServer: Sendable {
     /// The port the gateway listens on (useful when the config asks for port 0).
     public var port: Int { server.port }
 
+    /// Starts the gateway, or fails with what to fix, having stopped again whatever it had started.
+    ///
+    /// The order keeps a failed start harmless: first what needs nothing running (the files the
+    /// config names, and whether the listener's port is free, so a second instance on the same
+    /// config never opens the first one's audit log); then the audit log, the upstream client and
+    /// the listener. When the listener still fails, the client and the audit log are stopped and
+    /// waited for before this throws, so no thread of theirs is still at work when the process exits.
     /// - Parameter auditSyscalls: the calls that reach the audit log's disk; tests put faults here.
-    public init(config: GatewayConfig, auditSyscalls: AuditSyscalls = .system) throws(GatewayStartError) {
+    public init(config: GatewayConfig, auditSyscalls: AuditSyscalls = .system) async throws(GatewayStartError) {
         EventLog.setLevel(config.logLevel)
+        let files: StartupFiles
+        do {
+            files = try StartupFiles(config: config)
+        } catch {
+            throw .files(error)
+        }
+        do {
+            try HTTPServer.checkListenable(host: config.listen.host, port: config.listen.port)
+        } catch {
+            throw .server(error)
+        }
         let metrics = GatewayMetrics(processStats: ProcessStats.current)
-        let signingKey = try config.audit.signingKeyFile.map(AuditSigningKey.load)
         let client = UpstreamClient(maxCachedConnections: config.sources.reduce(0) { $0 + $1.maxInFlight })
         let witness = config.audit.witnessURL.map { url in
             AuditWitnessPoster(url: url, timeoutMs: config.audit.witnessTimeoutMs, client: client, metrics: metrics)
         }
         let auditLog: AuditLog
         do {
-            auditLog = try AuditLog(config: config.audit, signingKey: signingKey, syscalls: auditSyscalls, onBatch: { lines, fsync in
+            auditLog = try AuditLog(config: config.audit, signingKey: files.signingKey, syscalls: auditSyscalls, onBatch: { lines, fsync in
                 metrics.auditRecords.increment(by: Double(lines))
                 if let fsync { metrics.auditFsyncDuration.observe(fsync) }
             }, onCheckpoint: { line in
@@ -50,18 +67,30 @@ public final class GatewayServer: Sendable {
         }
         let lifecycle = GatewayRouter.Lifecycle()
         let runtime = RuntimeHolder(GatewayRuntime(config: config, client: client, metrics: metrics, previous: nil))
-        let router = GatewayRouter(runtime: runtime, lifecycle: lifecycle, auditLog: auditLog, witness: witness, metrics: metrics)
+        let proxies = config.server.trustedProxies
+        let connectionsPerAddress = AddressLimit(limit: config.server.perIPConnectionLimit)
+        let router = GatewayRouter(runtime: runtime, lifecycle: lifecycle, auditLog: auditLog, witness: witness, metrics: metrics,
+                                   proxies: proxies, connectionsPerAddress: connectionsPerAddress)
+        let tls = files.tls.map { credentials in
+            HTTPServer.TLS(certificatePEM: credentials.certificatePEM, privateKeyPEM: credentials.privateKeyPEM,
+                           allowTLS12: config.tls?.minimumVersion == .tls12)
+        }
         do {
             let configuration = HTTPServer.Configuration(
                 host: config.listen.host, port: config.listen.port, threads: config.server.threads,
-                connectionLimit: config.server.connectionLimit, perIPConnectionLimit: config.server.perIPConnectionLimit,
+                connectionLimit: config.server.connectionLimit, connectionsPerAddress: connectionsPerAddress,
+                isUncountedPeer: { proxies.isTrusted($0) },
                 connectionTimeoutSeconds: config.server.connectionTimeoutSeconds,
-                maxBodyBytes: config.maxBodyBytes, tls: try config.tls.map(Self.loadTLS),
+                headerTimeoutSeconds: config.server.headerTimeoutSeconds,
+                headerTimeoutResponse: { [seconds = config.server.headerTimeoutSeconds] in router.refuseHeaderTimeout(seconds: seconds) },
+                maxBodyBytes: config.maxBodyBytes, tls: tls,
                 refusal: { request in router.refuseWhileStopping(request) })
             self.server = try HTTPServer(configuration: configuration) { request in await router.handle(request) }
         } catch {
+            // In the order of a shutdown: the log's last checkpoint still reaches the witness.
+            _ = await auditLog.close()
+            await witness?.drain()
             client.shutdown()
-            Task { await auditLog.close() }
             throw .server(error)
         }
         self.config = config
@@ -71,12 +100,9 @@ public final class GatewayServer: Sendable {
         self.lifecycle = lifecycle
         self.runtime = runtime
         self.metrics = metrics
-        self.signingKey = Mutex(signingKey?.publicKey)
+        self.signingKey = Mutex(files.signingKey?.publicKey)
         if !auditLog.isWritable {
             EventLog.error("audit log not writable; dossiers are refused with 503 until it is", ["path": config.audit.path])
-        }
-        if config.audit.signingKeyFile == nil {
-            EventLog.warning("audit checkpoints are not signed: set audit.signing_key_file", [:])
         }
     }
 
@@ -122,14 +148,6 @@ public final class GatewayServer: Sendable {
             throw ConfigError(path: "audit.signing_key_file", problem: error.description)
         }
         return key.publicKey == current ? nil : key
-    }
-
-    private static func loadTLS(_ tls: TLSConfig) throws(HTTPServerError) -> HTTPServer.TLS {
-        guard let certificate = FileBytes.read(tls.certFile) else { throw .unreadableTLSFile(tls.certFile) }
-        guard let key = FileBytes.read(tls.keyFile) else { throw .unreadableTLSFile(tls.keyFile) }
-        return HTTPServer.TLS(certificatePEM: String(decoding: certificate, as: UTF8.self),
-                              privateKeyPEM: String(decoding: key, as: UTF8.self),
-                              allowTLS12: tls.minimumVersion == .tls12)
     }
 
     /// Answers new dossier requests with 503 (and `/readyz` with 503), finishes in-flight ones

@@ -35,7 +35,8 @@ extension GatewayConfig {
         deadlineMs = try root.integer("deadline_ms", in: 1...600_000, default: 3000)
         maxBodyBytes = try root.integer("max_body_bytes", in: 1...(64 << 20), default: 65536)
         server = try root.object("server", knownKeys: ["threads", "connection_limit", "per_ip_connection_limit",
-                                                       "connection_timeout_s", "drain_timeout_s"])
+                                                       "connection_timeout_s", "header_timeout_s", "drain_timeout_s",
+                                                       "trusted_proxies"])
             .map(ServerConfig.init) ?? ServerConfig()
         var sources: [SourceConfig] = []
         for (path, value) in try root.array("sources") {
@@ -52,13 +53,14 @@ extension GatewayConfig {
         checks = try ConsistencyChecks(root: root, sources: sources)
         console = try root.object("console", knownKeys: ConsoleConfig.knownKeys).map(ConsoleConfig.init) ?? ConsoleConfig()
         tls = try root.object("tls", knownKeys: ["cert_file", "key_file", "min_version"]).flatMap(TLSConfig.init)
-        limits = try root.object("limits", knownKeys: ["max_url_bytes", "malformed_burst", "malformed_per_minute", "max_dossiers_in_progress"])
+        limits = try root.object("limits", knownKeys: ["max_url_bytes", "malformed_burst", "malformed_per_minute", "max_dossiers_in_progress",
+                                                       "max_batch_response_bytes"])
             .map(LimitsConfig.init) ?? LimitsConfig()
         let hmacKey = try root.object("masking", knownKeys: ["hmac_key_file", "hmac_key_env"])?
             .binarySecret("hmac_key", environment: environment)
-        if let hmacKey, hmacKey.bytes.count < MaskingPolicy.minimumHMACKeyBytes {
+        if let hmacKey, hmacKey.bytes.count < Treatment.minimumHMACKeyBytes {
             throw ConfigError(path: hmacKey.path, problem: "the key is \(hmacKey.bytes.count) bytes; it must be at least "
-                + "\(MaskingPolicy.minimumHMACKeyBytes), or pseudonyms can be reversed (make one with: openssl rand -hex 32)")
+                + "\(Treatment.minimumHMACKeyBytes), or pseudonyms can be reversed (make one with: openssl rand -hex 32)")
         }
         roles = try RoleConfig.parseAll(root, sources: sources, hmacKey: hmacKey?.bytes)
         clients = try ClientConfig.parseAll(root, roles: roles, environment: environment)
@@ -159,6 +161,7 @@ extension LimitsConfig {
         malformedBurst = try object.integer("malformed_burst", in: 1...1_000_000, default: 50)
         malformedPerMinute = try object.integer("malformed_per_minute", in: 1...1_000_000, default: 50)
         maxDossiersInProgress = try object.integer("max_dossiers_in_progress", in: 1...100_000, default: 512)
+        maxBatchResponseBytes = try object.integer("max_batch_response_bytes", in: 4096...(1 << 30), default: 16 << 20)
     }
 }
 
@@ -168,6 +171,17 @@ extension ServerConfig {
         connectionLimit = try object.integer("connection_limit", in: 1...1_000_000, default: 10000)
         perIPConnectionLimit = try object.integer("per_ip_connection_limit", in: 0...1_000_000, default: 1000)
         connectionTimeoutSeconds = try object.integer("connection_timeout_s", in: 1...3600, default: 30)
+        headerTimeoutSeconds = try object.integer("header_timeout_s", in: 1...600, default: 10)
         drainTimeoutSeconds = try object.integer("drain_timeout_s", in: 0...3600, default: 10)
+        var networks: [IPv4Network] = []
+        if object.value("trusted_proxies") != nil {
+            for (path, value) in try object.array("trusted_proxies") {
+                guard let network = value.string.flatMap(IPv4Network.init) else {
+                    throw ConfigError(path: path, problem: "must be an IPv4 address or block such as \"10.0.0.0/8\" (no host bits past the prefix)")
+                }
+                networks.append(network)
+            }
+        }
+        trustedProxies = TrustedProxies(networks)
     }
 }

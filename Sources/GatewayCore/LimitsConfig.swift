@@ -10,11 +10,16 @@ public struct LimitsConfig: Sendable, Equatable {
     /// answered 503 `overloaded` if none finishes before their deadline. Keeps an overloaded
     /// gateway's CPU on dossiers that can still make their deadline.
     public var maxDossiersInProgress: Int
+    /// The dossiers one batch answer may hold, encoded; items that would go past it are refused
+    /// (`413 batch-too-large` items), so one batch's memory is bounded whatever the departments send.
+    public var maxBatchResponseBytes: Int
 
-    public init(maxURLBytes: Int = 2048, malformedBurst: Int = 50, malformedPerMinute: Int = 50, maxDossiersInProgress: Int = 512) {
+    public init(maxURLBytes: Int = 2048, malformedBurst: Int = 50, malformedPerMinute: Int = 50, maxDossiersInProgress: Int = 512,
+                maxBatchResponseBytes: Int = 16 << 20) {
         self.maxURLBytes = maxURLBytes
         self.malformedBurst = malformedBurst
         self.malformedPerMinute = malformedPerMinute
         self.maxDossiersInProgress = maxDossiersInProgress
+        self.maxBatchResponseBytes = maxBatchResponseBytes
     }
 }

@@ -135,3 +135,64 @@ extension Problem {
                 detail: "this route takes a body of Content-Type \(expected)")
     }
 }
+
+extension Problem {
+    /// Where the request's body ends is ambiguous (README "Hardening"): it is refused before any of
+    /// the body is read, and the connection is closed, so nothing can be smuggled in after it.
+    public static func ambiguousFraming(_ detail: String) -> Problem {
+        Problem(kind: "ambiguous-framing", title: "Ambiguous framing", status: 400, detail: detail,
+                headers: [("Connection", "close")])
+    }
+
+    public static func unsupportedTransferEncoding() -> Problem {
+        Problem(kind: "unsupported-transfer-encoding", title: "Unsupported transfer encoding", status: 501,
+                detail: "the only Transfer-Encoding accepted is chunked, once", headers: [("Connection", "close")])
+    }
+
+    /// A NUL character would end the gateway's copy of the text early, so the rest would go unseen.
+    public static func nulCharacter(in place: String) -> Problem {
+        Problem(kind: "nul-character", title: "NUL character", status: 400,
+                detail: "the \(place) contains a NUL character (sent raw or as %00)", headers: [("Connection", "close")])
+    }
+
+    public static func foldedHeaderLine() -> Problem {
+        Problem(kind: "folded-header-line", title: "Folded header line", status: 400,
+                detail: "a header line continues on the next line (obsolete line folding); send each header on one line",
+                headers: [("Connection", "close")])
+    }
+
+    /// A header the gateway reads one value of, sent more than once: which one counts would depend on who reads it.
+    public static func duplicateHeader(_ name: String) -> Problem {
+        Problem(kind: "duplicate-header", title: "Duplicate header", status: 400, detail: "\(name) must be sent once")
+    }
+}
+
+extension Problem {
+    /// A trusted proxy's request whose forwarding headers do not say who the client is.
+    public static func invalidForwardedFor(_ detail: String) -> Problem {
+        Problem(kind: "invalid-forwarded-for", title: "Invalid forwarding header", status: 400, detail: detail)
+    }
+
+    /// The client's address already has `limit` connections (requests, behind a trusted proxy) in progress.
+    public static func tooManyConnections(limit: Int) -> Problem {
+        Problem(kind: "too-many-connections", title: "Too many connections", status: 429,
+                detail: "this address has \(limit) requests in progress, server.per_ip_connection_limit; retry when one is done",
+                headers: [("Retry-After", "1")])
+    }
+}
+
+extension Problem {
+    /// The request line and headers did not arrive within `server.header_timeout_s`.
+    public static func requestHeaderTimeout(seconds: Int) -> Problem {
+        Problem(kind: "request-header-timeout", title: "Request header timeout", status: 408,
+                detail: "the request line and headers must arrive within \(seconds) s", headers: [("Connection", "close")])
+    }
+}
+
+extension Problem {
+    /// A batch item left out because the batch's answer reached `limits.max_batch_response_bytes`.
+    public static func batchTooLarge(limit: Int) -> Problem {
+        Problem(kind: "batch-too-large", title: "Batch answer too large", status: 413,
+                detail: "the batch's answer reached its limit of \(limit) bytes before this dossier; ask for it alone or in a smaller batch")
+    }
+}

@@ -1,21 +1,20 @@
-/// What a role may see: which sources, and how each source's data is masked for it.
+/// What a role may see: which sources, and its view of each (README, Views).
 public struct RoleConfig: Sendable {
     public var name: String
     public var sources: [String]
-    public var masking: MaskingPolicy
-    /// Per-source rules that replace or add to `masking`'s rules.
-    public var sourceMasking: [String: [String: MaskingRule]]
+    /// The role's view of each source it may read.
+    public var views: [String: SourceView]
 
-    public init(name: String, sources: [String], masking: MaskingPolicy, sourceMasking: [String: [String: MaskingRule]] = [:]) {
+    public init(name: String, sources: [String], views: [String: SourceView] = [:]) {
         self.name = name
         self.sources = sources
-        self.masking = masking
-        self.sourceMasking = sourceMasking
+        self.views = views
     }
 
-    public func maskingPolicy(for source: String) -> MaskingPolicy {
-        guard let overrides = sourceMasking[source] else { return masking }
-        return masking.overriding(with: overrides)
+    /// The role's view of `source`; a source it has no view of is served nothing (fail closed:
+    /// the config refuses such a role, so only a role built in code can lack one).
+    public func view(for source: String) -> SourceView {
+        views[source] ?? .nothing
     }
 
     public func mayRead(_ source: String) -> Bool {

@@ -8,6 +8,8 @@ public struct SourceOutcome: Sendable {
     public var httpStatus: Int?
     /// The department's JSON object, when `status` is `ok`.
     public var data: JSON?
+    /// What the role's view did not serve of `data` (README, Views), listed when `status` is `ok`.
+    public var withheld = DistinctPaths(limit: DistinctPaths.withheldLimit)
     /// A short explanation for the clerk when `status` is not `ok`; never an upstream body.
     public var error: String?
     /// What went wrong with the transfer, when it failed before an answer: decides retries.
@@ -45,6 +47,10 @@ public struct SourceOutcome: Sendable {
         section["latency_ms"] = JSON(latencyMs)
         if let httpStatus { section["http_status"] = JSON(httpStatus) }
         if let data { section["data"] = data }
+        if status == .ok {
+            section["withheld"] = JSON.array(withheld.listed.map(JSON.init))
+            if withheld.unlisted > 0 { section["withheld_more"] = JSON(withheld.unlisted) }
+        }
         if let error { section["error"] = JSON(error) }
         return section
     }

@@ -20,23 +20,36 @@ extension JSON {
         public func retained() -> JSON {
             JSON(borrowing: node)
         }
+
+        /// See `JSON.forEachMember`.
+        public func forEachMember(_ body: (_ key: UnsafeRawBufferPointer, _ value: Borrowed) -> Void) {
+            var iterator = json_object_iter(node)
+            while let current = iterator {
+                let key = UnsafeRawBufferPointer(start: json_object_iter_key(current), count: json_object_iter_key_len(current))
+                body(key, Borrowed(node: json_object_iter_value(current)))
+                iterator = json_object_iter_next(node, current)
+            }
+        }
+
+        /// See `JSON.forEachElement`.
+        public func forEachElement(_ body: (_ index: Int, _ element: Borrowed) -> Void) {
+            for index in 0..<json_array_size(node) {
+                body(index, Borrowed(node: json_array_get(node, index)))
+            }
+        }
     }
 
     /// Calls `body` with each member of an object: its key's UTF-8 bytes and its value, both
     /// valid only during the call. `body` must not add or remove members of this object.
+    ///
+    /// The key's length is jansson's, not `strlen`'s: a key with a NUL inside (`"name\u0000x"`)
+    /// is that whole key, never mistaken for `name`.
     public func forEachMember(_ body: (_ key: UnsafeRawBufferPointer, _ value: Borrowed) -> Void) {
-        var iterator = json_object_iter(node)
-        while let current = iterator {
-            let key = json_object_iter_key(current)!
-            body(UnsafeRawBufferPointer(start: key, count: strlen(key)), Borrowed(node: json_object_iter_value(current)))
-            iterator = json_object_iter_next(node, current)
-        }
+        borrowed.forEachMember(body)
     }
 
     /// Calls `body` with each element of an array and its index, valid only during the call.
     public func forEachElement(_ body: (_ index: Int, _ element: Borrowed) -> Void) {
-        for index in 0..<json_array_size(node) {
-            body(index, Borrowed(node: json_array_get(node, index)))
-        }
+        borrowed.forEachElement(body)
     }
 }

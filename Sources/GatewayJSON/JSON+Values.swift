@@ -2,17 +2,21 @@ import CJansson
 
 extension JSON {
     public convenience init(_ string: String) {
+        self.init(taking: JSON.stringNode(string))
+    }
+
+    /// A new jansson string node holding `string` (one reference, for `init(taking:)` or a `_new` setter).
+    static func stringNode(_ string: String) -> UnsafeMutablePointer<json_t> {
         guard !string.isEmpty else {
             // `withUTF8` need not give an empty string an address, and jansson wants one.
-            self.init(taking: json_stringn_nocheck("", 0)!)
-            return
+            return json_stringn_nocheck("", 0)!
         }
         var string = string
         let node = string.withUTF8 { utf8 in
             // Swift strings are valid UTF-8 already: skip jansson's check.
             utf8.withMemoryRebound(to: CChar.self) { json_stringn_nocheck($0.baseAddress, $0.count) }
         }
-        self.init(taking: node!)
+        return node!
     }
 
     public convenience init(_ integer: Int) {

@@ -9,14 +9,20 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// True when the body was longer than the server's limit; `body` is then empty.
     public var bodyExceededLimit: Bool
+    /// The address the connection came from; a handler behind front proxies may replace it with
+    /// the address of the client they forward.
     public var remoteAddress: String
     /// When the server had the whole request, before it waited for a task thread: deadlines
     /// and latencies count from here, so time queued inside the gateway under load is not hidden.
     public var receivedAt: ContinuousClock.Instant
+    /// Why the request cannot be read safely; then `body` is empty (none of it was read), the
+    /// handler should refuse it, and the server closes the connection after the answer.
+    public var defect: RequestDefect?
 
     public init(method: String, path: String, query: [(name: String, value: String)] = [],
                 headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-                bodyExceededLimit: Bool = false, remoteAddress: String = "", receivedAt: ContinuousClock.Instant = .now) {
+                bodyExceededLimit: Bool = false, remoteAddress: String = "", receivedAt: ContinuousClock.Instant = .now,
+                defect: RequestDefect? = nil) {
         self.method = method
         self.path = path
         self.query = query
@@ -25,6 +31,7 @@ public struct HTTPRequest: Sendable {
         self.bodyExceededLimit = bodyExceededLimit
         self.remoteAddress = remoteAddress
         self.receivedAt = receivedAt
+        self.defect = defect
     }
 
     /// The first value of header `name`, compared case-insensitively (without lower-casing
@@ -35,6 +42,11 @@ public struct HTTPRequest: Sendable {
                 stored == ((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(asked) ? asked | 0x20 : asked)
             }
         }?.value
+    }
+
+    /// Every value of header `name` (lower-case), in the order received.
+    public func headerValues(_ name: String) -> [String] {
+        headers.filter { $0.name == name }.map(\.value)
     }
 
     public func queryValue(_ name: String) -> String? {

@@ -7,6 +7,11 @@ import Synchronization
 /// MHD runs a thread pool over epoll. Each request's connection is suspended while its
 /// handler runs, so a request waiting on departments holds no thread; the handler's
 /// reply is queued when MHD calls back after the resume.
+///
+/// In front of the handler, in pieces of their own: the request's head is read and its framing
+/// judged before any body is (`RequestHead`, `RequestFraming`, `RequestTarget`, `HeaderBlock`); a
+/// head that does not arrive in time closes its connection (`HeaderDeadline`); and each peer
+/// address holds a bounded number of connections (`AddressLimit`).
 public final class HTTPServer: Sendable {
     public struct Configuration: Sendable {
         public var host: String
@@ -15,10 +20,19 @@ public final class HTTPServer: Sendable {
         /// MHD threads; `0` means one per core, but at least 2.
         public var threads: Int
         public var connectionLimit: Int
-        /// Connections one client address may hold at once; `0` means no limit. Past it MHD
-        /// closes new connections from that address right after accepting them.
-        public var perIPConnectionLimit: Int
+        /// Connections per peer address; past its limit a new connection from that address is
+        /// closed right after it is accepted. The handler may count requests in it too.
+        public var connectionsPerAddress: AddressLimit
+        /// Peers whose connections `connectionsPerAddress` does not count: front proxies, whose
+        /// connections carry many clients' requests.
+        public var isUncountedPeer: @Sendable (String) -> Bool
+        /// Idle connections (between requests, or silent) are closed after this.
         public var connectionTimeoutSeconds: Int
+        /// A request's line and headers must be complete this long after it started, however they
+        /// trickle; `0` sets no deadline. See `HeaderDeadline`.
+        public var headerTimeoutSeconds: Int
+        /// The headers and body of the `408` a request gets when its head is overdue (not sent on TLS).
+        public var headerTimeoutResponse: @Sendable () -> HTTPResponse
         /// Request line, headers and buffers of one connection; larger headers get 431. 8 KiB
         /// is ample for any client of this API (a request target is at most 2 KiB, the headers
         /// it needs well under 1 KiB) and keeps 4,096 connections at about 32 MB.
@@ -32,20 +46,32 @@ public final class HTTPServer: Sendable {
         public var refusal: @Sendable (HTTPRequest) -> HTTPResponse
 
         public init(host: String = "127.0.0.1", port: Int = 0, threads: Int = 0, connectionLimit: Int = 10000,
-                    perIPConnectionLimit: Int = 0, connectionTimeoutSeconds: Int = 30, connectionMemoryLimit: Int = 8 * 1024,
-                    maxBodyBytes: Int = 65536, tls: TLS? = nil,
+                    connectionsPerAddress: AddressLimit = AddressLimit(limit: 0),
+                    isUncountedPeer: @escaping @Sendable (String) -> Bool = { _ in false },
+                    connectionTimeoutSeconds: Int = 30, headerTimeoutSeconds: Int = 0,
+                    headerTimeoutResponse: @escaping @Sendable () -> HTTPResponse = { HTTPResponse(status: 408) },
+                    connectionMemoryLimit: Int = 8 * 1024, maxBodyBytes: Int = 65536, tls: TLS? = nil,
                     refusal: @escaping @Sendable (HTTPRequest) -> HTTPResponse = { _ in HTTPServer.stoppingResponse }) {
             self.host = host
             self.port = port
             self.threads = threads
             self.connectionLimit = connectionLimit
-            self.perIPConnectionLimit = perIPConnectionLimit
+            self.connectionsPerAddress = connectionsPerAddress
+            self.isUncountedPeer = isUncountedPeer
             self.connectionTimeoutSeconds = connectionTimeoutSeconds
+            self.headerTimeoutSeconds = headerTimeoutSeconds
+            self.headerTimeoutResponse = headerTimeoutResponse
             self.connectionMemoryLimit = connectionMemoryLimit
             self.maxBodyBytes = maxBodyBytes
             self.tls = tls
             self.refusal = refusal
         }
+    }
+
+    /// Fails as `init` would on the address alone: not an IPv4 address, a port in use, or an address
+    /// this machine cannot bind. Nothing is left bound.
+    public static func checkListenable(host: String, port: Int) throws(HTTPServerError) {
+        try ListenAddress(host: host, port: port).checkBindable()
     }
 
     /// The default `refusal`: 503, closing the connection.
@@ -72,13 +98,15 @@ public final class HTTPServer: Sendable {
     private let shutdownStarted = Atomic(false)
 
     public init(configuration: Configuration, handler: @escaping HTTPHandler) throws(HTTPServerError) {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(configuration.port).bigEndian)
-        guard inet_pton(AF_INET, configuration.host, &address.sin_addr) == 1 else {
-            throw .invalidAddress(configuration.host)
-        }
-        let context = ServerContext(handler: handler, refusal: configuration.refusal, maxBodyBytes: configuration.maxBodyBytes)
+        let address = try ListenAddress(host: configuration.host, port: configuration.port)
+        let headerDeadline = configuration.headerTimeoutSeconds > 0 ? HeaderDeadline(
+            timeout: .seconds(configuration.headerTimeoutSeconds),
+            timeoutResponse: { [isTLS = configuration.tls != nil, answer = configuration.headerTimeoutResponse] in
+                isTLS ? nil : answer().requestTimeoutBytes()
+            }) : nil
+        let context = ServerContext(handler: handler, refusal: configuration.refusal, maxBodyBytes: configuration.maxBodyBytes,
+                                    connectionsPerAddress: configuration.connectionsPerAddress,
+                                    isUncountedPeer: configuration.isUncountedPeer, headerDeadline: headerDeadline)
         let threads = configuration.threads > 0 ? configuration.threads : max(2, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         var flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue
             | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_TURBO.rawValue
@@ -92,16 +120,17 @@ public final class HTTPServer: Sendable {
                         MHD_OptionItem(option: .HTTPS_PRIORITIES, value: 0, ptr_value: tlsStrings[2])]
         }
         options.append(MHD_OptionItem(option: .END, value: 0, ptr_value: nil))
-        let started = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-                eg_mhd_start_daemon(flags, socketAddress,
-                                    MHDCallbacks.accessHandler, Unmanaged.passUnretained(context).toOpaque(),
-                                    MHDCallbacks.requestCompleted, nil,
-                                    UInt32(threads), UInt32(configuration.connectionLimit),
-                                    UInt32(configuration.perIPConnectionLimit),
-                                    UInt32(configuration.connectionTimeoutSeconds),
-                                    configuration.connectionMemoryLimit, options)
-            }
+        let contextPointer = Unmanaged.passUnretained(context).toOpaque()
+        let started = address.withSocketAddress { socketAddress, _ in
+            eg_mhd_start_daemon(flags, socketAddress,
+                                MHDCallbacks.acceptPolicy, contextPointer,
+                                MHDCallbacks.accessHandler, contextPointer,
+                                MHDCallbacks.requestCompleted, nil,
+                                MHDCallbacks.requestStarted, nil,
+                                MHDCallbacks.connectionChanged, contextPointer,
+                                UInt32(threads), UInt32(configuration.connectionLimit),
+                                UInt32(configuration.connectionTimeoutSeconds),
+                                configuration.connectionMemoryLimit, options)
         }
         guard let started else {
             let reason = tlsStrings == nil ? String(cString: strerror(errno)) : "\(String(cString: strerror(errno))), or the TLS certificate/key is invalid"
@@ -111,6 +140,7 @@ public final class HTTPServer: Sendable {
         self.daemon = daemon
         self.context = context
         self.port = daemon.boundPort
+        headerDeadline?.start()
     }
 
     /// Lets running handlers finish for up to `gracePeriod`; from then on every new request
@@ -130,6 +160,7 @@ public final class HTTPServer: Sendable {
         let overran = context.resumeRemaining()
         // MHD answers the connections resumed last on its own threads; stopping at once would cut those answers off.
         try? await Task.sleep(for: Self.settleTime)
+        context.headerDeadline?.stop()
         daemon.stop()
         return overran
     }
@@ -143,6 +174,7 @@ public final class HTTPServer: Sendable {
     deinit {
         context.beginStopping()
         context.resumeRemaining()
+        context.headerDeadline?.stop()
         daemon.stop()
     }
 }

@@ -4,42 +4,95 @@ import Glibc
 /// The C callbacks MHD calls from its own threads. They live in a nonisolated type as
 /// closures without captures; everything they need comes through their context pointers.
 enum MHDCallbacks {
-    /// MHD's access handler. First call: remember the request (answering now would
-    /// close keep-alive connections). Then take the body. Then suspend and start the
-    /// handler. After the resume: queue its reply. Once the server is stopping, nothing is
-    /// suspended: the request gets the server's refusal at once, and so does one whose
-    /// connection shutdown resumed before its handler was done.
-    static let accessHandler: MHD_AccessHandlerCallback = { serverPointer, connection, url, method, _, uploadData, uploadDataSize, requestPointer in
-        guard let serverPointer, let connection, let uploadDataSize, let requestPointer else { return .NO }
+    /// MHD's accept policy: a peer at its connection limit is refused (MHD closes the socket at once).
+    static let acceptPolicy: MHD_AcceptPolicyCallback = { serverPointer, address, _ in
+        guard let serverPointer else { return .NO }
         let server = Unmanaged<ServerContext>.fromOpaque(serverPointer).takeUnretainedValue()
-        guard let existing = requestPointer.pointee else {
-            let state = RequestState(method: method.map { String(cString: $0) } ?? "",
-                                     path: url.map { String(cString: $0) } ?? "/")
-            requestPointer.pointee = Unmanaged.passRetained(state).toOpaque()
-            return .YES
+        let peer = addressText(address)
+        return server.isUncountedPeer(peer) || server.connectionsPerAddress.hasRoom(for: peer) ? .YES : .NO
+    }
+
+    /// MHD's connection notifications: a started connection gets its state (and counts towards its
+    /// peer's limit, and is watched by the header deadline), a closed one gives all that back.
+    static let connectionChanged: MHD_NotifyConnectionCallback = { serverPointer, connection, socketContext, code in
+        guard let serverPointer, let connection, let socketContext else { return }
+        let server = Unmanaged<ServerContext>.fromOpaque(serverPointer).takeUnretainedValue()
+        switch code {
+        case .CONNECTION_NOTIFY_STARTED:
+            let peer = addressText(eg_mhd_client_address(connection))
+            let state = ConnectionState(peer: peer, isCounted: !server.isUncountedPeer(peer),
+                                        socket: eg_mhd_connection_socket(connection), now: .now)
+            if state.isCounted { server.connectionsPerAddress.enter(peer) }
+            socketContext.pointee = Unmanaged.passRetained(state).toOpaque()
+            server.headerDeadline?.watch(state)
+        case .CONNECTION_NOTIFY_CLOSED:
+            guard let existing = socketContext.pointee else { return }
+            let state = Unmanaged<ConnectionState>.fromOpaque(existing).takeRetainedValue()
+            socketContext.pointee = nil
+            state.closed()
+            server.headerDeadline?.forget(state)
+            if state.isCounted { server.connectionsPerAddress.leave(state.peer) }
+        @unknown default:
+            return
         }
+    }
+
+    /// MHD's URI log callback, called once the request line is parsed: starts the request's state
+    /// with the target as sent, before MHD decodes it in place. It becomes the request's `*con_cls`.
+    static let requestStarted: eg_mhd_uri_log_callback = { _, uri, _ in
+        let rawTarget = uri.map { Array(UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self),
+                                                            count: strlen($0))) } ?? []
+        return Unmanaged.passRetained(RequestState(rawTarget: rawTarget)).toOpaque()
+    }
+
+    /// MHD's access handler. First call, once the headers are complete: read the request's head
+    /// (answering now would close keep-alive connections), unless it is defective: then start the
+    /// handler at once, so the answer is queued before any of the body is read and MHD closes the
+    /// connection after it. Then take the body. Then suspend and start the handler. After the
+    /// resume: queue its reply. Once the server is stopping, nothing is suspended: the request gets
+    /// the server's refusal at once, and so does one whose connection shutdown resumed before its
+    /// handler was done.
+    static let accessHandler: MHD_AccessHandlerCallback = { serverPointer, connection, url, method, version, uploadData, uploadDataSize, requestPointer in
+        guard let serverPointer, let connection, let uploadDataSize, let requestPointer, let existing = requestPointer.pointee else { return .NO }
+        let server = Unmanaged<ServerContext>.fromOpaque(serverPointer).takeUnretainedValue()
         let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
+        guard let head = state.head else {
+            // Closed by the header deadline while the last header arrived: nothing more for it.
+            guard ConnectionState.of(connection)?.headComplete() != false else { return .NO }
+            let head = RequestHead(connection: connection, method: method, url: url, version: version, rawTarget: state.rawTarget)
+            state.setHead(head)
+            guard head.defect != nil else { return .YES }
+            return startHandler(for: state, head: head, on: connection, server: server)
+        }
         if uploadDataSize.pointee > 0 {
             state.appendBody(UnsafeRawBufferPointer(start: uploadData, count: uploadDataSize.pointee), limit: server.maxBodyBytes)
             uploadDataSize.pointee = 0
             return .YES
         }
         if let reply = state.takeReply() {
-            return queue(reply, on: connection, server: server)
+            return queue(reply, on: connection, server: server, closing: head.defect != nil)
         }
+        return startHandler(for: state, head: head, on: connection, server: server)
+    }
+
+    /// Suspends the connection and starts the handler, or answers the server's refusal at once when
+    /// it is stopping; after a resume that found no reply, the refusal too.
+    private static func startHandler(for state: RequestState, head: RequestHead, on connection: OpaquePointer,
+                                     server: ServerContext) -> MHD_Result {
         guard let (body, exceededLimit) = state.startHandler() else {
             guard server.isStopping else { return .YES }
-            return queue(.respond(server.refusal(request(on: connection, state: state))), on: connection, server: server)
+            return queue(.respond(server.refusal(request(on: connection, head: head))), on: connection, server: server, closing: true)
         }
-        let request = request(on: connection, state: state, body: body, bodyExceededLimit: exceededLimit)
+        let request = request(on: connection, head: head, body: body, bodyExceededLimit: exceededLimit)
         let suspended = server.suspend(MHDConnection(pointer: connection)) {
             state.setReply(await server.handler(request))
         }
-        return suspended ? .YES : queue(.respond(server.refusal(request)), on: connection, server: server)
+        return suspended ? .YES : queue(.respond(server.refusal(request)), on: connection, server: server, closing: true)
     }
 
-    /// Releases a request's state once MHD is done with it.
-    static let requestCompleted: MHD_RequestCompletedCallback = { _, _, requestPointer, _ in
+    /// Releases a request's state once MHD is done with it; its connection waits for the next one.
+    static let requestCompleted: MHD_RequestCompletedCallback = { _, connection, requestPointer, _ in
+        if let connection { ConnectionState.of(connection)?.requestCompleted(now: .now) }
         guard let requestPointer, let state = requestPointer.pointee else { return }
         Unmanaged<RequestState>.fromOpaque(state).release()
         requestPointer.pointee = nil
@@ -56,33 +109,20 @@ enum MHDCallbacks {
         Unmanaged<StreamState>.fromOpaque(streamPointer).release()
     }
 
-    /// Appends each key/value pair to the `[(String, String)]` behind `pairsPointer`.
-    static let collectValue: MHD_KeyValueIterator = { pairsPointer, _, key, value in
-        guard let pairsPointer, let key else { return .YES }
-        let pairs = pairsPointer.assumingMemoryBound(to: [(name: String, value: String)].self)
-        pairs.pointee.append((String(cString: key), value.map { String(cString: $0) } ?? ""))
-        return .YES
-    }
-
-    private static func request(on connection: OpaquePointer, state: RequestState, body: [UInt8] = [],
+    private static func request(on connection: OpaquePointer, head: RequestHead, body: [UInt8] = [],
                                 bodyExceededLimit: Bool = false) -> HTTPRequest {
-        HTTPRequest(method: state.method, path: state.path,
-                    query: values(of: connection, kind: .GET_ARGUMENT_KIND, lowercasingNames: false),
-                    headers: values(of: connection, kind: .HEADER_KIND, lowercasingNames: true),
-                    body: body, bodyExceededLimit: bodyExceededLimit, remoteAddress: clientAddress(of: connection))
-    }
-
-    private static func values(of connection: OpaquePointer, kind: MHD_ValueKind, lowercasingNames: Bool) -> [(name: String, value: String)] {
-        var pairs: [(name: String, value: String)] = []
-        _ = withUnsafeMutablePointer(to: &pairs) { MHD_get_connection_values(connection, kind, collectValue, $0) }
-        if lowercasingNames {
-            for index in pairs.indices { pairs[index].name = pairs[index].name.lowercased() }
-        }
-        return pairs
+        HTTPRequest(method: head.method, path: head.path, query: head.query, headers: head.headers,
+                    body: body, bodyExceededLimit: bodyExceededLimit, remoteAddress: clientAddress(of: connection),
+                    defect: head.defect)
     }
 
     private static func clientAddress(of connection: OpaquePointer) -> String {
-        guard let address = eg_mhd_client_address(connection), address.pointee.sa_family == sa_family_t(AF_INET) else { return "" }
+        addressText(eg_mhd_client_address(connection))
+    }
+
+    /// An IPv4 peer's address as text; empty for anything else (the server listens on IPv4 only).
+    private static func addressText(_ address: UnsafePointer<sockaddr>?) -> String {
+        guard let address, address.pointee.sa_family == sa_family_t(AF_INET) else { return "" }
         var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
         address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { ipv4 in
             var raw = ipv4.pointee.sin_addr
@@ -91,7 +131,8 @@ enum MHDCallbacks {
         return text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
-    private static func queue(_ reply: HTTPReply, on connection: OpaquePointer, server: ServerContext) -> MHD_Result {
+    /// Queues `reply`; with `closing`, says `Connection: close`, and MHD closes the connection after it.
+    private static func queue(_ reply: HTTPReply, on connection: OpaquePointer, server: ServerContext, closing: Bool) -> MHD_Result {
         guard case .respond(let response) = reply else { return .NO }
         let created: OpaquePointer?
         switch response.body {
@@ -109,6 +150,9 @@ enum MHDCallbacks {
         defer { MHD_destroy_response(created) }
         for (name, value) in response.headers {
             MHD_add_response_header(created, name, value)
+        }
+        if closing, !response.headers.contains(where: { $0.name.lowercased() == "connection" }) {
+            MHD_add_response_header(created, "Connection", "close")
         }
         return MHD_queue_response(connection, UInt32(response.status), created)
     }

@@ -1,22 +1,33 @@
 import Synchronization
 
-/// One request on one connection, from MHD's first call for it to its completion.
+/// One request on one connection, from MHD's parse of its request line to its completion.
 /// Owned by MHD through `*con_cls`; the answering task only sets the reply.
 final class RequestState: Sendable {
-    let method: String
-    let path: String
+    /// The request target as sent, copied when MHD parsed the request line (it decodes the
+    /// target in place afterwards).
+    let rawTarget: [UInt8]
     private let progress = Mutex(Progress())
 
     struct Progress {
+        /// Set by MHD's first call of the access handler, once the headers are complete.
+        var head: RequestHead?
         var body: [UInt8] = []
         var bodyExceededLimit = false
         var handlerStarted = false
         var reply: HTTPReply?
     }
 
-    init(method: String, path: String) {
-        self.method = method
-        self.path = path
+    init(rawTarget: [UInt8]) {
+        self.rawTarget = rawTarget
+    }
+
+    /// The request's line and headers; `nil` before MHD's first call of the access handler.
+    var head: RequestHead? {
+        progress.withLock { $0.head }
+    }
+
+    func setHead(_ head: RequestHead) {
+        progress.withLock { $0.head = head }
     }
 
     /// Appends a piece of the body; past `limit` the body is dropped and flagged.

@@ -1,12 +1,15 @@
 import Synchronization
 
 /// What MHD's threads need of the server: the handler, the answer for requests arriving
-/// while it stops, the body limit, and the tasks answering suspended connections, so
-/// shutdown can wait for, cancel, or overrule them.
+/// while it stops, the body limit, the per-address connection limit, the header deadline, and the
+/// tasks answering suspended connections, so shutdown can wait for, cancel, or overrule them.
 final class ServerContext: Sendable {
     let handler: HTTPHandler
     let refusal: @Sendable (HTTPRequest) -> HTTPResponse
     let maxBodyBytes: Int
+    let connectionsPerAddress: AddressLimit
+    let isUncountedPeer: @Sendable (String) -> Bool
+    let headerDeadline: HeaderDeadline?
     private let tasks = Mutex(RunningTasks())
 
     private struct RunningTasks {
@@ -17,10 +20,14 @@ final class ServerContext: Sendable {
         var stopping = false
     }
 
-    init(handler: @escaping HTTPHandler, refusal: @escaping @Sendable (HTTPRequest) -> HTTPResponse, maxBodyBytes: Int) {
+    init(handler: @escaping HTTPHandler, refusal: @escaping @Sendable (HTTPRequest) -> HTTPResponse, maxBodyBytes: Int,
+         connectionsPerAddress: AddressLimit, isUncountedPeer: @escaping @Sendable (String) -> Bool, headerDeadline: HeaderDeadline?) {
         self.handler = handler
         self.refusal = refusal
         self.maxBodyBytes = maxBodyBytes
+        self.connectionsPerAddress = connectionsPerAddress
+        self.isUncountedPeer = isUncountedPeer
+        self.headerDeadline = headerDeadline
     }
 
     var isStopping: Bool {

@@ -19,9 +19,6 @@ enum DemoCommand {
         wrote (in a new temporary folder, signed with a throwaway key).
         """
 
-    /// The key of the bundled config's `demo-registration-desk` client (role clerk): for the demo only.
-    static let demoClerkKey = "demo-only-clerk-key-do-not-use-in-production"
-
     static let cases = [
         ("LA2023001", "an ordinary property: all three departments answer"),
         (Fault.timeout.propertyID(for: .tax), "the tax bureau holds the connection and never answers"),
@@ -52,7 +49,7 @@ enum DemoCommand {
                     config.sources[index].baseURL = "http://127.0.0.1:\(stubs[department].port)"
                 }
             }
-            let gateway = try GatewayServer(config: config)
+            let gateway = try await GatewayServer(config: config)
             Terminal.print("Stub departments on ports " + Department.allCases.map { "\($0.rawValue) \(stubs[$0].port)" }.joined(separator: ", ")
                            + "; gateway on 127.0.0.1:\(gateway.port)\n")
             let client = UpstreamClient()
@@ -91,7 +88,7 @@ enum DemoCommand {
         let path = "/v1/properties/\(propertyID)/dossier"
         let request = UpstreamRequest(source: "gateway", url: "http://127.0.0.1:\(gatewayPort)\(path)",
                                       timeoutMs: deadlineMs + 2000, connectTimeoutMs: 1000, maxResponseBytes: 8 << 20,
-                                      headers: ["Authorization: Bearer \(demoClerkKey)", "X-Purpose: 演示 demo"])
+                                      headers: ["Authorization: Bearer \(DemoKeys.clerk)", "X-Purpose: 演示 demo"])
         let answer = await client.fetch(request)
         Terminal.print("GET \(path)  — \(story)")
         guard let dossier = answer.data else {

@@ -10,13 +10,13 @@ enum DossierCommand {
         usage: exchange-gateway dossier ID [--config FILE] [--sources land,tax] [--role ROLE] [--json]
 
         Fetches the dossier of property ID from the departments in FILE (default:
-        config/gateway.json) without starting a server, masked for ROLE (default: clerk),
-        and prints a readable summary (status per department, findings, the data), or with
+        config/gateway.json) without starting a server, served through ROLE's views (default:
+        clerk), and prints a readable summary (status per department, findings, the data), or with
         --json the dossier as the HTTP API answers it. Exits 0 when the dossier's HTTP status
         would be 200, 1 otherwise.
 
         An operator tool for the gateway's host: no API key, no purpose, and no audit record
-        (ROLE auditor prints unmasked personal data). Use the HTTP API for accountable access.
+        (ROLE auditor, whose view is all, prints personal data). Use the HTTP API for accountable access.
         """
 
     static func run(_ arguments: consuming Arguments) async {

@@ -16,7 +16,7 @@ enum ExchangeGateway {
           dossier verify FILE --audit-dir DIR [--public-key PEM]... [--witness FILE]
                                                 prove a saved answer against the audit log
           demo                                  start the stub departments and a gateway, show two dossiers
-          config check FILE                     validate a config file
+          config check FILE [--strict]          validate a config and the files it names
           keygen [--client ID] [--role ROLE]    make an API key and its config entry
           audit keygen|verify|accept-loss|tail|search
                                                 audit signing keys, verification, records

@@ -27,12 +27,16 @@ enum ServeCommand {
         let config = ExchangeGateway.loadConfig(path)
         let gateway: GatewayServer
         do {
-            gateway = try GatewayServer(config: config)
+            gateway = try await GatewayServer(config: config)
         } catch {
             Terminal.fail(error.description, program: ExchangeGateway.program)
         }
         EventLog.info("listening", ["address": "\(config.listen.host):\(gateway.port)",
                                     "sources": config.sources.map(\.name).joined(separator: ",")])
+        // After the start, so a start that fails says one line: what to fix.
+        for warning in ConfigWarnings.of(config) {
+            EventLog.warning(warning, ["path": path])
+        }
         let reload = ReloadSignal {
             do {
                 try gateway.reload(GatewayConfig.load(path: path))

@@ -18,9 +18,10 @@ private let accessConfigText = """
     {"name": "house", "base_url": "http://127.0.0.1:9103", "path": "/house/{property_id}", "timeout_ms": 1500}
   ],
   "roles": {
-    "clerk": {"sources": ["land", "tax", "house"], "masking": {"name": "name", "taxpayer_id": "id_card"}},
-    "auditor": {"sources": ["land", "tax", "house"]},
-    "land_records": {"sources": ["land"], "masking": {"mortgagee": "redact"}}
+    "clerk": {"sources": ["land", "tax", "house"],
+              "views": {"land": {"/right_holder/name": "name"}, "tax": {"/taxpayer/taxpayer_id": "id_card"}, "house": {}}},
+    "auditor": {"sources": ["land", "tax", "house"], "view": "all"},
+    "land_records": {"sources": ["land"], "views": {"land": {"/mortgage/mortgagee": "redact"}}}
   },
   "clients": [
     {"id": "desk", "role": "clerk", "api_key_sha256": "\(deskHash)"},
@@ -89,9 +90,12 @@ struct AccessConfigTests {
         ])
         #expect(Set(config.roles.keys) == ["clerk", "auditor", "land_records"])
         #expect(config.roles["land_records"]?.sources == ["land"])
-        #expect(config.roles["clerk"]?.masking.rules == ["name": .name, "taxpayer_id": .idCard])
-        #expect(config.roles["auditor"]?.masking.rules == [:])
-        #expect(config.roles["clerk"]?.masking.hmacKey == nil)
+        let clerk = try #require(config.roles["clerk"])
+        #expect(try entry(clerk.view(for: "land"), "/right_holder/name") == .leaf(.name))
+        #expect(try entry(clerk.view(for: "tax"), "/taxpayer/taxpayer_id") == .leaf(.idCard))
+        #expect(clerk.view(for: "house").trie.nodeCount == 1)
+        #expect(config.roles["auditor"]?.view(for: "tax").servesEverything == true)
+        #expect(clerk.view(for: "land").hmacKey == nil)
         #expect(config.tls == nil)
         #expect(config.limits == LimitsConfig())
     }
@@ -106,12 +110,17 @@ struct AccessConfigTests {
         let clerk = try #require(config.roles["clerk"])
         let auditor = try #require(config.roles["auditor"])
         let landRecords = try #require(config.roles["land_records"])
-        #expect(clerk.masking.detectPII)
-        #expect(!auditor.masking.detectPII)
-        #expect(landRecords.masking.detectPII)
-        #expect(auditor.masking.rules.isEmpty)
-        #expect(clerk.masking.rules["taxpayer_id"] == .idCard)
-        #expect(landRecords.masking.rules["mortgagee"] == .redact)
+        for source in ["land", "tax", "house"] {
+            #expect(clerk.view(for: source).detectPII && !clerk.view(for: source).servesEverything)
+            #expect(!auditor.view(for: source).detectPII && auditor.view(for: source).servesEverything)
+        }
+        #expect(landRecords.view(for: "land").detectPII)
+        let tax = clerk.view(for: "tax")
+        #expect(try entry(tax, "/taxpayer/taxpayer_id") == .leaf(.idCard))
+        let land = landRecords.view(for: "land")
+        #expect(try entry(land, "/mortgage/mortgagee") == .leaf(.redact))
+        // The clerk serves the mortgagee, land_records does not: both are paths of the one land trie.
+        #expect(try entry(clerk.view(for: "land"), "/mortgage/mortgagee") == .leaf(.clear))
         #expect(clerk.sources == ["land", "tax", "house"])
         #expect(landRecords.sources == ["land"])
         #expect(landRecords.mayRead("land") && !landRecords.mayRead("tax"))
@@ -136,40 +145,21 @@ struct AccessConfigTests {
         #expect(client.id == id)
     }
 
-    /// detect_pii defaults to true except for the role named auditor, and an explicit value wins either way.
+    /// detect_pii defaults to true except for a role with "view": "all", and an explicit value wins either way.
     @Test func detectPIIDefaultsAndOverrides() throws {
         let defaults = try parse()
-        #expect(defaults.roles["clerk"]?.masking.detectPII == true)
-        #expect(defaults.roles["auditor"]?.masking.detectPII == false)
-        #expect(defaults.roles["land_records"]?.masking.detectPII == true)
+        #expect(defaults.roles["clerk"]?.view(for: "land").detectPII == true)
+        #expect(defaults.roles["auditor"]?.view(for: "land").detectPII == false)
+        #expect(defaults.roles["land_records"]?.view(for: "land").detectPII == true)
         let explicit = try parse { root in
             root["roles"]!["clerk"]!["detect_pii"] = JSON(false)
             root["roles"]!["auditor"]!["detect_pii"] = JSON(true)
         }
-        #expect(explicit.roles["clerk"]?.masking.detectPII == false)
-        #expect(explicit.roles["auditor"]?.masking.detectPII == true)
+        #expect(explicit.roles["clerk"]?.view(for: "tax").detectPII == false)
+        #expect(explicit.roles["auditor"]?.view(for: "tax").detectPII == true)
     }
 
-    /// source_masking replaces or adds rules for that source only (keys case-insensitive); other sources keep the role's rules.
-    @Test func sourceMaskingOverrides() throws {
-        let config = try parse { root in
-            root["masking"] = object(["hmac_key_env": "EXCHANGE_GATEWAY_HMAC_KEY"])
-            let perSource = JSON.object()
-            perSource["tax"] = object(["taxpayer_id": "hash", "Name": "none", "bank_account": "bank_card"])
-            root["roles"]!["clerk"]!["source_masking"] = perSource
-        }
-        let clerk = try #require(config.roles["clerk"])
-        #expect(clerk.sourceMasking["tax"] == ["taxpayer_id": .hash, "name": .none, "bank_account": .bankCard])
-        let tax = clerk.maskingPolicy(for: "tax")
-        #expect(tax.rules == ["name": .none, "taxpayer_id": .hash, "bank_account": .bankCard])
-        #expect(tax.detectPII)
-        #expect(tax.hmacKey == Array(envHMACKey.utf8))
-        #expect(clerk.maskingPolicy(for: "land") == clerk.masking)
-        #expect(clerk.maskingPolicy(for: "land").rules == ["name": .name, "taxpayer_id": .idCard])
-        #expect(config.roles["auditor"]?.maskingPolicy(for: "tax").rules == [:])
-    }
-
-    /// The hash rule is accepted when masking.hmac_key_env or hmac_key_file supplies the key, for every role. A file's
+    /// The hmac treatment is accepted when masking.hmac_key_env or hmac_key_file supplies the key. A file's
     /// bytes are the key exactly, binary included, but for one final line ending.
     @Test(arguments: [
         ("hmac_key_env", "EXCHANGE_GATEWAY_HMAC_KEY", Array(envHMACKey.utf8)),
@@ -178,16 +168,17 @@ struct AccessConfigTests {
         ("hmac_key_file", "/run/secrets/hmac-binary-lf", binaryHMACKey),
         ("hmac_key_file", "/run/secrets/hmac-newlines", Array("0123456789abcdef0123456789abcde\n".utf8)),
     ])
-    func hashRuleWithKey(_ setting: String, _ reference: String, _ key: [UInt8]) throws {
+    func hmacTreatmentWithKey(_ setting: String, _ reference: String, _ key: [UInt8]) throws {
         let config = try parse { root in
             let masking = JSON.object()
             masking[setting] = JSON(reference)
             root["masking"] = masking
-            root["roles"]!["clerk"]!["masking"]!["taxpayer_id"] = JSON("hash")
+            root["roles"]!["clerk"]!["views"]!["tax"]!["/taxpayer/taxpayer_id"] = JSON("hmac")
         }
-        #expect(config.roles["clerk"]?.masking.rules["taxpayer_id"] == .hash)
-        #expect(config.roles["clerk"]?.masking.hmacKey == key)
-        #expect(config.roles["auditor"]?.masking.hmacKey == key)
+        let tax = try #require(config.roles["clerk"]?.view(for: "tax"))
+        #expect(try entry(tax, "/taxpayer/taxpayer_id") == .leaf(.hmac))
+        #expect(tax.hmacKey == key)
+        #expect(config.roles["clerk"]?.view(for: "house").hmacKey == key)
     }
 
     /// A client's hash may come inline, from a file (trimmed, either case) or from an EXCHANGE_GATEWAY_ variable.
@@ -219,9 +210,9 @@ struct AccessConfigTests {
         #expect(config.clients[0] == ClientConfig(id: "desk", role: "clerk", apiKey: "desk-key"))
         let withKey = try parse { root in
             root["masking"] = object(["hmac_key_file": "/run/secrets/hmac-crlf"])
-            root["roles"]!["clerk"]!["masking"]!["taxpayer_id"] = JSON("hash")
+            root["roles"]!["clerk"]!["views"]!["tax"]!["/taxpayer/taxpayer_id"] = JSON("hmac")
         }
-        #expect(withKey.roles["clerk"]?.masking.hmacKey == Array(fileHMACKey.utf8))
+        #expect(withKey.roles["clerk"]?.view(for: "tax").hmacKey == Array(fileHMACKey.utf8))
     }
 
     /// tls with both files null means plain HTTP; with both files it is TLS 1.3 unless min_version is "1.2".
@@ -290,22 +281,52 @@ struct AccessConfigTests {
         },
         InvalidConfig("roles.clerk.sources[0]", "source not a string") { $0["roles"]!["clerk"]!["sources"]!.replaceElement(at: 0, with: JSON(1)) },
         InvalidConfig("roles.clerk.sourcez", "unknown role key") { $0["roles"]!["clerk"]!["sourcez"] = JSON.array() },
-        InvalidConfig("roles.clerk.masking.name", "unknown masking rule") { $0["roles"]!["clerk"]!["masking"]!["name"] = JSON("nickname") },
-        InvalidConfig("roles.clerk.masking.name", "rule not a string") { $0["roles"]!["clerk"]!["masking"]!["name"] = JSON(true) },
-        InvalidConfig("roles.clerk.masking.NAME", "masking keys differing only in case") {
-            $0["roles"]!["clerk"]!["masking"]!["NAME"] = JSON("name")
+        // views (README, Views)
+        InvalidConfig("roles.clerk.masking", "the old masking key") { $0["roles"]!["clerk"]!["masking"] = object(["name": "name"]) },
+        InvalidConfig("roles.clerk.source_masking", "the old source_masking key") {
+            $0["roles"]!["clerk"]!["source_masking"] = JSON.object(["tax": object(["name": "none"])])
         },
-        InvalidConfig("roles.clerk.masking", "hash rule without masking key") {
-            $0["roles"]!["clerk"]!["masking"]!["taxpayer_id"] = JSON("hash")
+        InvalidConfig("roles.clerk", "neither views nor view") { $0["roles"]!["clerk"]!["views"] = nil },
+        InvalidConfig("roles.auditor.view", "view and views together") { $0["roles"]!["auditor"]!["views"] = JSON.object() },
+        InvalidConfig("roles.auditor.view", "view other than all") { $0["roles"]!["auditor"]!["view"] = JSON("everything") },
+        InvalidConfig("roles.auditor.view", "view not a string") { $0["roles"]!["auditor"]!["view"] = JSON(true) },
+        InvalidConfig("roles.clerk.views", "views not an object") { $0["roles"]!["clerk"]!["views"] = JSON.array() },
+        InvalidConfig("roles.clerk.views.house", "no view of a source the role may read") { $0["roles"]!["clerk"]!["views"]!["house"] = nil },
+        InvalidConfig("roles.clerk.views.house", "a source's view not an object") { $0["roles"]!["clerk"]!["views"]!["house"] = JSON("all") },
+        InvalidConfig("roles.land_records.views.tax", "a view of a source the role may not read") {
+            $0["roles"]!["land_records"]!["views"]!["tax"] = JSON.object()
         },
-        InvalidConfig("roles.clerk.masking", "hash rule in source_masking without masking key") {
-            $0["roles"]!["clerk"]!["source_masking"] = JSON.object(["tax": object(["taxpayer_id": "hash"])])
+        InvalidConfig("roles.clerk.views.ghost", "a view of a source that does not exist") { $0["roles"]!["clerk"]!["views"]!["ghost"] = JSON.object() },
+        InvalidConfig("roles.clerk.views.land./right_holder/name", "unknown treatment") {
+            $0["roles"]!["clerk"]!["views"]!["land"]!["/right_holder/name"] = JSON("nickname")
         },
-        InvalidConfig("roles.clerk.source_masking.ghost", "source_masking for an unknown source") {
-            $0["roles"]!["clerk"]!["source_masking"] = JSON.object(["ghost": object(["name": "none"])])
+        InvalidConfig("roles.clerk.views.land./right_holder/name", "treatment not a string") {
+            $0["roles"]!["clerk"]!["views"]!["land"]!["/right_holder/name"] = JSON(true)
         },
-        InvalidConfig("roles.clerk.source_masking.tax.name", "unknown rule in source_masking") {
-            $0["roles"]!["clerk"]!["source_masking"] = JSON.object(["tax": object(["name": "nope"])])
+        InvalidConfig("roles.clerk.views.land./right_holder/name", "the old none rule") {
+            $0["roles"]!["clerk"]!["views"]!["land"]!["/right_holder/name"] = JSON("none")
+        },
+        InvalidConfig("roles.clerk.views.land./right_holder/name", "the old hash rule") {
+            $0["roles"]!["clerk"]!["views"]!["land"]!["/right_holder/name"] = JSON("hash")
+        },
+        InvalidConfig("roles.clerk.views.tax./taxpayer/taxpayer_id", "hmac without masking key") {
+            $0["roles"]!["clerk"]!["views"]!["tax"]!["/taxpayer/taxpayer_id"] = JSON("hmac")
+        },
+        InvalidConfig("roles.clerk.views.land.right_holder", "pointer without a leading slash") {
+            $0["roles"]!["clerk"]!["views"]!["land"]!["right_holder"] = JSON("clear")
+        },
+        InvalidConfig("roles.clerk.views.land./a~2b", "pointer with a bad escape") { $0["roles"]!["clerk"]!["views"]!["land"]!["/a~2b"] = JSON("clear") },
+        InvalidConfig("roles.clerk.views.land./a~", "pointer ending in ~") { $0["roles"]!["clerk"]!["views"]!["land"]!["/a~"] = JSON("clear") },
+        InvalidConfig("roles.clerk.views.land.", "empty pointer: the whole body") { $0["roles"]!["clerk"]!["views"]!["land"]![""] = JSON("clear") },
+        InvalidConfig("roles.clerk.views.land./*/name", "a body is no array") { $0["roles"]!["clerk"]!["views"]!["land"]!["/*/name"] = JSON("name") },
+        InvalidConfig("roles.clerk.views.land." + String(repeating: "/a", count: 33), "pointer deeper than 32 segments") {
+            $0["roles"]!["clerk"]!["views"]!["land"]![String(repeating: "/a", count: 33)] = JSON("clear")
+        },
+        InvalidConfig("roles.clerk.views.land./right_holder", "a leaf that is also a prefix (deeper path first)") {
+            $0["roles"]!["clerk"]!["views"]!["land"]!["/right_holder"] = JSON("redact")
+        },
+        InvalidConfig("roles.clerk.views.land./right_holder/name/first", "a path below a leaf") {
+            $0["roles"]!["clerk"]!["views"]!["land"]!["/right_holder/name/first"] = JSON("clear")
         },
         InvalidConfig("roles.clerk.detect_pii", "detect_pii not a bool") { $0["roles"]!["clerk"]!["detect_pii"] = JSON("yes") },
         // masking keys

@@ -6,7 +6,7 @@ private let tax = SourceConfig(name: "tax", baseURL: "http://127.0.0.1:9102", pa
 private let house = SourceConfig(name: "house", baseURL: "http://127.0.0.1:9103", path: "/house/{property_id}")
 
 private func role(_ name: String, _ sources: [String]) -> RoleConfig {
-    RoleConfig(name: name, sources: sources, masking: MaskingPolicy(rules: [:], detectPII: true, hmacKey: nil))
+    RoleConfig(name: name, sources: sources)
 }
 
 struct AccessSourceAccessTests {

@@ -17,7 +17,8 @@ private let validConfigText = """
     {"name": "house", "base_url": "http://127.0.0.1:9103", "path": "/house/{property_id}",
      "timeout_ms": 1500, "connect_timeout_ms": 300, "max_in_flight": 256, "max_response_bytes": 1048576}
   ],
-  "roles": {"clerk": {"sources": ["land", "tax", "house"], "masking": {"name": "name"}}},
+  "roles": {"clerk": {"sources": ["land", "tax", "house"],
+            "views": {"land": {"/right_holder/name": "name"}, "tax": {"/taxpayer/name": "name"}, "house": {}}}},
   "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"},
   "checks": [{"code": "owner_name_mismatch", "severity": "critical", "message": "权利人姓名不一致 / owner name differs",
               "compare": "equal_normalized",
@@ -94,6 +95,24 @@ struct ConfigValidationTests {
         #expect(try GatewayConfig.parse(root.encoded()).server.perIPConnectionLimit == expected)
     }
 
+    /// `server.header_timeout_s` is read as given; absent, it is 10.
+    @Test(arguments: [(Int?.none, 10), (1, 1), (600, 600)])
+    func readsHeaderTimeout(_ value: Int?, _ expected: Int) throws {
+        let root = try JSON.parse(validConfigText)
+        root["server"]!["header_timeout_s"] = value.map { JSON($0) }
+        #expect(try GatewayConfig.parse(root.encoded()).server.headerTimeoutSeconds == expected)
+    }
+
+    /// `server.trusted_proxies` holds CIDR blocks and single addresses; absent, it is empty (no proxy is trusted).
+    @Test func readsTrustedProxies() throws {
+        let root = try JSON.parse(validConfigText)
+        #expect(try GatewayConfig.parse(root.encoded()).server.trustedProxies.networks.isEmpty)
+        root["server"]!["trusted_proxies"] = JSON.array([JSON("10.0.0.0/8"), JSON("192.0.2.10"), JSON("0.0.0.0/0")])
+        let networks = try GatewayConfig.parse(root.encoded()).server.trustedProxies.networks
+        #expect(networks.map(\.prefixLength) == [8, 32, 0])
+        #expect(networks.map(\.base) == [0x0A00_0000, 0xC000_020A, 0])
+    }
+
     /// `"policy": "required"` is read per source; the others stay optional.
     @Test func readsSourcePolicy() throws {
         let root = try JSON.parse(validConfigText)
@@ -129,7 +148,7 @@ struct ConfigValidationTests {
         {"sources": [
           {"name": "land", "base_url": "http://127.0.0.1:9101", "path": "/land/{property_id}", "timeout_ms": 1500},
           {"name": "fast", "base_url": "http://127.0.0.1:9104", "path": "/f/{property_id}", "timeout_ms": 100}
-        ], "roles": {"clerk": {"sources": ["land"]}}, "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"}}
+        ], "roles": {"clerk": {"sources": ["land"], "views": {"land": {}}}}, "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"}}
         """
         let config = try GatewayConfig.parse(Array(text.utf8))
         #expect(config.listen == ListenConfig(host: "127.0.0.1", port: 8080))
@@ -151,7 +170,7 @@ struct ConfigValidationTests {
           {"name": "land", "base_url": "http://127.0.0.1:9101/gw//", "path": "/land/{property_id}", "timeout_ms": 1500},
           {"name": "tax_2", "base_url": "https://tax.example.gov.cn", "path": "/t/{property_id}/summary", "timeout_ms": 1500},
           {"name": "house-v6", "base_url": "http://[::1]:9103", "path": "/h/{property_id}", "timeout_ms": 1500}
-        ], "roles": {"clerk": {"sources": ["land"]}}, "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"}}
+        ], "roles": {"clerk": {"sources": ["land"], "views": {"land": {}}}}, "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"}}
         """
         let config = try GatewayConfig.parse(Array(text.utf8))
         #expect(config.listen == ListenConfig(host: "0.0.0.0", port: 0))
@@ -277,6 +296,20 @@ struct ConfigValidationTests {
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON(-1), "negative per-IP connection limit"),
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON(2_000_000), "per-IP connection limit out of range"),
         InvalidConfig.nested("server", "per_ip_connection_limit", JSON("1000"), "per-IP connection limit as string"),
+        InvalidConfig("limits.max_batch_response_bytes", "batch answer limit under 4 KiB") {
+            $0["limits"] = JSON.object(["max_batch_response_bytes": JSON(4095)])
+        },
+        InvalidConfig("limits.max_batch_response_bytes", "batch answer limit over 1 GiB") {
+            $0["limits"] = JSON.object(["max_batch_response_bytes": JSON((1 << 30) + 1)])
+        },
+        InvalidConfig.nested("server", "header_timeout_s", JSON(0), "zero header timeout"),
+        InvalidConfig.nested("server", "header_timeout_s", JSON(601), "header timeout over 10 minutes"),
+        InvalidConfig.nested("server", "trusted_proxies", JSON("10.0.0.0/8"), "trusted proxies not an array"),
+        InvalidConfig("server.trusted_proxies[1]", "host bits past the prefix") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("10.0.0.0/8"), JSON("10.0.0.1/8")]) },
+        InvalidConfig("server.trusted_proxies[0]", "prefix over 32") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("10.0.0.0/33")]) },
+        InvalidConfig("server.trusted_proxies[0]", "IPv6 proxy") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("::1")]) },
+        InvalidConfig("server.trusted_proxies[0]", "host name proxy") { $0["server"]!["trusted_proxies"] = JSON.array([JSON("proxy.local")]) },
+        InvalidConfig("server.trusted_proxies[0]", "proxy not a string") { $0["server"]!["trusted_proxies"] = JSON.array([JSON(10)]) },
         InvalidConfig.nested("audit", "max_file_bytes", JSON(2 << 30), "max_file_bytes above 1 GiB"),
         InvalidConfig.nested("audit", "witness_file", JSON("var/audit/audit.jsonl"), "witness file is the log"),
         InvalidConfig.nested("audit", "witness_file", JSON("/mnt/witness/"), "witness file names a folder"),

@@ -28,8 +28,8 @@ struct DossierTests {
         #expect(dossier.json().encodedString() == """
             {"property_id":"LA2023001","request_id":"01JTESTREQUEST","generated_at":"2025-11-29T12:00:00.123Z",\
             "complete":false,"findings":[],"skipped_checks":[],"sources":{"land":{"status":"ok","latency_ms":41,"http_status":200,\
-            "data":{"owner":"张三","area":89.7}},"tax":{"status":"timeout","latency_ms":1500,\
-            "error":"no response within 1500 ms"},"house":{"status":"ok","latency_ms":80,"http_status":200,"data":{}}}}
+            "data":{"owner":"张三","area":89.7},"withheld":[]},"tax":{"status":"timeout","latency_ms":1500,\
+            "error":"no response within 1500 ms"},"house":{"status":"ok","latency_ms":80,"http_status":200,"data":{},"withheld":[]}}}
             """)
         #expect(dossier.httpStatus == 200)
         #expect(!dossier.isComplete)
@@ -82,6 +82,19 @@ struct DossierTests {
         #expect(sources["house"]?["status"]?.string == "circuit_open")
         #expect(sources["house"]?["latency_ms"]?.integer == 0)
         #expect(sources["house"]?["http_status"] == nil)
+    }
+
+    /// An ok section lists what its view withheld, always, and how many more past 32; other sections have no list.
+    @Test func withheldInSections() throws {
+        var land = try Self.ok(#"{"parcel":"GB00001"}"#)
+        for index in 0..<34 { land.withheld.record("/extra\(index)") }
+        land.withheld.record("/extra0")
+        let dossier = try Self.dossier([("land", land), ("tax", Self.timeout), ("house", try Self.ok("{}"))])
+        let sources = try #require(dossier.json()["sources"])
+        #expect(sources["land"]?["withheld"]?.elements.compactMap(\.string) == (0..<32).map { "/extra\($0)" })
+        #expect(sources["land"]?["withheld_more"]?.integer == 2)
+        #expect(sources["house"]?["withheld"]?.count == 0 && sources["house"]?["withheld_more"] == nil)
+        #expect(sources["tax"]?["withheld"] == nil)
     }
 
     /// Chinese text is written as raw UTF-8, never as \u escapes.

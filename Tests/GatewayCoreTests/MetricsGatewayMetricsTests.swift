@@ -16,6 +16,8 @@ private func busyMetrics() -> GatewayMetrics {
     metrics.source("tax").record(.timeout, duration: .milliseconds(1500))
     metrics.source("house").record(.circuitOpen, duration: nil)
     metrics.clientRequests(client: "desk-1", route: "dossier").increment(status: 200)
+    metrics.source("land").recordUnknownFields(2)
+    metrics.source("land").recordUnknownFields(5)
     metrics.requestsInFlight.increment()
     metrics.recordRateLimited(client: "desk \"front\"\\1\nb")
     metrics.auditRecords.increment(by: 3)
@@ -37,6 +39,7 @@ struct MetricsGatewayMetricsTests {
         ("exchange_gateway_dossier_duration_seconds", "histogram"),
         ("exchange_gateway_source_duration_seconds", "histogram"),
         ("exchange_gateway_source_outcomes_total", "counter"),
+        ("exchange_gateway_source_unknown_fields_total", "counter"),
         ("exchange_gateway_requests_in_flight", "gauge"),
         ("exchange_gateway_circuit_breaker_state", "gauge"),
         ("exchange_gateway_bulkhead_in_flight", "gauge"),
@@ -59,6 +62,7 @@ struct MetricsGatewayMetricsTests {
         #"exchange_gateway_http_requests_total{route="dossier",status="503"} 1"#,
         #"exchange_gateway_source_outcomes_total{source="tax",status="timeout"} 1"#,
         #"exchange_gateway_source_outcomes_total{source="house",status="circuit_open"} 1"#,
+        #"exchange_gateway_source_unknown_fields_total{source="land"} 7"#,
         #"exchange_gateway_source_duration_seconds_bucket{source="tax",le="2.5"} 1"#,
         #"exchange_gateway_source_duration_seconds_count{source="land"} 1"#,
         #"exchange_gateway_rate_limited_total{client="desk \"front\"\\1\nb"} 1"#,

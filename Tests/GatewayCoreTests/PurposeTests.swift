@@ -2,9 +2,12 @@ import Testing
 import GatewayCore
 
 struct PurposeTests {
-    /// 1–200 printable characters (ASCII, Chinese, spaces, by character not byte) are accepted unchanged.
+    /// 1–200 printable characters (ASCII, Chinese, spaces, by character not byte) within 600 bytes,
+    /// with a letter or digit, are accepted unchanged.
     @Test(arguments: [
         "a",
+        "7",
+        "Ⅻ",
         "case 2026-0042",
         "登记案件 2026-0042",
         "  spaces around and inside  ",
@@ -12,15 +15,17 @@ struct PurposeTests {
         "👨‍👩‍👧 family",
         String(repeating: "案", count: 200),
         String(repeating: "x", count: 200),
-        String(repeating: "👨‍👩‍👧", count: 200),
+        "👨‍👩‍👧 " + String(repeating: "x", count: 100),
     ])
     func accepts(_ purpose: String) throws {
         #expect(try Purpose.validated(purpose) == purpose)
     }
 
-    /// The documented maximum is 200.
+    /// The documented maxima are 200 characters and 600 bytes (200 Chinese characters).
     @Test func maximumLength() {
         #expect(Purpose.maximumLength == 200)
+        #expect(Purpose.maximumBytes == 600)
+        #expect(String(repeating: "案", count: 200).utf8.count == 600)
     }
 
     /// A missing or empty X-Purpose is a 400 missing-purpose problem.
@@ -32,7 +37,8 @@ struct PurposeTests {
         #expect(problem.type == "urn:exchange-gateway:problem:missing-purpose")
     }
 
-    /// Too long, or holding a control character (C0, DEL, C1) or U+FFFD (undecodable bytes), is a 400 invalid-purpose problem.
+    /// Too long (characters or bytes), holding a control or format character (C0, DEL, C1, zero-width
+    /// space, BOM) or U+FFFD (undecodable bytes), or without a visible letter or digit, is a 400 invalid-purpose problem.
     @Test(arguments: [
         String(repeating: "x", count: 201),
         String(repeating: "案", count: 201),
@@ -54,6 +60,22 @@ struct PurposeTests {
         "\u{3000}\u{3000}",
         "\u{A0}",
         " \u{A0}\u{3000}\u{2003} ",
+        // 200 characters but 3,600 bytes; 1 character of 601 bytes (a letter under 300 combining marks).
+        String(repeating: "👨‍👩‍👧", count: 200),
+        "a" + String(repeating: "\u{0301}", count: 300),
+        // No visible letter or digit: invisible fillers, blank Braille, joiners, punctuation, emoji.
+        "\u{3164}",
+        "\u{3164}\u{3164}\u{3164}",
+        "\u{2800}\u{2800}",
+        "\u{200D}",
+        "\u{200C}\u{200D}\u{200C}",
+        "\u{115F}\u{1160}\u{FFA0}",
+        "-/.",
+        "👨‍👩‍👧",
+        // A format character anywhere, also next to real text.
+        "case\u{200B}42",
+        "case\u{2060}42",
+        "\u{FEFF}case",
     ])
     func invalid(_ header: String) throws {
         let problem = try #require(throws: Problem.self) { try Purpose.validated(header) }

@@ -22,7 +22,7 @@ struct UpstreamRequestTests {
 
     /// A source parsed from config builds URLs without a doubled slash.
     @Test func parsedSourceHasNoDoubleSlash() throws {
-        let text = #"{"sources":[{"name":"land","base_url":"http://127.0.0.1:9101/","path":"/land/{property_id}","timeout_ms":900}], "roles": {"clerk": {"sources": ["land"]}}, "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"}}"#
+        let text = #"{"sources":[{"name":"land","base_url":"http://127.0.0.1:9101/","path":"/land/{property_id}","timeout_ms":900}], "roles": {"clerk": {"sources": ["land"], "views": {"land": {}}}}, "clients": [{"id": "desk", "role": "clerk", "api_key_sha256": "115b02f6b0f33535218aa0aae0e64d0af5bf222c62b3d6fb9e96fd6a888e4b1b"}], "audit": {"path": "var/audit/audit.jsonl"}}"#
         let source = try #require(try GatewayConfig.parse(Array(text.utf8)).sources.first)
         #expect(source.request(for: try #require(PropertyID("LA2023001")), deadline: nil).url
                 == "http://127.0.0.1:9101/land/LA2023001")

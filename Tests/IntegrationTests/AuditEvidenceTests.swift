@@ -396,7 +396,7 @@ import Testing
         let audit = try SignedAudit(appendTimeoutMs: 400)
         let hang = HangingFsync()
         let stubs = try await DepartmentStubs(fixtures: TestEnvironment.fixtures())
-        let gateway = try GatewayServer(config: TestEnvironment.config(for: stubs, audit: audit.config), auditSyscalls: hang.syscalls)
+        let gateway = try await GatewayServer(config: TestEnvironment.config(for: stubs, audit: audit.config), auditSyscalls: hang.syscalls)
         defer { hang.release() }
         #expect(try await httpGet(gateway.port, "/v1/properties/LA2023001/dossier", headers: TestEnvironment.credentials()).status == 200)
         hang.start()

@@ -94,7 +94,7 @@ import Testing
         try await add { seq, prev in
             #"{"seq":\#(seq),"prev":"\#(prev)","type":"access","time":"2026-11-29T08:00:03.500Z","request_id":"01JDGOLDEN00000000000000006","client":"desk-1","role":"clerk","purpose":"\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f \"引号\" \\反斜杠\\ /é\#u{7F}\#u{2028}😀👩‍👩‍👧","property_id":"341502001001GB00001F00010001","sources":[{"name":"land","status":"not_found","latency_ms":0}],"http_status":404,"latency_ms":7,"remote":"203.0.113.9","trace_id":null,"body_sha256":"\#(dossierDigest)"}"#
         }
-        // A purpose at its longest: 200 characters of three bytes each.
+        // A purpose at its longest: 200 characters of three bytes each, 600 bytes (Purpose's limits).
         try await add { seq, prev in
             #"{"seq":\#(seq),"prev":"\#(prev)","type":"access","time":"2026-11-29T08:00:03.750Z","request_id":"01JDGOLDEN00000000000000007","client":"desk-1","role":"clerk","purpose":"\#(String(repeating: "登", count: 200))","property_id":"LA2023001","sources":[],"http_status":503,"latency_ms":2999,"remote":"192.0.2.10","trace_id":null,"body_sha256":"\#(refusalDigest)"}"#
         }
@@ -139,7 +139,7 @@ import Testing
                        httpStatus: 404, latencyMs: 7, remoteAddress: "203.0.113.9", traceID: nil,
                        bodySHA256: Digest.sha256(Array(#"{"request_id":"01JDGOLDEN00000000000000001"}"#.utf8))).encoded())
         add(AuditEntry(time: time(3750), requestID: "01JDGOLDEN00000000000000007", clientID: "desk-1", role: "clerk",
-                       purpose: String(repeating: "登", count: Purpose.maximumLength), propertyID: "LA2023001", sources: [],
+                       purpose: String(repeating: "登", count: Purpose.maximumBytes / 3), propertyID: "LA2023001", sources: [],
                        httpStatus: 503, latencyMs: 2999, remoteAddress: "192.0.2.10", traceID: nil,
                        bodySHA256: Digest.sha256(Array(#"{"type":"urn:exchange-gateway:problem:unauthorized"}"#.utf8))).encoded())
         checkpoint(firstKey, at: 4000)

@@ -50,12 +50,11 @@ import Testing
     }
 
     /// Unwritable audit log: 503 without data and not ready; writable again: ready and 200, by itself.
+    /// (An audit folder that cannot be written stops the start; a log that cannot be opened in a
+    /// writable folder does not, and recovers by itself.)
     @Test func auditFailsClosedAndRecovers() async throws {
-        let folder = TestEnvironment.temporaryDirectory()
-        let blocker = folder + "/blocker"
-        // Root ignores permissions, so a regular file where the log's folder should be makes it unwritable.
-        #expect(FileManager.default.createFile(atPath: blocker, contents: Data("not a folder".utf8)))
-        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: AuditConfig(path: blocker + "/audit.jsonl")) }
+        let (audit, blocker) = try TestEnvironment.unopenableAudit()
+        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: audit) }
 
         let refused = try await environment.get("/v1/properties/LA2023001/dossier")
         #expect(refused.status == 503)
@@ -64,8 +63,6 @@ import Testing
         #expect(try await environment.get("/readyz").status == 503)
 
         try FileManager.default.removeItem(atPath: blocker)
-        // The writer may create the folder itself the moment the file is gone.
-        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: true)
         var ready = false
         for _ in 0..<50 where !ready {
             try await Task.sleep(for: .milliseconds(100))

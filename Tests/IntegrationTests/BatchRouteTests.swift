@@ -89,10 +89,8 @@ import Testing
     /// Fail closed: without durable audit records no item carries data, and the answer itself,
     /// whose own record cannot be written either, is a 503 audit-unavailable problem.
     @Test func unwritableAuditServesNoData() async throws {
-        let blocker = TestEnvironment.temporaryDirectory() + "/blocker"
-        // Root ignores permissions, so a regular file where the log's folder should be makes it unwritable.
-        #expect(FileManager.default.createFile(atPath: blocker, contents: Data("not a folder".utf8)))
-        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: AuditConfig(path: blocker + "/audit.jsonl")) }
+        let audit = try TestEnvironment.unopenableAudit().config
+        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: audit) }
         let response = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023001", "LA2023002"]}"#)
         #expect(response.status == 503)
         #expect(try response.json()["type"]?.string == "urn:exchange-gateway:problem:audit-unavailable")
@@ -111,6 +109,73 @@ import Testing
         #expect(try response.json()["dossiers"]?.count == 9)
         #expect(elapsed >= .milliseconds(400), "9 dossiers at 8 at a time need two 200 ms rounds, took \(elapsed)")
         #expect(elapsed < .milliseconds(1500), "the batch should not run one dossier at a time (1.8 s), took \(elapsed)")
+    }
+
+    /// Batch items take places among the dossiers in progress like single requests: with one place,
+    /// three items against a 300 ms department are built one after another (and all served).
+    @Test func itemsGoThroughAdmission() async throws {
+        let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(300)]) { stubs in
+            TestEnvironment.config(for: stubs, limits: LimitsConfig(malformedBurst: 10_000, maxDossiersInProgress: 1))
+        }
+        let started = ContinuousClock.now
+        let response = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023001", "LA2023002", "LA2023003"], "sources": ["land"]}"#)
+        let elapsed = started.duration(to: .now)
+        #expect(try response.json()["dossiers"]?.elements.map { $0["http_status"]?.integer } == [200, 200, 200])
+        #expect(elapsed >= .milliseconds(900), "three items with one place take three 300 ms rounds, took \(elapsed)")
+    }
+
+    /// With no place free before its deadline, a batch is refused whole: 503 overloaded with
+    /// Retry-After, one audit record, no item built. (One place: a dossier holds it, the batch waits
+    /// for it, another dossier waits after the batch; under overload the place goes to the newest
+    /// waiter, so the batch waits past its deadline.)
+    @Test func aBatchWithoutAPlaceIsOverloaded() async throws {
+        let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(1000)]) { stubs in
+            TestEnvironment.config(for: stubs, deadlineMs: 1500, limits: LimitsConfig(malformedBurst: 10_000, maxDossiersInProgress: 1))
+        }
+        let port = environment.gateway.port
+        let auditor = TestEnvironment.credentials(TestEnvironment.Key.auditor)
+        let first = Task { try await environment.get("/v1/properties/LA2023001/dossier?sources=land", headers: auditor) }
+        try await ProxyFairnessTests.waitForRequestsInFlight(1, port: port)
+        let headers = TestEnvironment.credentials().merging(["Content-Type": "application/json", "X-Request-Id": "refused-batch"]) { $1 }
+        let batch = Task { try await environment.post(Self.path, body: #"{"property_ids": ["LA2023003"], "sources": ["land"]}"#, headers: headers) }
+        try await ProxyFairnessTests.waitForRequestsInFlight(2, port: port)
+        let second = Task { try await environment.get("/v1/properties/LA2023002/dossier?sources=land", headers: auditor) }
+        let refused = try await batch.value
+        #expect(refused.status == 503)
+        #expect(try refused.json()["type"]?.string == "urn:exchange-gateway:problem:overloaded")
+        #expect(refused.headers["retry-after"] == "1")
+        #expect(try await first.value.status == 200)
+        _ = try await second.value
+        let records = try AuditIntegrationTests.records(environment.gateway.config.audit)
+        #expect(records.filter { $0["request_id"]?.string == "refused-batch" }.map { $0["http_status"]?.integer } == [503])
+        #expect(!environment.stubs[.land].receivedPaths.contains { $0.hasSuffix("LA2023003") }, "no item of the refused batch was built")
+    }
+
+    /// One batch's answer holds at most `limits.max_batch_response_bytes` of dossiers: items past it
+    /// are `413 batch-too-large` items with no data, audited as such, and the rest are not built.
+    @Test func answerSizeIsBounded() async throws {
+        let environment = try await TestEnvironment.start { stubs in
+            TestEnvironment.config(for: stubs, limits: LimitsConfig(malformedBurst: 10_000, maxDossiersInProgress: 1,
+                                                                    maxBatchResponseBytes: 4096))
+        }
+        let one = try await environment.get("/v1/properties/LA2023001/dossier")
+        #expect(one.body.count > 2048 && one.body.count < 4096, "the test needs one dossier to fit and two not to: \(one.body.count) bytes")
+        let ids = ["LA2023001", "LA2023002", "LA2023003", "LA2023004"]
+        let response = try await environment.post(Self.path, body: #"{"property_ids": ["\#(ids.joined(separator: "\", \""))"]}"#)
+        #expect(response.status == 200)
+        #expect(response.body.count < 4096 + 2048)
+        let items = try #require(try response.json()["dossiers"]).elements
+        #expect(items.map { $0["property_id"]?.string } == ids)
+        #expect(items[0]["http_status"]?.integer == 200)
+        for item in items.dropFirst() {
+            #expect(item["error"]?["type"]?.string == "urn:exchange-gateway:problem:batch-too-large")
+            #expect(item["error"]?["status"]?.integer == 413)
+            #expect(item["sources"] == nil)
+        }
+        let records = try AuditIntegrationTests.records(environment.gateway.config.audit)
+        #expect(records.filter { $0["http_status"]?.integer == 413 }.count == 3)
+        let built = environment.stubs[.land].receivedPaths
+        #expect(!built.contains { $0.hasSuffix("LA2023003") || $0.hasSuffix("LA2023004") }, "items after the first that did not fit were built: \(built)")
     }
 
     /// Refusals of the whole batch are problem+json with the status and type that say why.

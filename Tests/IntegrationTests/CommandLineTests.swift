@@ -51,6 +51,24 @@ import Testing
         #expect(run.errors.split(separator: "\n").count == 1)
     }
 
+    /// A view's mistakes are reported the same way: the old masking keys, and a treatment that no longer exists.
+    @Test(arguments: [
+        ("masking", #"{"name": "name"}"#, "roles.clerk.masking: was replaced by views"),
+        ("views", #"{"land": {"/right_holder/name": "none"}, "tax": {}, "house": {}}"#,
+         #"roles.clerk.views.land./right_holder/name: "none" is no longer a treatment: use "clear""#),
+    ])
+    func invalidViewNamesTheKeyPath(_ key: String, _ value: String, _ message: String) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-view-\(UUID()).json").path
+        let config = try JSON.parse(Array(try Data(contentsOf: URL(fileURLWithPath: "config/gateway.json"))))
+        config["roles"]!["clerk"]![key] = try JSON.parse(value)
+        try Data(config.encoded()).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let run = try await Self.run("exchange-gateway", ["config", "check", path])
+        #expect(run.status == 1)
+        #expect(run.errors.contains(message), "\(run.errors)")
+        #expect(run.errors.split(separator: "\n").count == 1)
+    }
+
     /// Usage mistakes exit 2 with a one-line message; `--help` exits 0.
     @Test(arguments: [
         (["frobnicate"], 2), ([], 2), (["dossier"], 2), (["dossier", "BAD/ID"], 2),

@@ -74,20 +74,30 @@ import Testing
         #expect(run.status == 0 && run.output.isEmpty, "\(run)")
     }
 
-    /// The ConfigMap's gateway.json is a valid config: its secret files are stood in for by
-    /// placeholder files in a temporary folder, then `exchange-gateway config check` reads it.
+    /// The ConfigMap's gateway.json and the container config are valid configs: the secret files
+    /// are stood in for by placeholder files (client key hashes, a signing key, a TLS pair) and the
+    /// audit volume by a folder, all temporary, then `exchange-gateway config check` reads them.
     @Test func configMapHoldsAValidConfig() async throws {
         let configMap = try await Self.resource("ConfigMap", in: Self.kubernetesFolder + "/configmap.yaml")
         let text = try #require(configMap["data"]?["gateway.json"]?.string)
         let folder = TestEnvironment.temporaryDirectory()
-        try FileManager.default.createDirectory(atPath: folder + "/clients", withIntermediateDirectories: true)
+        for subfolder in ["clients", "audit-signing", "tls"] {
+            try FileManager.default.createDirectory(atPath: folder + "/" + subfolder, withIntermediateDirectories: true)
+        }
         for client in ["registration-desk-01", "audit-office"] {
             try Hex.encode(Digest.sha256(Array("placeholder key of \(client)".utf8))).write(toFile: "\(folder)/clients/\(client).sha256", atomically: true, encoding: .utf8)
         }
-        try text.replacing("/etc/exchange-gateway/", with: folder + "/").write(toFile: folder + "/gateway.json", atomically: true, encoding: .utf8)
-        for config in [folder + "/gateway.json", "deploy/docker/gateway.json"] {
-            let check = try await CommandLineTests.run("exchange-gateway", ["config", "check", config])
-            #expect(check.status == 0, "\(config): \(check.output) \(check.errors)")
+        try Ed25519.PrivateKey.generate().pemRepresentation.write(toFile: folder + "/audit-signing/signing.key", atomically: true, encoding: .utf8)
+        let certificate = try await TLSTests.Certificate.make()
+        try FileManager.default.copyItem(atPath: certificate.certFile, toPath: folder + "/tls/tls.crt")
+        try FileManager.default.copyItem(atPath: certificate.keyFile, toPath: folder + "/tls/tls.key")
+        let docker = try String(contentsOfFile: TestEnvironment.repositoryRoot + "/deploy/docker/gateway.json", encoding: .utf8)
+        for (name, config) in [("configmap", text), ("docker", docker)] {
+            let path = "\(folder)/\(name).json"
+            try config.replacing("/etc/exchange-gateway/", with: folder + "/").replacing("/var/lib/exchange-gateway/", with: folder + "/")
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            let check = try await CommandLineTests.run("exchange-gateway", ["config", "check", path])
+            #expect(check.status == 0, "\(name): \(check.output) \(check.errors)")
         }
     }
 

@@ -2,6 +2,7 @@ import DepartmentStubs
 import Foundation
 import Glibc
 import GatewayCrypto
+import GatewayJSON
 
 /// `exchange-gateway serve` as a child process, for tests that kill it. If a test fails before
 /// it ends the process, deinit kills it, so no gateway outlives its test holding a port.
@@ -56,8 +57,15 @@ final class GatewayProcess: @unchecked Sendable {
         return process.terminationReason == .uncaughtSignal ? -process.terminationStatus : process.terminationStatus
     }
 
+    /// The clerk's `views` of the bundled config/gateway.json, as JSON text.
+    static let bundledClerkViews: String = {
+        let text = try! String(contentsOfFile: TestEnvironment.repositoryRoot + "/config/gateway.json", encoding: .utf8)
+        return try! JSON.parse(text)["roles"]!["clerk"]!["views"]!.encodedString()
+    }()
+
     /// A config file for a gateway on `port` in front of `stubs`, auditing into `auditFolder`
-    /// signed with `auditFolder/signing.key`; the clients are the test environment's.
+    /// signed with `auditFolder/signing.key`; the clients are the test environment's, the clerk's
+    /// views the bundled config's.
     /// `extraAudit` adds (or replaces) members of the `audit` object, each value written as JSON text.
     static func writeConfig(for stubs: DepartmentStubs, port: Int, auditFolder: String, to path: String,
                             extraClients: [(id: String, key: String)] = [], logLevel: String = "info",
@@ -71,7 +79,7 @@ final class GatewayProcess: @unchecked Sendable {
         let config = """
             {"listen": {"host": "127.0.0.1", "port": \(port)},
              "sources": [\(sources.joined(separator: ", "))],
-             "roles": {"clerk": {"sources": ["land", "tax", "house"], "masking": {"name": "name", "id_card": "id_card", "phone": "phone"}}},
+             "roles": {"clerk": {"sources": ["land", "tax", "house"], "views": \(bundledClerkViews)}},
              "clients": [\(([(id: "desk-1", key: TestEnvironment.Key.clerk)] + extraClients).map { #"{"id": "\#($0.id)", "role": "clerk", "api_key_sha256": "\#(hash($0.key))"}"# }.joined(separator: ", "))],
              "log_level": "\(logLevel)",
              "limits": {"malformed_burst": 100000},

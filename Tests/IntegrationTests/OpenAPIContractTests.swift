@@ -28,6 +28,22 @@ import Testing
         #expect(Self.document.contains("enum: [\(values)]"))
     }
 
+    /// Every problem the gateway answers with is a `type` the document's `Problem` schema lists and
+    /// a kind the README names, with the status the README gives it.
+    @Test(arguments: [
+        Problem.invalidPropertyID(), .invalidParameter(""), .routeNotFound(), .methodNotAllowed(allowed: ["GET"]),
+        .payloadTooLarge(limit: 1), .shuttingDown(), .unauthorized(keyWasPresented: true), .uriTooLong(limit: 1),
+        .tooManyMalformedRequests(retryAfterSeconds: 1), .forbiddenRole("r"), .auditUnavailable(), .overloaded(limit: 1),
+        .rateLimited(retryAfterSeconds: 1), .invalidBody(""), .unsupportedMediaType(expected: ""), .ambiguousFraming(""),
+        .unsupportedTransferEncoding(), .nulCharacter(in: ""), .foldedHeaderLine(), .duplicateHeader(""),
+        .invalidForwardedFor(""), .tooManyConnections(limit: 1), .requestHeaderTimeout(seconds: 1), .batchTooLarge(limit: 1),
+    ])
+    func everyProblemIsDocumented(_ problem: Problem) throws {
+        #expect(Self.document.contains("- " + problem.type + "\n"), "\(problem.kind) is not in the Problem schema's type enum")
+        let readme = try String(contentsOfFile: TestEnvironment.repositoryRoot + "/README.md", encoding: .utf8)
+        #expect(readme.contains("`\(problem.status) \(problem.kind)`"), "README does not name `\(problem.status) \(problem.kind)`")
+    }
+
     /// `GET /openapi.yaml` needs no key and answers the embedded document as YAML.
     @Test func documentIsServedWithoutCredentials() async throws {
         let environment = try await TestEnvironment.shared()

@@ -59,6 +59,12 @@ final class RawHTTPConnection: @unchecked Sendable {
         return try await onOwnThread { try self.exchange(request) }
     }
 
+    /// Sends `bytes` exactly as given (framing tests write requests no client library would) and
+    /// reads one response.
+    func sendRaw(_ bytes: [UInt8]) async throws -> RawResponse {
+        try await onOwnThread { try self.exchange(bytes) }
+    }
+
     private func exchange(_ request: [UInt8]) throws -> RawResponse {
         _ = request.withUnsafeBytes { write(socket, $0.baseAddress, $0.count) }
         let separator = Array("\r\n\r\n".utf8)
@@ -90,6 +96,45 @@ final class RawHTTPConnection: @unchecked Sendable {
         let count = chunk.withUnsafeMutableBytes { read(socket, $0.baseAddress, $0.count) }
         guard count > 0 else { throw RawHTTPError.closedEarly }
         buffered.append(contentsOf: chunk[0..<count])
+    }
+
+    /// What the server did while `pieces` trickled in: everything it sent until it closed the
+    /// connection, how long after the first piece it closed it, and how many pieces went out.
+    struct Trickle {
+        let received: [UInt8]
+        let closedAfter: Duration
+        let piecesSent: Int
+        var text: String { String(decoding: received, as: UTF8.self) }
+    }
+
+    /// Sends `pieces` one every `interval` until the server closes the connection (awaited with
+    /// `poll`, never assumed), then reads to the end. Bounded by the number of pieces, and by a 10 s
+    /// wait after the last one.
+    func trickle(_ pieces: [String], every interval: Duration) async throws -> Trickle {
+        try await onOwnThread {
+            let started = ContinuousClock.now
+            var sent = 0
+            var received = self.buffered
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                if sent < pieces.count {
+                    let bytes = Array(pieces[sent].utf8)
+                    guard bytes.withUnsafeBytes({ Glibc.send(self.socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else { break }
+                    sent += 1
+                }
+                let wait = sent < pieces.count ? interval : .seconds(10)
+                var poller = pollfd(fd: self.socket, events: Int16(POLLIN), revents: 0)
+                let milliseconds = wait.components.seconds * 1000 + wait.components.attoseconds / 1_000_000_000_000_000
+                if poll(&poller, 1, Int32(milliseconds)) > 0 {
+                    let count = read(self.socket, &chunk, chunk.count)
+                    if count <= 0 { break }
+                    received += chunk[0..<count]
+                } else if sent == pieces.count {
+                    break
+                }
+            }
+            return Trickle(received: received, closedAfter: started.duration(to: .now), piecesSent: sent)
+        }
     }
 
     /// True if the server has closed the connection (a read returns end of file at once).

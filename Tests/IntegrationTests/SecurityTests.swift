@@ -162,15 +162,33 @@ import Testing
         #expect(response.status == 200)
     }
 
-    /// An address that keeps sending malformed requests gets 429 with Retry-After, even for good ones.
+    /// An address that keeps sending malformed requests without a valid key gets 429 with
+    /// Retry-After, even for good ones, and these refusals of dossier requests are audited; a
+    /// request with a valid key from that address is still served (its client's rate limit
+    /// applies instead), and so are the probes. A valid key's own malformed requests cost the
+    /// address nothing.
     @Test func malformedFloodIsThrottled() async throws {
         let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, limits: LimitsConfig(malformedBurst: 5, malformedPerMinute: 1)) }
-        for _ in 0..<5 {
+        for _ in 0..<10 {
             #expect(try await environment.get("/v1/properties/BAD.ID/dossier").status == 400)
         }
-        let throttled = try await environment.get("/v1/properties/LA2023001/dossier")
+        #expect(try await environment.get("/v1/properties/LA2023002/dossier", headers: ["X-Purpose": "no key"]).status == 401)
+        for _ in 0..<4 {
+            #expect(try await environment.get("/v1/properties/BAD.ID/dossier", headers: [:]).status == 401)
+        }
+        let throttled = try await environment.get("/v1/properties/LA2023001/dossier", headers: ["X-Request-Id": "throttled"])
         #expect(throttled.status == 429)
         #expect(Int(throttled.headers["retry-after"] ?? "") ?? 0 >= 1)
         #expect(try throttled.json()["type"]?.string == "urn:exchange-gateway:problem:too-many-malformed-requests")
+        #expect(try await environment.get("/v1/properties/LA2023001/dossier").status == 200)
+        for probe in ["/healthz", "/readyz", "/metrics"] {
+            #expect(try await environment.get(probe, headers: [:]).status == 200, "\(probe)")
+        }
+        #expect(try await environment.get("/openapi.yaml", headers: [:]).status == 429)
+        let audit = environment.gateway.config.audit
+        await environment.stop()
+        let record = try AuditIntegrationTests.records(audit).first { $0["request_id"]?.string == "throttled" }
+        #expect(record?["http_status"]?.integer == 429)
+        #expect(record?["remote"]?.string == "127.0.0.1")
     }
 }

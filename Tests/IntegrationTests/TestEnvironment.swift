@@ -37,10 +37,8 @@ struct TestEnvironment: Sendable {
         static let landOnly = "test-land-only-key"
     }
 
-    static let clerkMasking: [String: MaskingRule] = ["name": .name, "id_card": .idCard, "phone": .phone, "taxpayer_id": .idCard]
-
-    /// The SPEC's three sources, each with `timeoutMs`, pointing at `stubs`, and three clients:
-    /// a clerk (masked), an auditor (unmasked) and a land-only system.
+    /// The SPEC's three sources, each with `timeoutMs`, pointing at `stubs`, and three clients: a clerk, an
+    /// auditor and a land-only system, with the views of the bundled config's clerk, auditor and land_records.
     static func config(for stubs: DepartmentStubs, timeoutMs: Int = 1500, deadlineMs: Int = 3000,
                        extraSources: [SourceConfig] = [], limits: LimitsConfig = LimitsConfig(malformedBurst: 10_000),
                        audit: AuditConfig = AuditConfig(path: temporaryDirectory() + "/audit.jsonl")) -> GatewayConfig {
@@ -56,10 +54,11 @@ struct TestEnvironment: Sendable {
             return source
         }
         let everything = sources.map(\.name)
+        let bundled = bundledConfig.roles
         let roles = [
-            RoleConfig(name: "clerk", sources: everything, masking: MaskingPolicy(rules: clerkMasking, detectPII: true, hmacKey: nil)),
-            RoleConfig(name: "auditor", sources: everything, masking: MaskingPolicy(rules: [:], detectPII: false, hmacKey: nil)),
-            RoleConfig(name: "land_only", sources: ["land"], masking: MaskingPolicy(rules: clerkMasking, detectPII: true, hmacKey: nil)),
+            RoleConfig(name: "clerk", sources: everything, views: bundled["clerk"]!.views),
+            RoleConfig(name: "auditor", sources: everything, views: bundled["auditor"]!.views),
+            RoleConfig(name: "land_only", sources: ["land"], views: bundled["land_records"]!.views),
         ]
         return GatewayConfig(listen: ListenConfig(host: "127.0.0.1", port: 0), deadlineMs: deadlineMs, limits: limits,
                              sources: sources,
@@ -69,11 +68,14 @@ struct TestEnvironment: Sendable {
                              roles: Dictionary(uniqueKeysWithValues: roles.map { ($0.name, $0) }), audit: audit)
     }
 
-    /// The consistency checks of the bundled config/gateway.json.
-    static let bundledChecks: ConsistencyChecks = {
+    /// The bundled config/gateway.json.
+    static let bundledConfig: GatewayConfig = {
         // The bundled config is checked by its own tests; a failure here names the problem.
-        try! GatewayConfig.load(path: repositoryRoot + "/config/gateway.json").checks
+        try! GatewayConfig.load(path: repositoryRoot + "/config/gateway.json")
     }()
+
+    /// The consistency checks of the bundled config/gateway.json.
+    static var bundledChecks: ConsistencyChecks { bundledConfig.checks }
 
     /// A new, empty folder for one test's files, removed when the test is over.
     static func temporaryDirectory() -> String {
@@ -83,15 +85,26 @@ struct TestEnvironment: Sendable {
         return path
     }
 
+    /// An audit log the gateway cannot open although its folder is writable (root ignores
+    /// permissions, so a folder stands where its first file should be): the gateway starts with the
+    /// log unavailable. Removing `blocker` lets it recover.
+    static func unopenableAudit() throws -> (config: AuditConfig, blocker: String) {
+        let config = AuditConfig(path: temporaryDirectory() + "/audit.jsonl")
+        let blocker = config.directory + "/" + config.fileName(firstSeq: 1)
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+        return (config, blocker)
+    }
+
     /// Headers of an authorized dossier request by the client with `key`.
     static func credentials(_ key: String = Key.clerk) -> [String: String] {
         ["Authorization": "Bearer \(key)", "X-Purpose": "登记案件 2026-0042"]
     }
 
-    /// Stubs (on HTTPS with `stubTLS`) and a gateway for one test, stopped when the test is over.
-    static func start(latency: [Department: Duration] = [:], stubTLS: HTTPServer.TLS? = nil,
+    /// Stubs (on HTTPS with `stubTLS`, serving `fixtures` or the bundled ones) and a gateway for one test,
+    /// stopped when the test is over.
+    static func start(latency: [Department: Duration] = [:], stubTLS: HTTPServer.TLS? = nil, fixtures: FixtureStore? = nil,
                       configure: (DepartmentStubs) -> GatewayConfig = { config(for: $0) }) async throws -> TestEnvironment {
-        let environment = try await launch(latency: latency, stubTLS: stubTLS, configure: configure)
+        let environment = try await launch(latency: latency, stubTLS: stubTLS, fixtures: fixtures, configure: configure)
         TestScope.current?.adopt(environment)
         return environment
     }
@@ -110,10 +123,10 @@ struct TestEnvironment: Sendable {
         Task.detached { try await launch(configure: configure) }
     }
 
-    private static func launch(latency: [Department: Duration] = [:], stubTLS: HTTPServer.TLS? = nil,
+    private static func launch(latency: [Department: Duration] = [:], stubTLS: HTTPServer.TLS? = nil, fixtures: FixtureStore? = nil,
                                configure: (DepartmentStubs) -> GatewayConfig = { config(for: $0) }) async throws -> TestEnvironment {
-        let stubs = try await DepartmentStubs(fixtures: fixtures(), latency: latency, tls: stubTLS)
-        let gateway = try GatewayServer(config: configure(stubs))
+        let stubs = try await DepartmentStubs(fixtures: fixtures ?? self.fixtures(), latency: latency, tls: stubTLS)
+        let gateway = try await GatewayServer(config: configure(stubs))
         return TestEnvironment(stubs: stubs, gateway: gateway, stopped: StopOnce())
     }
 

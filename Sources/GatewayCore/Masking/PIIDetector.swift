@@ -1,128 +1,154 @@
-/// Finds mainland ID-card numbers and mobile numbers inside free text (a remark, a court
-/// name, a comment) and masks them like the `id_card` and `phone` rules.
+/// Finds personal data inside text a view serves in clear (a remark, a court name, a key, the
+/// purpose of a request) and masks it in place, keeping everything around it byte for byte.
 ///
-/// A key-based rule only covers fields the policy names; this is the net under it for
-/// personal numbers that a department writes into text. It looks for:
-/// - an ID-card number: 17 ASCII digits and a digit or X/x, whose ISO 7064 MOD 11-2 check
-///   digit is valid (so that voucher and contract numbers of 18 digits mostly pass), not part
-///   of a longer digit run and not followed by another X;
-/// - a mobile number: 11 ASCII digits starting with 1[3-9], not part of a longer digit run;
-///   also with the country code written into the run (`8613812345678`, after `+` or not) and
-///   in the 3-4-4 groups people write (`138 1234 5678`, `138-1234-5678`).
+/// What it finds (README, Views), after folding every character to what it stands for
+/// (`PIIDetector+Text.swift`: full-width and other Unicode digits are digits) and ignoring
+/// spaces, hyphens, dots and brackets between digits:
+/// - ID card numbers: 18 characters (17 digits and a digit or `X`) whose check character is
+///   valid or whose birth date is a date, and 15-digit first-generation numbers whose birth date
+///   is a date;
+/// - mobile numbers (`1[3-9]` and 9 digits), also after `+86`, `86`, `0086` or `0`;
+/// - landline numbers with their area code (`0564-3331234`, `010 12345678`, `+86 564 3331234`);
+/// - bank card numbers: a card network's leading digits and length, passing the Luhn check;
+/// - e-mail addresses.
 ///
-/// Everything around a match, Chinese text included, is kept byte for byte. Scanning works on
-/// UTF-8 bytes: an ASCII byte never occurs inside a multi-byte sequence, so a digit byte is
-/// always a digit character.
+/// Digits split into groups by separators are read at group boundaries: `341502 19880314 0265`
+/// is one ID number, and `341502198803140265 13912345678` is an ID number and a mobile number,
+/// both masked, not one 29-digit number that is neither. A run of more than 19 digits that cannot
+/// be read as a row of such numbers is masked whole: better a lost digit than a leaked number.
 public enum PIIDetector {
+    /// The fewest digits any number above can have (a landline after `+86`: area code and 7 digits).
+    static let shortestNumber = 10
+    /// The most digits one number above can have (a card number).
+    static let longestNumber = 19
+
+    /// `text` with the personal data in it masked; `text` itself when it holds none.
     public static func maskEmbedded(in text: String) -> String {
-        // Most values (names, dates, areas, Chinese remarks) hold no digit run that could be a
-        // match: look before copying anything.
-        guard mayHoldMatch(text.utf8) else { return text }
-        var bytes = Array(text.utf8)
-        var start = 0
-        while start < bytes.count {
-            guard bytes[start].isASCIIDigit else {
-                start += 1
-                continue
-            }
-            let end = digitRunEnd(bytes, from: start)
-            start = maskMatch(in: &bytes, run: start..<end)
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        var text = text
+        return text.withUTF8 { masked(utf8: UnsafeRawBufferPointer($0)) } ?? text
     }
 
-    /// Whether `utf8` has a digit run of 11 or more, or a 3-digit run followed by a space or
-    /// hyphen (a grouped mobile number): the only ways a match can start. Cheap enough to run on
-    /// every string before one is copied.
-    static func mayHoldMatch<Bytes: Sequence<UInt8>>(_ utf8: Bytes) -> Bool {
-        var run = 0
-        for byte in utf8 {
-            if byte.isASCIIDigit {
-                run += 1
-                if run >= 11 { return true }
+    /// The UTF-8 text `bytes` with the personal data in it masked, or `nil` when it holds none
+    /// (then nothing was copied).
+    ///
+    /// Runs on every string a view serves in clear, so it looks first, without copying anything,
+    /// for what every match needs: a run of at least 10 digits, or an `@`. Most text (Chinese
+    /// without digits, dates, amounts, codes) has neither; a run that has turns out to be a code
+    /// more often than not, and is read where it is, so only text that is changed is copied.
+    public static func masked(utf8 bytes: UnsafeRawBufferPointer) -> String? {
+        var runs: [Range<Int>] = []
+        var hasAt = false
+        var tracker = DigitRunTracker()
+        var index = 0
+        while index < bytes.count {
+            let (folded, length) = unit(in: bytes, at: index)
+            if folded == UInt8(ascii: "@") { hasAt = true }
+            if let run = tracker.take(folded, at: index, next: index + length), run.digits >= shortestNumber { runs.append(run.range) }
+            index += length
+        }
+        if let run = tracker.finish(), run.digits >= shortestNumber { runs.append(run.range) }
+        guard hasAt || !runs.isEmpty else { return nil }
+        var hidden: [Range<Int>] = []
+        for run in runs { hideNumbers(in: run, of: bytes, into: &hidden) }
+        let emails = hasAt ? maskedEmails(in: bytes) : []
+        guard !hidden.isEmpty || !emails.isEmpty else { return nil }
+        return rewritten(bytes, hiding: hidden, replacing: emails)
+    }
+
+    /// `bytes` with each scalar in `hidden` written as `*` and each range of `emails` as its text; both in order.
+    private static func rewritten(_ bytes: UnsafeRawBufferPointer, hiding hidden: [Range<Int>],
+                                  replacing emails: [(bytes: Range<Int>, text: String)]) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var position = 0, nextHidden = 0, nextEmail = 0
+        while position < bytes.count {
+            if nextEmail < emails.count, emails[nextEmail].bytes.lowerBound == position {
+                output.append(contentsOf: emails[nextEmail].text.utf8)
+                position = emails[nextEmail].bytes.upperBound
+                nextEmail += 1
+            } else if nextHidden < hidden.count, hidden[nextHidden].lowerBound < position {
+                nextHidden += 1  // inside an address already written masked
+            } else if nextHidden < hidden.count, hidden[nextHidden].lowerBound == position {
+                output.append(UInt8(ascii: "*"))
+                position = hidden[nextHidden].upperBound
+                nextHidden += 1
             } else {
-                if run == 3, byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-") { return true }
-                run = 0
+                let stop = min(nextHidden < hidden.count ? hidden[nextHidden].lowerBound : bytes.count,
+                               nextEmail < emails.count ? emails[nextEmail].bytes.lowerBound : bytes.count)
+                output.append(contentsOf: bytes[position..<stop])
+                position = stop
             }
         }
-        return false
+        return String(decoding: output, as: UTF8.self)
     }
 
-    /// Masks what the maximal digit run `run` starts, if anything; returns where scanning goes on.
-    private static func maskMatch(in bytes: inout [UInt8], run: Range<Int>) -> Int {
-        let next = bytes.dropFirst(run.upperBound).first
-        switch run.count {
-        case 18 where next?.isLetterX != true && hasValidCheckDigit(bytes[run]):
-            maskIDCard(&bytes, at: run.lowerBound)
-        case 17 where next?.isLetterX == true:
-            let candidate = run.lowerBound..<(run.upperBound + 1)
-            let after = bytes.dropFirst(candidate.upperBound).first
-            guard after?.isASCIIDigit != true, after?.isLetterX != true, hasValidCheckDigit(bytes[candidate]) else { break }
-            maskIDCard(&bytes, at: run.lowerBound)
-            return candidate.upperBound
-        case 11 where isMobilePrefix(bytes[run]):
-            maskMobile(&bytes, at: run.lowerBound)
-        case 13 where bytes[run].starts(with: "86".utf8) && isMobilePrefix(bytes[run].dropFirst(2)):
-            maskMobile(&bytes, at: run.lowerBound + 2)
-        case 3 where isMobilePrefix(bytes[run]):
-            guard let groups = grouped(bytes, first: run) else { break }
-            for index in groups.middle { bytes[index] = UInt8(ascii: "*") }
-            return groups.end
-        default:
-            break
+    /// Adds to `hidden` the byte ranges of the digits of the run at `run` that belong to a personal number.
+    private static func hideNumbers(in run: Range<Int>, of bytes: UnsafeRawBufferPointer, into hidden: inout [Range<Int>]) {
+        // A run has at most one digit per byte, and as many group boundaries plus one.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: run.count) { digits in
+            withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: run.count) { scalars in
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: run.count + 1) { boundaries in
+                    var count = 0, boundaryCount = 1
+                    boundaries[0] = 0
+                    var afterSeparator = false
+                    var index = run.lowerBound
+                    while index < run.upperBound {
+                        let (folded, length) = unit(in: bytes, at: index)
+                        if isDigit(folded) || folded.isLetterX {
+                            if afterSeparator || folded.isLetterX, boundaries[boundaryCount - 1] != count {
+                                boundaries[boundaryCount] = count
+                                boundaryCount += 1
+                            }
+                            digits[count] = isDigit(folded) ? folded - UInt8(ascii: "0") : checkX
+                            scalars[count] = index..<(index + length)
+                            count += 1
+                            afterSeparator = false
+                        } else {
+                            afterSeparator = true
+                        }
+                        index += length
+                    }
+                    if boundaries[boundaryCount - 1] != count {
+                        boundaries[boundaryCount] = count
+                        boundaryCount += 1
+                    }
+                    withUnsafeTemporaryAllocation(of: Bool.self, capacity: count) { isHidden in
+                        isHidden.initialize(repeating: false)
+                        hideDigits(Digits(UnsafeMutableBufferPointer(rebasing: digits[..<count])),
+                                   boundaries: UnsafeBufferPointer(UnsafeMutableBufferPointer(rebasing: boundaries[..<boundaryCount])),
+                                   in: isHidden)
+                        for digit in 0..<count where isHidden[digit] { hidden.append(scalars[digit]) }
+                    }
+                }
+            }
         }
-        return run.upperBound
     }
 
-    /// For a 3-digit run, the 4 hidden digits and the end of a `1xx-xxxx-xxxx` or
-    /// `1xx xxxx xxxx` number, both separators the same and every group a whole digit run.
-    private static func grouped(_ bytes: [UInt8], first: Range<Int>) -> (middle: Range<Int>, end: Int)? {
-        guard let separator = bytes.dropFirst(first.upperBound).first,
-              separator == UInt8(ascii: "-") || separator == UInt8(ascii: " ")
-        else { return nil }
-        let middleStart = first.upperBound + 1
-        let middleEnd = digitRunEnd(bytes, from: middleStart)
-        guard middleEnd - middleStart == 4, bytes.dropFirst(middleEnd).first == separator else { return nil }
-        let lastStart = middleEnd + 1
-        let lastEnd = digitRunEnd(bytes, from: lastStart)
-        guard lastEnd - lastStart == 4 else { return nil }
-        return (middleStart..<middleEnd, lastEnd)
+    /// One scalar of the text: what it folds to, and where its bytes start.
+    struct TextUnit {
+        let folded: UInt8
+        let start: Int
     }
 
-    private static func digitRunEnd(_ bytes: [UInt8], from start: Int) -> Int {
-        var end = start
-        while end < bytes.count, bytes[end].isASCIIDigit { end += 1 }
-        return end
-    }
-
-    /// Whether `digits` start like a mobile number: 1, then 3 to 9.
-    private static func isMobilePrefix(_ digits: ArraySlice<UInt8>) -> Bool {
-        let prefix = Array(digits.prefix(2))
-        return prefix.count == 2 && prefix[0] == UInt8(ascii: "1") && (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(prefix[1])
-    }
-
-    /// Weights of the first 17 digits in ISO 7064 MOD 11-2 (GB 11643-1999).
-    private static let checkWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    /// The check character for each remainder of the weighted sum mod 11.
-    private static let checkCharacters = Array("10X98765432".utf8)
-
-    /// Whether 18 characters (17 digits and a digit or X/x) end in their check character.
-    static func hasValidCheckDigit(_ candidate: ArraySlice<UInt8>) -> Bool {
-        guard candidate.count == 18, let last = candidate.last else { return false }
-        var sum = 0
-        for (weight, digit) in zip(checkWeights, candidate) {
-            guard digit.isASCIIDigit else { return false }
-            sum += weight * Int(digit - UInt8(ascii: "0"))
+    /// The e-mail addresses in `bytes`, as byte ranges and their masked text, in order.
+    private static func maskedEmails(in bytes: UnsafeRawBufferPointer) -> [(bytes: Range<Int>, text: String)] {
+        var units: [TextUnit] = []
+        var index = 0
+        while index < bytes.count {
+            let (folded, length) = unit(in: bytes, at: index)
+            units.append(TextUnit(folded: folded, start: index))
+            index += length
         }
-        let expected = checkCharacters[sum % 11]
-        return last == expected || (expected == UInt8(ascii: "X") && last == UInt8(ascii: "x"))
-    }
-
-    private static func maskIDCard(_ bytes: inout [UInt8], at start: Int) {
-        for index in (start + 6)..<(start + 14) { bytes[index] = UInt8(ascii: "*") }
-    }
-
-    private static func maskMobile(_ bytes: inout [UInt8], at start: Int) {
-        for index in (start + 3)..<(start + 7) { bytes[index] = UInt8(ascii: "*") }
+        var emails: [EmailMatch] = []
+        for (position, unit) in units.enumerated() where unit.folded == UInt8(ascii: "@") {
+            guard let email = email(in: units, at: position) else { continue }
+            if let last = emails.indices.last, email.range.lowerBound < emails[last].range.upperBound {
+                emails[last].absorb(email)
+            } else {
+                emails.append(email)
+            }
+        }
+        let byteOffset = { (position: Int) in position < units.count ? units[position].start : bytes.count }
+        return emails.map { (byteOffset($0.range.lowerBound)..<byteOffset($0.range.upperBound), $0.masked) }
     }
 }

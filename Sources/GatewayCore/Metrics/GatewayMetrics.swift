@@ -17,6 +17,9 @@ public final class GatewayMetrics: Sendable {
     public let sourceDuration: Histogram
     /// `exchange_gateway_source_outcomes_total{source,status}`: source statuses (`ok`, `timeout`, ...).
     public let sourceOutcomes: Counter
+    /// `exchange_gateway_source_unknown_fields_total{source}`: members of department answers that no
+    /// view names (schema drift), one per occurrence.
+    public let sourceUnknownFields: Counter
     /// `exchange_gateway_requests_in_flight`: requests being answered now.
     public let requestsInFlight: Gauge
     /// `exchange_gateway_circuit_breaker_state{source}`: 0 closed, 1 open, 2 half-open.
@@ -65,6 +68,9 @@ public final class GatewayMetrics: Sendable {
                                             help: "Time of one source's part of a dossier, in seconds.", labels: ["source"])
         sourceOutcomes = registry.counter("exchange_gateway_source_outcomes_total",
                                           help: "Source sections of dossiers, by source and status.", labels: ["source", "status"])
+        sourceUnknownFields = registry.counter("exchange_gateway_source_unknown_fields_total",
+                                               help: "Members of department answers that no view names (schema drift), per source.",
+                                               labels: ["source"])
         requestsInFlight = registry.gauge("exchange_gateway_requests_in_flight", help: "Requests being answered.")
         circuitBreakerState = registry.gauge("exchange_gateway_circuit_breaker_state",
                                              help: "Circuit breaker state per source: 0 closed, 1 open, 2 half-open.",
@@ -127,7 +133,7 @@ public final class GatewayMetrics: Sendable {
 
     /// The series of the sections of `source`.
     public func source(_ source: String) -> SourceMetrics {
-        SourceMetrics(source: source, outcomes: sourceOutcomes, duration: sourceDuration)
+        SourceMetrics(source: source, outcomes: sourceOutcomes, duration: sourceDuration, unknownFields: sourceUnknownFields)
     }
 
     /// Counts one request refused by the client rate limit.

@@ -1,11 +1,11 @@
 import GatewayCrypto
 
-/// The per-rule transforms of one text value. Each checks the value's shape first and answers
-/// `"***"` when it does not match: a value that is not what the rule expects is never passed
-/// through, however close it is.
-extension MaskingRule {
-    /// The masked form of `text` under this rule. `redact` never reaches here (the member is
-    /// removed), but answers `"***"` rather than the text if it does.
+/// The masking transforms of one text value. Each checks the value's shape first and answers
+/// `"***"` when it does not match: a value that is not what the treatment expects is never
+/// passed through, however close it is.
+extension Treatment {
+    /// The masked form of `text` under this treatment. `clear` and `redact` never reach here
+    /// (the one is served as it is, the other removed), but answer `"***"` if they do.
     func masked(text: String, hmacKey: [UInt8]?) -> String {
         let masked: String? = switch self {
         case .idCard: Self.maskedIDCard(text)
@@ -15,9 +15,8 @@ extension MaskingRule {
         case .address: Self.maskedAddress(text)
         case .bankCard: Self.maskedBankCard(text)
         case .uscc: Self.maskedUSCC(text)
-        case .hash: Self.pseudonym(text, hmacKey: hmacKey)
-        case .redact: nil
-        case .none: text
+        case .hmac: Self.pseudonym(text, hmacKey: hmacKey)
+        case .clear, .redact: nil
         }
         return masked ?? Self.failedValue
     }
@@ -153,7 +152,7 @@ extension MaskingRule {
         return keeping(bytes, first: 8, last: 0)
     }
 
-    // MARK: hash
+    // MARK: hmac
 
     /// Hex characters of the HMAC kept: 128 bits, plenty for a pseudonym.
     static let pseudonymLength = 32

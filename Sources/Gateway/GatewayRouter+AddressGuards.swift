@@ -1,0 +1,66 @@
+import GatewayCore
+import HTTPServer
+
+extension GatewayRouter {
+    /// The routes probes and scrapers call: never throttled by the address guards (they send
+    /// well-formed requests, and must not fail because they share an address with a flood).
+    static let probeRoutes: Set<Route> = [.healthz, .readyz, .metrics]
+
+    /// Runs `answer` for `request` once the guards of its client's address let it through, after
+    /// replacing its `remoteAddress` by that client's address (README "Security"): behind a trusted proxy
+    /// the right-most untrusted address of `X-Forwarded-For` / `Forwarded`, which the audit record,
+    /// the malformed-request guard and the per-address limit all use. Probes pass no guard. An
+    /// address that sent too many malformed requests is refused `429`, unless the request presents
+    /// a valid key (the client's own rate limit applies instead). A forwarded client with
+    /// `server.per_ip_connection_limit` requests in progress is refused `429 too-many-connections`
+    /// (its connections are the proxy's, which MHD does not count). Refusals of dossier requests
+    /// are audited.
+    func guarded(_ request: inout HTTPRequest, route: Route, requestID: String, runtime: GatewayRuntime,
+                 answer: (HTTPRequest) async -> HTTPResponse) async -> HTTPResponse {
+        let peer = request.remoteAddress
+        do {
+            request.remoteAddress = try proxies.clientAddress(peer: peer, forwardedFor: request.headerValues("x-forwarded-for"),
+                                                              forwarded: request.headerValues("forwarded"))
+        } catch {
+            return await refuseUnread(error, request, route: route, requestID: requestID, runtime: runtime)
+        }
+        if Self.probeRoutes.contains(route) { return await answer(request) }
+        if let retryAfter = runtime.malformedGuard.retryAfter(for: request.remoteAddress), !presentsValidKey(request, runtime: runtime) {
+            return await refuseUnread(.tooManyMalformedRequests(retryAfterSeconds: retryAfter), request, route: route,
+                                      requestID: requestID, runtime: runtime)
+        }
+        guard proxies.isTrusted(peer) else { return await answer(request) }
+        guard connectionsPerAddress.tryEnter(request.remoteAddress) else {
+            return await refuseUnread(.tooManyConnections(limit: connectionsPerAddress.limit), request, route: route,
+                                      requestID: requestID, runtime: runtime)
+        }
+        defer { connectionsPerAddress.leave(request.remoteAddress) }
+        return await answer(request)
+    }
+
+    /// A refusal decided before the route reads the request: audited on the dossier routes, like
+    /// every answer there.
+    func refuseUnread(_ problem: Problem, _ request: HTTPRequest, route: Route, requestID: String,
+                      runtime: GatewayRuntime) async -> HTTPResponse {
+        guard route == .dossier || route == .dossierBatch else { return refuse(problem, request, requestID, runtime) }
+        let trace = TraceContext(traceparent: request.header("traceparent"))
+        let record = Self.auditRecord(of: request, requestID: requestID, trace: trace)
+        return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { _ throws(Problem) in
+            throw problem
+        }
+    }
+
+    /// Whether a refusal of `problem` costs the request's address a token of its malformed-request
+    /// budget: a 4xx other than rate limiting, from a client that presents no valid key (a known
+    /// client is rate-limited by its key) and is not a trusted proxy itself (whose address every
+    /// client behind it shares).
+    func costsTheAddress(_ problem: Problem, _ request: HTTPRequest, runtime: GatewayRuntime) -> Bool {
+        (400..<500).contains(problem.status) && problem.status != 429 && !proxies.isTrusted(request.remoteAddress)
+            && !presentsValidKey(request, runtime: runtime)
+    }
+
+    private func presentsValidKey(_ request: HTTPRequest, runtime: GatewayRuntime) -> Bool {
+        if case .authenticated = runtime.authenticator.authenticate(authorization: request.header("Authorization")) { return true }
+        return false
+    }
+}

@@ -1,0 +1,39 @@
+import GatewayCrypto
+import Glibc
+
+/// Settings that are valid but risky in production: `config check` prints them (and fails on them
+/// with `--strict`), `serve` logs them at start (README "Command line").
+public enum ConfigWarnings {
+    public static func of(_ config: GatewayConfig) -> [String] {
+        var warnings: [String] = []
+        let demoHashes = DemoKeys.all.map { Digest.sha256(Array($0.utf8)) }
+        for client in config.clients where demoHashes.contains(client.apiKeySHA256) {
+            warnings.append("clients: \(client.id) accepts a public demo key; replace its api_key_sha256 (exchange-gateway keygen)")
+        }
+        if config.tls == nil, !isLoopback(config.listen.host) {
+            warnings.append("tls: off while listening on \(config.listen.host), beyond loopback; keys and personal data cross the network "
+                + "in clear unless a TLS-terminating proxy is in front")
+        }
+        if config.audit.signingKeyFile == nil {
+            warnings.append("audit.signing_key_file: not set, so audit checkpoints are not signed (exchange-gateway audit keygen)")
+        }
+        if !config.audit.path.hasPrefix("/") {
+            warnings.append("audit.path: \(config.audit.path) is relative, so the log lands wherever the gateway is started from")
+        }
+        for role in config.roles.values.sorted(by: { $0.name < $1.name }) where seesEverything(role, sources: config.sources) {
+            warnings.append("roles.\(role.name): sees every field of every source (view \"all\"); give it only to those who must see personal data")
+        }
+        return warnings
+    }
+
+    /// 127.0.0.0/8: the listener is reachable from this machine only.
+    private static func isLoopback(_ host: String) -> Bool {
+        var address = in_addr()
+        return inet_pton(AF_INET, host, &address) == 1 && UInt32(bigEndian: address.s_addr) >> 24 == 127
+    }
+
+    /// May read every source, with `"view": "all"` on each (README, Views): meant for auditors only.
+    private static func seesEverything(_ role: RoleConfig, sources: [SourceConfig]) -> Bool {
+        sources.allSatisfy { source in role.mayRead(source.name) && role.view(for: source.name).servesEverything }
+    }
+}

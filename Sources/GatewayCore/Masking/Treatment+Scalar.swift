@@ -1,0 +1,57 @@
+/// A scalar of a department body, as a treatment sees it, whatever holds the body: a jansson
+/// tree (`SourceView.apply(to:)`) or a writer that streams the body token by token.
+public enum ViewScalar {
+    /// A string's UTF-8 bytes, valid only for the call they are passed to.
+    case string(UnsafeRawBufferPointer)
+    case integer(Int)
+    case real(Double)
+    case bool
+    case null
+}
+
+/// What a scalar is served as.
+public enum ServedScalar: Sendable, Equatable {
+    /// As the department sent it.
+    case unchanged
+    /// This string instead (a masked form, or `"***"`).
+    case replaced(String)
+}
+
+extension Treatment {
+    /// What `scalar` is served as under this treatment (README, Views).
+    ///
+    /// `null` stays `null` under every treatment (it reveals nothing). `clear` serves the value,
+    /// but with `detectPII` a string has the personal data in it masked, an integer of 11 or more
+    /// digits becomes its masked text when it is a personal number (`13812345678` →
+    /// `"138****5678"`), and a real of 17 or more integer digits becomes `"***"` (written out it
+    /// would be `3.4150219880314026e+17`, an ID number's leading digits). A masking treatment
+    /// fails closed: a string of the wrong shape, and any number or boolean, becomes `"***"`,
+    /// except an integer under `hmac`, which is pseudonymised by its decimal text.
+    public func served(_ scalar: ViewScalar, detectPII: Bool, hmacKey: [UInt8]?) -> ServedScalar {
+        switch (self, scalar) {
+        case (_, .null):
+            return .unchanged
+        case (.clear, .string(let bytes)):
+            return detectPII ? (PIIDetector.masked(utf8: bytes).map(ServedScalar.replaced) ?? .unchanged) : .unchanged
+        case (.clear, .integer(let integer)):
+            return detectPII && integer.magnitude >= 10_000_000_000 ? Self.detected(String(integer)) : .unchanged
+        case (.clear, .real(let real)):
+            guard detectPII, real.magnitude >= 1e10 else { return .unchanged }
+            return real.magnitude >= 1e16 ? .replaced(Self.failedValue) : Self.detected(real.description)
+        case (.clear, .bool):
+            return .unchanged
+        case (_, .string(let bytes)):
+            return .replaced(masked(text: String(decoding: bytes, as: UTF8.self), hmacKey: hmacKey))
+        case (.hmac, .integer(let integer)):
+            return .replaced(masked(text: String(integer), hmacKey: hmacKey))
+        case (_, .integer), (_, .real), (_, .bool):
+            return .replaced(Self.failedValue)
+        }
+    }
+
+    /// A number's text with the personal number in it masked, if it holds one.
+    private static func detected(_ text: String) -> ServedScalar {
+        let masked = PIIDetector.maskEmbedded(in: text)
+        return masked == text ? .unchanged : .replaced(masked)
+    }
+}

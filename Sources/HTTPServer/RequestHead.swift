@@ -1,0 +1,51 @@
+import CMicroHTTPD
+import Glibc
+
+/// A request's line and headers, read once they are complete and before any of its body, with
+/// what makes it unsafe to read further (see `RequestDefect`).
+struct RequestHead: Sendable {
+    let method: String
+    /// The path, percent-decoded, without the query.
+    let path: String
+    let query: [(name: String, value: String)]
+    /// Header names are lower-cased.
+    let headers: [(name: String, value: String)]
+    let defect: RequestDefect?
+
+    /// Reads the head of the request on `connection`, from MHD's first call of the access handler
+    /// for it (`method`, `url` and `version` are that call's arguments).
+    /// - Parameter rawTarget: the request target as sent, copied before MHD decoded it in place.
+    init(connection: OpaquePointer, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?,
+         version: UnsafePointer<CChar>?, rawTarget: [UInt8]) {
+        self.method = method.map { String(cString: $0) } ?? ""
+        let target = RequestTarget(raw: rawTarget)
+        path = target.path
+        query = target.query
+        var fields: [HeaderBlock.Field] = []
+        _ = withUnsafeMutablePointer(to: &fields) { MHD_get_connection_values(connection, .HEADER_KIND, Self.collectField, $0) }
+        headers = fields.map { (String(cString: $0.name).lowercased(), String(cString: $0.value)) }
+        let httpVersion = version.map { String(cString: $0) } ?? ""
+        defect = RequestFraming.defect(headers: headers, version: httpVersion)
+            ?? Self.targetDefect(url: url, version: version, rawTarget: rawTarget, decodedContainsNUL: target.containsNUL)
+            ?? method.flatMap { start in
+                HeaderBlock.defect(start: start, size: eg_mhd_request_header_size(connection), fields: fields)
+            }
+    }
+
+    /// A NUL in the target: decoded from `%00`, or sent raw, which ended MHD's copy of the target
+    /// early. MHD ends the target in place where the space before the version was, so the target
+    /// as sent is the bytes from `url` up to the byte before `version`.
+    private static func targetDefect(url: UnsafePointer<CChar>?, version: UnsafePointer<CChar>?, rawTarget: [UInt8],
+                                     decodedContainsNUL: Bool) -> RequestDefect? {
+        if decodedContainsNUL { return .nulInTarget }
+        guard let url, let version, version > url, version - url - 1 == rawTarget.count else { return .nulInTarget }
+        return nil
+    }
+
+    /// Appends each header's name and value pointers to the `[HeaderBlock.Field]` behind `fieldsPointer`.
+    private static let collectField: MHD_KeyValueIterator = { fieldsPointer, _, name, value in
+        guard let fieldsPointer, let name, let value else { return .YES }
+        fieldsPointer.assumingMemoryBound(to: [HeaderBlock.Field].self).pointee.append(HeaderBlock.Field(name: name, value: value))
+        return .YES
+    }
+}
