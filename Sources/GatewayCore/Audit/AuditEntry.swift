@@ -1,4 +1,3 @@
-
 /// One access to citizens' data, as the audit log keeps it: who asked, why, for what, what
 /// each department answered and what the caller got. Never any personal data or key.
 public struct AuditEntry: Sendable {
