@@ -61,8 +61,9 @@ import Testing
         #expect(Set(blocks.compactMap(\.marker).map { $0.split(separator: ":").first.map(String.init) ?? $0 }) == ["site", "not-run", "service"])
     }
 
-    /// What of the repository the walk-through reads: the package (to build; its manifest names the tests too) and the shipped files.
-    static let repositoryParts = ["Package.swift", "Sources", "Tests", "CCurl", "CJansson", "CMicroHTTPD", "COpenSSL", "config", "deploy"]
+    /// What of the repository the walk-through reads: the package (to build; its manifest names the tests and the
+    /// benchmark programs under bench/ too) and the shipped files.
+    static let repositoryParts = ["Package.swift", "Sources", "Tests", "CCurl", "CJansson", "CMicroHTTPD", "COpenSSL", "config", "deploy", "bench"]
 
     /// The whole walk-through, release build included (about a minute on two cores; the time
     /// limit leaves room for a busy machine).
