@@ -96,7 +96,8 @@ extension AuditCommand {
             lines.forEach { Terminal.print($0) }
         case .table:
             let rows = lines.map { line in (try? JSON.parse(line)).map(AuditTable.row) ?? AuditTable.unreadable(line) }
-            AuditTable.render(rows).forEach { Terminal.print($0) }
+            // Escaped before the columns are measured: a cell is shown as wide as it is printed.
+            AuditTable.render(rows.map { $0.map(TerminalText.escaped) }).forEach { Terminal.print($0) }
         }
     }
 }
