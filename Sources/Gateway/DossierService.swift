@@ -12,6 +12,8 @@ public struct DossierService: Sendable {
     /// Each source's preconfigured transfer handles.
     let templates: [String: SourceTemplate]
     let metrics: GatewayMetrics
+    /// Each source's series, in config order.
+    let sourceMetrics: [SourceMetrics]
     /// The schema drift already logged (once per source and path while this config is loaded).
     let drift = SchemaDrift()
 
@@ -22,6 +24,7 @@ public struct DossierService: Sendable {
         self.guards = guards
         self.templates = templates
         self.metrics = metrics
+        sourceMetrics = config.sources.map { metrics.source($0.name) }
     }
 
     /// A service with fresh breakers, bulkheads and templates (the one-shot `dossier` command).
@@ -76,12 +79,15 @@ public struct DossierService: Sendable {
             }
             byName[call.source.name] = outcome
         }
-        let sections = config.sources.compactMap { source in byName[source.name].map { (source.name, $0) } }
+        let sections = config.sources.compactMap { source in byName[source.name].map { (name: source.name, outcome: $0) } }
         // The checks read the unmasked values captured while each body was served.
         let consistency = config.checks.evaluate(propertyID: propertyID, sections: sections)
+        var series = sourceMetrics.startIndex
         for (name, outcome) in sections where outcome.status != .notPermitted {
-            noteDrift(of: outcome, source: name)
-            metrics.recordSource(name, status: outcome.status, duration: outcome.status == .circuitOpen ? nil : .milliseconds(outcome.latencyMs))
+            // Sections are in config order, as the series are.
+            while sourceMetrics[series].source != name { series += 1 }
+            noteDrift(of: outcome, source: name, counting: sourceMetrics[series])
+            sourceMetrics[series].record(outcome.status, duration: outcome.status == .circuitOpen ? nil : .milliseconds(outcome.latencyMs))
         }
         return Dossier(propertyID: propertyID, requestID: requestID, generatedAt: .now(), sources: sections,
                        requiredSources: Set(config.sources.filter { $0.policy == .required }.map(\.name)), consistency: consistency)
@@ -101,7 +107,8 @@ public struct DossierService: Sendable {
         let readings = calls.map { call in
             SourceReading(view: role.view(for: call.source.name), captures: config.checks.captures(for: call.source.name))
         }
-        let target = Target(propertyID: propertyID, deadline: deadline, requestID: requestID, trace: trace, readings: readings)
+        let target = Target(propertyID: propertyID, deadline: deadline, requestIDLine: "X-Request-Id: " + requestID, trace: trace,
+                            readings: readings)
         let outcomes: [SourceOutcome?]
         if !holding.contains(false) {
             outcomes = await fetch(Array(calls.indices), of: calls, target)
@@ -115,7 +122,8 @@ public struct DossierService: Sendable {
     private struct Target: Sendable {
         let propertyID: PropertyID
         let deadline: Deadline
-        let requestID: String
+        /// The request id's header line, the same for every call.
+        let requestIDLine: String
         let trace: TraceContext
         /// Per call, the caller's view of its source and the values the checks capture there.
         let readings: [SourceReading]
@@ -124,7 +132,7 @@ public struct DossierService: Sendable {
         /// trace and the request id.
         func upstreamCall(_ call: Call) -> UpstreamCall {
             UpstreamCall(request: call.source.request(for: propertyID, deadline: deadline,
-                                                      headers: ["traceparent: " + trace.childTraceparent(), "X-Request-Id: " + requestID]),
+                                                      headers: ["traceparent: " + trace.childTraceparent(), requestIDLine]),
                          template: call.template)
         }
     }

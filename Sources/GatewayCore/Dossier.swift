@@ -56,6 +56,6 @@ public struct Dossier: Sendable {
             output.member("http_status", httpStatus)
         }
         output.endObject()
-        return output.finish()
+        return output.finished()
     }
 }

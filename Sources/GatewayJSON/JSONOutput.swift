@@ -16,10 +16,10 @@ import Glibc
 /// several times cheaper than `Array.append(contentsOf:)` for the short pieces JSON is made of.
 public struct JSONOutput {
     /// Zeros past `count`: room already made.
-    private var storage: [UInt8]
-    private var count = 0
+    var storage: [UInt8]
+    var count = 0
     /// Whether a value was just completed, so that the next member or element needs a comma.
-    private var followsValue = false
+    var followsValue = false
 
     public init(capacity: Int) {
         storage = Array(repeating: 0, count: max(capacity, 64))
@@ -41,122 +41,6 @@ public struct JSONOutput {
     public mutating func scalar(_ scalar: JSONScalar) {
         write(scalar.text, then: nil)
         followsValue = true
-    }
-
-    /// A key the writer makes itself: a dossier's own members, whose names need no escaping.
-    public mutating func key(_ name: StaticString) {
-        assert(UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount).allSatisfy { $0 >= 0x20 && $0 < 0x80 && !Self.needsEscape($0) })
-        let comma = followsValue
-        write(upTo: name.utf8CodeUnitCount + 4) { buffer in
-            var written = 0
-            if comma {
-                buffer.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
-                written = 1
-            }
-            buffer.storeBytes(of: UInt8(ascii: "\""), toByteOffset: written, as: UInt8.self)
-            memcpy(buffer + written + 1, name.utf8Start, name.utf8CodeUnitCount)
-            written += 1 + name.utf8CodeUnitCount
-            buffer.storeBytes(of: UInt8(ascii: "\""), toByteOffset: written, as: UInt8.self)
-            buffer.storeBytes(of: UInt8(ascii: ":"), toByteOffset: written + 1, as: UInt8.self)
-            return written + 2
-        }
-        followsValue = false
-    }
-
-    /// A member the writer makes itself whose value is text.
-    public mutating func member(_ name: StaticString, _ text: String) {
-        key(name)
-        string(text)
-    }
-
-    /// A member the writer makes itself whose value is an integer.
-    public mutating func member(_ name: StaticString, _ value: Int) {
-        key(name)
-        integer(value)
-    }
-
-    /// A member the writer makes itself whose value is `true` or `false`.
-    public mutating func member(_ name: StaticString, _ value: Bool) {
-        key(name)
-        bool(value)
-    }
-
-    /// A member the writer makes itself whose value is an array of text.
-    public mutating func member(_ name: StaticString, _ texts: [String]) {
-        key(name)
-        beginArray()
-        for text in texts { string(text) }
-        endArray()
-    }
-
-    /// A key the writer makes itself from text (a source's name), escaped by the rules above.
-    public mutating func key(quoting text: String) {
-        write(quoting: text, then: UInt8(ascii: ":"))
-        followsValue = false
-    }
-
-    /// A string the writer makes itself (a masked value, an error for the clerk), escaped by the
-    /// rules above.
-    public mutating func string(_ text: String) {
-        write(quoting: text, then: nil)
-        followsValue = true
-    }
-
-    /// An integer in decimal, as `JSONWriter` writes one.
-    private mutating func integer(_ value: Int) {
-        let comma = followsValue
-        // A sign and at most 19 digits.
-        write(upTo: 21) { buffer in
-            var written = 0
-            if comma {
-                buffer.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
-                written = 1
-            }
-            if value < 0 {
-                buffer.storeBytes(of: UInt8(ascii: "-"), toByteOffset: written, as: UInt8.self)
-                written += 1
-            }
-            var magnitude = value.magnitude
-            var digits = 1
-            while magnitude >= 10 {
-                magnitude /= 10
-                digits += 1
-            }
-            magnitude = value.magnitude
-            for place in stride(from: written + digits - 1, through: written, by: -1) {
-                buffer.storeBytes(of: UInt8(ascii: "0") + UInt8(magnitude % 10), toByteOffset: place, as: UInt8.self)
-                magnitude /= 10
-            }
-            return written + digits
-        }
-        followsValue = true
-    }
-
-    private mutating func bool(_ value: Bool) {
-        let text: StaticString = value ? "true" : "false"
-        json(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-    }
-
-    /// A value already written as compact JSON by these rules (a section's data, written by its
-    /// view), copied as it is.
-    public mutating func json(_ value: UnsafeRawBufferPointer) {
-        let comma = followsValue
-        write(upTo: value.count + 1) { buffer in
-            if comma { buffer.storeBytes(of: UInt8(ascii: ","), as: UInt8.self) }
-            if !value.isEmpty { memcpy(buffer + (comma ? 1 : 0), value.baseAddress!, value.count) }
-            return value.count + (comma ? 1 : 0)
-        }
-        followsValue = true
-    }
-
-    /// Hands over what was written, without a copy, leaving the output empty.
-    public mutating func finish() -> [UInt8] {
-        var written: [UInt8] = []
-        swap(&written, &storage)
-        written.removeLast(written.count - count)
-        count = 0
-        followsValue = false
-        return written
     }
 
     private mutating func begin(_ bracket: UInt8) {
@@ -181,31 +65,20 @@ public struct JSONOutput {
     /// A comma if due, then `text` (quoted and escaped again when it was sent with escapes, else
     /// as sent), then `suffix`.
     private mutating func write(_ text: JSONString, then suffix: UInt8?) {
-        write(text.utf8, sentAs: text.hasEscapes ? nil : text.json, then: suffix)
-    }
-
-    /// A comma if due, then `text` quoted and escaped, then `suffix`.
-    private mutating func write(quoting text: String, then suffix: UInt8?) {
-        var text = text
-        text.withUTF8 { write(UnsafeRawBufferPointer($0), sentAs: nil, then: suffix) }
-    }
-
-    /// A comma if due, then the string `utf8` (its JSON as sent when `json` is given: it needs
-    /// no escaping), then `suffix`.
-    private mutating func write(_ utf8: UnsafeRawBufferPointer, sentAs json: UnsafeRawBufferPointer?, then suffix: UInt8?) {
         let comma = followsValue
+        let escaping = text.hasEscapes
         // An escape takes at most six bytes (`\u001f`) per decoded byte.
-        write(upTo: (json?.count ?? 6 * utf8.count + 2) + 2) { buffer in
+        write(upTo: (escaping ? 6 * text.utf8.count + 2 : text.json.count) + 2) { buffer in
             var written = 0
             if comma {
                 buffer.storeBytes(of: UInt8(ascii: ","), as: UInt8.self)
                 written = 1
             }
-            if let json {
-                memcpy(buffer + written, json.baseAddress!, json.count)
-                written += json.count
+            if escaping {
+                written += Self.quote(text.utf8, into: buffer + written)
             } else {
-                written += Self.quote(utf8, into: buffer + written)
+                memcpy(buffer + written, text.json.baseAddress!, text.json.count)
+                written += text.json.count
             }
             if let suffix {
                 buffer.storeBytes(of: suffix, toByteOffset: written, as: UInt8.self)
@@ -216,7 +89,7 @@ public struct JSONOutput {
     }
 
     /// Makes room for `maxCount` more bytes, then lets `body` write them and say how many it wrote.
-    private mutating func write(upTo maxCount: Int, _ body: (UnsafeMutableRawPointer) -> Int) {
+    mutating func write(upTo maxCount: Int, _ body: (UnsafeMutableRawPointer) -> Int) {
         if count + maxCount > storage.count {
             storage += [UInt8](repeating: 0, count: max(storage.count, count + maxCount - storage.count))
         }

@@ -36,16 +36,13 @@ struct JSONOutputTests {
         #expect(copied(text) == .success(try JSON.parse(text).encoded()))
     }
 
-    /// What the writer adds of its own (a dossier's envelope): members by static name, keys and strings from text
-    /// escaped, integers in decimal (the int64 edges included), booleans, a value written elsewhere copied in; the
-    /// commas placed; the bytes handed over, the output left empty.
+    /// A dossier's envelope: members by name with text, integers, booleans and lists of text, keys from text escaped,
+    /// a value written elsewhere (a section's data) copied in; the commas placed.
     @Test func writerMadeValues() {
         var output = JSONOutput(capacity: 0)
         output.beginObject()
         output.member("text", "a\"b\\c\u{1}\n张")
-        output.member("min", Int.min)
-        output.member("max", Int.max)
-        output.member("zero", 0)
+        output.member("n", -12)
         output.member("yes", true)
         output.member("no", false)
         output.member("list", ["x", "y\t"])
@@ -58,10 +55,50 @@ struct JSONOutputTests {
         Array("null".utf8).withUnsafeBytes { output.json($0) }
         output.endArray()
         output.endObject()
-        let bytes = output.finish()
-        #expect(String(decoding: bytes, as: UTF8.self) == #"{"text":"a\"b\\c\u0001\n张","min":-9223372036854775808,"max":9223372036854775807,"# +
-            #""zero":0,"yes":true,"no":false,"list":["x","y\t"],"empty":[],"src\"":{"a":[1,2]},"after":["",null]}"#)
+        let bytes = output.finished()
+        #expect(String(decoding: bytes, as: UTF8.self) == #"{"text":"a\"b\\c\u0001\n张","n":-12,"yes":true,"no":false,"list":["x","y\t"],"empty":[],"src\"":{"a":[1,2]},"after":["",null]}"#)
         #expect((try? JSON.parse(bytes)) != nil)
+    }
+
+    /// Values the gateway writes itself follow the same rules, commas placed by the output.
+    @Test func valuesWrittenByTheGateway() {
+        var output = JSONOutput(capacity: 0)
+        output.beginObject()
+        output.key("text")
+        output.string("say \"hi\"\\\u{1}\u{1F}\n é中😀\u{7F}")
+        output.key("none")
+        output.string(orNull: nil)
+        output.key("some")
+        output.string(orNull: "x")
+        output.key("numbers")
+        output.beginArray()
+        for number in [0, 7, -7, 1_234_567_890, Int.max, Int.min] { output.integer(number) }
+        output.endArray()
+        output.key("hex")
+        output.asciiString(upTo: 4) { buffer in
+            for (offset, byte) in "beef".utf8.enumerated() { buffer.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self) }
+            return 4
+        }
+        output.key("empty")
+        output.string("")
+        output.key("null")
+        output.null()
+        output.endObject()
+        let expected = #"{"text":"say \"hi\"\\\u0001\u001f\n é中😀\#u{7F}","none":null,"some":"x","numbers":[0,7,-7,1234567890,9223372036854775807,-9223372036854775808],"hex":"beef","empty":"","null":null}"#
+        #expect(String(decoding: output.bytes, as: UTF8.self) == expected)
+        #expect(String(decoding: output.finished(), as: UTF8.self) == expected)
         #expect(output.bytes.isEmpty)
+        output.beginArray()
+        output.null()
+        output.endArray()
+        #expect(String(decoding: output.finished(), as: UTF8.self) == "[null]", "a finished output starts over")
+    }
+
+    /// Integers appended to a byte array, as an audit line's `seq` is.
+    @Test(arguments: [(0, "0"), (9, "9"), (10, "10"), (-1, "-1"), (9_007_199_254_740_991, "9007199254740991"), (Int.min, "-9223372036854775808")])
+    func appendsIntegers(_ value: Int, _ text: String) {
+        var bytes = Array("x=".utf8)
+        JSONOutput.appendInteger(value, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "x=" + text)
     }
 }

@@ -96,7 +96,7 @@ public struct ViewWriter: JSONScanConsumer {
 
     /// Hands over the section's `data` as served, without a copy.
     public mutating func takeData() -> [UInt8] {
-        output.finish()
+        output.finished()
     }
 
     // MARK: events
