@@ -193,7 +193,7 @@ struct GatewayRouter: Sendable {
     /// (see `costsTheAddress`).
     func refuse(_ problem: Problem, _ request: HTTPRequest, _ requestID: String, _ runtime: GatewayRuntime) -> HTTPResponse {
         if costsTheAddress(problem, request, runtime: runtime) {
-            runtime.malformedGuard.recordMalformed(from: request.remoteAddress)
+            runtime.malformedGuard.recordMalformed(from: AddressGuardKey.of(request.remoteAddress))
         }
         return .problem(problem, requestID: requestID)
     }
