@@ -11,10 +11,52 @@ public enum FileBytes {
         public var description: String { "cannot \(call) \(path): \(String(cString: strerror(code)))" }
     }
 
-    /// The file's bytes, or `nil` with `errno` set.
+    /// Why a file's bytes could not be read.
+    public enum ReadFailure: Error, Sendable, Equatable, CustomStringConvertible {
+        /// A call failed with this `errno`.
+        case system(Int32)
+        /// A named pipe, device or socket where a file was wanted: opening a pipe would wait for a
+        /// writer forever, and a device such as `/dev/zero` never ends.
+        case notARegularFile
+        /// More than the reader accepts: whatever it is, it is not what was asked for.
+        case tooLarge(limit: Int)
+
+        public var description: String {
+            switch self {
+            case .system(let code): String(cString: strerror(code))
+            case .notARegularFile: "is not a regular file"
+            case .tooLarge(let limit): "is larger than \(limit) bytes"
+            }
+        }
+    }
+
+    /// The most a config, key, certificate or secret file may hold: far above any real one, far
+    /// below what would exhaust memory, so a wrong path is one clear line, never a crash.
+    public static let settingsFileLimit = 16 << 20
+
+    /// The file's bytes, or `nil` with `errno` set; no limit (the audit commands read whole logs).
     public static func read(_ path: String) -> [UInt8]? {
+        do {
+            return try contents(of: path, limit: .max)
+        } catch {
+            if case .system(let code) = error { errno = code }
+            return nil
+        }
+    }
+
+    /// The file's bytes, at most `limit` of them.
+    /// - Parameter regularFileOnly: refuse anything but a regular file (checked before it is
+    ///   opened, so a named pipe is never waited on). A config may come through a pipe
+    ///   (`config check <(jq ...)`); a key never does.
+    /// The corresponding C functions are `stat`, `open` and `read`.
+    public static func contents(of path: String, limit: Int = settingsFileLimit, regularFileOnly: Bool = false) throws(ReadFailure) -> [UInt8] {
+        if regularFileOnly {
+            var status = stat()
+            guard stat(path, &status) == 0 else { throw .system(errno) }
+            guard status.st_mode & S_IFMT == S_IFREG else { throw .notARegularFile }
+        }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
+        guard descriptor >= 0 else { throw .system(errno) }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
@@ -23,8 +65,9 @@ public enum FileBytes {
             if count == 0 { return bytes }
             if count < 0 {
                 if errno == EINTR { continue }
-                return nil
+                throw .system(errno)
             }
+            guard count <= limit - bytes.count else { throw .tooLarge(limit: limit) }
             bytes.append(contentsOf: chunk[0..<count])
         }
     }

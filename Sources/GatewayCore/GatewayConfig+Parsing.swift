@@ -13,10 +13,11 @@ extension GatewayConfig {
     }
 
     static func readFile(_ path: String) throws(ConfigError) -> [UInt8] {
-        guard let text = FileBytes.read(path) else {
-            throw ConfigError(path: "", problem: "cannot read config file \(path): \(String(cString: strerror(errno)))")
+        do {
+            return try FileBytes.contents(of: path)
+        } catch {
+            throw ConfigError(path: "", problem: "cannot read config file \(path): \(error)")
         }
-        return text
     }
 
     static func parseJSON(_ text: [UInt8]) throws(ConfigError) -> JSON {

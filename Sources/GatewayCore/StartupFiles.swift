@@ -49,10 +49,13 @@ public struct StartupFiles: Sendable {
     }
 
     private static func text(of path: String, key: String) throws(Failure) -> String {
-        guard let bytes = FileBytes.read(path) else {
-            throw Failure(description: "\(key) \(path): cannot be read (\(String(cString: strerror(errno))))")
+        do {
+            return String(decoding: try FileBytes.contents(of: path, regularFileOnly: true), as: UTF8.self)
+        } catch .system(let code) {
+            throw Failure(description: "\(key) \(path): cannot be read (\(String(cString: strerror(code))))")
+        } catch {
+            throw Failure(description: "\(key) \(path): \(error)")
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The audit folder must be a folder the gateway may write, or not exist yet below one it may

@@ -86,6 +86,9 @@ import Testing
         ("TLS key of another certificate", "tls.key_file", "does not belong to the certificate"),
         ("TLS certificate that is a key", "tls.cert_file", "not a readable PEM certificate"),
         ("audit folder that is a file", "audit.path", "is not a folder"),
+        ("signing key that is a named pipe", "audit.signing_key_file", "is not a regular file"),
+        ("TLS key that is a device", "tls.key_file", "is not a regular file"),
+        ("TLS certificate too large to be one", "tls.cert_file", "is larger than 16777216 bytes"),
     ])
     func wrongFilesAreNamed(_ scenario: String, key: String, reason: String) async throws {
         let setup = try await Setup.make()
@@ -94,18 +97,50 @@ import Testing
             case "public key as signing key": root["audit"]?["signing_key_file"] = JSON(setup.folder + "/signing.pub")
             case "TLS key of another certificate": setup.tls(certificate: "cert.pem", key: "other.key")(root)
             case "TLS certificate that is a key": setup.tls(certificate: "key.pem", key: "key.pem")(root)
+            case "signing key that is a named pipe":
+                #expect(mkfifo(setup.folder + "/pipe.key", 0o600) == 0)
+                root["audit"]?["signing_key_file"] = JSON(setup.folder + "/pipe.key")
+            case "TLS key that is a device": root["tls"] = JSON.object(["cert_file": JSON(setup.folder + "/cert.pem"), "key_file": JSON("/dev/zero")])
+            case "TLS certificate too large to be one":
+                #expect(FileManager.default.createFile(atPath: setup.folder + "/huge.pem", contents: nil))
+                #expect(truncate(setup.folder + "/huge.pem", 1 << 30) == 0)
+                setup.tls(certificate: "huge.pem", key: "key.pem")(root)
             default: root["audit"]?["path"] = JSON(setup.folder + "/signing.key/audit.jsonl")
             }
         }
-        let serve = try await CommandLineTests.run("exchange-gateway", ["serve", "--config", path])
+        let serve = try await CommandLineTests.run("exchange-gateway", ["serve", "--config", path], timeout: .seconds(20))
         #expect(serve.status == 1)
         #expect(serve.errors.hasPrefix("exchange-gateway: \(key) "), "\(serve.errors)")
         #expect(serve.errors.contains(reason), "\(serve.errors)")
         #expect(serve.errors.split(separator: "\n").count == 1, "\(serve.errors)")
-        let check = try await CommandLineTests.run("exchange-gateway", ["config", "check", path])
+        let check = try await CommandLineTests.run("exchange-gateway", ["config", "check", path], timeout: .seconds(20))
         #expect(check.status == 1)
         #expect(check.errors.hasPrefix("exchange-gateway: \(path): \(key) "), "\(check.errors)")
         #expect(check.errors.contains(reason), "\(check.errors)")
+    }
+
+    /// A config read from a device or an endless stream, or whose key hash file is a named pipe, is
+    /// one line and exit 1, never a crash on running out of memory or a start that waits forever.
+    @Test func endlessOrBlockingFilesAreRefused() async throws {
+        let setup = try await Setup.make()
+        #expect(mkfifo(setup.folder + "/hash.pipe", 0o600) == 0)
+        let pipedHash = try setup.config("piped-hash") { root in
+            let client = root["clients"]?.elements.first
+            client?["api_key_sha256"] = nil
+            client?["api_key_sha256_file"] = JSON(setup.folder + "/hash.pipe")
+        }
+        for (config, expected) in [("/dev/zero", "cannot read config file /dev/zero: is larger than 16777216 bytes"),
+                                   (pipedHash, "clients[0].api_key_sha256_file: cannot read secret file \(setup.folder)/hash.pipe: is not a regular file")] {
+            for command in [["serve", "--config", config], ["config", "check", config]] {
+                let run = try await CommandLineTests.run("exchange-gateway", command, timeout: .seconds(20))
+                #expect(run.status == 1, "\(command): \(run)")
+                #expect(run.errors.contains(expected), "\(command): \(run.errors)")
+                #expect(run.errors.split(separator: "\n").count == 1, "\(command): \(run.errors)")
+                for crash in Self.crashText {
+                    #expect(!run.errors.contains(crash), "\(command): \(run.errors)")
+                }
+            }
+        }
     }
 
     /// A config whose files are all right starts; `config check` passes it.
