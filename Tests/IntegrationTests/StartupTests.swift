@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import GatewayCore
 import GatewayCrypto
 import GatewayJSON
 import Testing
@@ -46,6 +47,17 @@ import Testing
         func tls(certificate: String, key: String) -> (JSON) -> Void {
             { root in root["tls"] = JSON.object(["cert_file": JSON(folder + "/" + certificate), "key_file": JSON(folder + "/" + key)]) }
         }
+
+        /// The second department over HTTPS with `files` (key → file name in `folder`) as its `tls`.
+        func departmentTLS(_ files: [String: String]) -> (JSON) -> Void {
+            { root in
+                guard let source = root["sources"]?.elements.dropFirst().first else { return }
+                source["base_url"] = JSON("https://127.0.0.1:9102")
+                let tls = JSON.object()
+                for (key, name) in files { tls[key] = JSON(folder + "/" + name) }
+                source["tls"] = tls
+            }
+        }
     }
 
     /// What a crash leaves on stderr: the Swift runtime's report, a signal's name, a backtrace.
@@ -89,6 +101,10 @@ import Testing
         ("signing key that is a named pipe", "audit.signing_key_file", "is not a regular file"),
         ("TLS key that is a device", "tls.key_file", "is not a regular file"),
         ("TLS certificate too large to be one", "tls.cert_file", "is larger than 16777216 bytes"),
+        ("department CA file missing", "sources[1].tls.ca_file", "cannot be read (No such file or directory)"),
+        ("department CA file that is a key", "sources[1].tls.ca_file", "not a readable PEM certificate"),
+        ("department client key of another certificate", "sources[1].tls.client_key_file", "does not belong to the certificate"),
+        ("witness folder under a file", "audit.witness_file", "is not a folder"),
     ])
     func wrongFilesAreNamed(_ scenario: String, key: String, reason: String) async throws {
         let setup = try await Setup.make()
@@ -105,6 +121,11 @@ import Testing
                 #expect(FileManager.default.createFile(atPath: setup.folder + "/huge.pem", contents: nil))
                 #expect(truncate(setup.folder + "/huge.pem", 1 << 30) == 0)
                 setup.tls(certificate: "huge.pem", key: "key.pem")(root)
+            case "department CA file missing": setup.departmentTLS(["ca_file": "missing-ca.pem"])(root)
+            case "department CA file that is a key": setup.departmentTLS(["ca_file": "key.pem"])(root)
+            case "department client key of another certificate":
+                setup.departmentTLS(["ca_file": "cert.pem", "client_cert_file": "cert.pem", "client_key_file": "other.key"])(root)
+            case "witness folder under a file": root["audit"]?["witness_file"] = JSON(setup.folder + "/signing.key/witness/audit-witness.jsonl")
             default: root["audit"]?["path"] = JSON(setup.folder + "/signing.key/audit.jsonl")
             }
         }
@@ -141,6 +162,17 @@ import Testing
                 }
             }
         }
+    }
+
+    /// A reload is held to the departments' files as a start is: a CA file that is not there is
+    /// refused with its key and path, and the running config kept.
+    @Test func reloadChecksTheDepartmentsFiles() async throws {
+        let environment = try await TestEnvironment.start()
+        var changed = environment.gateway.config
+        changed.sources[0].tls = UpstreamTLSConfig(caFile: "/nonexistent/ca.pem")
+        let error = try #require(throws: ConfigError.self) { try environment.gateway.reload(changed) }
+        #expect("\(error)".contains("sources[0].tls.ca_file /nonexistent/ca.pem: cannot be read"), "\(error)")
+        #expect(try await environment.get("/v1/properties/LA2023001/dossier").status == 200)
     }
 
     /// A config whose files are all right starts; `config check` passes it.
