@@ -84,6 +84,8 @@ struct TrustedProxiesTests {
         #expect(!block.contains(IPv4Network.address("198.51.101.0")!))
         #expect(IPv4Network("0.0.0.0/0")!.contains(IPv4Network.address("203.0.113.7")!))
         #expect(IPv4Network("192.0.2.1")?.prefixLength == 32)
+        #expect(IPv4Network("192.0.2.1")?.description == "192.0.2.1/32")
+        #expect(IPv4Network("10.128.0.0/9")?.description == "10.128.0.0/9")
         for invalid in ["198.51.100.1/24", "198.51.100.0/33", "198.51.100.0/", "198.51.100.0/+8", "::1", "", "300.1.1.1"] {
             #expect(IPv4Network(invalid) == nil, "\(invalid)")
         }

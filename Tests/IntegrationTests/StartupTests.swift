@@ -211,6 +211,49 @@ import Testing
         #expect(!run.output.contains("audit.signing_key_file"), "the copy signs its audit log")
     }
 
+    /// Each warning on its own fails `config check --strict`, from a copy that has none: no demo
+    /// key, no role that sees everything, a signed audit log at an absolute path, loopback.
+    @Test(arguments: ["clients: demo-registration-desk accepts a public demo key", "tls: off while listening on 0.0.0.0",
+                      "audit.signing_key_file: not set", "audit.path: var/audit-strict-test/audit.jsonl is relative",
+                      "roles.auditor: sees every field", "is in use right now",
+                      "server.trusted_proxies: 0.0.0.0/0 trusts every address"])
+    func strictFailsOnEachWarning(_ warning: String) async throws {
+        let setup = try await Setup.make()
+        let bundled = try setup.config("bundled")
+        let bundledRoot = try JSON.parse(Array(try String(contentsOfFile: bundled, encoding: .utf8).utf8))
+        let demoHash = try #require(bundledRoot["clients"]?.elements.first?["api_key_sha256"]?.string)
+        let clean: (JSON) -> Void = { root in
+            for (index, client) in (root["clients"]?.elements ?? []).enumerated() {
+                client["api_key_sha256"] = JSON(String(repeating: String(index + 1), count: 64))
+            }
+            root["roles"]?["auditor"] = root["roles"]?["clerk"].flatMap { try? JSON.parse($0.encoded()) }
+        }
+        let quiet = try await CommandLineTests.run("exchange-gateway", ["config", "check", "--strict", try setup.config("clean", clean)])
+        #expect(quiet.status == 0, "\(quiet)")
+        #expect(!quiet.output.contains("warning"), "\(quiet.output)")
+        let path = try setup.config("one-warning") { root in
+            clean(root)
+            switch warning {
+            case _ where warning.hasPrefix("clients"): root["clients"]?.elements.first?["api_key_sha256"] = JSON(demoHash)
+            case _ where warning.hasPrefix("tls"): root["listen"]?["host"] = JSON("0.0.0.0")
+            case _ where warning.hasPrefix("audit.signing_key_file"): root["audit"]?["signing_key_file"] = nil
+            case _ where warning.hasPrefix("audit.path"): root["audit"]?["path"] = JSON("var/audit-strict-test/audit.jsonl")
+            case _ where warning.hasPrefix("roles"): root["roles"]?["auditor"] = bundledRoot["roles"]?["auditor"]
+            case _ where warning.hasPrefix("server"): root["server"]?["trusted_proxies"] = JSON.array([JSON("0.0.0.0/0")])
+            default: break
+            }
+        }
+        let listener = warning.hasSuffix("in use right now") ? try Self.listen(on: setup.port) : -1
+        defer { if listener >= 0 { close(listener) } }
+        let relaxed = try await CommandLineTests.run("exchange-gateway", ["config", "check", path])
+        #expect(relaxed.status == 0, "\(relaxed)")
+        #expect(relaxed.output.components(separatedBy: "  warning: ").count == 2, "exactly one warning: \(relaxed.output)")
+        #expect(relaxed.output.contains(warning), "\(relaxed.output)")
+        let strict = try await CommandLineTests.run("exchange-gateway", ["config", "check", "--strict", path])
+        #expect(strict.status == 1, "\(strict)")
+        #expect(strict.errors == "exchange-gateway: \(path): 1 warning(s), which --strict makes errors\n", "\(strict.errors)")
+    }
+
     /// A socket listening on loopback `port`, as a running gateway would hold it.
     static func listen(on port: Int) throws -> Int32 {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
