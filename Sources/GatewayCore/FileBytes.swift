@@ -18,7 +18,8 @@ public enum FileBytes {
         /// A named pipe, device or socket where a file was wanted: opening a pipe would wait for a
         /// writer forever, and a device such as `/dev/zero` never ends.
         case notARegularFile
-        /// More than the reader accepts: whatever it is, it is not what was asked for.
+        /// More than the reader accepts (a sparse file of terabytes costs its maker nothing):
+        /// whatever it is, it is not what was asked for.
         case tooLarge(limit: Int)
 
         public var description: String {
@@ -34,7 +35,7 @@ public enum FileBytes {
     /// below what would exhaust memory, so a wrong path is one clear line, never a crash.
     public static let settingsFileLimit = 16 << 20
 
-    /// The file's bytes, or `nil` with `errno` set; no limit (the audit commands read whole logs).
+    /// The file's bytes, or `nil` with `errno` set; no limit, any kind of file.
     public static func read(_ path: String) -> [UInt8]? {
         do {
             return try contents(of: path, limit: .max)
@@ -45,19 +46,23 @@ public enum FileBytes {
     }
 
     /// The file's bytes, at most `limit` of them.
-    /// - Parameter regularFileOnly: refuse anything but a regular file (checked before it is
-    ///   opened, so a named pipe is never waited on). A config may come through a pipe
-    ///   (`config check <(jq ...)`); a key never does.
-    /// The corresponding C functions are `stat`, `open` and `read`.
+    /// - Parameter regularFileOnly: refuse anything but a regular file, for files someone else
+    ///   may have put there and files that are never streamed (keys, certificates, audit files). A
+    ///   config may come through a pipe (`config check <(jq ...)`); a key never does.
+    /// The corresponding C functions are `open`, `fstat` and `read`.
     public static func contents(of path: String, limit: Int = settingsFileLimit, regularFileOnly: Bool = false) throws(ReadFailure) -> [UInt8] {
-        if regularFileOnly {
-            var status = stat()
-            guard stat(path, &status) == 0 else { throw .system(errno) }
-            guard status.st_mode & S_IFMT == S_IFREG else { throw .notARegularFile }
-        }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so that opening a FIFO returns at once (and is then refused, or read blocking).
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else { throw .system(errno) }
         defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw .system(errno) }
+        if status.st_mode & S_IFMT == S_IFREG {
+            guard status.st_size <= limit else { throw .tooLarge(limit: limit) }
+        } else {
+            guard !regularFileOnly else { throw .notARegularFile }
+            guard fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK) == 0 else { throw .system(errno) }
+        }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -67,6 +72,7 @@ public enum FileBytes {
                 if errno == EINTR { continue }
                 throw .system(errno)
             }
+            // Checked while reading too: a file that grows while it is read, a device that never ends.
             guard count <= limit - bytes.count else { throw .tooLarge(limit: limit) }
             bytes.append(contentsOf: chunk[0..<count])
         }

@@ -24,15 +24,19 @@ public struct AuditChain: Sendable, Equatable {
         self.lastHash = lastHash
     }
 
-    /// Whether no further line fits: the last line has `maxSeq`. The writer refuses to continue
-    /// such a log (it cannot happen by writing).
+    /// Whether no further line fits: the last line has `maxSeq`.
     public var isFull: Bool { lastSeq >= Self.maxSeq }
+
+    /// Whether a writer may continue after this chain's end: its last `seq` is at most half of
+    /// `maxSeq`. No log gets there by writing (2^52 lines), and a run continued from there cannot
+    /// fill the rest, so `append` never traps; a log beyond it is refused when it is opened.
+    public var hasRoomToContinue: Bool { lastSeq <= Self.maxSeq / 2 }
 
     /// The next line (without newline) for a record whose compact JSON is `body`, and the
     /// chain advanced past it.
     public mutating func append(body: [UInt8]) -> [UInt8] {
         precondition(body.first == UInt8(ascii: "{") && body.count > 2, "an audit body is a non-empty JSON object")
-        precondition(!isFull, "a full chain is refused when the log is opened")
+        precondition(!isFull, "a chain without room to continue is refused when the log is opened")
         let seq = lastSeq + 1
         var line = Array(#"{"seq":\#(seq),"prev":"\#(Hex.encode(lastHash))","#.utf8)
         line.append(contentsOf: body.dropFirst())
