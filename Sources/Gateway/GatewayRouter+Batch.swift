@@ -28,6 +28,8 @@ extension GatewayRouter {
     /// audit record; otherwise the answer is 200 and each item is a dossier (with the `http_status`
     /// its single request would have had) or an `error` problem.
     ///
+    /// The batch holds a place among `limits.max_batches_in_progress` until it is answered (so the
+    /// finished items all batches hold together are bounded), waited for like a dossier's.
     /// Each item takes a place among `limits.max_dossiers_in_progress` while it is built, waiting
     /// for one like a single request; the first item's is waited for before any is built, and an
     /// item that gets none is a `503 overloaded` item, as is every item not started after it (under
@@ -45,11 +47,19 @@ extension GatewayRouter {
         let plan: BatchPlan
         do throws(Problem) {
             plan = try admitBatch(request, runtime: runtime, record: &record)
-            try await takeAdmissionPlace(from: request.receivedAt, runtime: runtime)
+            let batches = runtime.batchAdmission
+            try await takePlace(in: batches, from: request.receivedAt, runtime: runtime, refusal: .overloaded(batches: batches.maxInFlight))
+            do throws(Problem) {
+                try await takeAdmissionPlace(from: request.receivedAt, runtime: runtime)
+            } catch {
+                batches.release()
+                throw error
+            }
         } catch {
             // Refused as a whole: one audit record, like a refused single request.
             return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { _ throws(Problem) in throw error }
         }
+        defer { runtime.batchAdmission.release() }
         let ids = plan.request.propertyIDs
         var items = [BatchItem?](repeating: nil, count: ids.count)
         await withTaskGroup(of: (Int, BatchItem).self) { group in

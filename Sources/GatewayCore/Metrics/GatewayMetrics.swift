@@ -83,7 +83,7 @@ public final class GatewayMetrics: Sendable {
                                           help: "Answers to authenticated callers of the dossier routes, by client id, route name and status code.",
                                           labels: ["client", "route", "status"])
         overloadRefusals = registry.counter("exchange_gateway_overload_refusals_total",
-                                            help: "Dossier requests refused with 503 overloaded: too many dossiers in progress.")
+                                            help: "Dossier and batch requests refused with 503 overloaded: too many dossiers, or batches, in progress.")
         auditRecords = registry.counter("exchange_gateway_audit_records_total", help: "Records appended to the audit log.")
         auditFsyncDuration = registry.histogram("exchange_gateway_audit_fsync_duration_seconds",
                                                 help: "Time of one audit batch's fsync, in seconds.",
