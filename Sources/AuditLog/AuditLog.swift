@@ -1,7 +1,6 @@
 import Foundation
 import GatewayCore
 import GatewayCrypto
-import GatewayJSON
 
 /// The durable, hash-chained audit log, written with group commit.
 ///
@@ -58,7 +57,7 @@ public final class AuditLog: Sendable {
     /// Returns once `entry` is written (and synced, if configured).
     /// - Throws: `.timedOut` when that takes longer than `audit.append_timeout_ms`.
     public func append(_ entry: AuditEntry) async throws(AuditLogError) {
-        let body = entry.json().encoded()
+        let body = entry.encoded()
         let result = await withCheckedContinuation { continuation in
             writer.enqueue(body, continuation)
         }

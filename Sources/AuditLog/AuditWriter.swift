@@ -1,7 +1,6 @@
 import Foundation
 import GatewayCore
 import GatewayCrypto
-import GatewayJSON
 
 /// The writer thread's state and loop, and the watchdog that answers whoever waits too long.
 /// Everything shared sits behind `condition`; what only the writer thread touches is marked so.
@@ -223,19 +222,20 @@ final class AuditWriter: @unchecked Sendable {
             try rotateIfFull()
             var draft = chain
             var lines: [UInt8] = []
+            // Each record's line is its body and the chain's `seq` and `prev` (at most 100 bytes).
+            lines.reserveCapacity(bodies.reduce(0) { $0 + $1.count + 100 })
             var checkpointLines: [[UInt8]] = []
             var sinceCheckpoint = linesSinceCheckpoint
             var key = signingKey
             @discardableResult
-            func add(_ body: [UInt8]) -> [UInt8] {
-                let line = draft.append(body: body)
-                lines += line
+            func add(_ body: [UInt8]) -> Range<Int> {
+                let line = draft.append(body: body, to: &lines)
                 lines.append(UInt8(ascii: "\n"))
                 sinceCheckpoint += 1
                 return line
             }
             func checkpoint(signedWith key: Ed25519.PrivateKey) {
-                checkpointLines.append(add(AuditCheckpoint.body(after: draft, signingKey: key, time: .now()).encoded()))
+                checkpointLines.append(Array(lines[add(AuditCheckpoint.body(after: draft, signingKey: key, time: .now()))]))
                 sinceCheckpoint = 0
             }
             /// A line that counts towards the cadence, and the checkpoint it makes due.
@@ -245,20 +245,20 @@ final class AuditWriter: @unchecked Sendable {
             }
             if let reopen = reopenReason {
                 addCounted(AuditRunLine.opened(reason: reopen.reason, repairedBytes: reopen.repairedBytes,
-                                               checkpointEvery: config.checkpointEveryRecords, loss: reopen.loss).encoded())
+                                               checkpointEvery: config.checkpointEveryRecords, loss: reopen.loss))
             }
             if let previous = keyBeforeStart, let key {
-                addCounted(AuditRunLine.key(AuditCheckpoint.keyID(of: key.publicKey), previous: previous, reason: .start).encoded())
+                addCounted(AuditRunLine.key(AuditCheckpoint.keyID(of: key.publicKey), previous: previous, reason: .start))
             }
             if let newKey, let oldKey = key, newKey.publicKey != oldKey.publicKey {
                 // The old key signs what it saw; the new key signs from the line that names it on.
                 if sinceCheckpoint > 0 { checkpoint(signedWith: oldKey) }
                 key = newKey
                 addCounted(AuditRunLine.key(AuditCheckpoint.keyID(of: newKey.publicKey),
-                                            previous: AuditCheckpoint.keyID(of: oldKey.publicKey), reason: .reload).encoded())
+                                            previous: AuditCheckpoint.keyID(of: oldKey.publicKey), reason: .reload))
             }
             bodies.forEach(addCounted)
-            if closing { addCounted(AuditRunLine.closed().encoded()) }
+            if closing { addCounted(AuditRunLine.closed()) }
             if let key, sinceCheckpoint > 0, closing || checkpointIsDueByTime { checkpoint(signedWith: key) }
             guard !lines.isEmpty else { return nil }
             let fsync = try commit(lines, witnessing: checkpointLines)

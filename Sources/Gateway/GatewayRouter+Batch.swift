@@ -112,7 +112,7 @@ extension GatewayRouter {
         record.batchItems = itemIDs
         record.httpStatus = response.status
         record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
-        return await sealed(response, record: record, requestID: requestID, route: .dossierBatch)
+        return await sealed(response, record: record, requestID: requestID, route: .dossierBatch, runtime: runtime)
     }
 
     /// The answer's body: the items' bytes as they were hashed into their records, joined as they
@@ -201,7 +201,7 @@ extension GatewayRouter {
             JSON.object(["property_id": JSON(propertyID.rawValue), "error": problem.json(requestID: itemID)]).encoded()
         }
         let bytes = refusal.map(refused) ?? body!
-        record.bodySHA256 = Hex.encode(Digest.sha256(bytes))
+        record.bodySHA256 = Digest.sha256(bytes)
         return BatchItem(requestID: itemID, bytes: await writeAudit(record) ? bytes : refused(.auditUnavailable()))
     }
 }

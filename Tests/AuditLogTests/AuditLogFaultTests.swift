@@ -150,7 +150,7 @@ struct AuditLogFaultTests {
         var chain = AuditChain()
         var entry = AuditLogFixture.entry("bulk")
         entry.purpose = String(repeating: "x", count: 20_000)
-        let line = { (chain: inout AuditChain) in chain.append(body: entry.json().encoded()) + [UInt8(ascii: "\n")] }
+        let line = { (chain: inout AuditChain) in chain.append(body: entry.encoded()) + [UInt8(ascii: "\n")] }
         var content: [UInt8] = []
         while content.count < 24 << 20 { content += line(&chain) }
         let path = config.directory + "/" + config.fileName(firstSeq: 1)

@@ -11,12 +11,12 @@ struct AuditLogRestartKeyTests {
     /// record, a checkpoint by `old`, the key line naming `new`, a record.
     static func crashedAfterRotation(_ config: AuditConfig, old: Ed25519.PrivateKey, new: Ed25519.PrivateKey) throws {
         var chain = AuditChain()
-        var lines = [chain.append(body: AuditRunLine.opened(reason: .start, repairedBytes: 0, checkpointEvery: 100).encoded())]
-        lines.append(chain.append(body: AuditLogFixture.entry("before").json().encoded()))
-        lines.append(chain.append(body: AuditCheckpoint.body(after: chain, signingKey: old, time: .now()).encoded()))
+        var lines = [chain.append(body: AuditRunLine.opened(reason: .start, repairedBytes: 0, checkpointEvery: 100))]
+        lines.append(chain.append(body: AuditLogFixture.entry("before").encoded()))
+        lines.append(chain.append(body: AuditCheckpoint.body(after: chain, signingKey: old, time: .now())))
         lines.append(chain.append(body: AuditRunLine.key(AuditCheckpoint.keyID(of: new.publicKey), previous: AuditCheckpoint.keyID(of: old.publicKey),
-                                                         reason: .reload).encoded()))
-        lines.append(chain.append(body: AuditLogFixture.entry("after").json().encoded()))
+                                                         reason: .reload)))
+        lines.append(chain.append(body: AuditLogFixture.entry("after").encoded()))
         try Data(AuditFolder.content(lines)).write(to: URL(fileURLWithPath: config.directory + "/" + config.fileName(firstSeq: 1)))
     }
 

@@ -21,21 +21,21 @@ struct AuditLogTamperedTailTests {
         ("seq jump", { lines in
             var chain = try AuditChain.after(line: lines[lines.count - 1])
             chain = AuditChain(lastSeq: 999_999_999_998, lastHash: chain.lastHash)
-            return lines + [chain.append(body: AuditLogFixture.entry("jump").json().encoded())]
+            return lines + [chain.append(body: AuditLogFixture.entry("jump").encoded())]
         }),
         ("edited", { lines in
             var lines = lines
             var chain = try AuditChain.after(line: lines[lines.count - 1])
-            lines.append(chain.append(body: AuditLogFixture.entry("one").json().encoded()))
-            lines.append(chain.append(body: AuditLogFixture.entry("two").json().encoded()))
+            lines.append(chain.append(body: AuditLogFixture.entry("one").encoded()))
+            lines.append(chain.append(body: AuditLogFixture.entry("two").encoded()))
             lines[lines.count - 2] = Array(String(decoding: lines[lines.count - 2], as: UTF8.self)
                 .replacingOccurrences(of: "desk-1", with: "desk-9").utf8)
             return lines
         }),
         ("deleted", { lines in
             var chain = try AuditChain.after(line: lines[lines.count - 1])
-            _ = chain.append(body: AuditLogFixture.entry("deleted").json().encoded())
-            return lines + [chain.append(body: AuditLogFixture.entry("after").json().encoded())]
+            _ = chain.append(body: AuditLogFixture.entry("deleted").encoded())
+            return lines + [chain.append(body: AuditLogFixture.entry("after").encoded())]
         }),
     ]
 

@@ -14,7 +14,7 @@ struct AuditVerifierInsiderTests {
     static func lossLine(after chain: inout AuditChain, naming witnessed: AuditWitness.Entry) -> [UInt8] {
         let loss = AuditRunLine.Loss(witnessSeq: witnessed.seq, witnessLineSHA256: Hex.encode(Digest.sha256(witnessed.bytes)),
                                      note: "disk failure, accepted by the CISO")
-        return chain.append(body: AuditRunLine.opened(reason: .loss, repairedBytes: 0, checkpointEvery: 5, loss: loss).encoded())
+        return chain.append(body: AuditRunLine.opened(reason: .loss, repairedBytes: 0, checkpointEvery: 5, loss: loss))
     }
 
     /// Cut the tail, then write a loss line naming the witness's last checkpoint (the witness can

@@ -87,8 +87,8 @@ import Testing
         var chain = try AuditChain.after(line: kept[7])
         let loss = AuditRunLine.Loss(witnessSeq: try AuditLineFields(witnessed).seq, witnessLineSHA256: Hex.encode(Digest.sha256(witnessed)),
                                      note: "disk failure, accepted by the CISO")
-        let lossLine = chain.append(body: AuditRunLine.opened(reason: .loss, repairedBytes: 0, checkpointEvery: 5, loss: loss).encoded())
-        try Self.write(kept + [lossLine, chain.append(body: AuditRunLine.closed().encoded())], to: logPath)
+        let lossLine = chain.append(body: AuditRunLine.opened(reason: .loss, repairedBytes: 0, checkpointEvery: 5, loss: loss))
+        try Self.write(kept + [lossLine, chain.append(body: AuditRunLine.closed())], to: logPath)
         let forgedLoss = try await CommandLineTests.run("exchange-gateway", ["audit", "verify", "--public-key", audit.publicKeyPath,
                                                                              "--witness", audit.witnessPath, "--checkpoint-every", "5",
                                                                              audit.logFolder])
@@ -98,7 +98,7 @@ import Testing
         #expect(forgedLoss.output.contains("8 intact lines"), "\(forgedLoss.output)")
 
         chain = try AuditChain.after(line: kept[7])
-        try Self.write(kept + [chain.append(body: AuditRunLine.closed().encoded())], to: logPath)
+        try Self.write(kept + [chain.append(body: AuditRunLine.closed())], to: logPath)
         let forgedClose = try await CommandLineTests.run("exchange-gateway", ["audit", "verify", "--public-key", audit.publicKeyPath,
                                                                               "--checkpoint-every", "5", audit.logFolder])
         #expect(forgedClose.status == 0, "without the witness a cut tail is intact: \(forgedClose.errors)")
@@ -160,8 +160,8 @@ import Testing
         chain = try AuditChain.after(line: lines[lines.count - 1])
         var entry = AuditEntry(time: .now(), requestID: "insider-x", clientID: "desk-1", role: "clerk", purpose: "\u{1B}[8m",
                                propertyID: "LA2023001", sources: [], httpStatus: 200, latencyMs: 1, remoteAddress: "127.0.0.1", traceID: nil)
-        entry.bodySHA256 = Hex.encode(Digest.sha256(Array("a saved answer".utf8)))
-        try Self.write(lines + [chain.append(body: entry.json().encoded())], to: logPath)
+        entry.bodySHA256 = Digest.sha256(Array("a saved answer".utf8))
+        try Self.write(lines + [chain.append(body: entry.encoded())], to: logPath)
         let dossier = try await CommandLineTests.run("exchange-gateway", ["dossier", "verify", saved, "--audit-dir", audit.logFolder,
                                                                           "--public-key", audit.publicKeyPath])
         #expect(dossier.status == 1 && dossier.errors.contains("no signed checkpoint covers"), "\(dossier.errors)")
