@@ -18,7 +18,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", path: "COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
 
-        // JSON on the hot path: one small Swift type over jansson.
+        // JSON: department bodies and dossiers in one pass (JSONScanner, JSONOutput); the rest over jansson.
         .target(name: "GatewayJSON", dependencies: ["CJansson"]),
         // Digests, HMAC, signatures and randomness: one small Swift surface over libcrypto.
         .target(name: "GatewayCrypto", dependencies: ["COpenSSL"]),
@@ -44,8 +44,10 @@ let package = Package(
         // What one pass over department bodies costs against jansson's parse and encode (bench/json-cost.sh).
         .executableTarget(name: "json-cost", dependencies: ["GatewayJSON"], path: "bench/json-cost"),
 
-        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"]),
-        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto"]),
+        // What the JSON tests of two test targets share: the generated corpus, the fixtures, tree comparison.
+        .target(name: "JSONTestSupport", dependencies: ["GatewayJSON"], path: "Tests/JSONTestSupport"),
+        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON", "JSONTestSupport"]),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto", "JSONTestSupport"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["Gateway", "DepartmentStubs", "GatewayCore", "GatewayCrypto", "GatewayJSON", "HTTPServer",

@@ -313,7 +313,7 @@ struct GatewayRouter: Sendable {
         let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace,
                                                     receivedAt: request.receivedAt)
         record.sources = Self.auditedSources(of: dossier)
-        return .json(dossier.json(), status: dossier.httpStatus, requestID: requestID,
+        return .json(bytes: dossier.encoded(), status: dossier.httpStatus, requestID: requestID,
                      headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])
     }
 
