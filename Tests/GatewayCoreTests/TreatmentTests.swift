@@ -217,6 +217,46 @@ struct TreatmentTests {
         #expect(try servedText(.clear, input, detectPII: true) == expected)
     }
 
+    /// A real is served as the writer writes it (its shortest round-trip text), so that text is what the detector
+    /// reads, whatever the real's size: a mobile or ID number in a fraction or in a small real's exponent form is
+    /// masked as it would be in a string. An integral real below 1e10 has at most 10 digits of the department's
+    /// (the writer adds `.0`), as an integer of that size, and stays.
+    @Test(arguments: [
+        ("0.13812345678", #""0.138****5678""#),
+        ("-0.13812345678", #""-0.138****5678""#),
+        ("1.3812345678", #""1.38****5678""#),
+        ("13812.345678", #""138**.**5678""#),
+        ("3.4150219880314026e-05", #""3.41502********026e-05""#),
+        ("34150219880314.0265", #""341502********.027""#),
+        ("1500000000.0", "1500000000.0"),
+        ("108.62", "108.62"),
+        ("0.0015", "0.0015"),
+        ("391.00000000000006", "391.00000000000006"),
+        ("0.30000000000000004", "0.30000000000000004"),
+        ("116.397128", "116.397128"),
+        ("31.7348620123", "31.7348620123"),
+    ])
+    func clearRealsAreReadAsWritten(_ input: String, _ expected: String) throws {
+        #expect(try servedText(.clear, input, detectPII: true) == expected)
+    }
+
+    /// email keeps a top-level label only when it is letters: whatever else follows the last dot (a phone number
+    /// after a `;`, digits) is no top-level domain, and the value fails closed.
+    @Test(arguments: [
+        #""zhangsan@example.com;13812345678""#, #""zhangsan@example.com,341502198803140265""#, #""a@b.13812345678""#,
+        #""a@b.com2""#, #""a@b.com/13812345678""#, #""a@b.xn--fiqs8s""#,
+    ])
+    func emailTopLevelIsLetters(_ input: String) throws {
+        #expect(try servedText(.email, input) == #""***""#)
+    }
+
+    /// address keeps no prefix holding a digit of any form the detector reads as one (superscript, circled,
+    /// mathematical digits are digits too).
+    @Test(arguments: [#""¹³⁸¹²³⁴⁵⁶⁷⁸金安区梅山南路88号""#, #""①③⑧①②③④⑤⑥⑦⑧金安区""#, #""𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖金安区""#])
+    func addressPrefixHoldsNoDigitOfAnyForm(_ input: String) throws {
+        #expect(try servedText(.address, input) == #""***""#)
+    }
+
     /// Every treatment name in the config round-trips through its raw value; the old names are no treatments.
     @Test func treatmentNames() {
         #expect(Treatment.allCases.map(\.rawValue) == [

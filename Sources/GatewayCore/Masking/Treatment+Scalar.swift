@@ -23,8 +23,10 @@ extension Treatment {
     /// `null` stays `null` under every treatment (it reveals nothing). `clear` serves the value,
     /// but with `detectPII` a string has the personal data in it masked, an integer of 11 or more
     /// digits becomes its masked text when it is a personal number (`13812345678` →
-    /// `"138****5678"`), and a real of 17 or more integer digits becomes `"***"` (written out it
-    /// would be `3.4150219880314026e+17`, an ID number's leading digits). A masking treatment
+    /// `"138****5678"`), a real of 17 or more integer digits becomes `"***"` (written out it
+    /// would be `3.4150219880314026e+17`, an ID number's leading digits), and any other real but
+    /// an integral one below 1e10 is read as it is written (its shortest round-trip text, as
+    /// `JSONWriter` writes it): `0.13812345678` becomes `"0.138****5678"`. A masking treatment
     /// fails closed: a string of the wrong shape, and any number or boolean, becomes `"***"`,
     /// except an integer under `hmac`, which is pseudonymised by its decimal text.
     public func served(_ scalar: ViewScalar, detectPII: Bool, hmacKey: [UInt8]?) -> ServedScalar {
@@ -36,7 +38,8 @@ extension Treatment {
         case (.clear, .integer(let integer)):
             return detectPII && integer.magnitude >= 10_000_000_000 ? Self.detected(String(integer)) : .unchanged
         case (.clear, .real(let real)):
-            guard detectPII, real.magnitude >= 1e10 else { return .unchanged }
+            // Below 1e10 an integral real has at most 10 digits of the department's (the `.0` is the writer's).
+            guard detectPII, real.magnitude >= 1e10 || real != real.rounded(.towardZero) else { return .unchanged }
             return real.magnitude >= 1e16 ? .replaced(Self.failedValue) : Self.detected(real.description)
         case (.clear, .bool):
             return .unchanged
@@ -51,7 +54,7 @@ extension Treatment {
 
     /// A number's text with the personal number in it masked, if it holds one.
     private static func detected(_ text: String) -> ServedScalar {
-        let masked = PIIDetector.maskEmbedded(in: text)
-        return masked == text ? .unchanged : .replaced(masked)
+        var text = text
+        return text.withUTF8 { PIIDetector.masked(utf8: UnsafeRawBufferPointer($0)) }.map(ServedScalar.replaced) ?? .unchanged
     }
 }
