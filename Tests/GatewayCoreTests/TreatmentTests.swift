@@ -218,15 +218,20 @@ struct TreatmentTests {
     }
 
     /// A real is served as the writer writes it (its shortest round-trip text), so that text is what the detector
-    /// reads, whatever the real's size: a mobile or ID number in a fraction or in a small real's exponent form is
-    /// masked as it would be in a string. An integral real below 1e10 has at most 10 digits of the department's
-    /// (the writer adds `.0`), as an integer of that size, and stays.
+    /// reads, whatever the real's size: a mobile or ID number in a fraction is masked as it would be in a string.
+    /// Below 1e-4 a real is written with an exponent, and 10 or more digits there fail closed as a real of 17 or
+    /// more integer digits does (its last digits may be rounded away). An integral real below 1e10 has at most 10
+    /// digits of the department's (the writer adds `.0`), as an integer of that size, and stays.
     @Test(arguments: [
         ("0.13812345678", #""0.138****5678""#),
         ("-0.13812345678", #""-0.138****5678""#),
         ("1.3812345678", #""1.38****5678""#),
         ("13812.345678", #""138**.**5678""#),
-        ("3.4150219880314026e-05", #""3.41502********026e-05""#),
+        ("3.4150219880314026e-05", #""***""#),
+        ("3.401021971081376e-05", #""***""#),
+        ("0.000013812345678", #""***""#),
+        ("0.00001", "1e-05"),
+        ("5.5e-05", "5.5e-05"),
         ("34150219880314.0265", #""341502********.027""#),
         ("1500000000.0", "1500000000.0"),
         ("108.62", "108.62"),

@@ -24,9 +24,10 @@ extension Treatment {
     /// but with `detectPII` a string has the personal data in it masked, an integer of 11 or more
     /// digits becomes its masked text when it is a personal number (`13812345678` →
     /// `"138****5678"`), a real of 17 or more integer digits becomes `"***"` (written out it
-    /// would be `3.4150219880314026e+17`, an ID number's leading digits), and any other real but
-    /// an integral one below 1e10 is read as it is written (its shortest round-trip text, as
-    /// `JSONWriter` writes it): `0.13812345678` becomes `"0.138****5678"`. A masking treatment
+    /// would be `3.4150219880314026e+17`, an ID number's leading digits) and so does one below
+    /// 1e-4 written with 10 or more digits, and any other real but an integral one below 1e10 is
+    /// read as it is written (its shortest round-trip text, as `JSONWriter` writes it):
+    /// `0.13812345678` becomes `"0.138****5678"`. A masking treatment
     /// fails closed: a string of the wrong shape, and any number or boolean, becomes `"***"`,
     /// except an integer under `hmac`, which is pseudonymised by its decimal text.
     public func served(_ scalar: ViewScalar, detectPII: Bool, hmacKey: [UInt8]?) -> ServedScalar {
@@ -40,7 +41,9 @@ extension Treatment {
         case (.clear, .real(let real)):
             // Below 1e10 an integral real has at most 10 digits of the department's (the `.0` is the writer's).
             guard detectPII, real.magnitude >= 1e10 || real != real.rounded(.towardZero) else { return .unchanged }
-            return real.magnitude >= 1e16 ? .replaced(Self.failedValue) : Self.detected(real.description)
+            guard real.magnitude < 1e16 else { return .replaced(Self.failedValue) }
+            let written = real.description
+            return Self.isCutToExponent(written) ? .replaced(Self.failedValue) : Self.detected(written)
         case (.clear, .bool):
             return .unchanged
         case (_, .string(let bytes)):
@@ -50,6 +53,14 @@ extension Treatment {
         case (_, .integer), (_, .real), (_, .bool):
             return .replaced(Self.failedValue)
         }
+    }
+
+    /// Whether `written`, a real below 1e-4, shows 10 or more significant digits before its
+    /// exponent (`3.415021971081376e-05`): as for a real of 17 or more integer digits, those may be
+    /// an ID number's leading digits with its last ones rounded away, which no rule can read.
+    private static func isCutToExponent(_ written: String) -> Bool {
+        guard let exponent = written.utf8.firstIndex(of: UInt8(ascii: "e")) else { return false }
+        return written.utf8[..<exponent].count(where: \.isASCIIDigit) >= PIIDetector.shortestNumber
     }
 
     /// A number's text with the personal number in it masked, if it holds one.
