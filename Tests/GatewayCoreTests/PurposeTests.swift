@@ -111,6 +111,9 @@ struct PurposeAuditTests {
         ("核查 ３４１５０３１９６８０９０５０１７", "核查 ３４１５０３********０１７"),
         ("核查 34150319680905017Ⅹ", "核查 341503********017Ⅹ"),
         ("联系 zhangsan﹫example.com", "联系 z***@***.com"),
+        ("退款 卡号 6222\u{200C}0212\u{200C}3456\u{200C}7890\u{200C}128", "退款 卡号 ****\u{200C}****\u{200C}****\u{200C}***0\u{200C}128"),
+        ("回电 ０５６４－３３３１２３４", "回电 ０５６４－*****３４"),
+        ("案 2026-0042 旧证 340102900101123", "案 2026-0042 旧证 340102******123"),
     ])
     func auditedPurposeMasksEverySpelling(_ header: String, _ audited: String) throws {
         #expect(Purpose.audited(try Purpose.validated(header)) == audited)
