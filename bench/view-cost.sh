@@ -12,12 +12,13 @@
 # difference divided by ITERATIONS is the cost per dossier. Bounded: ITERATIONS dossiers per run,
 # 8 runs, each under a 600 s timeout.
 #
-# Usage: bench/view-cost.sh        Env: ITERATIONS (default 1000), ROLES (default "clerk auditor"), BASE
+# Usage: bench/view-cost.sh        Env: ITERATIONS (default 1000), ROLES (default "clerk auditor"), BASE,
+#                                   REVISION (the views' sources, default HEAD)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-readonly ITERATIONS=${ITERATIONS:-1000} ROLES=${ROLES:-clerk auditor} SCRATCH_ROOT=.build-view-cost
+readonly ITERATIONS=${ITERATIONS:-1000} ROLES=${ROLES:-clerk auditor} SCRATCH_ROOT=.build-view-cost REVISION=${REVISION:-HEAD}
 BASE=${BASE:-$(git rev-list -n 1 HEAD -- Sources/GatewayCore/Masking/Masking.swift)^}
 TMP=$(mktemp -d -t exchange-gateway-view-cost.XXXXXX)
 stop_started() { :; }
@@ -29,7 +30,10 @@ require_tools valgrind git python3 swift
 build() {
     local tree=$1 revision=$2
     mkdir -p "$TMP/$tree"
-    git archive "$revision" Package.swift Sources Tests CCurl CJansson CMicroHTTPD COpenSSL config | tar -x -C "$TMP/$tree"
+    local paths=(Package.swift Sources Tests CCurl CJansson CMicroHTTPD COpenSSL config)
+    # The package's own benchmark targets live under bench/ (json-cost since the JSON scanner).
+    if git cat-file -e "$revision:bench/json-cost" 2>/dev/null; then paths+=(bench/json-cost); fi
+    git archive "$revision" "${paths[@]}" | tar -x -C "$TMP/$tree"
     mkdir -p "$TMP/$tree/Sources/view-cost"
     cp bench/view-cost/main.swift "$TMP/$tree/Sources/view-cost/main.swift"
     cp "bench/view-cost/$tree-serving.swift" "$TMP/$tree/Sources/view-cost/Serving.swift"
@@ -56,10 +60,10 @@ instructions() {
 }
 
 old_binary=$(build old "$BASE")
-new_binary=$(build new HEAD)
+new_binary=$(build new "$REVISION")
 printf 'instructions per dossier (three LA2023001 bodies), %s dossiers per run, release build, callgrind:\n' "$ITERATIONS"
 printf '| role | parse (jansson) | deny-list masking (%s) | view + PII detector (%s) | view ÷ masking |\n' \
-    "$(git rev-parse --short "$BASE")" "$(git rev-parse --short HEAD)"
+    "$(git rev-parse --short "$BASE")" "$(git rev-parse --short "$REVISION")"
 printf '|---|---|---|---|---|\n'
 for role in $ROLES; do
     log "measuring $role"

@@ -76,18 +76,17 @@ extension PIIDetector {
 
     /// Whether a folded character prints nothing (`ignored`, or an ASCII control character other
     /// than white space): the detector reads the text as if it were not there.
+    @inline(__always)
     static func isIgnored(_ folded: UInt8) -> Bool {
-        switch folded {
-        case 0x01...0x08, 0x0E...0x1F, ignored: true
-        default: false
-        }
+        folded < 0x20 ? folded != 0 && (folded < 0x09 || folded > 0x0D) : folded == ignored
     }
 
     /// What may stand between the digits of one number (`139-1234-5678`, `341502 19880314 0265`,
     /// `(0564)3331234`, `138.1234.5678`, a line break): ignored, but remembered as a group boundary.
     static func isSeparator(_ folded: UInt8) -> Bool {
         switch folded {
-        case UInt8(ascii: " "), 0x09...0x0D, UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"): true
+        case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), 0x0B, 0x0C, UInt8(ascii: "\r"), UInt8(ascii: "-"), UInt8(ascii: "."),
+             UInt8(ascii: "("), UInt8(ascii: ")"): true
         default: false
         }
     }
@@ -114,8 +113,8 @@ struct DigitRunTracker {
     /// Takes the scalar at `position..<next` (folded to `folded`); returns the run it ended, if any.
     /// A character that prints nothing changes nothing: however many there are between two
     /// digits, the digits are one run (`PIIDetector.hideNumbers` still splits groups there).
+    @inline(__always)
     mutating func take(_ folded: UInt8, at position: Int, next: Int) -> Run? {
-        if PIIDetector.isIgnored(folded) { return nil }
         if PIIDetector.isDigit(folded) {
             if digits > 0, separators <= Self.maximumSeparators {
                 digits += 1
@@ -130,7 +129,7 @@ struct DigitRunTracker {
             separators = 0
             return finished
         }
-        guard digits > 0 else { return nil }
+        guard digits > 0, !PIIDetector.isIgnored(folded) else { return nil }
         if PIIDetector.isSeparator(folded) {
             separators += 1
             return separators > Self.maximumSeparators ? finish() : nil

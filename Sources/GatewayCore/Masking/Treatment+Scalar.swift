@@ -39,8 +39,7 @@ extension Treatment {
         case (.clear, .integer(let integer)):
             return detectPII && integer.magnitude >= 10_000_000_000 ? Self.detected(String(integer)) : .unchanged
         case (.clear, .real(let real)):
-            // Below 1e10 an integral real has at most 10 digits of the department's (the `.0` is the writer's).
-            guard detectPII, real.magnitude >= 1e10 || real != real.rounded(.towardZero) else { return .unchanged }
+            guard detectPII, !Self.isWrittenShort(real) else { return .unchanged }
             guard real.magnitude < 1e16 else { return .replaced(Self.failedValue) }
             let written = real.description
             return Self.isCutToExponent(written) ? .replaced(Self.failedValue) : Self.detected(written)
@@ -53,6 +52,16 @@ extension Treatment {
         case (_, .integer), (_, .real), (_, .bool):
             return .replaced(Self.failedValue)
         }
+    }
+
+    /// Whether `real` is written with fewer digits than any personal number has, known without
+    /// writing it: an integral real below 1e10 (at most 10 digits of the department's, the `.0`
+    /// is the writer's), or one of at most 2 decimals below 1e7 (an amount, an area: at most 9
+    /// digits; `hundredths / 100` is the double nearest that decimal, so its shortest text is no
+    /// longer).
+    private static func isWrittenShort(_ real: Double) -> Bool {
+        let magnitude = real.magnitude
+        return magnitude < 1e10 && real == real.rounded(.towardZero) || magnitude < 1e7 && (real * 100).rounded() / 100 == real
     }
 
     /// Whether `written`, a real below 1e-4, shows 10 or more significant digits before its
