@@ -2,14 +2,20 @@ import GatewayCore
 import HTTPServer
 
 extension GatewayRouter {
-    /// The routes probes and scrapers call: never throttled by the address guards (they send
-    /// well-formed requests, and must not fail because they share an address with a flood).
-    static let probeRoutes: Set<Route> = [.healthz, .readyz, .metrics]
+    /// The routes no address guard stands before: the probes and scrapers (they send well-formed
+    /// requests, and must not fail because they share an address with a flood), and the documents
+    /// anyone may read without a key, above all the console a clerk's browser loads without one
+    /// (README "Security"). Each answers fixed or config-made content, which costs no more than a
+    /// `429` would, so refusing it saves nothing and would lock every desk behind a shared address
+    /// out of the console.
+    static let unguardedRoutes: Set<Route> = [.healthz, .readyz, .metrics, .console, .consoleScript, .consoleStyle,
+                                              .consoleSettings, .root, .openapi]
 
     /// Runs `answer` for `request` once the guards of its client's address let it through, after
     /// replacing its `remoteAddress` by that client's address (README "Security"): behind a trusted proxy
-    /// the right-most untrusted address of `X-Forwarded-For` / `Forwarded`, which the audit record,
-    /// the malformed-request guard and the per-address limit all use. Probes pass no guard. An
+    /// the right-most untrusted address of `X-Forwarded-For` / `Forwarded`, which the audit record
+    /// names and the malformed-request guard and the per-address limit count under (an IPv6
+    /// client by its /64, `AddressGuardKey`). `unguardedRoutes` pass no guard. An
     /// address that sent too many malformed requests is refused `429`, unless the request presents
     /// a valid key (the client's own rate limit applies instead). A forwarded client with
     /// `server.per_ip_connection_limit` requests in progress is refused `429 too-many-connections`
@@ -24,17 +30,18 @@ extension GatewayRouter {
         } catch {
             return await refuseUnread(error, request, route: route, requestID: requestID, runtime: runtime)
         }
-        if Self.probeRoutes.contains(route) { return await answer(request) }
-        if let retryAfter = runtime.malformedGuard.retryAfter(for: request.remoteAddress), !presentsValidKey(request, runtime: runtime) {
+        if Self.unguardedRoutes.contains(route) { return await answer(request) }
+        let key = AddressGuardKey.of(request.remoteAddress)
+        if let retryAfter = runtime.malformedGuard.retryAfter(for: key), !presentsValidKey(request, runtime: runtime) {
             return await refuseUnread(.tooManyMalformedRequests(retryAfterSeconds: retryAfter), request, route: route,
                                       requestID: requestID, runtime: runtime)
         }
         guard proxies.isTrusted(peer) else { return await answer(request) }
-        guard connectionsPerAddress.tryEnter(request.remoteAddress) else {
+        guard connectionsPerAddress.tryEnter(key) else {
             return await refuseUnread(.tooManyConnections(limit: connectionsPerAddress.limit), request, route: route,
                                       requestID: requestID, runtime: runtime)
         }
-        defer { connectionsPerAddress.leave(request.remoteAddress) }
+        defer { connectionsPerAddress.leave(key) }
         return await answer(request)
     }
 

@@ -193,7 +193,7 @@ struct GatewayRouter: Sendable {
     /// (see `costsTheAddress`).
     func refuse(_ problem: Problem, _ request: HTTPRequest, _ requestID: String, _ runtime: GatewayRuntime) -> HTTPResponse {
         if costsTheAddress(problem, request, runtime: runtime) {
-            runtime.malformedGuard.recordMalformed(from: request.remoteAddress)
+            runtime.malformedGuard.recordMalformed(from: AddressGuardKey.of(request.remoteAddress))
         }
         return .problem(problem, requestID: requestID)
     }
@@ -318,15 +318,20 @@ struct GatewayRouter: Sendable {
     }
 
     /// A place among the dossiers in progress (`limits.max_dossiers_in_progress`) for a dossier
-    /// that started at `start`, waited for until the last moment starting it is still of use, by the
-    /// rule every start follows (a dossier needs up to half its deadline); `overloaded` without one.
-    /// Give it back with `runtime.admission.release()`.
+    /// that started at `start`; `overloaded` without one. Give it back with `runtime.admission.release()`.
     func takeAdmissionPlace(from start: ContinuousClock.Instant, runtime: GatewayRuntime) async throws(Problem) {
+        try await takePlace(in: runtime.admission, from: start, runtime: runtime, refusal: .overloaded(limit: runtime.admission.maxInFlight))
+    }
+
+    /// A place in `bulkhead` for work that started at `start`, waited for until the last moment
+    /// starting a dossier then is still of use, by the rule every start follows (a dossier needs up
+    /// to half its deadline); `refusal` (counted as an overload refusal) without one.
+    func takePlace(in bulkhead: Bulkhead, from start: ContinuousClock.Instant, runtime: GatewayRuntime, refusal: Problem) async throws(Problem) {
         let deadlineMs = runtime.config.deadlineMs
         let lastUsefulStart = Deadline(milliseconds: deadlineMs, after: start).lastUsefulStart(needing: .milliseconds(deadlineMs / 2))
-        guard await runtime.admission.acquire(deadline: lastUsefulStart) else {
+        guard await bulkhead.acquire(deadline: lastUsefulStart) else {
             metrics.overloadRefusals.increment()
-            throw .overloaded(limit: runtime.admission.maxInFlight)
+            throw refusal
         }
     }
 
