@@ -166,7 +166,7 @@ struct GatewayRouter: Sendable {
     /// over the limits, no such route, or a method the route does not serve.
     private static func malformation(of request: HTTPRequest, route: Route, config: GatewayConfig) -> Problem? {
         if let defect = request.defect { return problem(for: defect) }
-        for name in singleHeaders where request.headers.count(where: { $0.name == name.lowercased() }) > 1 {
+        for name in singleHeaders where request.headers.count(name) > 1 {
             return .duplicateHeader(name)
         }
         let targetLength = request.path.utf8.count + request.query.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 }

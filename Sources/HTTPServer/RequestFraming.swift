@@ -6,11 +6,11 @@
 enum RequestFraming {
     /// The defect in the framing headers of a request, or `nil` when its body's end is unambiguous.
     /// - Parameters:
-    ///   - headers: every header field, names lower-cased, in the order received.
+    ///   - headers: every header field, in the order received.
     ///   - version: the request line's HTTP version, e.g. `HTTP/1.1`.
-    static func defect(headers: [(name: String, value: String)], version: String) -> RequestDefect? {
-        let lengths = headers.filter { $0.name == "content-length" }.map(\.value)
-        let encodings = headers.filter { $0.name == "transfer-encoding" }.map(\.value)
+    static func defect(headers: HTTPHeaders, version: String) -> RequestDefect? {
+        let lengths = headers.values("content-length")
+        let encodings = headers.values("transfer-encoding")
         if !encodings.isEmpty {
             if !lengths.isEmpty { return .contentLengthWithTransferEncoding }
             if version == "HTTP/1.0" { return .transferEncodingInHTTP10 }

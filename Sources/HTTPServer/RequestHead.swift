@@ -8,8 +8,7 @@ struct RequestHead: Sendable {
     /// The path, percent-decoded, without the query.
     let path: String
     let query: [(name: String, value: String)]
-    /// Header names are lower-cased.
-    let headers: [(name: String, value: String)]
+    let headers: HTTPHeaders
     let defect: RequestDefect?
 
     /// Reads the head of the request on `connection`, from MHD's first call of the access handler
@@ -23,13 +22,25 @@ struct RequestHead: Sendable {
         query = target.query
         var fields: [HeaderBlock.Field] = []
         _ = withUnsafeMutablePointer(to: &fields) { MHD_get_connection_values(connection, .HEADER_KIND, Self.collectField, $0) }
-        headers = fields.map { (String(cString: $0.name).lowercased(), String(cString: $0.value)) }
+        headers = Self.headers(of: fields)
         let httpVersion = version.map { String(cString: $0) } ?? ""
         defect = RequestFraming.defect(headers: headers, version: httpVersion)
             ?? Self.targetDefect(url: url, version: version, rawTarget: rawTarget, decodedContainsNUL: target.containsNUL)
             ?? method.flatMap { start in
                 HeaderBlock.defect(start: start, size: eg_mhd_request_header_size(connection), fields: fields)
             }
+    }
+
+    /// The fields' bytes, copied out of MHD's buffer (which is reused once the request is answered).
+    private static func headers(of fields: [HeaderBlock.Field]) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        let lengths = fields.map { (name: strlen($0.name), value: strlen($0.value)) }
+        headers.reserve(fields: fields.count, bytes: lengths.reduce(0) { $0 + $1.name + $1.value })
+        for (field, length) in zip(fields, lengths) {
+            headers.append(name: UnsafeRawBufferPointer(start: field.name, count: length.name),
+                           value: UnsafeRawBufferPointer(start: field.value, count: length.value))
+        }
+        return headers
     }
 
     /// A NUL in the target: decoded from `%00`, or sent raw, which ended MHD's copy of the target

@@ -10,6 +10,8 @@ struct RequestFramingTests {
         ([("transfer-encoding", "chunked")], "HTTP/1.1", nil),
         ([("transfer-encoding", "Chunked ")], "HTTP/1.1", nil),
         ([("content-length", "5"), ("content-length", "6")], "HTTP/1.1", RequestDefect.conflictingContentLengths),
+        ([("Content-Length", "5"), ("content-length", "6")], "HTTP/1.1", .conflictingContentLengths),
+        ([("Content-Length", "5"), ("Transfer-Encoding", "chunked")], "HTTP/1.1", .contentLengthWithTransferEncoding),
         ([("content-length", "5"), ("transfer-encoding", "chunked")], "HTTP/1.1", .contentLengthWithTransferEncoding),
         ([("transfer-encoding", "chunked")], "HTTP/1.0", .transferEncodingInHTTP10),
         ([("transfer-encoding", "xchunked")], "HTTP/1.1", .unsupportedTransferEncoding),
@@ -18,7 +20,7 @@ struct RequestFramingTests {
         ([("transfer-encoding", "identity")], "HTTP/1.1", .unsupportedTransferEncoding),
     ] as [([(String, String)], String, RequestDefect?)])
     func framing(_ headers: [(String, String)], version: String, expected: RequestDefect?) {
-        #expect(RequestFraming.defect(headers: headers.map { (name: $0.0, value: $0.1) }, version: version) == expected)
+        #expect(RequestFraming.defect(headers: HTTPHeaders(headers.map { (name: $0.0, value: $0.1) }), version: version) == expected)
     }
 
     /// Decoded as libmicrohttpd decodes (a `%` without two hex digits stays, `+` is a space in the
