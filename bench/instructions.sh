@@ -5,12 +5,15 @@
 #
 #   1. instructions: the release gateway runs under valgrind's callgrind, one profile per thread;
 #      after WARMUP dossiers the counters are zeroed, DOSSIERS dossiers are asked for, the counters
-#      are dumped. Each thread is put in a group by what ran on it (the curl thread, the
-#      libmicrohttpd threads, the audit writer, the rest: task threads and main).
+#      are dumped. Each thread is put in a group by what ran on it (the event loops, which run
+#      libmicrohttpd, libcurl and the requests' tasks; the audit writer; the rest: main and the
+#      global task threads; an older build's curl thread and libmicrohttpd threads apart).
 #   2. system calls (SYSCALLS=1, the default): the same gateway runs natively; after the warm-up
-#      `strace -f` attaches to all its threads for DOSSIERS more dossiers, and the calls are counted
-#      per thread and kind (epoll_ctl, epoll_wait, eventfd reads and writes, futex, socket I/O);
-#      threads are told apart by what they do (the curl thread sends the upstream GETs).
+#      its threads' context switches are read from /proc over DOSSIERS dossiers (voluntary ones are
+#      a thread going to sleep and being woken); then `strace -f` attaches to all its threads for
+#      DOSSIERS more dossiers, and the calls are counted per thread and kind (epoll_ctl, epoll_wait,
+#      eventfd reads and writes, futex, socket I/O); threads are told apart by what they do (the
+#      event loops send the upstream GETs and the answers).
 #
 # Both divide by the dossiers asked for; every answer must be 200 and complete, else the run fails.
 # The client is a small Python loop (CONNECTIONS keep-alive connections, a different property per
@@ -135,11 +138,13 @@ callgrind_control --dump=measured "$GATEWAY" >/dev/null
 stop_process "$GATEWAY"; GATEWAY=""
 
 # The dump of the measured part is the first numbered one: cg.out.1-<thread>.
-# Which of the gateway's threads a profile is, from what only that kind of thread calls: libcurl's
-# socket interface (the curl thread), fsync (the audit writer), epoll_wait without libcurl
-# (libmicrohttpd's threads); the task threads and main are the rest.
+# Which of the gateway's threads a profile is, from what only that kind of thread calls: MHD_run
+# (an event loop, which drives libmicrohttpd and libcurl), libcurl's socket interface without it
+# (an older build's curl thread), fsync (the audit writer), epoll_wait without either (an older
+# build's libmicrohttpd threads); main and the global task threads are the rest.
 group_of() {    # FILE
-    if grep -q 'curl_multi_socket_action' "$1"; then echo "curl thread"
+    if grep -Eq 'fn=\([0-9]+\) MHD_run$' "$1"; then echo "event loops"
+    elif grep -q 'curl_multi_socket_action' "$1"; then echo "curl thread"
     elif grep -Eq 'fn=\([0-9]+\) (fsync|fdatasync)$' "$1"; then echo "audit writer"
     elif grep -Eq 'fn=\([0-9]+\) epoll_wait$' "$1"; then echo "libmicrohttpd threads"
     else echo "the rest (task threads, main)"; fi
@@ -158,13 +163,14 @@ if [[ -n ${PROFILE_DIR:-} ]]; then mkdir -p "$PROFILE_DIR" && cp "$TMP"/cg.out.1
 
 echo "gateway: $GATEWAY_BIN   stub: $STUB   dossiers: $DOSSIERS (after $WARMUP)   connections: $CONNECTIONS"
 echo "--- instructions per dossier (callgrind, user space)"
-for group in "curl thread" "libmicrohttpd threads" "audit writer" "the rest (task threads, main)"; do
+for group in "event loops" "curl thread" "libmicrohttpd threads" "audit writer" "the rest (task threads, main)"; do
+    [[ -n ${INSTRUCTIONS[$group]:-} ]] || continue
     printf '%10d  %s\n' $(( ${INSTRUCTIONS[$group]:-0} / DOSSIERS )) "$group"
 done
 printf '%10d  all threads\n' $(( total / DOSSIERS ))
-echo "--- the curl thread's hottest functions (self, instructions per dossier)"
+echo "--- the hottest functions of the threads running libcurl (self, instructions per dossier)"
 for file in "$TMP"/cg.out.1-*; do
-    [[ $(group_of "$file") == "curl thread" ]] || continue
+    [[ $(group_of "$file") == "curl thread" || $(group_of "$file") == "event loops" ]] || continue
     # Self cost per function from the profile's cost lines (a line after `calls=` is the callee's
     # inclusive cost, not the caller's own); names are defined once per file as "(id) name", and
     # a function without a symbol (libcurl's static ones) is named after its object file.
@@ -200,6 +206,20 @@ write_gateway_config "$TMP/gateway.json" "audit.path=$TMP/audit2/audit.jsonl"
 log "strace: $WARMUP warm-up + $DOSSIERS measured dossiers"
 start_gateway "$TMP/gateway-native.log"
 (( WARMUP == 0 )) || ask 3 "$WARMUP"
+# Context switches of every thread over DOSSIERS dossiers, before strace (whose stops switch too).
+context_switches() {    # prints "NAME VOLUNTARY INVOLUNTARY" per thread, its name without trailing digits
+    for task in /proc/"$GATEWAY"/task/*; do
+        awk -v name="$(tr -d '0-9' <"$task/comm" | sed 's/-$//')" \
+            '/^voluntary_ctxt_switches/ {v=$2} /^nonvoluntary_ctxt_switches/ {n=$2} END {print name, v, n}' "$task/status"
+    done
+}
+context_switches >"$TMP/switches-before"
+ask 5 "$DOSSIERS"
+context_switches >"$TMP/switches-after"
+echo "--- context switches per dossier (/proc, without strace): voluntary (slept and was woken), involuntary"
+awk -v n="$DOSSIERS" 'FNR == NR {v[$1] -= $2; i[$1] -= $3; next} {v[$1] += $2; i[$1] += $3}
+    END {for (name in v) {printf "%-18s %9.2f %9.2f\n", name, v[name] / n, i[name] / n; tv += v[name]; ti += i[name]}
+         printf "%-18s %9.2f %9.2f\n", "all threads", tv / n, ti / n}' "$TMP/switches-before" "$TMP/switches-after"
 strace -f -qq -ff -o "$TMP/st" -e trace=epoll_ctl,epoll_wait,epoll_pwait,read,write,futex,sendto,recvfrom,sendmsg,recvmsg,writev,fsync,fdatasync \
     -p "$GATEWAY" 2>"$TMP/strace.log" &
 STRACE=$!
@@ -216,18 +236,20 @@ STRACE=""
 
 echo "--- system calls per dossier (strace; eventfd reads/writes are reads/writes of 8 bytes)"
 printf '%-18s %9s %9s %9s %9s %9s %9s\n' thread epoll_ctl epoll_wait "efd read" "efd write" futex "socket io"
-# Threads are told apart by what they do, not by name (Foundation may lose a thread's name):
-# the curl thread sends the upstream GETs, the audit writer syncs, libmicrohttpd's threads wait
-# in epoll; the rest are task threads and main.
+# Threads are told apart by what they do, not by name (Foundation may lose a thread's name): the
+# event loops send the upstream GETs and the answers (an older build's curl thread only the GETs),
+# the audit writer syncs, an older build's libmicrohttpd threads wait in epoll; the rest are task
+# threads and main.
 declare -A ROWS=()
 for file in "$TMP"/st.*; do
-    if grep -q '^sendto([0-9]*, "GET ' "$file"; then group="curl thread"
+    if grep -q '^sendto([0-9]*, "GET ' "$file" && grep -Eq '^(sendto|sendmsg|writev)\(.*HTTP/1\.1 ' "$file"; then group="event loops"
+    elif grep -q '^sendto([0-9]*, "GET ' "$file"; then group="curl thread"
     elif grep -Eq '^f(data)?sync\(' "$file"; then group="audit writer"
     elif grep -Eq '^epoll_(p)?wait\(' "$file"; then group="MHD threads"
     else group="other"; fi
     ROWS[$group]+="$file "
 done
-for group in "curl thread" "MHD threads" "audit writer" other; do
+for group in "event loops" "curl thread" "MHD threads" "audit writer" other; do
     [[ -n ${ROWS[$group]:-} ]] || continue
     # shellcheck disable=SC2086
     cat ${ROWS[$group]} | awk -v n="$DOSSIERS" -v g="$group" '
