@@ -93,7 +93,7 @@ public final class GatewayServer: Sendable {
                 headerTimeoutResponse: { [seconds = config.server.headerTimeoutSeconds] in router.refuseHeaderTimeout(seconds: seconds) },
                 maxBodyBytes: config.maxBodyBytes, tls: tls,
                 refusal: { request in router.refuseWhileStopping(request) })
-            self.server = try HTTPServer(configuration: configuration, loops: loops) { request in await router.handle(request) }
+            self.server = try HTTPServer(configuration: configuration, loops: loops, exchangeHandler: router.handle)
         } catch {
             // In the order of a shutdown: the log's last checkpoint still reaches the witness.
             _ = await auditLog.close()
