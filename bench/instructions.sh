@@ -213,9 +213,16 @@ context_switches() {    # prints "NAME VOLUNTARY INVOLUNTARY" per thread, its na
             '/^voluntary_ctxt_switches/ {v=$2} /^nonvoluntary_ctxt_switches/ {n=$2} END {print name, v, n}' "$task/status"
     done
 }
+cpu_ticks() {    # user and system clock ticks of the whole process so far
+    awk '{print $14, $15}' "/proc/$GATEWAY/stat"
+}
 context_switches >"$TMP/switches-before"
+read -r user_before system_before < <(cpu_ticks)
 ask 5 "$DOSSIERS"
+read -r user_after system_after < <(cpu_ticks)
 context_switches >"$TMP/switches-after"
+TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
+echo "--- CPU time per dossier (/proc, the same dossiers; moves with the machine's load, unlike the counts): user $(( (user_after - user_before) * TICK_US / DOSSIERS )) µs, system $(( (system_after - system_before) * TICK_US / DOSSIERS )) µs"
 echo "--- context switches per dossier (/proc, without strace): voluntary (slept and was woken), involuntary"
 awk -v n="$DOSSIERS" 'FNR == NR {v[$1] -= $2; i[$1] -= $3; next} {v[$1] += $2; i[$1] += $3}
     END {for (name in v) {printf "%-18s %9.2f %9.2f\n", name, v[name] / n, i[name] / n; tv += v[name]; ti += i[name]}

@@ -48,6 +48,7 @@ public final class HTTPExchange: @unchecked Sendable {
             preconditionFailure("a request replied to twice")
         case .waiting:
             phase = .done
+            suspension.onCancel = nil
             // After shutdown resumed the connection (and answered it), the reply has no one to go to.
             guard !suspension.isResumed else { return }
             state.reply = reply
@@ -65,6 +66,8 @@ public final class HTTPExchange: @unchecked Sendable {
         precondition(suspension.task == nil, "a request's task started twice")
         let task = Task(executorPreference: loop) { self.reply(await work()) }
         suspension.task = task
+        // Shutdown cancels the task from now on.
+        suspension.onCancel = nil
         if daemon.isStopping { task.cancel() }
     }
 

@@ -120,6 +120,10 @@ final class LoopDaemon: EventLoopSource, @unchecked Sendable {
             last.phase = .suspended(slot: slot)
         }
         suspension.phase = .resumed
+        // What they hold (the handler's closures, the task) is of no use any more; `onCancel`
+        // usually holds the exchange that holds the suspension.
+        suspension.onCancel = nil
+        suspension.task = nil
         MHD_resume_connection(suspension.connection)
         inFlight.subtract(1, ordering: .relaxed)
         needsRun = true
