@@ -86,10 +86,11 @@ struct GatewayRouter: Sendable {
         let route = Self.route(of: request.path)
         switch checkAddress(&request, route: route, runtime: current) {
         case .refused(let problem):
-            let closing = Closing(router: self, route: route, requestID: requestID, countedAddress: nil)
+            let closing = Closing(metrics: metrics, route: route, requestID: requestID, counted: nil)
             closing.respond(refuseUnread(problem, request, route: route, requestID: requestID, runtime: current), to: request, on: exchange)
         case .passed(let countedAddress):
-            let closing = Closing(router: self, route: route, requestID: requestID, countedAddress: countedAddress)
+            let closing = Closing(metrics: metrics, route: route, requestID: requestID,
+                                  counted: countedAddress.map { (connectionsPerAddress, $0) })
             answer(request, route: route, requestID: requestID, runtime: current, exchange: exchange, closing: closing)
         }
     }
@@ -97,14 +98,15 @@ struct GatewayRouter: Sendable {
     /// What every answer passes on its way out: the request counted and logged, and the client
     /// address counted for it (behind a trusted proxy) let go.
     struct Closing: Sendable {
-        let router: GatewayRouter
+        let metrics: GatewayMetrics
         let route: Route
         let requestID: String
-        let countedAddress: String?
+        /// The limit that counts a forwarded client's requests, and that client's address.
+        let counted: (limit: AddressLimit, address: String)?
 
         func callAsFunction(_ request: HTTPRequest, _ response: HTTPResponse) -> HTTPReply {
-            if let countedAddress { router.connectionsPerAddress.leave(countedAddress) }
-            router.metrics.recordRequest(route: route.rawValue, status: response.status)
+            if let counted { counted.limit.leave(counted.address) }
+            metrics.recordRequest(route: route.rawValue, status: response.status)
             if route != .healthz, route != .readyz, route != .metrics, route != .openapi {
                 EventLog.debug("request", ["method": request.method, "route": route.rawValue, "status": String(response.status),
                                           "latency_ms": String(request.receivedAt.duration(to: .now).wholeMilliseconds),

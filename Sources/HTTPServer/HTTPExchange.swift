@@ -9,8 +9,8 @@ import EventLoop
 /// Both may be called from any thread: they go to the loop first. Once the server is stopping, a
 /// task started with `run` is cancelled at once, and a handler that has no task yet is told
 /// through `onCancel`.
-// @unchecked: `phase`, `state` and `suspension` are touched only on `loop`'s thread (checked in
-// debug builds): `reply` and `run` hop there first.
+// @unchecked: `state` and `suspension` are touched only on `loop`'s thread, like `phase` (whose box
+// checks it in debug builds): `reply` and `run` hop there first.
 public final class HTTPExchange: @unchecked Sendable {
     private enum Phase {
         /// The handler runs; its reply, if it replied already.
@@ -26,13 +26,14 @@ public final class HTTPExchange: @unchecked Sendable {
     private let daemon: LoopDaemon
     private let state: RequestState
     private let suspension: Suspension
-    private var phase = Phase.handling(nil)
+    private let phase: LoopBoundBox<Phase>
 
     init(daemon: LoopDaemon, connection: OpaquePointer, state: RequestState) {
         loop = daemon.loop
         self.daemon = daemon
         self.state = state
         suspension = Suspension(connection: connection)
+        phase = LoopBoundBox(.handling(nil), loop: daemon.loop)
     }
 
     /// Answers the request with `reply`.
@@ -41,13 +42,13 @@ public final class HTTPExchange: @unchecked Sendable {
             loop.execute { self.reply(reply) }
             return
         }
-        switch phase {
+        switch phase.value {
         case .handling(nil):
-            phase = .handling(reply)
+            phase.value = .handling(reply)
         case .handling(.some), .done:
             preconditionFailure("a request replied to twice")
         case .waiting:
-            phase = .done
+            phase.value = .done
             suspension.onCancel = nil
             // After shutdown resumed the connection (and answered it), the reply has no one to go to.
             guard !suspension.isResumed else { return }
@@ -81,13 +82,13 @@ public final class HTTPExchange: @unchecked Sendable {
     /// The handler returned: its reply if it gave one (then nothing was suspended), else the
     /// connection is suspended until the reply comes.
     func handlerReturned() -> HTTPReply? {
-        guard case .handling(let reply) = phase else { preconditionFailure("the handler returned twice") }
+        guard case .handling(let reply) = phase.value else { preconditionFailure("the handler returned twice") }
         if let reply {
             precondition(suspension.task == nil, "a request both replied to and given a task")
-            phase = .done
+            phase.value = .done
             return reply
         }
-        phase = .waiting
+        phase.value = .waiting
         daemon.suspend(suspension)
         return nil
     }

@@ -69,9 +69,13 @@ public struct HTTPHeaders: Sendable {
     }
 
     private func matches(_ field: Field, _ name: String) -> Bool {
-        guard Int(field.nameCount) == name.utf8.count else { return false }
-        return bytes[Int(field.nameStart)..<Int(field.nameStart + field.nameCount)].elementsEqual(name.utf8) { stored, asked in
-            Self.folded(stored) == Self.folded(asked)
+        let count = Int(field.nameCount)
+        guard count == name.utf8.count else { return false }
+        return bytes.withUnsafeBufferPointer { bytes in
+            let stored = UnsafeBufferPointer(rebasing: bytes[Int(field.nameStart)..<Int(field.nameStart) + count])
+            return name.utf8.withContiguousStorageIfAvailable { asked in
+                (0..<count).allSatisfy { Self.folded(stored[$0]) == Self.folded(asked[$0]) }
+            } ?? stored.elementsEqual(name.utf8) { Self.folded($0) == Self.folded($1) }
         }
     }
 
