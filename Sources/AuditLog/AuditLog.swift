@@ -1,7 +1,6 @@
 import Foundation
 import GatewayCore
 import GatewayCrypto
-import GatewayJSON
 
 /// The durable, hash-chained audit log, written with group commit.
 ///
@@ -45,8 +44,10 @@ public final class AuditLog: Sendable {
     /// backup, a failed disk), so that the gap itself is recorded, signed and witnessed: an
     /// `opened` line with reason `loss` names the witness's last checkpoint and `note`, then a
     /// `closed` line and a checkpoint follow. Run it while no gateway writes the log.
+    /// The key is required: `audit verify` takes a loss line for the operator's only when a signed
+    /// checkpoint follows it (anyone who can write the log could write the line itself).
     /// - Throws: `.nothingToAccept` when the log is not behind its witness, and what opening it throws.
-    public static func acceptLoss(config: AuditConfig, signingKey: Ed25519.PrivateKey?, note: String,
+    public static func acceptLoss(config: AuditConfig, signingKey: Ed25519.PrivateKey, note: String,
                                   syscalls: AuditSyscalls = .system) throws(AuditLogError) -> AuditRunLine.Loss {
         let writer = try AuditWriter(config: config, signingKey: signingKey, syscalls: syscalls, acceptingLoss: note,
                                      onBatch: { _, _ in }, onCheckpoint: { _ in })
@@ -56,7 +57,7 @@ public final class AuditLog: Sendable {
     /// Returns once `entry` is written (and synced, if configured).
     /// - Throws: `.timedOut` when that takes longer than `audit.append_timeout_ms`.
     public func append(_ entry: AuditEntry) async throws(AuditLogError) {
-        let body = entry.json().encoded()
+        let body = entry.encoded()
         let result = await withCheckedContinuation { continuation in
             writer.enqueue(body, continuation)
         }

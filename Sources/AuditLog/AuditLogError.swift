@@ -8,6 +8,9 @@ public enum AuditLogError: Error, Sendable, Equatable, CustomStringConvertible {
     case timedOut(milliseconds: Int)
     /// The last complete line of the newest file is not an audit record: the chain cannot be continued.
     case corruptTail(path: String, reason: String)
+    /// A line of the log's tail (since its last checkpoint) does not link to the one before it:
+    /// the tail was changed, and continuing would sign over the change.
+    case brokenTail(path: String, reason: String)
     /// The log ends before the last checkpoint its witness holds: its tail was cut, or lost.
     case behindWitness(log: String, logSeq: Int, witness: String, witnessSeq: Int)
     /// The log holds another line at the `seq` of the witness's last checkpoint.
@@ -20,7 +23,7 @@ public enum AuditLogError: Error, Sendable, Equatable, CustomStringConvertible {
     /// errors pass by themselves.
     public var refusesStart: Bool {
         switch self {
-        case .corruptTail, .behindWitness, .witnessMismatch, .nothingToAccept: true
+        case .corruptTail, .brokenTail, .behindWitness, .witnessMismatch, .nothingToAccept: true
         case .unavailable, .timedOut, .closed: false
         }
     }
@@ -32,6 +35,9 @@ public enum AuditLogError: Error, Sendable, Equatable, CustomStringConvertible {
             "the audit record was not on disk within \(milliseconds) ms (audit.append_timeout_ms); the disk may hang"
         case .corruptTail(let path, let reason):
             "the last line of \(path) is not an audit record (\(reason)); run `exchange-gateway audit verify` and move the file aside"
+        case .brokenTail(let path, let reason):
+            "the end of the audit log does not form a chain: \(path): \(reason); run `exchange-gateway audit verify` "
+                + "to see what changed"
         case .behindWitness(let log, let logSeq, let witness, let witnessSeq):
             "the audit log ends at seq \(logSeq) (\(log)), but its witness \(witness) holds a checkpoint at seq \(witnessSeq): "
                 + "lines were cut or lost; run `exchange-gateway audit verify --witness \(witness)`, restore the lines, "

@@ -12,8 +12,10 @@ enum AuditLogOpener {
         var repairedBytes: Int
         /// Lines after the log's last checkpoint (at most the cadence), when `Scan.sinceCheckpoint`.
         var linesSinceCheckpoint: Int
-        /// `key_id` of the log's last checkpoint, when the scan found one.
-        var lastCheckpointKeyID: String?
+        /// The key that signs the log from its end on, when the scan found a checkpoint: the key a
+        /// `key` line after the last checkpoint names (a rotation not yet signed for), else that
+        /// checkpoint's.
+        var signerKeyID: String?
         var witness: AuditWitnessFile?
         /// The loss to record, when opened to accept one.
         var loss: AuditRunLine.Loss?
@@ -53,8 +55,9 @@ enum AuditLogOpener {
         do throws(AuditLogError) {
             // Every (re)open syncs the folder: a file created just before a failure may not be on disk by name.
             do { try AuditDirectory.sync(config.directory, syscalls: syscalls) } catch { throw AuditLogError.unavailable(error.description) }
-            if opened.chain.isFull {
-                throw AuditLogError.corruptTail(path: opened.file.path, reason: "seq \(opened.chain.lastSeq) is the last a log can hold")
+            if !opened.chain.hasRoomToContinue {
+                throw AuditLogError.corruptTail(path: opened.file.path, reason: "seq \(opened.chain.lastSeq) is beyond \(AuditChain.maxSeq / 2), "
+                                                + "which no log reaches by writing")
             }
             let witness = try config.witnessFile.map { path throws(AuditLogError) in try AuditWitnessFile.open(path, syscalls: syscalls) }
             opened.witness = witness
@@ -112,14 +115,27 @@ enum AuditLogOpener {
         if case .sinceCheckpoint(let limit) = scan { counting = limit }
         var count = 0
         var lastCheckpoint: [UInt8]?
+        var signerFromKeyLine: String?
         var lines = LinesBackward(files: files, newest: opened.file, syscalls: syscalls)
         defer { lines.close() }
+        /// The line read before (the one after this in the chain), which must link to this one.
+        var later: (seq: Int, prev: [UInt8], path: String)?
         while counting != nil || witnessed != nil, let line = try lines.next() {
             let fields: AuditLineFields
             do { fields = try AuditLineFields(line) } catch { throw .corruptTail(path: lines.path, reason: "a line before the last: \(error)") }
+            // The tail no checkpoint signs yet is where someone who can write the volume can change
+            // lines unseen until verify: the writer does not continue (and sign) a broken chain.
+            if let later, later.seq != fields.seq + 1 || later.prev != Digest.sha256(line) {
+                throw .brokenTail(path: later.path, reason: "its line at seq \(later.seq) does not link to the line before it "
+                                  + "(seq \(fields.seq) in \(lines.path)): lines after the last checkpoint were changed")
+            }
+            later = (fields.seq, fields.prev, lines.path)
             if let limit = counting {
+                if fields.type == AuditRecordType.key.rawValue, signerFromKeyLine == nil {
+                    signerFromKeyLine = fields.json["key_id"]?.string
+                }
                 if fields.type == AuditRecordType.checkpoint.rawValue {
-                    opened.lastCheckpointKeyID = fields.json["key_id"]?.string
+                    opened.signerKeyID = signerFromKeyLine ?? fields.json["key_id"]?.string
                     lastCheckpoint = line
                     counting = nil
                 } else if count == limit {

@@ -1,7 +1,6 @@
 import Foundation
 import GatewayCore
 import GatewayCrypto
-import GatewayJSON
 
 /// The writer thread's state and loop, and the watchdog that answers whoever waits too long.
 /// Everything shared sits behind `condition`; what only the writer thread touches is marked so.
@@ -65,8 +64,9 @@ final class AuditWriter: @unchecked Sendable {
     private var signingKey: Ed25519.PrivateKey?
     /// Why the log was (re)opened, written as an `opened` line before the next records.
     private var reopenReason: (reason: AuditRunLine.OpenReason, repairedBytes: Int, loss: AuditRunLine.Loss?)?
-    /// The key that signed the log's last checkpoint, when it is not `signingKey`: a `key` line
-    /// naming the new one comes after the `opened` line.
+    /// The key that signs the log from its end on (its last checkpoint's, or the one a key line
+    /// after it names), when it is not `signingKey`: a `key` line naming the new one comes after
+    /// the `opened` line.
     private var keyBeforeStart: String?
     /// Whether an open has read back to the last checkpoint (the first successful one does).
     private var hasScanned = false
@@ -243,19 +243,20 @@ final class AuditWriter: @unchecked Sendable {
             try rotateIfFull()
             var draft = chain
             var lines: [UInt8] = []
+            // Each record's line is its body and the chain's `seq` and `prev` (at most 100 bytes).
+            lines.reserveCapacity(bodies.reduce(0) { $0 + $1.count + 100 })
             var checkpointLines: [[UInt8]] = []
             var sinceCheckpoint = linesSinceCheckpoint
             var key = signingKey
             @discardableResult
-            func add(_ body: [UInt8]) -> [UInt8] {
-                let line = draft.append(body: body)
-                lines += line
+            func add(_ body: [UInt8]) -> Range<Int> {
+                let line = draft.append(body: body, to: &lines)
                 lines.append(UInt8(ascii: "\n"))
                 sinceCheckpoint += 1
                 return line
             }
             func checkpoint(signedWith key: Ed25519.PrivateKey) {
-                checkpointLines.append(add(AuditCheckpoint.body(after: draft, signingKey: key, time: .now()).encoded()))
+                checkpointLines.append(Array(lines[add(AuditCheckpoint.body(after: draft, signingKey: key, time: .now()))]))
                 sinceCheckpoint = 0
             }
             /// A line that counts towards the cadence, and the checkpoint it makes due.
@@ -265,20 +266,20 @@ final class AuditWriter: @unchecked Sendable {
             }
             if let reopen = reopenReason {
                 addCounted(AuditRunLine.opened(reason: reopen.reason, repairedBytes: reopen.repairedBytes,
-                                               checkpointEvery: config.checkpointEveryRecords, loss: reopen.loss).encoded())
+                                               checkpointEvery: config.checkpointEveryRecords, loss: reopen.loss))
             }
             if let previous = keyBeforeStart, let key {
-                addCounted(AuditRunLine.key(AuditCheckpoint.keyID(of: key.publicKey), previous: previous, reason: .start).encoded())
+                addCounted(AuditRunLine.key(AuditCheckpoint.keyID(of: key.publicKey), previous: previous, reason: .start))
             }
             if let newKey, let oldKey = key, newKey.publicKey != oldKey.publicKey {
                 // The old key signs what it saw; the new key signs from the line that names it on.
                 if sinceCheckpoint > 0 { checkpoint(signedWith: oldKey) }
                 key = newKey
                 addCounted(AuditRunLine.key(AuditCheckpoint.keyID(of: newKey.publicKey),
-                                            previous: AuditCheckpoint.keyID(of: oldKey.publicKey), reason: .reload).encoded())
+                                            previous: AuditCheckpoint.keyID(of: oldKey.publicKey), reason: .reload))
             }
             bodies.forEach(addCounted)
-            if closing { addCounted(AuditRunLine.closed().encoded()) }
+            if closing { addCounted(AuditRunLine.closed()) }
             if let key, sinceCheckpoint > 0, closing || checkpointIsDueByTime { checkpoint(signedWith: key) }
             guard !lines.isEmpty else { return nil }
             let fsync = try commit(lines, witnessing: checkpointLines)
@@ -299,7 +300,9 @@ final class AuditWriter: @unchecked Sendable {
     /// Appends and syncs `lines`, then the checkpoint lines among them to the witness, returning
     /// how long the log's sync took. On failure both are cut back and dropped, so the next attempt
     /// reopens and re-reads the chain's end from disk; a cut that fails is retried before anything
-    /// else is written.
+    /// else is written. The witness is cut first, and the log only once it is: the witness never
+    /// holds a checkpoint the log does not (a start refuses that as a cut log), also when its cut
+    /// fails (the log's then waits behind it) or the process dies between the two.
     private func commit(_ lines: [UInt8], witnessing checkpointLines: [[UInt8]]) throws(AuditLogError) -> Duration? {
         guard var current = file else { throw .unavailable("no open file") }
         var witnessFile = witness
@@ -321,9 +324,10 @@ final class AuditWriter: @unchecked Sendable {
             witness = witnessFile
             return syncDuration
         } catch {
-            cutBack(&current, to: committedSize)
-            if witnessTouched, var touched = witnessFile {
-                cutBack(&touched.file, to: witnessSize)
+            if witnessTouched, var touched = witnessFile, !cutBack(&touched.file, to: witnessSize) {
+                pendingCuts.append((current.path, committedSize))
+            } else {
+                cutBack(&current, to: committedSize)
             }
             current.close()
             witnessFile?.close()
@@ -333,17 +337,21 @@ final class AuditWriter: @unchecked Sendable {
         }
     }
 
-    /// Cuts `file` back to `size`, or notes the cut to retry: until it is done no line may
-    /// follow the bytes of a batch whose callers were told it failed.
-    private func cutBack(_ file: inout AuditFile, to size: Int) {
+    /// Cuts `file` back to `size`, or notes the cut to retry (and returns `false`): until it is
+    /// done no line may follow the bytes of a batch whose callers were told it failed.
+    @discardableResult
+    private func cutBack(_ file: inout AuditFile, to size: Int) -> Bool {
         do {
             try file.truncate(to: size)
+            return true
         } catch {
             pendingCuts.append((file.path, size))
+            return false
         }
     }
 
-    /// Retries the cuts that failed; the log stays unavailable until they succeed.
+    /// Retries the cuts that failed, in order (a witness's before its log's); the log stays
+    /// unavailable until they succeed.
     private func cutBackFailedBatches() throws(AuditLogError) {
         while let cut = pendingCuts.first {
             do {
@@ -359,7 +367,7 @@ final class AuditWriter: @unchecked Sendable {
 
     /// Opens the log (and its witness) and notes why, for the `opened` line. The first open of
     /// the process reads back to the log's last checkpoint, to go on counting towards the next
-    /// one and to tell whether it was signed by another key.
+    /// one and to tell whether another key signs it.
     private func open(reason: AuditRunLine.OpenReason, acceptingLoss: String? = nil) throws(AuditLogError) {
         let scan: AuditLogOpener.Scan = hasScanned ? .lastLine : .sinceCheckpoint(limit: config.checkpointEveryRecords)
         let opened = try AuditLogOpener.open(config, syscalls: syscalls, scan: scan, acceptingLoss: acceptingLoss)
@@ -370,7 +378,7 @@ final class AuditWriter: @unchecked Sendable {
         if !hasScanned {
             hasScanned = true
             linesSinceCheckpoint = opened.linesSinceCheckpoint
-            if let signingKey, let previous = opened.lastCheckpointKeyID, previous != AuditCheckpoint.keyID(of: signingKey.publicKey) {
+            if let signingKey, let previous = opened.signerKeyID, previous != AuditCheckpoint.keyID(of: signingKey.publicKey) {
                 keyBeforeStart = previous
             }
         }

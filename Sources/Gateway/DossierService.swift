@@ -12,6 +12,8 @@ public struct DossierService: Sendable {
     /// Each source's preconfigured transfer handles.
     let templates: [String: SourceTemplate]
     let metrics: GatewayMetrics
+    /// Each source's series, in config order.
+    let sourceMetrics: [SourceMetrics]
     /// The schema drift already logged (once per source and path while this config is loaded).
     let drift = SchemaDrift()
 
@@ -22,6 +24,7 @@ public struct DossierService: Sendable {
         self.guards = guards
         self.templates = templates
         self.metrics = metrics
+        sourceMetrics = config.sources.map { metrics.source($0.name) }
     }
 
     /// A service with fresh breakers, bulkheads and templates (the one-shot `dossier` command).
@@ -78,9 +81,15 @@ public struct DossierService: Sendable {
         var sections = config.sources.compactMap { source in byName[source.name].map { (source.name, $0) } }
         // The checks read the unmasked data, so they run before the views are applied.
         let consistency = config.checks.evaluate(propertyID: propertyID, sections: sections)
-        sections = sections.map { name, outcome in (name, served(outcome, of: name, to: role)) }
-        for (name, outcome) in sections where outcome.status != .notPermitted {
-            metrics.recordSource(name, status: outcome.status, duration: outcome.status == .circuitOpen ? nil : .milliseconds(outcome.latencyMs))
+        var series = sourceMetrics.startIndex
+        sections = sections.map { name, outcome in
+            // Sections are in config order, as the series are.
+            while sourceMetrics[series].source != name { series += 1 }
+            let served = served(outcome, of: name, to: role, counting: sourceMetrics[series])
+            if served.status != .notPermitted {
+                sourceMetrics[series].record(served.status, duration: served.status == .circuitOpen ? nil : .milliseconds(served.latencyMs))
+            }
+            return (name, served)
         }
         return Dossier(propertyID: propertyID, requestID: requestID, generatedAt: .now(), sources: sections,
                        requiredSources: Set(config.sources.filter { $0.policy == .required }.map(\.name)), consistency: consistency)
@@ -97,7 +106,7 @@ public struct DossierService: Sendable {
         let started = ContinuousClock.now
         guard !deadline.hasPassed(at: started) else { return calls.map { _ in .deadlinePassedBeforeCall() } }
         let holding = calls.map { $0.sourceGuard.bulkhead.tryAcquire() }
-        let target = Target(propertyID: propertyID, deadline: deadline, requestID: requestID, trace: trace)
+        let target = Target(propertyID: propertyID, deadline: deadline, requestIDLine: "X-Request-Id: " + requestID, trace: trace)
         let outcomes: [SourceOutcome?]
         if !holding.contains(false) {
             outcomes = await fetch(Array(calls.indices), of: calls, target)
@@ -111,14 +120,15 @@ public struct DossierService: Sendable {
     private struct Target: Sendable {
         let propertyID: PropertyID
         let deadline: Deadline
-        let requestID: String
+        /// The request id's header line, the same for every call.
+        let requestIDLine: String
         let trace: TraceContext
 
         /// The call to `call`'s source, bounded by the deadline; it carries a child span of the
         /// trace and the request id.
         func upstreamCall(_ call: Call) -> UpstreamCall {
             UpstreamCall(request: call.source.request(for: propertyID, deadline: deadline,
-                                                      headers: ["traceparent: " + trace.childTraceparent(), "X-Request-Id: " + requestID]),
+                                                      headers: ["traceparent: " + trace.childTraceparent(), requestIDLine]),
                          template: call.template)
         }
     }

@@ -103,7 +103,7 @@ extension GatewayRouter {
         record.batchItems = items.map { $0!.requestID }
         record.httpStatus = response.status
         record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
-        return await sealed(response, record: record, requestID: requestID, route: .dossierBatch)
+        return await sealed(response, record: record, requestID: requestID, route: .dossierBatch, runtime: runtime)
     }
 
     /// One item of a batch answer: its own request id, and its bytes as they are sent.
@@ -173,7 +173,7 @@ extension GatewayRouter {
             JSON.object(["property_id": JSON(propertyID.rawValue), "error": problem.json(requestID: itemID)]).encoded()
         }
         let bytes = refusal.map(refused) ?? body!
-        record.bodySHA256 = Hex.encode(Digest.sha256(bytes))
+        record.bodySHA256 = Digest.sha256(bytes)
         return BatchItem(requestID: itemID, bytes: await writeAudit(record) ? bytes : refused(.auditUnavailable()))
     }
 }

@@ -86,10 +86,10 @@ struct GatewayRouter: Sendable {
         let route = Self.route(of: request.path)
         switch checkAddress(&request, route: route, runtime: current) {
         case .refused(let problem):
-            let closing = Closing(metrics: metrics, route: route, requestID: requestID, counted: nil)
+            let closing = Closing(requestMetrics: current.requestMetrics, route: route, requestID: requestID, counted: nil)
             closing.respond(refuseUnread(problem, request, route: route, requestID: requestID, runtime: current), to: request, on: exchange)
         case .passed(let countedAddress):
-            let closing = Closing(metrics: metrics, route: route, requestID: requestID,
+            let closing = Closing(requestMetrics: current.requestMetrics, route: route, requestID: requestID,
                                   counted: countedAddress.map { (connectionsPerAddress, $0) })
             answer(request, route: route, requestID: requestID, runtime: current, exchange: exchange, closing: closing)
         }
@@ -98,7 +98,8 @@ struct GatewayRouter: Sendable {
     /// What every answer passes on its way out: the request counted and logged, and the client
     /// address counted for it (behind a trusted proxy) let go.
     struct Closing: Sendable {
-        let metrics: GatewayMetrics
+        /// The runtime's counters of answers, pre-resolved per route and status.
+        let requestMetrics: RequestMetrics
         let route: Route
         let requestID: String
         /// The limit that counts a forwarded client's requests, and that client's address.
@@ -106,7 +107,7 @@ struct GatewayRouter: Sendable {
 
         func callAsFunction(_ request: HTTPRequest, _ response: HTTPResponse) -> HTTPReply {
             if let counted { counted.limit.leave(counted.address) }
-            metrics.recordRequest(route: route.rawValue, status: response.status)
+            requestMetrics.answered(route, status: response.status)
             if route != .healthz, route != .readyz, route != .metrics, route != .openapi {
                 EventLog.debug("request", ["method": request.method, "route": route.rawValue, "status": String(response.status),
                                           "latency_ms": String(request.receivedAt.duration(to: .now).wholeMilliseconds),
@@ -347,30 +348,30 @@ struct GatewayRouter: Sendable {
         response.headers.append(("traceparent", trace.traceparent))
         record.httpStatus = response.status
         record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
-        return await sealed(response, record: record, requestID: requestID, route: Self.route(of: request.path))
+        return await sealed(response, record: record, requestID: requestID, route: Self.route(of: request.path), runtime: runtime)
     }
 
     /// `response` once its record is durable, the record holding the SHA-256 of the exact body
     /// bytes sent (`body_sha256`), which the caller gets too, as `Content-Digest` (RFC 9530): a
     /// saved answer can then be proven against the log (`exchange-gateway dossier verify`).
     /// 503 and no data when the record cannot be written.
-    func sealed(_ response: HTTPResponse, record: AuditEntry, requestID: String, route: Route) async -> HTTPResponse {
+    func sealed(_ response: HTTPResponse, record: AuditEntry, requestID: String, route: Route, runtime: GatewayRuntime) async -> HTTPResponse {
         guard case .bytes(let body) = response.body else { preconditionFailure("an audited answer has its body in bytes") }
         var record = record, response = response
         let digest = Digest.sha256(body)
-        record.bodySHA256 = Hex.encode(digest)
+        record.bodySHA256 = digest
         response.headers.append(("Content-Digest", "sha-256=:\(Base64.encode(digest)):"))
         guard await writeAudit(record) else { return .problem(.auditUnavailable(), requestID: requestID) }
-        noteClient(of: record, route: route, in: &response)
+        noteClient(of: record, route: route, in: &response, runtime: runtime)
         return response
     }
 
     /// For a caller that was authenticated: counts the answer per client, and names the client
     /// and its role in the answer (`X-Client-Id`, `X-Client-Role`), which the console shows as
     /// "signed in as". The caller holds the key, so this tells it nothing it may not know.
-    func noteClient(of record: AuditEntry, route: Route, in response: inout HTTPResponse) {
+    func noteClient(of record: AuditEntry, route: Route, in response: inout HTTPResponse, runtime: GatewayRuntime) {
         guard let client = record.clientID else { return }
-        metrics.recordClientRequest(client: client, route: route.rawValue, status: response.status)
+        runtime.requestMetrics.answered(client: client, on: route, status: response.status)
         response.headers.append(("X-Client-Id", client))
         if let role = record.role { response.headers.append(("X-Client-Role", role)) }
     }

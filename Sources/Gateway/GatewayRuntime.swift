@@ -16,6 +16,8 @@ final class GatewayRuntime: Sendable {
     let templates: [String: SourceTemplate]
     /// Caps the dossiers in progress at `limits.max_dossiers_in_progress`.
     let admission: Bulkhead
+    /// The series each answer is counted in, resolved for this config's clients.
+    let requestMetrics: RequestMetrics
 
     /// A runtime for `config`; breakers, bulkheads, source templates and the malformed-request
     /// guard of `previous` are kept where their settings did not change.
@@ -39,6 +41,7 @@ final class GatewayRuntime: Sendable {
         })
         service = DossierService(config: config, client: client, guards: guards, templates: templates, metrics: metrics)
         authenticator = Authenticator(clients: config.clients)
+        requestMetrics = RequestMetrics(clients: config.clients, metrics: metrics)
         let limits = config.clients.compactMap { client in (client.rateLimit ?? config.defaultRateLimit).map { (client.id, $0) } }
         rateLimiter = ClientRateLimiter(limits: Dictionary(uniqueKeysWithValues: limits), keeping: previous?.rateLimiter)
         if let previous, previous.config.limits == config.limits {

@@ -9,9 +9,15 @@ extension HTTPResponse {
         ("X-Content-Type-Options", "nosniff"),
     ]
 
-    /// The headers every answer carries, then `extra`.
+    /// The headers every answer carries, then `extra`, in one array with room for the four an
+    /// audited answer gets after (`traceparent`, `Content-Digest`, `X-Client-Id`, `X-Client-Role`).
     private static func headers(requestID: String, _ extra: [(name: String, value: String)]) -> [(name: String, value: String)] {
-        standardHeaders + [("X-Request-Id", requestID)] + extra
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(standardHeaders.count + 1 + extra.count + 4)
+        headers += standardHeaders
+        headers.append(("X-Request-Id", requestID))
+        headers += extra
+        return headers
     }
 
     static func json(_ body: JSON, status: Int, requestID: String,

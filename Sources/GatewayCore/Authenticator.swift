@@ -22,7 +22,7 @@ public struct Authenticator: Sendable {
 
     public func authenticate(authorization: String?) -> Outcome {
         guard let authorization, let key = Self.bearerToken(in: authorization) else { return .missingCredentials }
-        let presented = Digest.sha256(Array(key.utf8))
+        let presented = Digest.sha256(key.utf8)
         var match: ClientConfig?
         for client in clients where ConstantTime.equal(client.apiKeySHA256, presented) {
             match = client
@@ -30,11 +30,20 @@ public struct Authenticator: Sendable {
         return match.map(Outcome.authenticated) ?? .unknownKey
     }
 
-    /// The token of `Bearer <token>` (scheme case-insensitive, RFC 6750), or `nil`.
-    static func bearerToken(in header: String) -> String? {
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = String(parts[1]).trimmingASCIIWhitespace()
-        return token.isEmpty ? nil : token
+    /// The token of `Bearer <token>` (scheme case-insensitive, RFC 6750), or `nil`: the header's
+    /// own bytes, read without making new strings (this runs on every request).
+    static func bearerToken(in header: String) -> Substring? {
+        let utf8 = header.utf8
+        let space = UInt8(ascii: " ")
+        guard let schemeStart = utf8.firstIndex(where: { $0 != space }),
+              let schemeEnd = utf8[schemeStart...].firstIndex(of: space),
+              utf8[schemeStart..<schemeEnd].elementsEqual("bearer".utf8, by: { $0.asciiLowercased == $1 })
+        else { return nil }
+        let isWhitespace = { (byte: UInt8) in byte == space || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") }
+        let rest = utf8[utf8.index(after: schemeEnd)...]
+        guard let first = rest.firstIndex(where: { !isWhitespace($0) }), let last = rest.lastIndex(where: { !isWhitespace($0) }) else {
+            return nil
+        }
+        return Substring(utf8[first...last])
     }
 }

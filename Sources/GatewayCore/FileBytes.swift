@@ -16,6 +16,34 @@ public enum FileBytes {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
+        return readAll(descriptor, atMost: .max)
+    }
+
+    /// The bytes of a regular file of at most `limit` bytes, for files someone else may have put
+    /// there: `nil` with `errno` `EINVAL` for anything but a regular file (a FIFO would block, a
+    /// device never end), `EFBIG` for a larger one (a sparse file of terabytes costs its maker
+    /// nothing), or the failing call's.
+    public static func read(_ path: String, atMost limit: Int) -> [UInt8]? {
+        // Non-blocking, so that opening a FIFO returns at once (and is then refused).
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return nil }
+        guard (status.st_mode & S_IFMT) == S_IFREG else {
+            errno = EINVAL
+            return nil
+        }
+        guard status.st_size <= limit else {
+            errno = EFBIG
+            return nil
+        }
+        return readAll(descriptor, atMost: limit)
+    }
+
+    /// Everything `descriptor` reads until its end; `nil` with `errno` set when a read fails, or
+    /// `EFBIG` past `limit` bytes (a file that grows while it is read).
+    private static func readAll(_ descriptor: Int32, atMost limit: Int) -> [UInt8]? {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
@@ -23,6 +51,10 @@ public enum FileBytes {
             if count == 0 { return bytes }
             if count < 0 {
                 if errno == EINTR { continue }
+                return nil
+            }
+            guard count <= limit - bytes.count else {
+                errno = EFBIG
                 return nil
             }
             bytes.append(contentsOf: chunk[0..<count])

@@ -141,7 +141,10 @@ extension AuditConfig {
         checkpointEveryRecords = try object.integer("checkpoint_every_records", in: 1...10_000_000, default: 1000)
         checkpointEverySeconds = try object.integer("checkpoint_every_s", in: 1...86_400, default: 60)
         witnessFile = try object.string("witness_file")
-        if let witnessFile, witnessFile.isEmpty || witnessFile.hasSuffix("/") || witnessFile == path {
+        // Not in the log's folder: whoever can write the log could write it too (and a name like a
+        // log file's would be taken for one).
+        if let witnessFile, witnessFile.isEmpty || witnessFile.hasSuffix("/")
+            || AuditConfig.folder(of: witnessFile) == AuditConfig.folder(of: path) {
             throw ConfigError(path: object.keyPath("witness_file"), problem: "must name a file on other storage than the log, such as /mnt/witness/audit-witness.jsonl")
         }
         witnessURL = try object.string("witness_url")

@@ -17,6 +17,14 @@ public enum IdentifierSource {
 
     /// `count` × 16 lower-case hex digits.
     public static func hex(words count: Int) -> String {
-        Hex.encode((0..<count).flatMap { _ in withUnsafeBytes(of: next().bigEndian, Array.init) })
+        String(unsafeUninitializedCapacity: 16 * count) { buffer in
+            for word in 0..<count { write(next(), into: UnsafeMutableRawPointer(buffer.baseAddress!) + 16 * word) }
+            return 16 * count
+        }
+    }
+
+    /// Writes `value`'s 16 lower-case hex digits at `buffer`.
+    static func write(_ value: UInt64, into buffer: UnsafeMutableRawPointer) {
+        withUnsafeBytes(of: value.bigEndian) { _ = Hex.write($0, into: buffer) }
     }
 }

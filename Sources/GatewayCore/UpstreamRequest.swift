@@ -49,9 +49,13 @@ extension SourceConfig {
     /// by the source's timeouts and `deadline`.
     public func request(for propertyID: PropertyID, deadline: Deadline?, headers: [String] = []) -> UpstreamRequest {
         let segment = PercentEncoding.encodePathSegment(propertyID.rawValue)
-        let path = pathAroundID.before + segment + pathAroundID.after
+        var url = baseURL
+        url.reserveCapacity(baseURL.utf8.count + pathAroundID.before.utf8.count + segment.utf8.count + pathAroundID.after.utf8.count)
+        url += pathAroundID.before
+        url += segment
+        url += pathAroundID.after
         return UpstreamRequest(source: name,
-                               url: baseURL + path,
+                               url: url,
                                timeoutMs: timeoutMs,
                                connectTimeoutMs: connectTimeoutMs,
                                maxResponseBytes: maxResponseBytes,

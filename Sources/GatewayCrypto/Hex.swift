@@ -3,13 +3,27 @@ public enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
     public static func encode(_ bytes: [UInt8]) -> String {
-        var characters = [UInt8]()
-        characters.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            characters.append(digits[Int(byte >> 4)])
-            characters.append(digits[Int(byte & 0x0F)])
+        bytes.withUnsafeBytes(encode)
+    }
+
+    public static func encode(_ bytes: UnsafeRawBufferPointer) -> String {
+        guard !bytes.isEmpty else { return "" }
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+            write(bytes, into: UnsafeMutableRawPointer(buffer.baseAddress!))
         }
-        return String(decoding: characters, as: UTF8.self)
+    }
+
+    /// Writes the `2 * bytes.count` digits of `bytes` at `buffer` (an audit line's hashes go
+    /// straight into the line); returns how many it wrote.
+    @discardableResult
+    public static func write(_ bytes: UnsafeRawBufferPointer, into buffer: UnsafeMutableRawPointer) -> Int {
+        digits.withUnsafeBufferPointer { digits in
+            for (index, byte) in bytes.enumerated() {
+                buffer.storeBytes(of: digits[Int(byte >> 4)], toByteOffset: 2 * index, as: UInt8.self)
+                buffer.storeBytes(of: digits[Int(byte & 0x0F)], toByteOffset: 2 * index + 1, as: UInt8.self)
+            }
+        }
+        return 2 * bytes.count
     }
 
     /// The bytes of `text` (either case), or `nil` if it is not an even run of hex digits.

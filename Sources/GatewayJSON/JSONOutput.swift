@@ -16,10 +16,10 @@ import Glibc
 /// several times cheaper than `Array.append(contentsOf:)` for the short pieces JSON is made of.
 public struct JSONOutput {
     /// Zeros past `count`: room already made.
-    private var storage: [UInt8]
-    private var count = 0
+    var storage: [UInt8]
+    var count = 0
     /// Whether a value was just completed, so that the next member or element needs a comma.
-    private var followsValue = false
+    var followsValue = false
 
     public init(capacity: Int) {
         storage = Array(repeating: 0, count: max(capacity, 64))
@@ -89,7 +89,7 @@ public struct JSONOutput {
     }
 
     /// Makes room for `maxCount` more bytes, then lets `body` write them and say how many it wrote.
-    private mutating func write(upTo maxCount: Int, _ body: (UnsafeMutableRawPointer) -> Int) {
+    mutating func write(upTo maxCount: Int, _ body: (UnsafeMutableRawPointer) -> Int) {
         if count + maxCount > storage.count {
             storage += [UInt8](repeating: 0, count: max(storage.count, count + maxCount - storage.count))
         }

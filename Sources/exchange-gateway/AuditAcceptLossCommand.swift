@@ -34,7 +34,10 @@ enum AuditAcceptLossCommand {
         }
         do {
             let audit = try AuditConfig.load(configFile: configPath)
-            let key = try audit.signingKeyFile.map(AuditSigningKey.load)
+            guard let keyFile = audit.signingKeyFile else {
+                AuditCommand.fail("audit accept-loss needs audit.signing_key_file in \(configPath): a loss is recorded with a signed checkpoint")
+            }
+            let key = try AuditSigningKey.load(keyFile)
             let loss = try AuditLog.acceptLoss(config: audit, signingKey: key, note: note)
             Terminal.print("""
                 recorded the loss in \(audit.directory): witnessed checkpoints up to seq \(loss.witnessSeq) are gone; \

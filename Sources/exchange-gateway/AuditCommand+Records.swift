@@ -25,7 +25,7 @@ extension AuditCommand {
         var client: String?
         var role: String?
         var property: String?
-        /// Part of the purpose (a case number inside `登记案件 2026-0042`).
+        /// Part of the purpose (a case number inside `登记案件 2026-0042`), personal data in it masked as the log has it.
         var purpose: String?
         var requestID: String?
         var status: HTTPStatusPattern?
@@ -36,7 +36,9 @@ extension AuditCommand {
             client = try arguments.option("--client")
             role = try arguments.option("--role")
             property = try arguments.option("--property")
-            purpose = try arguments.option("--purpose")
+            // The log keeps an ID card or phone number typed into a purpose masked (README, Audit
+            // log): masked the same way, the number as the auditor has it finds the record.
+            purpose = try arguments.option("--purpose").map(Purpose.audited)
             requestID = try arguments.option("--request-id")
             status = try arguments.option("--status").map { text throws(ArgumentError) in
                 guard let pattern = HTTPStatusPattern(text) else {
@@ -96,7 +98,8 @@ extension AuditCommand {
             lines.forEach { Terminal.print($0) }
         case .table:
             let rows = lines.map { line in (try? JSON.parse(line)).map(AuditTable.row) ?? AuditTable.unreadable(line) }
-            AuditTable.render(rows).forEach { Terminal.print($0) }
+            // Escaped before the columns are measured: a cell is shown as wide as it is printed.
+            AuditTable.render(rows.map { $0.map(TerminalText.escaped) }).forEach { Terminal.print($0) }
         }
     }
 }

@@ -122,8 +122,22 @@ enum AuditCommand {
         return names.map { folder + "/" + $0 }
     }
 
+    /// The most bytes a file these commands read may have: a log file holds at most
+    /// `audit.max_file_bytes` (at most 1 GiB) and the one batch that crossed it.
+    static let maxFileBytes = 2 * AuditConfig.maxFileBytesLimit
+
+    /// A log file, the witness, a key or a saved answer, whole. Anything else someone with write
+    /// access to the folder put there (a FIFO, a device, a huge sparse file) is refused with one
+    /// line, instead of blocking or exhausting memory.
     static func readFile(_ path: String) -> [UInt8] {
-        guard let bytes = FileBytes.read(path) else { fail("cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard let bytes = FileBytes.read(path, atMost: maxFileBytes) else {
+            let reason = switch errno {
+            case EINVAL: "not a regular file"
+            case EFBIG: "larger than \(maxFileBytes) bytes, which no audit file is"
+            case let code: String(cString: strerror(code))
+            }
+            fail("cannot read \(path): \(reason)")
+        }
         return bytes
     }
 
@@ -139,8 +153,14 @@ enum AuditCommand {
         content.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Ends the command with exit status 1: the arguments were fine, the files were not.
+    /// Ends the command with exit status 1: the arguments were fine, the files were not. The
+    /// message may quote the files, so it is shown escaped.
     static func fail(_ message: String) -> Never {
-        Terminal.fail(message, program: ExchangeGateway.program)
+        Terminal.fail(TerminalText.escaped(message), program: ExchangeGateway.program)
+    }
+
+    /// Prints what was read from the audit files (verify's findings, a record), escaped.
+    static func show(_ text: String) {
+        Terminal.print(TerminalText.escaped(text))
     }
 }

@@ -16,8 +16,10 @@ enum AuditTable {
         let time = text("time").replacing("T", with: " ").replacing("Z", with: "")
         switch record["type"]?.string {
         case "access":
+            // A batch answer's own record names no property but its items (README, Audit log).
+            let property = record["batch_items"].map { "batch of \($0.count)" } ?? text("property_id")
             return [number("seq"), time, number("http_status"), number("latency_ms"), text("client"), text("role"),
-                    text("property_id"), cut(text("purpose")), text("request_id")]
+                    property, cut(text("purpose")), text("request_id")]
         case "checkpoint":
             return [number("seq"), time, "checkpoint", "", "", "", "", "signed, key " + text("key_id"), ""]
         case let type?:

@@ -99,7 +99,7 @@ enum AuditVerifyCommand {
         let report = verification.finish()
         let range = report.firstSeq.map { "seq \($0)–\(report.lastSeq ?? $0)" } ?? "no records"
         if let problem = report.problem {
-            Terminal.print(report.lines == 0 ? "\(files.count) file(s), no intact line before the problem"
+            AuditCommand.show(report.lines == 0 ? "\(files.count) file(s), no intact line before the problem"
                            : "\(files.count) file(s), \(report.lines) intact lines (\(range)) before the problem")
             AuditCommand.fail("TAMPERED: \(problem)")
         }
@@ -114,7 +114,7 @@ enum AuditVerifyCommand {
                        "\(options.signatures(report)); \(report.linesAfterLastVerifiedCheckpoint) lines after the last verified checkpoint"]
         if let witness = options.witnessSummary(report) { summary.append(witness) }
         summary += runSummary(report)
-        Terminal.print(summary.joined(separator: "\n"))
+        AuditCommand.show(summary.joined(separator: "\n"))
     }
 
     /// How the runs ended, and the recorded losses.

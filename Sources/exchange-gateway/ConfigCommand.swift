@@ -10,10 +10,11 @@ enum ConfigCommand {
         Validates FILE as a gateway config and runs every check `serve` runs before it
         starts that needs no network: the files it names exist and hold the right kind of
         key or certificate, the audit folder is writable, and the listener's address can be
-        bound. Prints a summary and any warnings (demo keys, TLS off beyond loopback, an
-        unsigned or relative audit log, a role that reads everything unmasked, a port in
-        use) and exits 0; prints the first problem with its key path and exits 1. With
-        --strict a warning fails the check too.
+        bound. Prints a summary, any warnings (demo keys, TLS off beyond loopback, an
+        unsigned or relative audit log) and notes (a role that reads everything unmasked,
+        the port in use right now, perhaps by the gateway this config is for) and exits 0;
+        prints the first problem with its key path and exits 1. With --strict a warning
+        fails the check too; a note never does.
         """
 
     static func run(_ arguments: consuming Arguments) throws(ArgumentError) {
@@ -30,12 +31,14 @@ enum ConfigCommand {
         } catch {
             Terminal.fail("\(path): \(error)", program: ExchangeGateway.program)
         }
-        var warnings = ConfigWarnings.of(config)
+        let warnings = ConfigWarnings.of(config)
+        var notes = ConfigWarnings.notes(of: config)
         do {
             try HTTPServer.checkListenable(host: config.listen.host, port: config.listen.port)
         } catch .addressInUse {
-            // The gateway this config is for may be the one running: `serve` would fail, a reload would not.
-            warnings.append("listen: \(config.listen.host):\(config.listen.port) is in use right now (a gateway already running?)")
+            // The gateway this config is for may be the one running: `serve` would fail, a reload
+            // would not, so a pipeline checking a config before `systemctl reload` must still pass.
+            notes.append("listen: \(config.listen.host):\(config.listen.port) is in use right now (a gateway already running?)")
         } catch {
             Terminal.fail("\(path): listen: \(error)", program: ExchangeGateway.program)
         }
@@ -45,7 +48,7 @@ enum ConfigCommand {
               listen: \(config.listen.host):\(config.listen.port)
               deadline: \(config.deadlineMs) ms
               sources: \(sources.joined(separator: ", "))
-            """ + warnings.map { "\n  warning: " + $0 }.joined())
+            """ + warnings.map { "\n  warning: " + $0 }.joined() + notes.map { "\n  note: " + $0 }.joined())
         if strict, !warnings.isEmpty {
             Terminal.fail("\(path): \(warnings.count) warning(s), which --strict makes errors", program: ExchangeGateway.program)
         }

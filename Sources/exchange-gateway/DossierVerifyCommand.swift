@@ -26,6 +26,8 @@ enum DossierVerifyCommand {
         var location: AuditVerifier.Location
         var seq: Int
         var record: JSON
+        /// SHA-256 of its line: the chain's line at `seq` must be this one, or it proves nothing.
+        var lineSHA256: [UInt8]
     }
 
     static func run(_ arguments: consuming Arguments) throws(ArgumentError) {
@@ -56,10 +58,16 @@ enum DossierVerifyCommand {
             verification.check(file: file, content: AuditCommand.readFile(file))
         }
         let report = verification.finish()
-        Terminal.print(describe(found, hash: hash))
         if let problem = report.problem {
-            AuditCommand.fail("NOT PROVEN: the chain is broken: \(problem)")
+            AuditCommand.fail("NOT PROVEN: the chain is broken: \(problem) (the record found is at \(found.location))")
         }
+        // A line that merely says it has this seq (in a file of its own, or after the checkpoint) is
+        // not the one the checkpoint covers.
+        guard report.coveredLineSHA256 == found.lineSHA256 else {
+            AuditCommand.fail("NOT PROVEN: the record at \(found.location) is not the log's line at seq \(found.seq): "
+                              + "it is outside the chain the gateway wrote")
+        }
+        AuditCommand.show(describe(found, hash: hash))
         guard !options.publicKeys.isEmpty else {
             AuditCommand.fail("NOT PROVEN: signatures not checked: give the gateway's --public-key")
         }
@@ -74,7 +82,7 @@ enum DossierVerifyCommand {
             lines.append("  witness      " + (witnessed ? "the checkpoint is in \(witness.name)" : "the checkpoint is not in \(witness.name)"))
         }
         lines.append("PROVEN: \(path) is exactly the answer the gateway sent for request \(found.record["request_id"]?.string ?? "?")")
-        Terminal.print(lines.joined(separator: "\n"))
+        AuditCommand.show(lines.joined(separator: "\n"))
     }
 
     /// The first access record whose `field` is `value`.
@@ -87,7 +95,8 @@ enum DossierVerifyCommand {
                 guard let fields = try? AuditLineFields(line), fields.type == AuditRecordType.access.rawValue,
                       fields.json[field]?.string == value
                 else { continue }
-                return Found(location: AuditVerifier.Location(file: file, line: index + 1), seq: fields.seq, record: fields.json)
+                return Found(location: AuditVerifier.Location(file: file, line: index + 1), seq: fields.seq, record: fields.json,
+                             lineSHA256: Digest.sha256(line))
             }
         }
         return nil

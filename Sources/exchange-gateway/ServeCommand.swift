@@ -37,6 +37,9 @@ enum ServeCommand {
         for warning in ConfigWarnings.of(config) {
             EventLog.warning(warning, ["path": path])
         }
+        for note in ConfigWarnings.notes(of: config) {
+            EventLog.info(note, ["path": path])
+        }
         let reload = ReloadSignal {
             do {
                 try gateway.reload(GatewayConfig.load(path: path))

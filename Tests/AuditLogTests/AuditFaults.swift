@@ -28,6 +28,8 @@ final class AuditFaults: Sendable {
         var failWrite: Int32?
         /// `errno` for every `ftruncate`.
         var failTruncate: Int32?
+        /// `errno` for every `ftruncate` of a path ending so.
+        var failTruncateOf: [String: Int32] = [:]
         /// `fsync` of log files blocks until `release()`.
         var hangFsync = false
     }
@@ -84,7 +86,10 @@ final class AuditFaults: Sendable {
                 return result
             },
             truncate: { [self] path, descriptor, size in
-                if let code = state.withLock({ $0.settings.failTruncate }) { return -code }
+                let failure = state.withLock { state in
+                    state.settings.failTruncate ?? state.settings.failTruncateOf.first { path.hasSuffix($0.key) }?.value
+                }
+                if let code = failure { return -code }
                 let result = AuditSyscalls.system.truncate(path, descriptor, size)
                 if result == 0 { state.withLock { $0.calls.append(.truncate(path: path, size: size)) } }
                 return result

@@ -92,7 +92,7 @@ struct AuditLogEvidenceTests {
         let keep = lines.count - 3
         var chain = try AuditChain.after(line: lines[keep - 1])
         lines = Array(lines.prefix(keep))
-        for index in 0..<4 { lines.append(chain.append(body: AuditLogFixture.entry("forged-\(index)").json().encoded())) }
+        for index in 0..<4 { lines.append(chain.append(body: AuditLogFixture.entry("forged-\(index)").encoded())) }
         try Data(AuditFolder.content(lines)).write(to: URL(fileURLWithPath: path))
 
         let error = #expect(throws: AuditLogError.self) { try AuditLog(config: config, signingKey: key) }
@@ -142,10 +142,10 @@ struct AuditLogEvidenceTests {
         let key = Ed25519.PrivateKey.generate()
         // A crashed run: opened, 2 records, a checkpoint, then 6 unsigned lines.
         var chain = AuditChain()
-        var lines = [chain.append(body: AuditRunLine.opened(reason: .start, repairedBytes: 0, checkpointEvery: 10).encoded())]
-        for index in 1...2 { lines.append(chain.append(body: AuditLogFixture.entry("crashed-\(index)").json().encoded())) }
-        lines.append(chain.append(body: AuditCheckpoint.body(after: chain, signingKey: key, time: .now()).encoded()))
-        for index in 3...8 { lines.append(chain.append(body: AuditLogFixture.entry("crashed-\(index)").json().encoded())) }
+        var lines = [chain.append(body: AuditRunLine.opened(reason: .start, repairedBytes: 0, checkpointEvery: 10))]
+        for index in 1...2 { lines.append(chain.append(body: AuditLogFixture.entry("crashed-\(index)").encoded())) }
+        lines.append(chain.append(body: AuditCheckpoint.body(after: chain, signingKey: key, time: .now())))
+        for index in 3...8 { lines.append(chain.append(body: AuditLogFixture.entry("crashed-\(index)").encoded())) }
         try Data(AuditFolder.content(lines)).write(to: URL(fileURLWithPath: config.directory + "/" + config.fileName(firstSeq: 1)))
 
         let log = try AuditLog(config: config, signingKey: key)

@@ -276,7 +276,7 @@ struct AuditLogRecoveryTests {
         var big = AuditLogFixture.entry("big")
         big.purpose = String(repeating: "x", count: 1_000_000)
         let path = config.directory + "/" + config.fileName(firstSeq: 1)
-        let bigLines = (1...8).flatMap { _ in chain.append(body: big.json().encoded()) + [UInt8(ascii: "\n")] }
+        let bigLines = (1...8).flatMap { _ in chain.append(body: big.encoded()) + [UInt8(ascii: "\n")] }
         try Data(bigLines).write(to: URL(fileURLWithPath: path))
 
         let log = try AuditLog(config: config, signingKey: nil)

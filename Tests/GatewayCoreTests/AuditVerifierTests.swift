@@ -147,10 +147,10 @@ struct AuditVerifierTests {
             case .access:
                 var entry = AuditTestChain.entry(index + 1)
                 if index == 1 { entry.purpose = "nothing to see" }
-                lines.append(chain.append(body: entry.json().encoded()))
+                lines.append(chain.append(body: entry.encoded()))
             case .checkpoint:
                 let time = Timestamp(millisecondsSince1970: 1_795_000_000_000)
-                lines.append(chain.append(body: AuditCheckpoint.body(after: chain, signingKey: forger, time: time).encoded()))
+                lines.append(chain.append(body: AuditCheckpoint.body(after: chain, signingKey: forger, time: time)))
             }
         }
         let report = Self.verify(AuditTestChain.content(lines))
@@ -191,18 +191,18 @@ struct AuditVerifierTests {
             switch kind {
             case "o":
                 return chain.append(body: AuditRunLine.opened(reason: .start, repairedBytes: 0, checkpointEvery: statedCadence,
-                                                              time: time).encoded())
+                                                              time: time))
             case "c":
-                return chain.append(body: AuditCheckpoint.body(after: chain, signingKey: keys[signer], time: time).encoded())
+                return chain.append(body: AuditCheckpoint.body(after: chain, signingKey: keys[signer], time: time))
             case "x":
-                return chain.append(body: AuditRunLine.closed(time: time).encoded())
+                return chain.append(body: AuditRunLine.closed(time: time))
             case "k":
                 signer += 1
                 return chain.append(body: AuditRunLine.key(AuditCheckpoint.keyID(of: keys[signer].publicKey),
                                                            previous: AuditCheckpoint.keyID(of: keys[signer - 1].publicKey),
-                                                           reason: .reload, time: time).encoded())
+                                                           reason: .reload, time: time))
             default:
-                return chain.append(body: AuditTestChain.entry(index + 1).json().encoded())
+                return chain.append(body: AuditTestChain.entry(index + 1).encoded())
             }
         }
     }
@@ -297,7 +297,7 @@ struct AuditVerifierTests {
         var unannounced = Self.lines("o" + Self.a(2) + "c" + Self.a(2))
         var chain = try AuditChain.after(line: unannounced.last!)
         unannounced.append(chain.append(body: AuditCheckpoint.body(after: chain, signingKey: Self.secondKey,
-                                                                    time: Timestamp(millisecondsSince1970: 0)).encoded()))
+                                                                    time: Timestamp(millisecondsSince1970: 0))))
         let problem = try #require(AuditVerifier.verify(files: [(Self.file, AuditTestChain.content(unannounced))], publicKeys: both,
                                                         checkpointEvery: 5).problem)
         #expect(problem.kind == .keyChange && problem.location.line == 7, "\(problem)")
@@ -350,7 +350,7 @@ struct AuditVerifierTests {
             fields.json["prev"] = nil
             if fields.type == "checkpoint" {
                 rewritten[index] = chain.append(body: AuditCheckpoint.body(after: chain, signingKey: AuditTestChain.key,
-                                                                             time: Timestamp(millisecondsSince1970: 0)).encoded())
+                                                                             time: Timestamp(millisecondsSince1970: 0)))
             } else {
                 rewritten[index] = chain.append(body: fields.json.encoded())
             }
@@ -377,7 +377,7 @@ struct AuditVerifierTests {
             var lines = Array(original.prefix(5))
             var chain = try AuditChain.after(line: lines[4])
             let loss = AuditRunLine.Loss(witnessSeq: lastWitnessed.seq, witnessLineSHA256: hash, note: "disk replaced, INC-7")
-            lines.append(chain.append(body: AuditRunLine.opened(reason: .loss, repairedBytes: 0, checkpointEvery: 5, loss: loss).encoded()))
+            lines.append(chain.append(body: AuditRunLine.opened(reason: .loss, repairedBytes: 0, checkpointEvery: 5, loss: loss)))
             lines += Self.lines("axc", from: chain)
             return AuditVerifier.verify(files: [(Self.file, AuditTestChain.content(lines))], publicKeys: [AuditTestChain.key.publicKey],
                                         checkpointEvery: 5, witness: witness)

@@ -312,6 +312,8 @@ struct ConfigValidationTests {
         InvalidConfig("server.trusted_proxies[0]", "proxy not a string") { $0["server"]!["trusted_proxies"] = JSON.array([JSON(10)]) },
         InvalidConfig.nested("audit", "max_file_bytes", JSON(2 << 30), "max_file_bytes above 1 GiB"),
         InvalidConfig.nested("audit", "witness_file", JSON("var/audit/audit.jsonl"), "witness file is the log"),
+        InvalidConfig.nested("audit", "witness_file", JSON("var/audit/audit-999999999999.jsonl"), "witness file named as a log file in its folder"),
+        InvalidConfig.nested("audit", "witness_file", JSON("var/audit/witness.jsonl"), "witness file in the log's folder"),
         InvalidConfig.nested("audit", "witness_file", JSON("/mnt/witness/"), "witness file names a folder"),
         InvalidConfig.nested("audit", "witness_url", JSON("ftp://witness.example/checkpoints"), "witness URL not http(s)"),
         InvalidConfig.nested("audit", "witness_url", JSON("https://witness.example/a b"), "witness URL with a space"),

@@ -29,4 +29,14 @@ struct IdentifierSourceTests {
         #expect(trace.childTraceparent() != trace.childTraceparent())
         #expect(TraceContext(traceparent: trace.childTraceparent()).traceID == trace.traceID)
     }
+
+    /// A child of the caller's trace keeps its trace id and flags, with a span of its own.
+    @Test func childContinuesTheCallersTrace() {
+        let trace = TraceContext(traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
+        let child = trace.childTraceparent()
+        #expect(child.hasPrefix("00-4bf92f3577b34da6a3ce929d0e0e4736-") && child.hasSuffix("-00"))
+        let span = child.split(separator: "-")[2]
+        #expect(span.count == 16 && span.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) })
+        #expect(span != "00f067aa0ba902b7" && span != Substring(trace.spanID))
+    }
 }

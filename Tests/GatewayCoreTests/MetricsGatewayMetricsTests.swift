@@ -12,11 +12,12 @@ private func busyMetrics() -> GatewayMetrics {
     metrics.recordRequest(route: "dossier", status: 503)
     metrics.recordRequest(route: "healthz", status: 200)
     metrics.dossierDuration.observe(.milliseconds(120))
-    metrics.recordSource("land", status: .ok, duration: .milliseconds(40))
-    metrics.recordSource("tax", status: .timeout, duration: .milliseconds(1500))
-    metrics.recordSource("house", status: .circuitOpen, duration: nil)
-    metrics.recordUnknownFields(source: "land", count: 2)
-    metrics.recordUnknownFields(source: "land", count: 5)
+    metrics.source("land").record(.ok, duration: .milliseconds(40))
+    metrics.source("tax").record(.timeout, duration: .milliseconds(1500))
+    metrics.source("house").record(.circuitOpen, duration: nil)
+    metrics.clientRequests(client: "desk-1", route: "dossier").increment(status: 200)
+    metrics.source("land").recordUnknownFields(2)
+    metrics.source("land").recordUnknownFields(5)
     metrics.requestsInFlight.increment()
     metrics.recordRateLimited(client: "desk \"front\"\\1\nb")
     metrics.auditRecords.increment(by: 3)
@@ -65,6 +66,7 @@ struct MetricsGatewayMetricsTests {
         #"exchange_gateway_source_duration_seconds_bucket{source="tax",le="2.5"} 1"#,
         #"exchange_gateway_source_duration_seconds_count{source="land"} 1"#,
         #"exchange_gateway_rate_limited_total{client="desk \"front\"\\1\nb"} 1"#,
+        #"exchange_gateway_client_requests_total{client="desk-1",route="dossier",status="200"} 1"#,
         #"exchange_gateway_audit_fsync_duration_seconds_bucket{le="0.001"} 1"#,
         "exchange_gateway_audit_records_total 3",
         "exchange_gateway_requests_in_flight 1",
@@ -76,6 +78,47 @@ struct MetricsGatewayMetricsTests {
     /// A source that was not called is counted without a duration.
     @Test func uncalledSourceHasNoDuration() {
         #expect(!busyMetrics().render().contains(#"exchange_gateway_source_duration_seconds_count{source="house"}"#))
+    }
+
+    /// Series resolved at config load show nothing until counted: a scrape of a fresh config
+    /// reads as before handles existed.
+    @Test func resolvedSeriesAreHiddenUntilCounted() {
+        let fresh = GatewayMetrics()
+        let resolved = GatewayMetrics()
+        _ = resolved.source("land")
+        _ = resolved.requests(route: "dossier")
+        _ = resolved.clientRequests(client: "desk-1", route: "dossier")
+        #expect(resolved.render() == fresh.render())
+        resolved.source("land").record(.notFound, duration: .milliseconds(3))
+        let text = resolved.render()
+        #expect(text.contains("\nexchange_gateway_source_outcomes_total{source=\"land\",status=\"not_found\"} 1\n"))
+        #expect(!text.contains(#"status="ok""#))
+        #expect(text.contains("\nexchange_gateway_source_duration_seconds_count{source=\"land\"} 1\n"))
+    }
+
+    /// A reload resolves the series again: what was counted before stays, and the new handles
+    /// count into the same series, so nothing is lost or shown twice.
+    @Test func resolvingAgainCountsIntoTheSameSeries() {
+        let metrics = GatewayMetrics()
+        let before = (metrics.source("tax"), metrics.clientRequests(client: "desk-1", route: "dossier"), metrics.requests(route: "dossier"))
+        before.0.record(.ok, duration: .milliseconds(10))
+        before.1.increment(status: 200)
+        before.2.increment(status: 200)
+        let after = (metrics.source("tax"), metrics.clientRequests(client: "desk-1", route: "dossier"), metrics.requests(route: "dossier"))
+        after.0.record(.ok, duration: .milliseconds(10))
+        after.1.increment(status: 200)
+        after.2.increment(status: 200)
+        // A request that started before the reload finishes on the old handles.
+        before.1.increment(status: 200)
+        metrics.recordRequest(route: "dossier", status: 200)
+        let text = metrics.render()
+        for line in [#"exchange_gateway_source_outcomes_total{source="tax",status="ok"} 2"#,
+                     #"exchange_gateway_source_duration_seconds_count{source="tax"} 2"#,
+                     #"exchange_gateway_client_requests_total{client="desk-1",route="dossier",status="200"} 3"#,
+                     #"exchange_gateway_http_requests_total{route="dossier",status="200"} 3"#] {
+            #expect(text.contains("\n" + line + "\n"), "\(line)")
+            #expect(text.components(separatedBy: line.prefix { $0 != "}" }).count == 2, "one series: \(line)")
+        }
     }
 
     /// Watched breakers and bulkheads are sampled at every render.

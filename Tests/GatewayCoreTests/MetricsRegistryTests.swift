@@ -215,6 +215,90 @@ struct MetricsRegistryTests {
         #expect(registry.render().contains("\nh_seconds_bucket{le=\"+Inf\"} 50000\n"))
     }
 
+    /// A resolved handle and an update by labels reach the same series; a resolved series is shown
+    /// once first updated, and a counter's stays valid for good.
+    @Test func handlesShareSeriesWithLabelledUpdates() {
+        let registry = MetricsRegistry()
+        let counter = registry.counter("c_total", help: "C.", labels: ["k"])
+        let histogram = registry.histogram("h_seconds", help: "H.", labels: ["k"], buckets: [1])
+        let series = counter.series(labels: ["a"])
+        let observed = histogram.series(labels: ["a"])
+        _ = counter.series(labels: ["never"])
+        _ = histogram.series(labels: ["never"])
+        #expect(!registry.render().contains("{k="))
+        series.increment()
+        counter.increment(by: 2, labels: ["a"])
+        series.increment(by: 0.5)
+        observed.observe(0.5)
+        histogram.observe(2, labels: ["a"])
+        #expect(counter.value(labels: ["a"]) == 3.5)
+        #expect(histogram.totals(labels: ["a"]) == (2, 2.5))
+        let text = registry.render()
+        #expect(text.contains("\nc_total{k=\"a\"} 3.5\n"))
+        #expect(text.contains("\nh_seconds_bucket{k=\"a\",le=\"1\"} 1\nh_seconds_bucket{k=\"a\",le=\"+Inf\"} 2\n"))
+        #expect(!text.contains("never"))
+    }
+
+    /// A status series counts every status it meets, also past the statuses it keeps slots for,
+    /// in the same series as updates by labels.
+    @Test func statusSeriesCountsEveryStatus() {
+        let registry = MetricsRegistry()
+        let counter = registry.counter("answers_total", help: "A.", labels: ["route", "status"])
+        let route = counter.statusSeries(labels: ["dossier"])
+        let statuses = Array(200...229)
+        for (index, status) in statuses.enumerated() {
+            for _ in 0...index { route.increment(status: status) }
+        }
+        counter.increment(labels: ["dossier", "200"])
+        for (index, status) in statuses.enumerated() {
+            #expect(counter.value(labels: ["dossier", String(status)]) == Double(index + 1 + (status == 200 ? 1 : 0)), "\(status)")
+        }
+        #expect(counter.value(labels: ["other", "200"]) == 0)
+    }
+
+    /// Handles updated from many tasks at once lose no update, statuses met for the first time
+    /// by several tasks together included.
+    @Test func concurrentHandleUpdates() async {
+        let registry = MetricsRegistry()
+        let counter = registry.counter("c_total", help: "C.", labels: ["k"])
+        let answers = registry.counter("a_total", help: "A.", labels: ["route", "status"])
+        let histogram = registry.histogram("h_seconds", help: "H.", labels: ["k"], buckets: [0.05])
+        let gauge = registry.gauge("g", help: "G.")
+        let series = counter.series(labels: ["x"]), route = answers.statusSeries(labels: ["r"])
+        let observed = histogram.series(labels: ["x"])
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    for index in 0..<2000 {
+                        series.increment()
+                        route.increment(status: 200 + index % 20)
+                        observed.observe(Double(index % 10) / 100)
+                        gauge.increment()
+                        gauge.decrement()
+                        if index % 500 == 0 { _ = registry.render() }
+                    }
+                }
+            }
+        }
+        #expect(counter.value(labels: ["x"]) == 16_000)
+        #expect((200..<220).map { answers.value(labels: ["r", String($0)]) } == Array(repeating: 800, count: 20))
+        #expect(histogram.totals(labels: ["x"]).count == 16_000)
+        #expect(registry.render().contains("\nh_seconds_bucket{k=\"x\",le=\"0.05\"} 9600\n"))
+        #expect(gauge.value() == 0)
+    }
+
+    /// Removing a labelled gauge series drops it; setting it again shows it anew.
+    @Test func removedGaugeSeriesComesBackWhenSet() {
+        let registry = MetricsRegistry()
+        let gauge = registry.gauge("g", help: "G.", labels: ["k"])
+        gauge.set(2, labels: ["a"])
+        gauge.remove(labels: ["a"])
+        #expect(gauge.value(labels: ["a"]) == nil)
+        #expect(!registry.render().contains("g{"))
+        gauge.increment(labels: ["a"])
+        #expect(registry.render().hasSuffix("# TYPE g gauge\ng{k=\"a\"} 1\n"))
+    }
+
     /// Invalid names, reserved or duplicate labels, clashing families and wrong label counts are programming errors.
     @Test func preconditions() async {
         await #expect(processExitsWith: .failure) { _ = MetricsRegistry().counter("bad name", help: "") }
@@ -234,5 +318,6 @@ struct MetricsRegistryTests {
         }
         await #expect(processExitsWith: .failure) { MetricsRegistry().counter("c_total", help: "", labels: ["a"]).increment() }
         await #expect(processExitsWith: .failure) { MetricsRegistry().counter("c_total", help: "").increment(by: -1) }
+        await #expect(processExitsWith: .failure) { _ = MetricsRegistry().counter("c_total", help: "", labels: ["a"]).statusSeries(labels: ["x"]) }
     }
 }

@@ -9,6 +9,8 @@ struct TimestampTests {
         (Int64(1_764_417_600_123), "2025-11-29T12:00:00.123Z"),
         (Int64(951_782_400_999), "2000-02-29T00:00:00.999Z"),
         (Int64(4_102_444_799_999), "2099-12-31T23:59:59.999Z"),
+        (Int64(-30_610_224_000_001), "0999-12-31T23:59:59.999Z"),
+        (Int64(253_402_300_800_000), "10000-01-01T00:00:00.000Z"),
     ])
     func rendersKnownInstants(_ ms: Int64, _ expected: String) {
         #expect(Timestamp(millisecondsSince1970: ms).rfc3339 == expected)

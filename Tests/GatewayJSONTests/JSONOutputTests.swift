@@ -34,4 +34,46 @@ struct JSONOutputTests {
         let text = Fixtures.bytes(name)
         #expect(copied(text) == .success(try JSON.parse(text).encoded()))
     }
+
+    /// Values the gateway writes itself follow the same rules, commas placed by the output.
+    @Test func valuesWrittenByTheGateway() {
+        var output = JSONOutput(capacity: 0)
+        output.beginObject()
+        output.key("text")
+        output.string("say \"hi\"\\\u{1}\u{1F}\n é中😀\u{7F}")
+        output.key("none")
+        output.string(orNull: nil)
+        output.key("some")
+        output.string(orNull: "x")
+        output.key("numbers")
+        output.beginArray()
+        for number in [0, 7, -7, 1_234_567_890, Int.max, Int.min] { output.integer(number) }
+        output.endArray()
+        output.key("hex")
+        output.asciiString(upTo: 4) { buffer in
+            for (offset, byte) in "beef".utf8.enumerated() { buffer.storeBytes(of: byte, toByteOffset: offset, as: UInt8.self) }
+            return 4
+        }
+        output.key("empty")
+        output.string("")
+        output.key("null")
+        output.null()
+        output.endObject()
+        let expected = #"{"text":"say \"hi\"\\\u0001\u001f\n é中😀\#u{7F}","none":null,"some":"x","numbers":[0,7,-7,1234567890,9223372036854775807,-9223372036854775808],"hex":"beef","empty":"","null":null}"#
+        #expect(String(decoding: output.bytes, as: UTF8.self) == expected)
+        #expect(String(decoding: output.finished(), as: UTF8.self) == expected)
+        #expect(output.bytes.isEmpty)
+        output.beginArray()
+        output.null()
+        output.endArray()
+        #expect(String(decoding: output.finished(), as: UTF8.self) == "[null]", "a finished output starts over")
+    }
+
+    /// Integers appended to a byte array, as an audit line's `seq` is.
+    @Test(arguments: [(0, "0"), (9, "9"), (10, "10"), (-1, "-1"), (9_007_199_254_740_991, "9007199254740991"), (Int.min, "-9223372036854775808")])
+    func appendsIntegers(_ value: Int, _ text: String) {
+        var bytes = Array("x=".utf8)
+        JSONOutput.appendInteger(value, to: &bytes)
+        #expect(String(decoding: bytes, as: UTF8.self) == "x=" + text)
+    }
 }

@@ -184,7 +184,7 @@ import Testing
             let fields = try AuditLineFields(line)
             if fields.type == "checkpoint" { continue }
             if offset % 4 == 0 {
-                forged.append(chain.append(body: AuditRunLine.opened(reason: .start, repairedBytes: 0, checkpointEvery: 10_000_000).encoded()))
+                forged.append(chain.append(body: AuditRunLine.opened(reason: .start, repairedBytes: 0, checkpointEvery: 10_000_000)))
             }
             fields.json["seq"] = nil
             fields.json["prev"] = nil

@@ -87,6 +87,17 @@ import Testing
         try await add { seq, prev in
             #"{"seq":\#(seq),"prev":"\#(prev)","type":"access","time":"2026-11-29T08:00:03.000Z","request_id":"01JDGOLDEN00000000000000003","client":"desk-1","role":"clerk","purpose":"批量 batch","property_id":null,"sources":[],"http_status":200,"latency_ms":40,"remote":"192.0.2.10","trace_id":"0af7651916cd43dd8448eb211c80319c","body_sha256":"\#(batchDigest)","batch_items":["01JDGOLDEN00000000000000004","01JDGOLDEN00000000000000005"]}"#
         }
+        // Every escaping rule: control characters (short forms where JSON has them, else \u00XX in
+        // lower case), quote and backslash; DEL, `/`, U+2028, accents, CJK and emoji as they are.
+        // (NUL is written as \u0000 too, see AuditChainTests, but jansson reads no line with it back:
+        // no field of a record can hold one, every input is refused with it before it is audited.)
+        try await add { seq, prev in
+            #"{"seq":\#(seq),"prev":"\#(prev)","type":"access","time":"2026-11-29T08:00:03.500Z","request_id":"01JDGOLDEN00000000000000006","client":"desk-1","role":"clerk","purpose":"\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f \"引号\" \\反斜杠\\ /é\#u{7F}\#u{2028}😀👩‍👩‍👧","property_id":"341502001001GB00001F00010001","sources":[{"name":"land","status":"not_found","latency_ms":0}],"http_status":404,"latency_ms":7,"remote":"203.0.113.9","trace_id":null,"body_sha256":"\#(dossierDigest)"}"#
+        }
+        // A purpose at its longest: 200 characters of three bytes each, 600 bytes (Purpose's limits).
+        try await add { seq, prev in
+            #"{"seq":\#(seq),"prev":"\#(prev)","type":"access","time":"2026-11-29T08:00:03.750Z","request_id":"01JDGOLDEN00000000000000007","client":"desk-1","role":"clerk","purpose":"\#(String(repeating: "登", count: 200))","property_id":"LA2023001","sources":[],"http_status":503,"latency_ms":2999,"remote":"192.0.2.10","trace_id":null,"body_sha256":"\#(refusalDigest)"}"#
+        }
         try await add { seq, prev in try await checkpoint(seq, prev, "2026-11-29T08:00:04.000Z", key: firstKey, id: firstID) }
         try await add { seq, prev in
             #"{"seq":\#(seq),"prev":"\#(prev)","type":"key","time":"2026-11-29T08:00:05.000Z","key_id":"\#(secondID)","previous_key_id":"\#(firstID)","reason":"reload"}"#
@@ -106,25 +117,35 @@ import Testing
         var lines: [[UInt8]] = []
         func add(_ body: [UInt8]) { lines.append(chain.append(body: body)) }
         func checkpoint(_ key: Ed25519.PrivateKey, at offset: Int64) {
-            add(AuditCheckpoint.body(after: chain, signingKey: key, time: time(offset)).encoded())
+            add(AuditCheckpoint.body(after: chain, signingKey: key, time: time(offset)))
         }
-        add(AuditRunLine.opened(reason: .start, repairedBytes: 0, checkpointEvery: 1000, time: time(0)).encoded())
+        add(AuditRunLine.opened(reason: .start, repairedBytes: 0, checkpointEvery: 1000, time: time(0)))
         add(AuditEntry(time: time(1250), requestID: "01JDGOLDEN00000000000000001", clientID: "desk-1", role: "clerk",
                        purpose: #"登记案件 "2026-0042" \ A"#, propertyID: "LA2023001",
                        sources: [.init(name: "land", status: .ok, latencyMs: 12), .init(name: "tax", status: .timeout, latencyMs: 1500)],
                        httpStatus: 200, latencyMs: 1503, remoteAddress: "192.0.2.10", traceID: "4bf92f3577b34da6a3ce929d0e0e4736",
-                       bodySHA256: Hex.encode(Digest.sha256(Array(#"{"request_id":"01JDGOLDEN00000000000000001"}"#.utf8)))).json().encoded())
+                       bodySHA256: Digest.sha256(Array(#"{"request_id":"01JDGOLDEN00000000000000001"}"#.utf8))).encoded())
         add(AuditEntry(time: time(2000), requestID: "01JDGOLDEN00000000000000002", clientID: nil, role: nil, purpose: nil, propertyID: nil,
                        sources: [], httpStatus: 401, latencyMs: 0, remoteAddress: "198.51.100.7", traceID: "0af7651916cd43dd8448eb211c80319c",
-                       bodySHA256: Hex.encode(Digest.sha256(Array(#"{"type":"urn:exchange-gateway:problem:unauthorized"}"#.utf8)))).json().encoded())
+                       bodySHA256: Digest.sha256(Array(#"{"type":"urn:exchange-gateway:problem:unauthorized"}"#.utf8))).encoded())
         add(AuditEntry(time: time(3000), requestID: "01JDGOLDEN00000000000000003", clientID: "desk-1", role: "clerk", purpose: "批量 batch",
                        propertyID: nil, sources: [], httpStatus: 200, latencyMs: 40, remoteAddress: "192.0.2.10",
-                       traceID: "0af7651916cd43dd8448eb211c80319c", bodySHA256: Hex.encode(Digest.sha256(Array(#"{"dossiers":[]}"#.utf8))),
-                       batchItems: ["01JDGOLDEN00000000000000004", "01JDGOLDEN00000000000000005"]).json().encoded())
+                       traceID: "0af7651916cd43dd8448eb211c80319c", bodySHA256: Digest.sha256(Array(#"{"dossiers":[]}"#.utf8)),
+                       batchItems: ["01JDGOLDEN00000000000000004", "01JDGOLDEN00000000000000005"]).encoded())
+        add(AuditEntry(time: time(3500), requestID: "01JDGOLDEN00000000000000006", clientID: "desk-1", role: "clerk",
+                       purpose: "\u{1}\u{2}\u{3}\u{4}\u{5}\u{6}\u{7}\u{8}\u{9}\u{A}\u{B}\u{C}\u{D}\u{E}\u{F}\u{10}\u{11}\u{12}\u{13}"
+                           + "\u{14}\u{15}\u{16}\u{17}\u{18}\u{19}\u{1A}\u{1B}\u{1C}\u{1D}\u{1E}\u{1F} \"引号\" \\反斜杠\\ /é\u{7F}\u{2028}😀👩‍👩‍👧",
+                       propertyID: "341502001001GB00001F00010001", sources: [.init(name: "land", status: .notFound, latencyMs: 0)],
+                       httpStatus: 404, latencyMs: 7, remoteAddress: "203.0.113.9", traceID: nil,
+                       bodySHA256: Digest.sha256(Array(#"{"request_id":"01JDGOLDEN00000000000000001"}"#.utf8))).encoded())
+        add(AuditEntry(time: time(3750), requestID: "01JDGOLDEN00000000000000007", clientID: "desk-1", role: "clerk",
+                       purpose: String(repeating: "登", count: Purpose.maximumBytes / 3), propertyID: "LA2023001", sources: [],
+                       httpStatus: 503, latencyMs: 2999, remoteAddress: "192.0.2.10", traceID: nil,
+                       bodySHA256: Digest.sha256(Array(#"{"type":"urn:exchange-gateway:problem:unauthorized"}"#.utf8))).encoded())
         checkpoint(firstKey, at: 4000)
         add(AuditRunLine.key(AuditCheckpoint.keyID(of: secondKey.publicKey), previous: AuditCheckpoint.keyID(of: firstKey.publicKey),
-                             reason: .reload, time: time(5000)).encoded())
-        add(AuditRunLine.closed(time: time(6000)).encoded())
+                             reason: .reload, time: time(5000)))
+        add(AuditRunLine.closed(time: time(6000)))
         checkpoint(secondKey, at: 6000)
         return lines.map { String(decoding: $0, as: UTF8.self) }
     }
@@ -159,7 +180,7 @@ import Testing
         for index in 1...3 {
             try await log.append(AuditEntry(time: .now(), requestID: "real-\(index)", clientID: "desk-1", role: "clerk", purpose: "案件 \(index)",
                                             propertyID: "LA2023001", sources: [], httpStatus: 200, latencyMs: 1, remoteAddress: "192.0.2.1",
-                                            traceID: nil, bodySHA256: String(repeating: "a", count: 64)))
+                                            traceID: nil, bodySHA256: [UInt8](repeating: 0xAA, count: 32)))
         }
         await log.close()
         let lines = try String(contentsOfFile: config.directory + "/" + config.fileName(firstSeq: 1), encoding: .utf8)

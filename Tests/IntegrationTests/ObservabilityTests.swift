@@ -89,6 +89,50 @@ import Testing
         #expect(variables == ["datasource", "instance"])
     }
 
+    /// Each graph says what its lines measure: every query of a time series has a unit (the
+    /// panel's, or an override for its query), so a panel of two measures (memory in bytes and
+    /// open files, records per second and fsync seconds) puts them on axes of their own instead of
+    /// drawing the smaller as a flat line at zero.
+    @Test func everyQueryHasAUnit() throws {
+        let dashboard = try JSON.parse(Array(try Self.text(Self.dashboard).utf8))
+        var units: [String: [String: String]] = [:]
+        for panel in dashboard["panels"]?.elements ?? [] where panel["type"]?.string == "timeseries" {
+            let title = panel["title"]?.string ?? "?"
+            let fallback = panel["fieldConfig"]?["defaults"]?["unit"]?.string
+            var byQuery: [String: String] = [:]
+            for target in panel["targets"]?.elements ?? [] {
+                let ref = target["refId"]?.string ?? "?"
+                let override = panel["fieldConfig"]?["overrides"]?.elements.first { $0["matcher"]?["options"]?.string == ref }
+                let unit = override?["properties"]?.elements.first { $0["id"]?.string == "unit" }?["value"]?.string ?? fallback
+                #expect(unit != nil, "\(title): query \(ref) has no unit")
+                byQuery[ref] = unit
+            }
+            units[title] = byQuery
+        }
+        #expect(units["Memory and open files"] == ["A": "bytes", "B": "short"])
+        #expect(units["Audit records and fsync time (p99)"] == ["A": "wps", "B": "s"])
+        #expect(units["Requests in flight and overload refusals"] == ["A": "short", "B": "reqps"])
+    }
+
+    /// Every dashboard query is PromQL Prometheus accepts: with Grafana's variables given values,
+    /// each becomes a recording rule for `promtool check rules` (which checks the alerts too).
+    @Test func dashboardQueriesParse() async throws {
+        let promtool = try ExternalTool.system("/usr/bin/promtool")
+        let dashboard = try JSON.parse(Array(try Self.text(Self.dashboard).utf8))
+        var rules = ["groups:", "  - name: dashboard", "    rules:"]
+        for panel in dashboard["panels"]?.elements ?? [] {
+            for target in panel["targets"]?.elements ?? [] {
+                let expression = (target["expr"]?.string ?? "").replacing("$instance", with: ".*").replacing("$__rate_interval", with: "5m")
+                rules.append("      - record: dashboard:panel\(panel["id"]?.integer ?? 0):\(target["refId"]?.string ?? "?")")
+                rules.append("        expr: \(JSON(expression).encodedString())")
+            }
+        }
+        let file = TestEnvironment.temporaryDirectory() + "/dashboard-rules.yaml"
+        try (rules.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let check = try await promtool.run(["check", "rules", file])
+        #expect(check.status == 0 && check.output.contains("SUCCESS: 17 rules found"), "\(check)")
+    }
+
     /// The container and Kubernetes configs ship the bundled config's checks and field labels, so
     /// a real deployment shows findings and labelled fields.
     @Test func deployConfigsShipChecksAndLabels() async throws {

@@ -62,24 +62,31 @@ import Testing
         #expect(try String(contentsOfFile: folder + "/desk-07.sha256", encoding: .utf8) == written)
     }
 
-    /// A log of access records with every field `audit search` filters on, then a checkpoint-like line.
-    static func searchableLog() -> String {
+    /// An access record of `searchableLog`: a batch answer's own record has no property and names its items.
+    typealias SearchableRecord = (time: String, client: String, role: String, property: String?, purpose: String, status: Int,
+                                  batchItems: [String]?)
+
+    static let searchableRecords: [SearchableRecord] = [
+        ("2026-11-28T23:59:59.999Z", "desk-1", "clerk", "LA2023001", "登记案件 2026-0041", 200, nil),
+        ("2026-11-29T02:00:00.000Z", "desk-1", "clerk", "LA2023002", "登记案件 2026-0042", 404, nil),
+        ("2026-11-29T09:30:00.000Z", "audit-1", "auditor", "LA2023001", "审计抽查 2026-11", 200, nil),
+        ("2026-11-29T23:00:00.000Z", "desk-2", "clerk", "LA2023003", "登记案件 2026-0042", 503, nil),
+        ("2026-11-30T00:00:00.000Z", "desk-2", "clerk", "LA2023001", "登记案件 2026-0043", 429, nil),
+    ]
+
+    /// A log of access records (`req-<index>`) with every field `audit search` filters on, then a checkpoint-like line.
+    static func searchableLog(_ records: [SearchableRecord] = searchableRecords) -> String {
         var chain = AuditChain()
         var lines = [chain.append(body: JSON.object(["type": JSON("opened"), "time": JSON("2026-11-28T00:00:00.000Z"),
                                                      "reason": JSON("start"), "repaired_bytes": JSON(0)]).encoded())]
-        let records: [(time: String, client: String, role: String, property: String, purpose: String, status: Int)] = [
-            ("2026-11-28T23:59:59.999Z", "desk-1", "clerk", "LA2023001", "登记案件 2026-0041", 200),
-            ("2026-11-29T02:00:00.000Z", "desk-1", "clerk", "LA2023002", "登记案件 2026-0042", 404),
-            ("2026-11-29T09:30:00.000Z", "audit-1", "auditor", "LA2023001", "审计抽查 2026-11", 200),
-            ("2026-11-29T23:00:00.000Z", "desk-2", "clerk", "LA2023003", "登记案件 2026-0042", 503),
-            ("2026-11-30T00:00:00.000Z", "desk-2", "clerk", "LA2023001", "登记案件 2026-0043", 429),
-        ]
         for (index, record) in records.enumerated() {
-            lines.append(chain.append(body: JSON.object([
+            let body = JSON.object([
                 "type": JSON("access"), "time": JSON(record.time), "request_id": JSON("req-\(index)"), "client": JSON(record.client),
-                "role": JSON(record.role), "purpose": JSON(record.purpose), "property_id": JSON(record.property),
+                "role": JSON(record.role), "purpose": JSON(record.purpose), "property_id": record.property.map(JSON.init) ?? JSON.null(),
                 "sources": JSON.array([]), "http_status": JSON(record.status), "latency_ms": JSON(index), "remote": JSON("127.0.0.1"),
-            ]).encoded()))
+            ])
+            if let items = record.batchItems { body["batch_items"] = JSON.array(items.map(JSON.init)) }
+            lines.append(chain.append(body: body.encoded()))
         }
         lines.append(chain.append(body: JSON.object(["type": JSON("checkpoint"), "time": JSON("2026-11-30T00:00:01.000Z"),
                                                      "key_id": JSON("k1"), "signature": JSON("00")]).encoded()))
@@ -140,6 +147,25 @@ import Testing
         #expect(tailRows[1].contains("429") && tailRows[2].contains("checkpoint") && tailRows[2].contains("key k1"))
         let json = try await Self.run(["audit", "tail", "-n", "1", folder])
         #expect(try JSON.parse(json.output)["type"]?.string == "checkpoint")
+    }
+
+    /// The log keeps a purpose with an ID card number in it masked (`核查 341502********0265`), so
+    /// `--purpose` masks what it is given the same way: searching the number as typed finds the
+    /// lookup. A batch answer's own record reads as the batch in the table, not as a blank property.
+    @Test func searchFindsMaskedPurposesAndNamesBatches() async throws {
+        let folder = TestEnvironment.temporaryDirectory()
+        let log = Self.searchableLog(Self.searchableRecords + [
+            ("2026-11-30T01:00:00.000Z", "desk-3", "clerk", "LA2023004", "核查 341502********0265", 200, nil),
+            ("2026-11-30T02:00:00.000Z", "desk-3", "clerk", nil, "登记案件 2026-0044", 200, ["req-7", "req-8", "req-9"]),
+        ])
+        try log.write(toFile: folder + "/audit-000000000001.jsonl", atomically: true, encoding: .utf8)
+        for purpose in ["341502198803140265", "核查 341502198803140265", "0265"] {
+            let run = try await Self.run(["audit", "search", "--purpose", purpose, folder])
+            #expect(run.status == 0 && (try? JSON.parse(run.output))?["request_id"]?.string == "req-5", "\(purpose): \(run.output)\(run.errors)")
+        }
+        let table = try await Self.run(["audit", "search", "--format", "table", "--client", "desk-3", folder])
+        let rows = table.output.split(separator: "\n").map(String.init)
+        #expect(rows.count == 3 && rows[2].contains("batch of 3") && rows[2].contains("req-6"), "\(table.output)")
     }
 
     /// `dossier` prints the readable summary `demo` prints; `--json` the dossier itself.

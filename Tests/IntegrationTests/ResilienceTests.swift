@@ -186,6 +186,39 @@ import Testing
     }
 }
 
+extension ResilienceTests {
+    /// A reload resolves again the series each answer is counted in: what was counted before it
+    /// stays (also a removed client's and a removed source's counters), a new client's answers
+    /// and the remaining sources' are counted in the same series, and a removed source's breaker
+    /// and bulkhead gauges are gone.
+    @Test func metricsFollowAReload() async throws {
+        let environment = try await TestEnvironment.start()
+        #expect(try await environment.get("/v1/properties/LA2023001/dossier").status == 200)
+        var reloaded = environment.gateway.config
+        reloaded.clients.removeAll { $0.id == "desk-1" }
+        reloaded.clients.append(ClientConfig(id: "desk-2", role: "clerk", apiKey: "desk-2-key"))
+        reloaded.sources.removeAll { $0.name == "house" }
+        try environment.gateway.reload(reloaded)
+        #expect(try await environment.get("/v1/properties/LA2023001/dossier", headers: TestEnvironment.credentials("desk-2-key")).status == 200)
+        #expect(try await environment.get("/v1/properties/LA2023001/dossier").status == 401)
+        let text = try await environment.get("/metrics", headers: [:]).bodyText
+        for expected in [#"exchange_gateway_http_requests_total{route="dossier",status="200"} 2"#,
+                         #"exchange_gateway_http_requests_total{route="dossier",status="401"} 1"#,
+                         #"exchange_gateway_client_requests_total{client="desk-1",route="dossier",status="200"} 1"#,
+                         #"exchange_gateway_client_requests_total{client="desk-2",route="dossier",status="200"} 1"#,
+                         #"exchange_gateway_source_outcomes_total{source="house",status="ok"} 1"#,
+                         #"exchange_gateway_source_outcomes_total{source="land",status="ok"} 2"#,
+                         #"exchange_gateway_source_duration_seconds_count{source="land"} 2"#,
+                         #"exchange_gateway_circuit_breaker_state{source="land"} 0"#] {
+            #expect(text.contains("\n" + expected + "\n"), "missing: \(expected)")
+        }
+        for gone in [#"exchange_gateway_circuit_breaker_state{source="house"}"#, #"exchange_gateway_bulkhead_in_flight{source="house"}"#,
+                     #"{client="desk-1",route="dossier",status="401"}"#] {
+            #expect(!text.contains(gone), "still there: \(gone)")
+        }
+    }
+}
+
 extension Array {
     /// `transform` applied to each element in order, one after another.
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {

@@ -40,11 +40,12 @@ import Testing
         #expect(other.status == 404)
     }
 
-    /// The console's settings: the idle time and every label of the config, in config order,
-    /// without a key; a reload changes them.
+    /// The console's settings: the idle time, every label and every check's message of the
+    /// config, in config order, without a key; a reload changes them.
     @Test func consoleSettingsComeFromConfig() async throws {
         let environment = try await TestEnvironment.start { stubs in
             var config = TestEnvironment.config(for: stubs)
+            config.checks = TestEnvironment.bundledChecks
             for index in config.sources.indices {
                 config.sources[index].labels = TestEnvironment.bundledLabels[config.sources[index].name] ?? []
             }
@@ -61,6 +62,8 @@ import Testing
         #expect(houseName?["zh"]?.string == "姓名" && houseName?["en"]?.string == "Name")
         let landLabels = try #require(settings["sources"]?["land"]?["labels"]?.members.map(\.key))
         #expect(landLabels == TestEnvironment.bundledLabels["land"]?.map(\.pointer))
+        #expect(settings["checks"]?.members.map(\.key) == TestEnvironment.bundledChecks.checks.map(\.code))
+        #expect(settings["checks"]?["owner_name_mismatch"]?["message"]?.string == "权利人姓名不一致 / owner name differs between departments")
 
         var reloaded = environment.gateway.config
         reloaded.console = ConsoleConfig(idleSignOutSeconds: 7)

@@ -61,12 +61,14 @@ import Testing
         #expect(Set(blocks.compactMap(\.marker).map { $0.split(separator: ":").first.map(String.init) ?? $0 }) == ["site", "not-run", "service"])
     }
 
-    /// What of the repository the walk-through reads: the package (to build; its manifest names the tests too) and the shipped files.
-    static let repositoryParts = ["Package.swift", "Sources", "Tests", "CCurl", "CJansson", "CMicroHTTPD", "COpenSSL", "config", "deploy"]
+    /// What of the repository the walk-through reads: the package (to build; its manifest names the tests and the
+    /// benchmark programs under bench/ too) and the shipped files.
+    static let repositoryParts = ["Package.swift", "Sources", "Tests", "CCurl", "CJansson", "CMicroHTTPD", "COpenSSL", "config", "deploy", "bench"]
 
-    /// The whole walk-through, release build included (about a minute on two cores; the time
-    /// limit leaves room for a busy machine).
-    @Test(.timeLimit(.minutes(8))) func walkthroughRunsOnLoopback() async throws {
+    /// The whole walk-through, release build included (about a minute on two cores) and the wait
+    /// for the first signed checkpoint (at most `checkpoint_every_s`, 60 s); the time limit leaves
+    /// room for a busy machine.
+    @Test(.timeLimit(.minutes(10))) func walkthroughRunsOnLoopback() async throws {
         let bash = try ExternalTool.system("/bin/bash")
         for tool in ["/usr/bin/jq", "/usr/bin/openssl", "/usr/bin/curl"] { _ = try ExternalTool.system(tool) }
         let certificate = try await TLSTests.Certificate.make()
@@ -108,15 +110,17 @@ import Testing
             wait "$GATEWAY_PID" && echo "gateway stopped: exit 0"
             """
         try script.write(toFile: folder + "/walkthrough.sh", atomically: true, encoding: .utf8)
-        let run = try await bash.run([folder + "/walkthrough.sh"], in: checkout, timeLimit: .seconds(450))
+        let run = try await bash.run([folder + "/walkthrough.sh"], in: checkout, timeLimit: .seconds(540))
         let log = (try? String(contentsOfFile: folder + "/gateway.log", encoding: .utf8)) ?? ""
         #expect(run.status == 0, "\(run)\ngateway log:\n\(log)")
         #expect(FileManager.default.isExecutableFile(atPath: checkout + "/.build/release/exchange-gateway"), "the release build ran")
         for expected in ["exchange-gateway \(GatewayVersion.current)", "give registration-desk-01 its key: egk_",
                          "\(folder)/etc/gateway.json: valid", #""status":"ready""#, "go-live lookup: HTTP 200",
-                         "intact: 1 file(s)", "gateway stopped: exit 0"] {
+                         "PROVEN: \(folder)/state/go-live-dossier.json is exactly the answer", "intact: 1 file(s)",
+                         "checkpoint signatures verified (key ", "gateway stopped: exit 0"] {
             #expect(run.output.contains(expected), "missing \(expected)")
         }
+        #expect(!run.output.contains("\n  warning: "), "the walk-through's config passes config check --strict without a warning")
 
         // The private keys are outside the audit folder; the lookup is audited under the new desk's name.
         #expect(FileManager.default.fileExists(atPath: folder + "/etc/credentials/audit-signing.key"))

@@ -50,6 +50,20 @@ enum ConsoleScript {
     [/^the gateway already has (\d+) calls in flight to this department and none finished before the deadline$/,
       "网关对该部门已有 $1 个调用在进行，时限前均未结束"],
     [/^transfer failed: (.*)$/, "传输失败：$1"],
+    // Details of the gateway's own problems (README "Errors of the gateway itself") a clerk can meet.
+    [/^the API key is not valid$/, "API 密钥无效"],
+    [/^send Authorization: Bearer <API key>$/, "请提供 API 密钥"],
+    [/^every dossier request needs an X-Purpose header naming the case or reason$/, "每次查询都须填写查询事由（案件编号或原因）"],
+    [/^X-Purpose must be 1 to (\d+) characters \(at most (\d+) bytes of UTF-8\) with at least one letter or digit, and no control or invisible formatting characters$/,
+      "查询事由须为 1–$1 个字符（UTF-8 至多 $2 字节），至少含一个字母或数字，不含控制字符或不可见的格式字符"],
+    [/^a property id is 1 to (\d+) characters of A-Z, a-z, 0-9 and '-'$/, "不动产编号须为 1–$1 位字母、数字或连字符"],
+    [/^this client's request rate is limited; retry after (\d+) s$/, "本客户端的查询频率受限；$1 秒后可重试"],
+    [/^the gateway is building (\d+) dossiers at once and none finished in time for this one; try again shortly$/,
+      "网关正同时生成 $1 份档案，未能及时处理本次查询；请稍后重试"],
+    [/^the audit log cannot be written, so no data is served; the gateway retries by itself$/, "审计日志无法写入，因此不提供数据；网关会自动重试"],
+    [/^this gateway instance is shutting down; retry on another instance$/, "该网关实例正在停止；请稍后重试"],
+    [/^this address sent too many invalid requests; retry later$/, "本机发送的无效请求过多；请稍后重试"],
+    [/^role (\S+) is not configured$/, "角色 $1 未配置"],
   ];
   /// Gateway problems by kind (`urn:exchange-gateway:problem:<kind>`, README "Errors of the gateway itself").
   const PROBLEM_TEXT = {
@@ -76,18 +90,20 @@ enum ConsoleScript {
   const SKIP_TEXT = {
     source_not_requested: ["未查询相关部门", "source not requested"],
     source_not_permitted: ["无权查看相关部门", "source not permitted"],
-    source_failed: ["相关部门未正常答复", "source did not answer"],
+    source_failed: ["相关部门未提供数据", "no data from the department"],
     value_missing: ["数据缺少该项", "value missing"],
     value_not_comparable: ["数据格式无法比对", "value not comparable"],
   };
   const RECENT_LIMIT = 20;
+  /// What the gateway accepts as a property id (README, The dossier).
+  const PROPERTY_ID = /^[A-Za-z0-9-]{1,64}$/;
 
   /// What the page holds, in memory only: the key, who it belongs to, and the last lookups
   /// (ids, statuses and counts; never a department's data).
   const state = {
     apiKey: "",
     client: null,
-    settings: { idle_sign_out_s: 300, sources: {} },
+    settings: { idle_sign_out_s: 300, sources: {}, checks: {} },
     recent: [],
     /// Bumped by every lookup and by sign-out: an answer for an older generation is dropped.
     generation: 0,
@@ -186,16 +202,15 @@ enum ConsoleScript {
     state.generation += 1;
     for (const id of ["api-key", "purpose", "property-id", "batch-ids"]) $(id).value = "";
     $("results").replaceChildren();
-    $("results").setAttribute("aria-busy", "false");
-    $("submit").disabled = false;
-    $("batch-submit").disabled = false;
+    setBusy(false);
     renderRecent();
     showSession();
     if (reason === "idle") {
-      const minutes = Math.round(state.settings.idle_sign_out_s / 60);
+      const seconds = state.settings.idle_sign_out_s;
+      const minutes = Math.round(seconds / 60);
       showMessage([el("strong", null, bilingual(["长时间未操作，已自动退出", "Signed out after a while without activity"])),
-        el("div", "meta", bilingual([state.settings.idle_sign_out_s + " 秒（约 " + minutes + " 分钟）无操作",
-          "no activity for " + state.settings.idle_sign_out_s + " s"]))], "info");
+        el("div", "meta", bilingual(seconds < 120 ? [seconds + " 秒无操作", "no activity for " + seconds + " s"]
+          : ["约 " + minutes + " 分钟无操作", "no activity for about " + minutes + " min"]))], "info");
     } else {
       showMessage([el("strong", null, bilingual(["已退出，密钥已从本页清除", "Signed out; the key is gone from this page"]))], "info");
     }
@@ -240,6 +255,7 @@ enum ConsoleScript {
         retryAfter: response.headers.get("Retry-After"),
         clientID: response.headers.get("X-Client-Id"), clientRole: response.headers.get("X-Client-Role"),
         digest: digestHex(response.headers.get("Content-Digest")), requestID: response.headers.get("X-Request-Id"),
+        date: response.headers.get("Date"),
       };
     } catch (error) {
       return { status: 0, error };
@@ -254,6 +270,20 @@ enum ConsoleScript {
   function labelOf(source, viewPath) {
     const labels = (state.settings.sources[source] || {}).labels || {};
     return labels[viewPath] || null;
+  }
+
+  /// A view-style path in words: each member's label where the config has one, its key otherwise
+  /// (`/ownership/owners/*/spouse` → `权属 › 所有权人 › spouse`).
+  function pathInWords(source, path) {
+    const words = [];
+    let prefix = "";
+    for (const segment of path.split("/").slice(1)) {
+      prefix += "/" + segment;
+      if (segment === "*") continue;
+      const label = labelOf(source, prefix);
+      words.push(label ? label.zh : unescapeKey(segment));
+    }
+    return words.join(" › ");
   }
 
   /// A table row's heading: the label in both languages, the raw key on hover.
@@ -273,7 +303,7 @@ enum ConsoleScript {
       if (value.length === 0) return el("span", "null", "（无 / none）");
       const table = el("table");
       value.forEach((item, index) => {
-        const row = el("tr", null, el("th", null, "#" + (index + 1)),
+        const row = el("tr", null, el("th", "index", "#" + (index + 1)),
           el("td", null, renderValue(source, item, pointer + "/" + index, viewPath + "/*", withheld)));
         row.dataset.pointer = pointer + "/" + index;
         table.append(row);
@@ -297,6 +327,11 @@ enum ConsoleScript {
       }
       return table;
     }
+    if (typeof value === "boolean") {
+      const flag = el("span", "boolean", bilingual(value ? ["是", "yes"] : ["否", "no"]));
+      flag.title = String(value);
+      return flag;
+    }
     return document.createTextNode(String(value));
   }
 
@@ -306,10 +341,7 @@ enum ConsoleScript {
     const withheld = Array.isArray(section.withheld) ? section.withheld : [];
     const more = Number.isInteger(section.withheld_more) ? section.withheld_more : 0;
     if (withheld.length === 0 && more === 0) return null;
-    const names = withheld.map((path) => {
-      const label = labelOf(name, path);
-      return label ? label.zh + " / " + label.en : path;
-    });
+    const names = withheld.map((path) => pathInWords(name, path));
     const count = withheld.length + more;
     const note = el("p", "withheld-note", el("span", "withheld", bilingual(["已隐去 " + count + " 项", count + " withheld"])), " ",
       bilingual(["您的角色无权查看：", "not shown to your role: "]), names.join("，") + (more ? "，… +" + more : ""));
@@ -380,9 +412,18 @@ enum ConsoleScript {
     } else {
       parts.push(el("p", "no-findings clean", bilingual(["未发现需要注意的不一致", "No inconsistencies found"])));
     }
-    if (skipped.length > 0) {
-      const reasons = skipped.map((s) => s.code + "（" + (SKIP_TEXT[s.reason] || [s.reason])[0] + " / " + (SKIP_TEXT[s.reason] || [s.reason, s.reason])[1] + "）");
-      parts.push(el("p", "skipped", "未能核对 / not checked: " + reasons.join("，")));
+    // A property no department knows has nothing to check: the list of skipped checks would only repeat it.
+    if (skipped.length > 0 && !allNotFound(dossier)) {
+      const list = el("p", "skipped", bilingual(["未能核对：", "not checked: "]));
+      skipped.forEach((check, index) => {
+        const reason = SKIP_TEXT[check.reason] || [check.reason, check.reason];
+        const known = (state.settings.checks || {})[check.code];
+        const item = el("span", "skipped-check", known ? known.message : check.code, "（" + reason[0] + " / " + reason[1] + "）");
+        item.title = check.code + ": " + check.reason + " (" + (check.sources || []).join(", ") + ")";
+        item.dataset.code = check.code;
+        list.append(index > 0 ? "；" : "", item);
+      });
+      parts.push(list);
     }
     return parts;
   }
@@ -420,6 +461,9 @@ enum ConsoleScript {
     if (httpStatus === 200 && dossier.complete) {
       return el("span", "overall attention", bilingual(["档案完整，但有 " + attention + " 项需核实", "complete, " + attention + " finding(s) to resolve"]));
     }
+    if (httpStatus === 200 && attention > 0) {
+      return el("span", "overall attention", bilingual(["档案不完整，且有 " + attention + " 项需核实", "incomplete, " + attention + " finding(s) to resolve"]));
+    }
     if (httpStatus === 200) return el("span", "overall incomplete", bilingual(["档案不完整", "incomplete"]));
     if (allNotFound(dossier)) return el("span", "overall failed", bilingual(["各部门均无此不动产记录", "The property was not found in any department"]));
     if (httpStatus === 404) return el("span", "overall failed", bilingual(["必需的部门无此记录", "A required department has no record"]));
@@ -430,18 +474,33 @@ enum ConsoleScript {
   /// The case-file header a printout carries (print style sheet): enough to find this answer in
   /// the audit log and check the paper against it.
   function caseFile(dossier, context) {
-    const rows = [
+    const own = [[["时间", "Time"], localTime(dossier.generated_at)], [["请求编号", "Request id"], dossier.request_id]];
+    // A dossier of a batch is printed under the batch's header (batchCaseFile), which names the
+    // case, the client, and the batch's own audit record (its request id and SHA-256).
+    const rows = context.batch ? own
+      : [[["案件 / 事由", "Case (purpose)"], context.purpose], [["查询人", "Client"], clientText(context.client)], ...own];
+    if (context.digest && !context.batch) rows.push([["答复 SHA-256", "SHA-256 of the answer"], context.digest]);
+    return caseFileBox(["不动产信息共享查询结果", "Property dossier"], " · " + dossier.property_id, rows);
+  }
+
+  /// The case-file header of a batch's summary table: printed without any dossier opened, it
+  /// still says what was asked, by whom, when, and which audit record holds the answer.
+  function batchCaseFile(count, context) {
+    return caseFileBox(["批量查询结果", "Batch lookup"], " · " + count, [
       [["案件 / 事由", "Case (purpose)"], context.purpose],
-      [["查询人", "Client"], context.client ? context.client.id + "（" + context.client.role + "）" : "—"],
-      [["时间", "Time"], localTime(dossier.generated_at)],
-      [["请求编号", "Request id"], dossier.request_id],
-    ];
-    // A batch answer is audited as a whole too (its own request id and SHA-256), beside each item's record.
-    if (context.batch) rows.push([["批量请求编号", "Batch request id"], context.batch]);
-    if (context.digest) rows.push([[context.batch ? "批量答复 SHA-256" : "答复 SHA-256", context.batch ? "SHA-256 of the batch answer" : "SHA-256 of the answer"], context.digest]);
+      [["查询人", "Client"], clientText(context.client)],
+      [["时间", "Time"], context.date ? localTime(context.date) : "—"],
+      [["批量请求编号", "Batch request id"], context.batch],
+      [["批量答复 SHA-256", "SHA-256 of the batch answer"], context.digest || "—"],
+    ]);
+  }
+
+  const clientText = (client) => client ? client.id + "（" + client.role + "）" : "—";
+
+  function caseFileBox(title, suffix, rows) {
     const table = el("table", "case-file-table");
     for (const [label, value] of rows) table.append(el("tr", null, el("th", null, bilingual(label)), el("td", null, value)));
-    return el("div", "case-file print-only", el("h2", null, bilingual(["不动产信息共享查询结果", "Property dossier"]), " · " + dossier.property_id), table);
+    return el("div", "case-file print-only", el("h2", null, bilingual(title), suffix), table);
   }
 
   function renderDossier(dossier, httpStatus, context) {
@@ -466,6 +525,14 @@ enum ConsoleScript {
   function configuredSources() {
     const names = Object.keys(state.settings.sources);
     return names.length > 0 ? names : Object.keys(SOURCE_NAMES);
+  }
+
+  /// One lookup at a time: while one runs both buttons wait, and the answer that is still
+  /// current frees them both (a lookup another one superseded must not leave its button waiting).
+  function setBusy(busy) {
+    $("submit").disabled = busy;
+    $("batch-submit").disabled = busy;
+    if (!busy) $("results").setAttribute("aria-busy", "false");
   }
 
   function showPending(title, content) {
@@ -507,7 +574,7 @@ enum ConsoleScript {
     const counts = { critical: 0, warning: 0, info: 0 };
     for (const finding of dossier.findings || []) counts[finding.severity] = (counts[finding.severity] || 0) + 1;
     const failed = Object.entries(dossier.sources || {}).filter(([, s]) => s.status !== "ok").map(([name]) => name);
-    return { counts, failed, complete: dossier.complete === true, httpStatus };
+    return { counts, failed, complete: dossier.complete === true, httpStatus, notFound: allNotFound(dossier) };
   }
 
   // MARK: lookups
@@ -520,20 +587,20 @@ enum ConsoleScript {
     if (!request) return;
     const generation = ++state.generation;
     clearMessage();
-    if (!/^[A-Za-z0-9-]{1,64}$/.test(id)) {
+    if (!PROPERTY_ID.test(id)) {
       $("results").replaceChildren();
+      setBusy(false);
       showMessage([el("strong", null, bilingual(PROBLEM_TEXT["invalid-property-id"]))]);
       idField.focus();
       return;
     }
-    $("submit").disabled = true;
+    setBusy(true);
     const cards = el("div", "cards");
     for (const name of configuredSources()) cards.append(pendingCard(name));
     showPending("正在查询 " + id + " … / Fetching " + id + " …", cards);
     const result = await call("/v1/properties/" + encodeURIComponent(id) + "/dossier", { headers: request.headers });
     if (generation !== state.generation) return;
-    $("submit").disabled = false;
-    $("results").setAttribute("aria-busy", "false");
+    setBusy(false);
     restartIdleTimer();
     noteCaller(result);
     if (result.status === 0) {
@@ -542,7 +609,8 @@ enum ConsoleScript {
     } else if (result.problem || !result.body) {
       $("results").replaceChildren();
       showMessage(problemMessage(result.status, result.body, result.retryAfter));
-      remember({ label: id, ids: [id], summary: "HTTP " + result.status, tone: "bad" });
+      // A refused key looked nothing up: nothing to remember (nor to show the next clerk who signs in).
+      if (result.status !== 401) remember({ label: id, ids: [id], summary: "HTTP " + result.status, tone: "bad" });
     } else {
       const dossier = result.body;
       $("results").replaceChildren(renderDossier(dossier, result.status,
@@ -561,7 +629,8 @@ enum ConsoleScript {
   const recentTone = (summary) => summary.counts.critical > 0 || summary.httpStatus !== 200 ? "bad"
     : summary.counts.warning > 0 || !summary.complete ? "warn" : "good";
   function recentSummary(summary) {
-    const parts = [summary.httpStatus === 200 ? (summary.complete ? "完整 complete" : "不完整 incomplete") : "HTTP " + summary.httpStatus];
+    const parts = [summary.httpStatus === 200 ? (summary.complete ? "完整 complete" : "不完整 incomplete")
+      : summary.notFound ? "无此记录 not found" : "HTTP " + summary.httpStatus];
     if (summary.counts.critical) parts.push(summary.counts.critical + " 严重 critical");
     if (summary.counts.warning) parts.push(summary.counts.warning + " 注意 warning");
     return parts.join(" · ");
@@ -569,7 +638,7 @@ enum ConsoleScript {
 
   function batchTable(items, context) {
     const head = el("tr", null, ...[["编号", "Property id"], ["状态", "Status"], ["完整", "Complete"], ["严重", "Critical"],
-      ["注意", "Warning"], ["提示", "Info"], ["未答复的部门", "Failed departments"]].map((label) => el("th", null, bilingual(label))));
+      ["注意", "Warning"], ["提示", "Info"], ["未提供数据的部门", "Departments without data"]].map((label) => el("th", null, bilingual(label))));
     const table = el("table", "batch-summary", el("thead", null, head));
     const body = el("tbody");
     items.forEach((item, index) => {
@@ -623,16 +692,26 @@ enum ConsoleScript {
     if (!request) return;
     const ids = $("batch-ids").value.split(/[\s,，]+/).filter((id) => id.length > 0);
     if (ids.length === 0) { $("batch-ids").focus(); return; }
+    // Named here, by what the clerk typed: the gateway would refuse the whole batch by an index.
+    const malformed = ids.filter((id) => !PROPERTY_ID.test(id));
+    if (malformed.length > 0) {
+      ++state.generation;
+      $("results").replaceChildren();
+      setBusy(false);
+      showMessage([el("strong", null, bilingual(PROBLEM_TEXT["invalid-property-id"])),
+        el("div", "meta", bilingual(["格式有误的编号：", "not a property id: "]), malformed.join("，"))]);
+      $("batch-ids").focus();
+      return;
+    }
     const generation = ++state.generation;
     clearMessage();
-    $("batch-submit").disabled = true;
+    setBusy(true);
     const waiting = el("ul", "batch-waiting", ...ids.slice(0, 100).map((id) => el("li", null, id + " … ", bilingual(["等待", "waiting"]))));
     showPending("正在查询 " + ids.length + " 个编号 … / Fetching " + ids.length + " properties …", waiting);
     request.headers["Content-Type"] = "application/json";
     const result = await call("/v1/dossiers:batch", { method: "POST", headers: request.headers, body: JSON.stringify({ property_ids: ids }) });
     if (generation !== state.generation) return;
-    $("batch-submit").disabled = false;
-    $("results").setAttribute("aria-busy", "false");
+    setBusy(false);
     restartIdleTimer();
     noteCaller(result);
     if (result.status === 0 || result.problem || !result.body || !Array.isArray(result.body.dossiers)) {
@@ -642,18 +721,21 @@ enum ConsoleScript {
       return;
     }
     const items = result.body.dossiers;
-    const context = { purpose: request.purpose, client: state.client, digest: result.digest, batch: result.requestID || "—" };
+    const context = { purpose: request.purpose, client: state.client, digest: result.digest, batch: result.requestID || "—", date: result.date };
     const attention = items.filter((item) => !item.error && (item.findings || []).some(isAttention)).length;
     const failed = items.filter((item) => item.error || item.http_status !== 200).length;
+    const incomplete = items.filter((item) => !item.error && item.http_status === 200 && item.complete !== true).length;
     $("results").replaceChildren(el("section", "batch",
+      batchCaseFile(items.length, context),
       el("div", "dossier-head", el("h2", null, bilingual(["批量查询：" + items.length + " 个", "Batch: " + items.length + " properties"])),
-        el("span", "meta", bilingual([attention + " 个有需核实事项，" + failed + " 个未能完整答复", attention + " with findings to resolve, " + failed + " failed"]))),
+        el("span", "meta batch-counts", bilingual([attention + " 个需核实，" + incomplete + " 个不完整，" + failed + " 个无可用档案",
+          attention + " with findings to resolve, " + incomplete + " incomplete, " + failed + " without a usable dossier"]))),
       batchTable(items, context),
       el("div", null, el("p", "hint screen-only", bilingual(["点击编号查看该档案", "Choose an id to open its dossier"]))),
       Object.assign(el("div", "batch-detail"), { id: "batch-detail" })));
     remember({ label: "批量 " + items.length + " 个 / batch of " + items.length, ids, batch: true,
-      tone: failed > 0 ? "bad" : attention > 0 ? "warn" : "good",
-      summary: attention + " 需核实 to resolve · " + failed + " 未完整 failed" });
+      tone: failed > 0 ? "bad" : attention > 0 || incomplete > 0 ? "warn" : "good",
+      summary: attention + " 需核实 to resolve · " + incomplete + " 不完整 incomplete · " + failed + " 无档案 failed" });
     const first = document.querySelector(".open-dossier");
     if (first) first.focus();
   }

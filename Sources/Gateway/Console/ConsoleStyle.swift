@@ -52,7 +52,8 @@ aside ol { list-style: none; margin: 4px 0 0; padding: 0; display: flex; flex-wr
 .no-findings.clean { color: var(--ok); }
 .no-findings.partial, .no-findings.unknown { color: var(--muted); }
 .skipped { color: var(--muted); font-size: 13px; margin: 4px 0 10px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 12px; margin-top: 8px; }
+.skipped-check { color: #3c4043; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 12px; margin-top: 8px; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; overflow-x: auto; }
 .card.odd-one-out { border: 2px solid var(--bad); }
 .card h3 { margin: 0 0 6px; font-size: 16px; display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
@@ -67,16 +68,22 @@ aside ol { list-style: none; margin: 4px 0 0; padding: 0; display: flex; flex-wr
 .failure { margin: 6px 0; color: var(--bad); }
 .failure .detail { display: block; color: var(--muted); font-size: 12px; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th, td { text-align: left; vertical-align: top; padding: 3px 6px; border-bottom: 1px solid #eee; }
-th { color: var(--muted); font-weight: normal; width: 1%; min-width: 6.4em; }
+th, td { text-align: left; vertical-align: top; padding: 3px 5px; border-bottom: 1px solid #eee; }
+th { color: var(--muted); font-weight: normal; width: 1%; min-width: 6em; }
 th .en { display: block; font-size: 11px; }
+/* Nested labels are narrower, so a value four levels down (an owner's ID card number) still fits
+   its card; an array element's number needs no room for a label. */
+td th { min-width: 4.5em; }
+th.index { min-width: 0; white-space: nowrap; }
 td table { background: #fafafa; }
-td { overflow-wrap: anywhere; }
+/* Long text wraps, but a number such as an ID card's is never cut into a column of single
+   characters: a value's longest word sets the least width of its column. */
+td { overflow-wrap: break-word; }
 tr.compared > th, tr.compared > td { background: var(--mark); }
 tr.compared > th { border-left: 4px solid var(--warn); }
 tr.differs > th, tr.differs > td { background: #fcd9d5; }
 tr.differs > th { border-left: 4px solid var(--bad); font-weight: bold; color: var(--bad); }
-.withheld { display: inline-block; font-size: 12px; color: #fff; background: var(--muted); border-radius: 10px; padding: 0 8px; }
+.withheld { display: inline-block; font-size: 12px; color: #fff; background: var(--muted); border-radius: 10px; padding: 0 8px; white-space: nowrap; }
 .withheld-note { font-size: 12px; color: var(--muted); margin: 4px 0 6px; }
 .null { color: #b0b0b0; }
 .batch-item-error { margin: 8px 0; }
@@ -96,9 +103,11 @@ td.count.critical { color: var(--bad); font-weight: bold; } td.count.warning { c
 /* A printout is a case file: what was asked, by whom, when, and how to find it in the audit
    log; no inputs, buttons or lists of this page. */
 @media print {
-  @page { margin: 14mm 12mm; }
+  @page { size: A4; margin: 14mm 12mm; }
   body { background: #fff; font-size: 11pt; }
   header, form, details, aside, #message, .screen-only, button, input, textarea { display: none !important; }
+  /* The case-file header above already gives the time and the request id. */
+  .dossier .dossier-head .meta { display: none; }
   main { padding: 0; max-width: none; }
   .print-only { display: block; }
   span.print-only { display: inline; }
@@ -107,7 +116,16 @@ td.count.critical { color: var(--bad); font-weight: bold; } td.count.warning { c
   .case-file-table th { color: #000; width: 22%; }
   .case-file-table td { font-family: "Noto Sans Mono CJK SC", monospace; overflow-wrap: anywhere; }
   .cards { display: block; }
-  .card { break-inside: avoid; border: 1px solid #000; margin-bottom: 8px; overflow: visible; }
+  /* A department's card, or a row holding a nested table, may run over a page (kept whole, it
+     would leave the rest of the page before it blank); a row of one value never does, and a
+     heading stays with what follows it. */
+  .card { border: 1px solid #000; margin-bottom: 8px; overflow: visible; }
+  .card h3, .dossier-head { break-after: avoid; }
+  tr:not(:has(table)) { break-inside: avoid; }
+  /* A card is the page's width on paper: room for a label on one line saves a page or two. */
+  th { min-width: 10em; }
+  td th { min-width: 8em; }
+  th.index { min-width: 0; }
   .finding, tr.compared > th, tr.compared > td, .badge, .overall, .withheld { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
   .batch-summary { break-inside: avoid; }
 }

@@ -24,20 +24,42 @@ public struct AuditChain: Sendable, Equatable {
         self.lastHash = lastHash
     }
 
-    /// Whether no further line fits: the last line has `maxSeq`. The writer refuses to continue
-    /// such a log (it cannot happen by writing).
+    /// Whether no further line fits: the last line has `maxSeq`.
     public var isFull: Bool { lastSeq >= Self.maxSeq }
 
-    /// The next line (without newline) for a record whose compact JSON is `body`, and the
-    /// chain advanced past it.
-    public mutating func append(body: [UInt8]) -> [UInt8] {
+    /// Whether a writer may continue after this chain's end: its last `seq` is at most half of
+    /// `maxSeq`. No log gets there by writing (2^52 lines), and a run continued from there cannot
+    /// fill the rest, so `append` never traps; a log beyond it is refused when it is opened.
+    public var hasRoomToContinue: Bool { lastSeq <= Self.maxSeq / 2 }
+
+    /// Appends to `lines` the next line (without newline) for a record whose compact JSON is `body`
+    /// and advances the chain past it: `{"seq":N,"prev":"`, the previous line's hash written in hex
+    /// straight into `lines`, `",` and the body's members; the line is hashed where it stands.
+    /// - Returns: where the line is in `lines`.
+    @discardableResult
+    public mutating func append(body: [UInt8], to lines: inout [UInt8]) -> Range<Int> {
         precondition(body.first == UInt8(ascii: "{") && body.count > 2, "an audit body is a non-empty JSON object")
-        precondition(!isFull, "a full chain is refused when the log is opened")
+        precondition(!isFull, "a chain without room to continue is refused when the log is opened")
         let seq = lastSeq + 1
-        var line = Array(#"{"seq":\#(seq),"prev":"\#(Hex.encode(lastHash))","#.utf8)
-        line.append(contentsOf: body.dropFirst())
+        let start = lines.count
+        lines.append(contentsOf: #"{"seq":"#.utf8)
+        JSONOutput.appendInteger(seq, to: &lines)
+        lines.append(contentsOf: #","prev":""#.utf8)
+        let hexStart = lines.count
+        lines.append(contentsOf: repeatElement(0, count: 2 * lastHash.count))
+        _ = lines.withUnsafeMutableBytes { line in lastHash.withUnsafeBytes { Hex.write($0, into: line.baseAddress! + hexStart) } }
+        lines.append(contentsOf: #"","#.utf8)
+        lines.append(contentsOf: body.dropFirst())
         lastSeq = seq
-        lastHash = Digest.sha256(line)
+        lastHash = Digest.sha256(lines[start...])
+        return start..<lines.count
+    }
+
+    /// The next line on its own (without newline), for a record whose compact JSON is `body`, and
+    /// the chain advanced past it: a log made line by line (tests, tools).
+    public mutating func append(body: [UInt8]) -> [UInt8] {
+        var line: [UInt8] = []
+        append(body: body, to: &line)
         return line
     }
 

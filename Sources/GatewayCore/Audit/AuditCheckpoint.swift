@@ -1,5 +1,4 @@
 import GatewayCrypto
-import GatewayJSON
 
 /// A checkpoint line: an Ed25519 signature over the chain's head. Whoever holds the public
 /// key can tell that everything up to the head was written by the gateway and not changed
@@ -16,14 +15,13 @@ public enum AuditCheckpoint {
     }
 
     /// The body of the checkpoint that will become line `chain.lastSeq + 1`.
-    public static func body(after chain: AuditChain, signingKey: Ed25519.PrivateKey, time: Timestamp) -> JSON {
+    public static func body(after chain: AuditChain, signingKey: Ed25519.PrivateKey, time: Timestamp) -> [UInt8] {
         let seq = chain.lastSeq + 1
-        let signature = signingKey.signature(for: message(seq: seq, head: chain.lastHash))
-        return JSON.object([
-            "type": JSON(AuditRecordType.checkpoint.rawValue),
-            "time": JSON(time.rfc3339),
-            "key_id": JSON(keyID(of: signingKey.publicKey)),
-            "signature": JSON(Hex.encode(signature)),
-        ])
+        var line = AuditLineBody(.checkpoint, time: time)
+        line.output.key("key_id")
+        line.output.string(keyID(of: signingKey.publicKey))
+        line.output.key("signature")
+        line.hex(signingKey.signature(for: message(seq: seq, head: chain.lastHash)))
+        return line.finished()
     }
 }

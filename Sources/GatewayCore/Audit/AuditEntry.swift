@@ -1,5 +1,3 @@
-import GatewayJSON
-
 /// One access to citizens' data, as the audit log keeps it: who asked, why, for what, what
 /// each department answered and what the caller got. Never any personal data or key.
 public struct AuditEntry: Sendable {
@@ -28,17 +26,17 @@ public struct AuditEntry: Sendable {
     public var latencyMs: Int
     public var remoteAddress: String
     public var traceID: String?
-    /// SHA-256 (hex) of the exact body bytes the caller was sent: the dossier, the batch answer
-    /// or the problem. It ties a saved answer to its record (`exchange-gateway dossier verify`);
-    /// the answer carries it too, as `Content-Digest`.
-    public var bodySHA256: String?
+    /// SHA-256 of the exact body bytes the caller was sent: the dossier, the batch answer or the
+    /// problem (written in hex). It ties a saved answer to its record (`exchange-gateway dossier
+    /// verify`); the answer carries it too, as `Content-Digest`.
+    public var bodySHA256: [UInt8]?
     /// The request ids of a batch answer's items (each has a record of its own); `nil` for
     /// every other record, which then has no `batch_items` member.
     public var batchItems: [String]?
 
     public init(time: Timestamp, requestID: String, clientID: String?, role: String?, purpose: String?,
                 propertyID: String?, sources: [SourceResult], httpStatus: Int, latencyMs: Int,
-                remoteAddress: String, traceID: String?, bodySHA256: String? = nil, batchItems: [String]? = nil) {
+                remoteAddress: String, traceID: String?, bodySHA256: [UInt8]? = nil, batchItems: [String]? = nil) {
         self.time = time
         self.requestID = requestID
         self.clientID = clientID
@@ -54,28 +52,50 @@ public struct AuditEntry: Sendable {
         self.batchItems = batchItems
     }
 
-    /// The record's fields, in a fixed order, without the chain's `seq` and `prev`.
-    public func json() -> JSON {
-        func optional(_ value: String?) -> JSON { value.map { JSON($0) } ?? .null() }
-        let record = JSON.object([
-            "type": JSON(AuditRecordType.access.rawValue),
-            "time": JSON(time.rfc3339),
-            "request_id": JSON(requestID),
-            "client": optional(clientID),
-            "role": optional(role),
-            "purpose": optional(purpose),
-            "property_id": optional(propertyID),
-            "sources": JSON.array(sources.map { source in
-                JSON.object(["name": JSON(source.name), "status": JSON(source.status.rawValue), "latency_ms": JSON(source.latencyMs)])
-            }),
-            "http_status": JSON(httpStatus),
-            "latency_ms": JSON(latencyMs),
-            "remote": JSON(remoteAddress),
-            "trace_id": optional(traceID),
-            "body_sha256": optional(bodySHA256),
-        ])
-        if let batchItems { record["batch_items"] = JSON.array(batchItems.map { JSON($0) }) }
-        return record
+    /// The record's line without the chain's `seq` and `prev`: compact JSON with the members in
+    /// the order README "Audit log" fixes, written straight into bytes.
+    public func encoded() -> [UInt8] {
+        var line = AuditLineBody(.access, time: time, capacity: 640 + (purpose?.utf8.count ?? 0))
+        line.output.key("request_id")
+        line.output.string(requestID)
+        line.output.key("client")
+        line.output.string(orNull: clientID)
+        line.output.key("role")
+        line.output.string(orNull: role)
+        line.output.key("purpose")
+        line.output.string(orNull: purpose)
+        line.output.key("property_id")
+        line.output.string(orNull: propertyID)
+        line.output.key("sources")
+        line.output.beginArray()
+        for source in sources {
+            line.output.beginObject()
+            line.output.key("name")
+            line.output.string(source.name)
+            line.output.key("status")
+            line.output.string(source.status.rawValue)
+            line.output.key("latency_ms")
+            line.output.integer(source.latencyMs)
+            line.output.endObject()
+        }
+        line.output.endArray()
+        line.output.key("http_status")
+        line.output.integer(httpStatus)
+        line.output.key("latency_ms")
+        line.output.integer(latencyMs)
+        line.output.key("remote")
+        line.output.string(remoteAddress)
+        line.output.key("trace_id")
+        line.output.string(orNull: traceID)
+        line.output.key("body_sha256")
+        line.hex(orNull: bodySHA256)
+        if let batchItems {
+            line.output.key("batch_items")
+            line.output.beginArray()
+            for item in batchItems { line.output.string(item) }
+            line.output.endArray()
+        }
+        return line.finished()
     }
 }
 

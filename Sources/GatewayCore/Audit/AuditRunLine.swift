@@ -38,26 +38,42 @@ public enum AuditRunLine {
             self.init(witnessSeq: seq, witnessLineSHA256: hash, note: note)
         }
 
-        var json: JSON {
-            JSON.object(["witness_seq": JSON(witnessSeq), "witness_line_sha256": JSON(witnessLineSHA256), "note": JSON(note)])
+        /// Writes the `loss` member's object.
+        func write(to output: inout JSONOutput) {
+            output.beginObject()
+            output.key("witness_seq")
+            output.integer(witnessSeq)
+            output.key("witness_line_sha256")
+            output.string(witnessLineSHA256)
+            output.key("note")
+            output.string(note)
+            output.endObject()
         }
     }
 
     /// An `opened` line: `checkpoint_every_records` is informative only (the cadence `audit verify`
     /// holds a log to is the operator's, never the log's own word).
     public static func opened(reason: OpenReason, repairedBytes: Int, checkpointEvery: Int, loss: Loss? = nil,
-                              time: Timestamp = .now()) -> JSON {
-        let line = JSON.object(["type": JSON(AuditRecordType.opened.rawValue), "time": JSON(time.rfc3339),
-                                "reason": JSON(reason.rawValue), "repaired_bytes": JSON(repairedBytes),
-                                "checkpoint_every_records": JSON(checkpointEvery)])
-        if let loss { line["loss"] = loss.json }
-        return line
+                              time: Timestamp = .now()) -> [UInt8] {
+        var line = AuditLineBody(.opened, time: time, capacity: 256 + (loss?.note.utf8.count ?? 0))
+        line.output.key("reason")
+        line.output.string(reason.rawValue)
+        line.output.key("repaired_bytes")
+        line.output.integer(repairedBytes)
+        line.output.key("checkpoint_every_records")
+        line.output.integer(checkpointEvery)
+        if let loss {
+            line.output.key("loss")
+            loss.write(to: &line.output)
+        }
+        return line.finished()
     }
 
     /// A `closed` line: the run stopped gracefully. The signed checkpoint after it covers it, so
     /// a clean end cannot be claimed for a log the gateway did not close.
-    public static func closed(time: Timestamp = .now()) -> JSON {
-        JSON.object(["type": JSON(AuditRecordType.closed.rawValue), "time": JSON(time.rfc3339)])
+    public static func closed(time: Timestamp = .now()) -> [UInt8] {
+        var line = AuditLineBody(.closed, time: time)
+        return line.finished()
     }
 
     /// Why the signing key changed, as the `key` line's `reason` says.
@@ -69,8 +85,14 @@ public enum AuditRunLine {
     }
 
     /// A `key` line: checkpoints after it are signed by `keyID` (and only by it).
-    public static func key(_ keyID: String, previous: String?, reason: KeyChangeReason, time: Timestamp = .now()) -> JSON {
-        JSON.object(["type": JSON(AuditRecordType.key.rawValue), "time": JSON(time.rfc3339), "key_id": JSON(keyID),
-                     "previous_key_id": previous.map { JSON($0) } ?? .null(), "reason": JSON(reason.rawValue)])
+    public static func key(_ keyID: String, previous: String?, reason: KeyChangeReason, time: Timestamp = .now()) -> [UInt8] {
+        var line = AuditLineBody(.key, time: time)
+        line.output.key("key_id")
+        line.output.string(keyID)
+        line.output.key("previous_key_id")
+        line.output.string(orNull: previous)
+        line.output.key("reason")
+        line.output.string(reason.rawValue)
+        return line.finished()
     }
 }

@@ -16,10 +16,14 @@ import GatewayJSON
 ///   many lines, counting on after a restart from the last checkpoint on disk.
 /// - Witness: every line of `witness` must be in the log, byte for byte, at its `seq`, unless a
 ///   recorded loss (an `opened` line with reason `loss`) excuses it; a witness line beyond the
-///   log's end is a cut tail.
+///   log's end is a cut tail. A loss excuses only the witness lines up to the one it names (not
+///   the checkpoints witnessed after it), and only once a checkpoint after it is signed (with
+///   `publicKeys`) or witnessed (without): `audit accept-loss` writes one at once, and whoever
+///   can write the log but holds neither the key nor the witness cannot.
 /// - Runs: an `opened` line (reason `start` or `loss`) begins a run; a run that ends without a
-///   `closed` line (and its checkpoint) ended uncleanly. That is shown, not a problem: a crash is
-///   not tampering, and the newest run of a gateway still running has not ended yet.
+///   `closed` line and the checkpoint after it (with `publicKeys`, a verified one: a closed line
+///   alone is anyone's) ended uncleanly. That is shown, not a problem: a crash is not tampering,
+///   and the newest run of a gateway still running has not ended yet.
 public struct AuditVerification {
     private typealias Location = AuditVerifier.Location
     private typealias Problem = AuditVerifier.Problem
@@ -40,7 +44,7 @@ public struct AuditVerification {
     private var signer: (keyID: String, since: Location)?
     /// Types of the last two lines, newest first: how the run before an `opened` line ended.
     private var lastTypes: (String?, String?) = (nil, nil)
-    private var lossRanges: [ClosedRange<Int>] = []
+    private var losses: [Loss] = []
     private var isDone = false
 
     /// - Parameters:
@@ -76,10 +80,17 @@ public struct AuditVerification {
     /// the newest run ended are settled here.
     public consuming func finish() -> AuditVerifier.Report {
         guard report.problem == nil else { return report }
+        if !keys.isEmpty || witness != nil, let unsigned = losses.first(where: { !$0.isSigned }) {
+            report = unsigned.reportBefore
+            report.problem = Problem(kind: .unsigned, location: unsigned.location,
+                                     detail: "a loss line that no \(keys.isEmpty ? "witnessed" : "signed") checkpoint after it covers: "
+                                        + "`audit accept-loss` signs (and witnesses) the loss it records, this one the gateway never did")
+            return report
+        }
         if let witness, let lastSeq = report.lastSeq {
             let limit = report.coveringCheckpoint == nil ? Int.max : lastSeq
             for entry in witness.entries where entry.seq > lastSeq && entry.seq <= limit {
-                if isExcused(entry.seq) {
+                if isExcused(entry) {
                     report.lostWitnessedCheckpoints += 1
                 } else {
                     report.problem = Problem(kind: .witness, location: Location(file: witness.name, line: entry.line),
@@ -94,8 +105,10 @@ public struct AuditVerification {
         return report
     }
 
+    /// The lines so far end with a closed line and the checkpoint after it (verified, with keys:
+    /// a closed line appended to a cut log is no clean stop), or without keys a closed line alone.
     private var endsClosed: Bool {
-        lastTypes.0 == AuditRecordType.closed.rawValue
+        (keys.isEmpty && lastTypes.0 == AuditRecordType.closed.rawValue)
             || (lastTypes.0 == AuditRecordType.checkpoint.rawValue && lastTypes.1 == AuditRecordType.closed.rawValue)
     }
 
@@ -124,7 +137,7 @@ public struct AuditVerification {
                 unsignedRun = -1
             }
         case .opened:
-            noteOpened(fields, at: location)
+            noteOpened(fields, at: location, reportBefore: before)
             guard !isDone else { return }
         case .key:
             guard let keyID = fields.json["key_id"]?.string else { return fail(.malformed, at: location, "a key line without key_id") }
@@ -133,7 +146,12 @@ public struct AuditVerification {
             break
         }
         // After the line's own kind: a loss line excuses witness lines from its own seq on.
+        let witnessedBefore = report.witnessedCheckpoints
         guard matchesWitness(fields.seq, line.bytes, at: location) else { return }
+        if fields.type == AuditRecordType.checkpoint.rawValue, !keys.isEmpty || report.witnessedCheckpoints > witnessedBefore {
+            // Signed (or, without keys, witnessed): the losses recorded before it are the operator's.
+            for index in losses.indices { losses[index].isSigned = true }
+        }
         unsignedRun += 1
         if !keys.isEmpty, unsignedRun > checkpointEvery {
             return fail(.unsigned, at: location, "\(unsignedRun) lines in a row without a signed checkpoint, where at most "
@@ -146,6 +164,7 @@ public struct AuditVerification {
         reportBeforePrevious = before
         previous = (location, fields.seq, hash)
         lastTypes = (fields.type, lastTypes.0)
+        if fields.seq == coveredSeq { report.coveredLineSHA256 = hash }
         if let coveredSeq, fields.seq > coveredSeq, fields.type == AuditRecordType.checkpoint.rawValue,
            keys.isEmpty || unsignedRun == 0 {
             report.coveringCheckpoint = location
@@ -190,7 +209,7 @@ public struct AuditVerification {
         for entry in witnessed[seq] ?? [] {
             if entry.bytes.elementsEqual(bytes) {
                 report.witnessedCheckpoints += 1
-            } else if isExcused(seq) {
+            } else if isExcused(entry) {
                 report.lostWitnessedCheckpoints += 1
             } else {
                 fail(.witness, at: Location(file: witness!.name, line: entry.line),
@@ -201,8 +220,8 @@ public struct AuditVerification {
         return true
     }
 
-    private func isExcused(_ seq: Int) -> Bool {
-        lossRanges.contains { $0.contains(seq) }
+    private func isExcused(_ entry: AuditWitness.Entry) -> Bool {
+        losses.contains { $0.seqs.contains(entry.seq) && entry.line <= $0.witnessLine }
     }
 
     /// Checks the signature of a checkpoint and that its key is the one that signs here.
@@ -232,18 +251,20 @@ public struct AuditVerification {
 
     /// A new run (reason `start` or `loss`) notes how the one before it ended; a loss is
     /// recorded, and checked against the witness when one is given.
-    private mutating func noteOpened(_ fields: AuditLineFields, at location: Location) {
+    private mutating func noteOpened(_ fields: AuditLineFields, at location: Location, reportBefore: AuditVerifier.Report) {
         let reason = fields.json["reason"]?.string.flatMap(AuditRunLine.OpenReason.init(rawValue:))
         guard reason != .recovered else { return }
         if reason == .loss {
             guard let loss = AuditRunLine.Loss(json: fields.json["loss"]), loss.witnessSeq >= fields.seq else {
                 return fail(.malformed, at: location, "an opened line for a loss without a valid loss member")
             }
-            if let witness, witness.entry(hashing: loss.witnessLineSHA256)?.seq != loss.witnessSeq {
+            let named = witness?.entry(hashing: loss.witnessLineSHA256)
+            if let witness, named?.seq != loss.witnessSeq {
                 return fail(.witness, at: location, "records a loss up to witnessed seq \(loss.witnessSeq), "
                             + "but \(witness.name) holds no such line")
             }
-            lossRanges.append(fields.seq...loss.witnessSeq)
+            losses.append(Loss(seqs: fields.seq...loss.witnessSeq, witnessLine: named?.line ?? 0, location: location,
+                               reportBefore: reportBefore))
             report.losses.append(AuditVerifier.RecordedLoss(location: location, seq: fields.seq, witnessSeq: loss.witnessSeq,
                                                             note: loss.note))
         } else if let previous, !endsClosed {
@@ -255,6 +276,19 @@ public struct AuditVerification {
     private struct Line {
         var bytes: ArraySlice<UInt8>
         var isComplete: Bool
+    }
+
+    /// A loss recorded by an `opened` line (reason `loss`).
+    private struct Loss {
+        /// The seqs whose witness lines it excuses: from its own line up to the witness line it names.
+        var seqs: ClosedRange<Int>
+        /// The witness's line it names: the witness lines after it were written after the loss.
+        var witnessLine: Int
+        var location: Location
+        /// The report before its line, restored when it turns out not to be the operator's.
+        var reportBefore: AuditVerifier.Report
+        /// A checkpoint after it is signed (or witnessed, without keys).
+        var isSigned = false
     }
 
     /// Lines of `content`; a last line without a newline is marked incomplete.

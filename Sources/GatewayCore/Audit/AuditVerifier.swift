@@ -110,6 +110,10 @@ public enum AuditVerifier {
         public var witnessTornBytes = 0
         /// With `stopAfterCheckpointCovering`, the checkpoint that covers that seq; verification stops there.
         public var coveringCheckpoint: Location?
+        /// With `stopAfterCheckpointCovering`, the SHA-256 of the chain's line at that seq: a record
+        /// read from anywhere else (another file, or after the checkpoint) proves nothing unless its
+        /// bytes are this line's.
+        public var coveredLineSHA256: [UInt8]?
         public var problem: Problem?
 
         public var isIntact: Bool { problem == nil }

@@ -3,7 +3,9 @@
 /// Each family is a property for direct use; the methods below cover the common updates so that
 /// label order is written in one place. Label values must come from small fixed sets: route
 /// names (`dossier`, `dossier_batch`, ..., never raw paths), configured source names, client ids,
-/// status names and codes.
+/// status names and codes. What every dossier updates is resolved once, when a config is loaded,
+/// into handles (`requests(route:)`, `clientRequests(client:route:)`, `source(_:)`) whose updates
+/// are atomic adds, with no lock or lookup.
 public final class GatewayMetrics: Sendable {
     public let registry: MetricsRegistry
 
@@ -113,32 +115,30 @@ public final class GatewayMetrics: Sendable {
         registry.render()
     }
 
-    /// Counts one HTTP response.
+    /// Counts one HTTP response, resolving its series (answers outside the request path).
     /// - Parameter route: the route's name, such as `dossier` or `dossier_batch`, never the raw path.
     public func recordRequest(route: String, status: Int) {
         httpRequests.increment(labels: [route, String(status)])
     }
 
-    /// Counts one source section of a dossier and, when the source was called, its duration.
-    public func recordSource(_ source: String, status: SourceStatus, duration: Duration?) {
-        sourceOutcomes.increment(labels: [source, status.rawValue])
-        if let duration { sourceDuration.observe(duration, labels: [source]) }
+    /// The HTTP responses of `route` (its name, never the raw path), by status.
+    public func requests(route: String) -> StatusSeries {
+        httpRequests.statusSeries(labels: [route])
     }
 
-    /// Counts the schema drift found in one answer of `source`.
-    public func recordUnknownFields(source: String, count: Int) {
-        sourceUnknownFields.increment(by: Double(count), labels: [source])
+    /// The answers to `client` on `route` (`dossier`, `dossier_batch`), by status.
+    public func clientRequests(client: String, route: String) -> StatusSeries {
+        clientRequests.statusSeries(labels: [client, route])
+    }
+
+    /// The series of the sections of `source`.
+    public func source(_ source: String) -> SourceMetrics {
+        SourceMetrics(source: source, outcomes: sourceOutcomes, duration: sourceDuration, unknownFields: sourceUnknownFields)
     }
 
     /// Counts one request refused by the client rate limit.
     public func recordRateLimited(client: String) {
         rateLimited.increment(labels: [client])
-    }
-
-    /// Counts one answer to an authenticated caller.
-    /// - Parameter route: the route's name (`dossier`, `dossier_batch`).
-    public func recordClientRequest(client: String, route: String, status: Int) {
-        clientRequests.increment(labels: [client, route, String(status)])
     }
 
     /// Samples `breaker`'s state into `exchange_gateway_circuit_breaker_state{source}` at every render,

@@ -1,18 +1,20 @@
 /// A Prometheus gauge family: a value per label set that is set, or goes up and down.
-/// Label values are given in the order of `labelNames`.
+/// Label values are given in the order of `labelNames`. The one series of a gauge without labels
+/// is changed with one atomic operation; a labelled series under the family's lock, so that a
+/// change and a `remove` of it apply in one order.
 public final class Gauge: LabeledFamily, Sendable {
-    let series: LabeledValues
+    let values: LabeledValues
 
     init(name: String, help: String, labelNames: [String]) {
-        series = LabeledValues(name: name, help: help, labelNames: labelNames, type: "gauge")
+        values = LabeledValues(name: name, help: help, labelNames: labelNames, type: "gauge")
     }
 
     public func set(_ value: Double, labels: [String] = []) {
-        series.update(labels) { $0 = value }
+        values.update(labels) { $0.set(value) }
     }
 
     public func increment(by amount: Double = 1, labels: [String] = []) {
-        series.update(labels) { $0 = ($0 ?? 0) + amount }
+        values.update(labels) { $0.add(amount) }
     }
 
     public func decrement(by amount: Double = 1, labels: [String] = []) {
@@ -21,11 +23,11 @@ public final class Gauge: LabeledFamily, Sendable {
 
     /// Drops the series of `labels` from the output, e.g. when its value cannot be read.
     public func remove(labels: [String] = []) {
-        series.update(labels) { $0 = nil }
+        values.remove(labels)
     }
 
     /// The series' current value, or `nil` if it is not shown.
     public func value(labels: [String] = []) -> Double? {
-        series.value(labels)
+        values.value(labels)
     }
 }

@@ -13,25 +13,14 @@ public final class Histogram: MetricFamily, Sendable {
     /// For short disk operations such as fsync, in seconds: 0.5 ms to 1 s.
     public static let fastSecondsBuckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]
 
-    private struct Series {
-        /// Observations per bucket, not cumulative; the last element counts those above every bound.
-        var counts: [UInt64]
-        var sum: Double = 0
-        var count: UInt64 = 0
-
-        mutating func add(_ value: Double, bucket: Int) {
-            counts[bucket] += 1
-            sum += value
-            count += 1
-        }
-    }
-
     public let name: String
     public let help: String
     public let labelNames: [String]
     /// Upper bounds, ascending, without `+Inf` (which is always there).
     public let buckets: [Double]
-    private let series: Mutex<[[String]: Series]>
+    /// The one series of a family without labels, reached without the lock.
+    private let unlabeled: HistogramCells?
+    private let series: Mutex<[[String]: HistogramCells]>
 
     init(name: String, help: String, labelNames: [String], buckets: [Double]) {
         PrometheusText.validate(name: name, labelNames: labelNames, reserved: ["le"])
@@ -41,43 +30,69 @@ public final class Histogram: MetricFamily, Sendable {
         self.help = help
         self.labelNames = labelNames
         self.buckets = buckets
-        let empty = Series(counts: Array(repeating: 0, count: buckets.count + 1))
         // A family without labels has exactly one series; it is shown from the start, empty.
-        series = Mutex(labelNames.isEmpty ? [[]: empty] : [:])
+        unlabeled = labelNames.isEmpty ? HistogramCells(bounds: buckets) : nil
+        series = Mutex(unlabeled.map { [[]: $0] } ?? [:])
+    }
+
+    /// One series of the family, resolved: shown once it has an observation.
+    public struct Series: Sendable {
+        let cells: HistogramCells
+
+        public func observe(_ value: Double) {
+            cells.observe(value)
+        }
+
+        /// Counts a duration in seconds.
+        public func observe(_ duration: Duration) {
+            observe(duration / .seconds(1))
+        }
+    }
+
+    /// The series of `labels`, resolved once for observations without a lookup.
+    public func series(labels: [String]) -> Series {
+        precondition(labels.count == labelNames.count, "\(name) takes labels \(labelNames)")
+        if let unlabeled { return Series(cells: unlabeled) }
+        return Series(cells: series.withLock { series in
+            if let cells = series[labels] { return cells }
+            let cells = HistogramCells(bounds: buckets)
+            series[labels] = cells
+            return cells
+        })
     }
 
     /// Counts `value` in the series of `labels`.
     public func observe(_ value: Double, labels: [String] = []) {
-        precondition(labels.count == labelNames.count, "\(name) takes labels \(labelNames)")
-        let bucket = buckets.firstIndex { value <= $0 } ?? buckets.count
-        series.withLock { series in
-            series[labels, default: Series(counts: Array(repeating: 0, count: buckets.count + 1))].add(value, bucket: bucket)
-        }
+        series(labels: labels).observe(value)
     }
 
     /// Counts a duration in seconds.
     public func observe(_ duration: Duration, labels: [String] = []) {
-        observe(duration / .seconds(1), labels: labels)
+        series(labels: labels).observe(duration)
     }
 
     /// The series' count and sum of observations; zeros for one never observed.
     public func totals(labels: [String] = []) -> (count: UInt64, sum: Double) {
-        series.withLock { series in series[labels].map { ($0.count, $0.sum) } ?? (0, 0) }
+        series.withLock { $0[labels] }.map { ($0.bucketCounts.reduce(0, +), $0.sum) } ?? (0, 0)
     }
 
     func render(into output: inout String) {
         let snapshot = series.withLock { $0 }
         output += PrometheusText.header(name: name, help: help, type: "histogram")
-        for (labels, series) in PrometheusText.sorted(snapshot) {
+        for (labels, cells) in PrometheusText.sorted(snapshot) {
+            let counts = cells.bucketCounts
+            let count = counts.reduce(0, +)
+            // A labelled series resolved ahead of time is shown once observed.
+            guard count > 0 || labels.isEmpty else { continue }
             var cumulative: UInt64 = 0
             for (index, bound) in buckets.enumerated() {
-                cumulative += series.counts[index]
+                cumulative += counts[index]
                 output += name + "_bucket" + PrometheusText.labels(labelNames, labels, extra: ("le", PrometheusText.format(bound)))
                     + " " + String(cumulative) + "\n"
             }
-            output += name + "_bucket" + PrometheusText.labels(labelNames, labels, extra: ("le", "+Inf")) + " " + String(series.count) + "\n"
-            output += name + "_sum" + PrometheusText.labels(labelNames, labels) + " " + PrometheusText.format(series.sum) + "\n"
-            output += name + "_count" + PrometheusText.labels(labelNames, labels) + " " + String(series.count) + "\n"
+            output += name + "_bucket" + PrometheusText.labels(labelNames, labels, extra: ("le", "+Inf")) + " " + String(count) + "\n"
+            output += name + "_sum" + PrometheusText.labels(labelNames, labels) + " " + PrometheusText.format(cells.sum) + "\n"
+            output += name + "_count" + PrometheusText.labels(labelNames, labels) + " " + String(count) + "\n"
         }
     }
 }

@@ -3,24 +3,30 @@ import Synchronization
 /// A family with one value per label set (counter, gauge): its series are kept and rendered by
 /// `LabeledValues`, and only the ways a value may change differ.
 protocol LabeledFamily: MetricFamily {
-    var series: LabeledValues { get }
+    var values: LabeledValues { get }
 }
 
 extension LabeledFamily {
-    var name: String { series.name }
+    var name: String { values.name }
 
     func render(into output: inout String) {
-        series.render(into: &output)
+        values.render(into: &output)
     }
 }
 
-/// The series of a counter or gauge family: one value per label set, rendered as one block.
+/// The series of a counter or gauge family: one `MetricCell` per label set, rendered as one block.
+///
+/// A label set is resolved to its cell once, under the family's lock; the cell is then changed
+/// without it. A family without labels has exactly one cell, reached without the lock and shown
+/// from the start; other cells are shown once first changed.
 final class LabeledValues: Sendable {
     let name: String
     private let help: String
-    private let labelNames: [String]
+    let labelNames: [String]
     private let type: String
-    private let values: Mutex<[[String]: Double]>
+    /// The one series of a family without labels.
+    private let unlabeled: MetricCell?
+    private let cells: Mutex<[[String]: MetricCell]>
 
     init(name: String, help: String, labelNames: [String], type: String) {
         PrometheusText.validate(name: name, labelNames: labelNames)
@@ -28,24 +34,50 @@ final class LabeledValues: Sendable {
         self.help = help
         self.labelNames = labelNames
         self.type = type
-        // A family without labels has exactly one series; it is shown from the start, at 0.
-        values = Mutex(labelNames.isEmpty ? [[]: 0] : [:])
+        unlabeled = labelNames.isEmpty ? MetricCell(shown: true) : nil
+        cells = Mutex(unlabeled.map { [[]: $0] } ?? [:])
     }
 
-    /// Changes the series of `labels` (`nil`: not shown).
-    func update(_ labels: [String], _ change: (inout Double?) -> Void) {
+    /// The cell of `labels`, made (not shown) if there is none.
+    func cell(_ labels: [String]) -> MetricCell {
         precondition(labels.count == labelNames.count, "\(name) takes labels \(labelNames)")
-        values.withLock { change(&$0[labels]) }
+        if let unlabeled { return unlabeled }
+        return cells.withLock { Self.resolve(labels, in: &$0) }
+    }
+
+    /// Changes the series of `labels` while no other change of the family's label sets runs, so
+    /// that a change and a `remove` of the same series apply in one order.
+    func update(_ labels: [String], _ change: (MetricCell) -> Void) {
+        precondition(labels.count == labelNames.count, "\(name) takes labels \(labelNames)")
+        if let unlabeled { return change(unlabeled) }
+        cells.withLock { change(Self.resolve(labels, in: &$0)) }
+    }
+
+    private static func resolve(_ labels: [String], in cells: inout [[String]: MetricCell]) -> MetricCell {
+        if let cell = cells[labels] { return cell }
+        let cell = MetricCell(shown: false)
+        cells[labels] = cell
+        return cell
+    }
+
+    /// Hides the series of `labels`; a labelled one is dropped, so a label set that is gone (a
+    /// source removed by a reload) keeps nothing.
+    func remove(_ labels: [String]) {
+        precondition(labels.count == labelNames.count, "\(name) takes labels \(labelNames)")
+        if let unlabeled { return unlabeled.set(nil) }
+        cells.withLock { _ = $0.removeValue(forKey: labels) }
     }
 
     func value(_ labels: [String]) -> Double? {
-        values.withLock { $0[labels] }
+        if let unlabeled { return unlabeled.value }
+        return cells.withLock { $0[labels] }?.value
     }
 
     func render(into output: inout String) {
-        let snapshot = values.withLock { $0 }
+        let snapshot = cells.withLock { $0 }
         output += PrometheusText.header(name: name, help: help, type: type)
-        for (labels, value) in PrometheusText.sorted(snapshot) {
+        for (labels, cell) in PrometheusText.sorted(snapshot) {
+            guard let value = cell.value else { continue }
             output += name + PrometheusText.labels(labelNames, labels) + " " + PrometheusText.format(value) + "\n"
         }
     }

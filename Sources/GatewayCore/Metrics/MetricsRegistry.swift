@@ -2,8 +2,10 @@ import Synchronization
 
 /// The gateway's metric families, rendered for Prometheus in the text exposition format 0.0.4.
 ///
-/// Families are declared once, at start, through `counter`, `gauge` and `histogram`; updating them
-/// is thread-safe and takes one short lock per family. Values that are cheaper to read when
+/// Families are declared once, at start, through `counter`, `gauge` and `histogram`. Updating them
+/// is thread-safe: a series resolved ahead of time (`Counter.series`, `Counter.statusSeries`,
+/// `Histogram.series`) or a family's only series changes with one atomic operation; an update by
+/// label values first finds its series under one short lock per family. Values that are cheaper to read when
 /// scraped than to keep up to date (breaker states, queue lengths, process memory) are set by
 /// `onCollect` hooks, which run at the start of every `render()`.
 public final class MetricsRegistry: Sendable {
