@@ -28,6 +28,7 @@
 #        GATEWAY_BIN  measure this exchange-gateway binary instead of building the worktree's (e.g.
 #                     a copy of an older build, to compare before and after)
 #        SYSCALLS     1 (default) also counts system calls; 0 skips that pass
+#        CALLGRIND    1 (default) counts instructions; 0 skips that pass
 #        PROFILE_DIR  keep the measured per-thread profiles there (read them with callgrind_annotate);
 #                     the curl thread's hottest functions are printed either way
 set -euo pipefail
@@ -36,7 +37,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/nginx.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 readonly DOSSIERS=${DOSSIERS:-300} WARMUP=${WARMUP:-60} CONNECTIONS=${CONNECTIONS:-8}
-readonly STUB=${STUB:-nginx} SYSCALLS=${SYSCALLS:-1}
+readonly STUB=${STUB:-nginx} SYSCALLS=${SYSCALLS:-1} CALLGRIND=${CALLGRIND:-1}
 readonly HOST=127.0.0.1
 readonly GATEWAY_PORT=18780 LAND_PORT=19701 TAX_PORT=19702 HOUSE_PORT=19703
 readonly BIN=.build-bench/release SCRATCH=.build-bench
@@ -112,6 +113,7 @@ start_gateway() {    # LOG [WRAPPER...]: the gateway, behind WRAPPER if given; w
 }
 
 # --- pass 1: instructions per thread ------------------------------------------------------------
+if (( CALLGRIND == 1 )); then
 # valgrind 3.19 (bookworm) writes into the signal mask handed to sigsuspend, and libdispatch's main
 # thread (dispatchMain, which `serve` parks in) hands it one in read-only memory: valgrind dies of
 # SIGSEGV at start. A preloaded sigsuspend that passes a copy keeps valgrind alive; the gateway's
@@ -200,6 +202,8 @@ for function, count in own.most_common(20): print(f"{count // dossiers:10d}  {fu
 PY
 done
 
+fi
+
 # --- pass 2: system calls per thread ------------------------------------------------------------
 (( SYSCALLS == 1 )) || exit 0
 write_gateway_config "$TMP/gateway.json" "audit.path=$TMP/audit2/audit.jsonl"
@@ -213,16 +217,15 @@ context_switches() {    # prints "NAME VOLUNTARY INVOLUNTARY" per thread, its na
             '/^voluntary_ctxt_switches/ {v=$2} /^nonvoluntary_ctxt_switches/ {n=$2} END {print name, v, n}' "$task/status"
     done
 }
-cpu_ticks() {    # user and system clock ticks of the whole process so far
-    awk '{print $14, $15}' "/proc/$GATEWAY/stat"
+cpu_nanoseconds() {    # time on a CPU of all the process's threads so far, user and kernel (schedstat's first field)
+    cat /proc/"$GATEWAY"/task/*/schedstat | awk '{sum += $1} END {printf "%d\n", sum}'
 }
 context_switches >"$TMP/switches-before"
-read -r user_before system_before < <(cpu_ticks)
+cpu_before=$(cpu_nanoseconds)
 ask 5 "$DOSSIERS"
-read -r user_after system_after < <(cpu_ticks)
+cpu_after=$(cpu_nanoseconds)
 context_switches >"$TMP/switches-after"
-TICK_US=$(( 1000000 / $(getconf CLK_TCK) ))
-echo "--- CPU time per dossier (/proc, the same dossiers; moves with the machine's load, unlike the counts): user $(( (user_after - user_before) * TICK_US / DOSSIERS )) µs, system $(( (system_after - system_before) * TICK_US / DOSSIERS )) µs"
+echo "--- CPU time per dossier, user and kernel (/proc schedstat, the same dossiers; unlike the counts it moves with the machine's load): $(( (cpu_after - cpu_before) / DOSSIERS / 1000 )) µs"
 echo "--- context switches per dossier (/proc, without strace): voluntary (slept and was woken), involuntary"
 awk -v n="$DOSSIERS" 'FNR == NR {v[$1] -= $2; i[$1] -= $3; next} {v[$1] += $2; i[$1] += $3}
     END {for (name in v) {printf "%-18s %9.2f %9.2f\n", name, v[name] / n, i[name] / n; tv += v[name]; ti += i[name]}
