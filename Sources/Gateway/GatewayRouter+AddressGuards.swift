@@ -2,24 +2,30 @@ import GatewayCore
 import HTTPServer
 
 extension GatewayRouter {
-    /// The routes probes and scrapers call: never throttled by the address guards (they send
-    /// well-formed requests, and must not fail because they share an address with a flood).
-    static let probeRoutes: Set<Route> = [.healthz, .readyz, .metrics]
+    /// The routes no address guard stands before: the probes and scrapers (they send well-formed
+    /// requests, and must not fail because they share an address with a flood), and the documents
+    /// anyone may read without a key, above all the console a clerk's browser loads without one
+    /// (README "Security"). Each answers fixed or config-made content, which costs no more than a
+    /// `429` would, so refusing it saves nothing and would lock every desk behind a shared address
+    /// out of the console.
+    static let unguardedRoutes: Set<Route> = [.healthz, .readyz, .metrics, .console, .consoleScript, .consoleStyle,
+                                              .consoleSettings, .root, .openapi]
 
     /// What the guards of a request's client address decided.
     enum AddressCheck {
         case refused(Problem)
-        /// Let through; `countedAddress` is the forwarded client's address when one of its
-        /// requests in progress is counted for this one (`connectionsPerAddress.leave` it once answered).
-        case passed(countedAddress: String?)
+        /// Let through; `countedKey` is the forwarded client's key when one of its requests in
+        /// progress is counted for this one (`connectionsPerAddress.leave` it once answered).
+        case passed(countedKey: String?)
     }
 
     /// Lets `request` through once the guards of its client's address do, after replacing its
     /// `remoteAddress` by that client's address (README "Security"): behind a trusted proxy the
-    /// right-most untrusted address of `X-Forwarded-For` / `Forwarded`, which the audit record, the
-    /// malformed-request guard and the per-address limit all use. Probes pass no guard. An address
-    /// that sent too many malformed requests is refused `429`, unless the request presents a valid
-    /// key (the client's own rate limit applies instead). A forwarded client with
+    /// right-most untrusted address of `X-Forwarded-For` / `Forwarded`, which the audit record names
+    /// and the malformed-request guard and the per-address limit count under (an IPv6 client by its
+    /// /64, `AddressGuardKey`). `unguardedRoutes` pass no guard. An address that sent too many
+    /// malformed requests is refused `429`, unless the request presents a valid key (the client's
+    /// own rate limit applies instead). A forwarded client with
     /// `server.per_ip_connection_limit` requests in progress is refused `429 too-many-connections`
     /// (its connections are the proxy's, which MHD does not count). Refusals of dossier requests
     /// are audited (`refuseUnread`).
@@ -31,15 +37,16 @@ extension GatewayRouter {
         } catch {
             return .refused(error)
         }
-        if Self.probeRoutes.contains(route) { return .passed(countedAddress: nil) }
-        if let retryAfter = runtime.malformedGuard.retryAfter(for: request.remoteAddress), !presentsValidKey(request, runtime: runtime) {
+        if Self.unguardedRoutes.contains(route) { return .passed(countedKey: nil) }
+        let key = AddressGuardKey.of(request.remoteAddress)
+        if let retryAfter = runtime.malformedGuard.retryAfter(for: key), !presentsValidKey(request, runtime: runtime) {
             return .refused(.tooManyMalformedRequests(retryAfterSeconds: retryAfter))
         }
-        guard proxies.isTrusted(peer) else { return .passed(countedAddress: nil) }
-        guard connectionsPerAddress.tryEnter(request.remoteAddress) else {
+        guard proxies.isTrusted(peer) else { return .passed(countedKey: nil) }
+        guard connectionsPerAddress.tryEnter(key) else {
             return .refused(.tooManyConnections(limit: connectionsPerAddress.limit))
         }
-        return .passed(countedAddress: request.remoteAddress)
+        return .passed(countedKey: key)
     }
 
     /// A refusal decided before the route reads the request: audited on the dossier routes, like

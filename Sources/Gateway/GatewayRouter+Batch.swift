@@ -28,6 +28,8 @@ extension GatewayRouter {
     /// audit record; otherwise the answer is 200 and each item is a dossier (with the `http_status`
     /// its single request would have had) or an `error` problem.
     ///
+    /// The batch holds a place among `limits.max_batches_in_progress` until it is answered (so the
+    /// finished items all batches hold together are bounded), waited for like a dossier's.
     /// Each item takes a place among `limits.max_dossiers_in_progress` while it is built, waiting
     /// for one like a single request; the first item's is waited for before any is built, and an
     /// item that gets none is a `503 overloaded` item, as is every item not started after it (under
@@ -45,11 +47,19 @@ extension GatewayRouter {
         let plan: BatchPlan
         do throws(Problem) {
             plan = try admitBatch(request, runtime: runtime, record: &record)
-            try await takeAdmissionPlace(from: request.receivedAt, runtime: runtime)
+            let batches = runtime.batchAdmission
+            try await takePlace(in: batches, from: request.receivedAt, runtime: runtime, refusal: .overloaded(batches: batches.maxInFlight))
+            do throws(Problem) {
+                try await takeAdmissionPlace(from: request.receivedAt, runtime: runtime)
+            } catch {
+                batches.release()
+                throw error
+            }
         } catch {
             // Refused as a whole: one audit record, like a refused single request.
             return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { _ throws(Problem) in throw error }
         }
+        defer { runtime.batchAdmission.release() }
         let ids = plan.request.propertyIDs
         var items = [BatchItem?](repeating: nil, count: ids.count)
         await withTaskGroup(of: (Int, BatchItem).self) { group in
@@ -96,14 +106,32 @@ extension GatewayRouter {
                 items[index] = item
             }
         }
-        // The items' bytes as they were hashed into their records, joined as they are.
-        let body = Array(#"{"dossiers":["#.utf8) + items.map { $0!.bytes }.joined(separator: [UInt8(ascii: ",")]) + Array("]}".utf8)
+        let (body, itemIDs) = Self.answer(joining: &items)
         var response = HTTPResponse.json(bytes: body, status: 200, requestID: requestID)
         response.headers.append(("traceparent", trace.traceparent))
-        record.batchItems = items.map { $0!.requestID }
+        record.batchItems = itemIDs
         record.httpStatus = response.status
         record.latencyMs = request.receivedAt.duration(to: .now).wholeMilliseconds
         return await sealed(response, record: record, requestID: requestID, route: .dossierBatch, runtime: runtime)
+    }
+
+    /// The answer's body: the items' bytes as they were hashed into their records, joined as they
+    /// are, and their request ids. Each item is let go once it is copied in, so the finished items
+    /// and the answer are never held whole at once (README "Batch": the memory one batch holds).
+    private static func answer(joining items: inout [BatchItem?]) -> (body: [UInt8], itemIDs: [String]) {
+        let opening = Array(#"{"dossiers":["#.utf8), closing = Array("]}".utf8)
+        var body: [UInt8] = []
+        body.reserveCapacity(opening.count + items.reduce(0) { $0 + $1!.bytes.count + 1 } + closing.count)
+        body += opening
+        var itemIDs: [String] = []
+        for index in items.indices {
+            guard let item = items[index].take() else { preconditionFailure("batch item \(index) was never answered") }
+            if index > 0 { body.append(UInt8(ascii: ",")) }
+            body += item.bytes
+            itemIDs.append(item.requestID)
+        }
+        body += closing
+        return (body, itemIDs)
     }
 
     /// One item of a batch answer: its own request id, and its bytes as they are sent.

@@ -88,9 +88,9 @@ struct GatewayRouter: Sendable {
         case .refused(let problem):
             let closing = Closing(requestMetrics: current.requestMetrics, route: route, requestID: requestID, counted: nil)
             closing.respond(refuseUnread(problem, request, route: route, requestID: requestID, runtime: current), to: request, on: exchange)
-        case .passed(let countedAddress):
+        case .passed(let countedKey):
             let closing = Closing(requestMetrics: current.requestMetrics, route: route, requestID: requestID,
-                                  counted: countedAddress.map { (connectionsPerAddress, $0) })
+                                  counted: countedKey.map { (connectionsPerAddress, $0) })
             answer(request, route: route, requestID: requestID, runtime: current, exchange: exchange, closing: closing)
         }
     }
@@ -102,11 +102,11 @@ struct GatewayRouter: Sendable {
         let requestMetrics: RequestMetrics
         let route: Route
         let requestID: String
-        /// The limit that counts a forwarded client's requests, and that client's address.
-        let counted: (limit: AddressLimit, address: String)?
+        /// The limit that counts a forwarded client's requests, and that client's key in it.
+        let counted: (limit: AddressLimit, key: String)?
 
         func callAsFunction(_ request: HTTPRequest, _ response: HTTPResponse) -> HTTPReply {
-            if let counted { counted.limit.leave(counted.address) }
+            if let counted { counted.limit.leave(counted.key) }
             requestMetrics.answered(route, status: response.status)
             if route != .healthz, route != .readyz, route != .metrics, route != .openapi {
                 EventLog.debug("request", ["method": request.method, "route": route.rawValue, "status": String(response.status),
@@ -232,7 +232,7 @@ struct GatewayRouter: Sendable {
     /// (see `costsTheAddress`).
     func refuse(_ problem: Problem, _ request: HTTPRequest, _ requestID: String, _ runtime: GatewayRuntime) -> HTTPResponse {
         if costsTheAddress(problem, request, runtime: runtime) {
-            runtime.malformedGuard.recordMalformed(from: request.remoteAddress)
+            runtime.malformedGuard.recordMalformed(from: AddressGuardKey.of(request.remoteAddress))
         }
         return .problem(problem, requestID: requestID)
     }
@@ -412,12 +412,18 @@ struct GatewayRouter: Sendable {
     }
 
     /// A place among the dossiers in progress (`limits.max_dossiers_in_progress`) for a dossier
-    /// that started at `start`, waited for (by a batch's task) until `lastUsefulStart`; `overloaded`
-    /// without one. Give it back with `runtime.admission.release()`.
+    /// that started at `start` (a batch's item); `overloaded` without one. Give it back with
+    /// `runtime.admission.release()`.
     func takeAdmissionPlace(from start: ContinuousClock.Instant, runtime: GatewayRuntime) async throws(Problem) {
-        guard await runtime.admission.acquire(deadline: Self.lastUsefulStart(from: start, runtime: runtime)) else {
+        try await takePlace(in: runtime.admission, from: start, runtime: runtime, refusal: .overloaded(limit: runtime.admission.maxInFlight))
+    }
+
+    /// A place in `bulkhead` for work that started at `start`, waited for (by a batch's task) until
+    /// `lastUsefulStart`; `refusal` (counted as an overload refusal) without one.
+    func takePlace(in bulkhead: Bulkhead, from start: ContinuousClock.Instant, runtime: GatewayRuntime, refusal: Problem) async throws(Problem) {
+        guard await bulkhead.acquire(deadline: Self.lastUsefulStart(from: start, runtime: runtime)) else {
             metrics.overloadRefusals.increment()
-            throw .overloaded(limit: runtime.admission.maxInFlight)
+            throw refusal
         }
     }
 

@@ -16,6 +16,8 @@ final class GatewayRuntime: Sendable {
     let templates: [String: SourceTemplate]
     /// Caps the dossiers in progress at `limits.max_dossiers_in_progress`.
     let admission: Bulkhead
+    /// Caps the batches in progress at `limits.max_batches_in_progress` (README "Batch").
+    let batchAdmission: Bulkhead
     /// The series each answer is counted in, resolved for this config's clients.
     let requestMetrics: RequestMetrics
 
@@ -49,11 +51,14 @@ final class GatewayRuntime: Sendable {
         } else {
             malformedGuard = MalformedRequestGuard(limits: config.limits)
         }
-        if let previous, previous.admission.maxInFlight == config.limits.maxDossiersInProgress {
-            admission = previous.admission
-        } else {
-            admission = Bulkhead(maxInFlight: config.limits.maxDossiersInProgress)
-        }
+        admission = Self.bulkhead(keeping: previous?.admission, maxInFlight: config.limits.maxDossiersInProgress)
+        batchAdmission = Self.bulkhead(keeping: previous?.batchAdmission, maxInFlight: config.limits.maxBatchesInProgress)
+    }
+
+    /// `previous` while its limit is unchanged (its holders and waiters stay counted), else a new one.
+    private static func bulkhead(keeping previous: Bulkhead?, maxInFlight: Int) -> Bulkhead {
+        if let previous, previous.maxInFlight == maxInFlight { return previous }
+        return Bulkhead(maxInFlight: maxInFlight)
     }
 }
 

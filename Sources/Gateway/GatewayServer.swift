@@ -120,6 +120,7 @@ public final class GatewayServer: Sendable {
     /// that starts from now on; requests in flight finish on the config they started with.
     /// Settings that need a restart (listener, TLS, audit) must be unchanged, except the audit
     /// signing key: a changed key (path or contents) takes over at the next checkpoint boundary.
+    /// The departments' TLS files are checked as at start.
     public func reload(_ newConfig: GatewayConfig) throws(ConfigError) {
         var audit = newConfig.audit
         audit.signingKeyFile = config.audit.signingKeyFile
@@ -127,6 +128,11 @@ public final class GatewayServer: Sendable {
             || newConfig.server != config.server || newConfig.maxBodyBytes != config.maxBodyBytes {
             throw ConfigError(path: "", problem: "listen, tls, audit (but for audit.signing_key_file), server and max_body_bytes "
                               + "only change with a restart")
+        }
+        do {
+            try StartupFiles.checkDepartmentFiles(of: newConfig.sources)
+        } catch {
+            throw ConfigError(path: "", problem: error.description)
         }
         let newKey = try changedSigningKey(newConfig.audit.signingKeyFile)
         runtime.replace(with: GatewayRuntime(config: newConfig, client: client, metrics: metrics, previous: runtime.runtime))

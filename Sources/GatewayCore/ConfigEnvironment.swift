@@ -6,9 +6,13 @@ public struct ConfigEnvironment: Sendable {
     public static let variablePrefix = "EXCHANGE_GATEWAY_"
 
     let variable: @Sendable (String) -> String?
-    let file: @Sendable (String) -> [UInt8]?
+    /// A secret file's bytes: a regular file of at most `FileBytes.settingsFileLimit`.
+    let file: @Sendable (String) throws(FileBytes.ReadFailure) -> [UInt8]
 
-    public init(variable: @escaping @Sendable (String) -> String?, file: @escaping @Sendable (String) -> [UInt8]? = FileBytes.read) {
+    public init(variable: @escaping @Sendable (String) -> String?,
+                file: @escaping @Sendable (String) throws(FileBytes.ReadFailure) -> [UInt8] = { path throws(FileBytes.ReadFailure) in
+                    try FileBytes.contents(of: path, regularFileOnly: true)
+                }) {
         self.variable = variable
         self.file = file
     }

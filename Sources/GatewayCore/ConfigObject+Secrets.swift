@@ -42,10 +42,11 @@ extension ConfigObject {
             }
             return (Array(value.utf8), keyPath(form))
         }
-        guard let bytes = environment.file(reference) else {
-            throw ConfigError(path: keyPath(form), problem: "cannot read secret file \(reference)")
+        do {
+            return (try environment.file(reference), keyPath(form))
+        } catch {
+            throw ConfigError(path: keyPath(form), problem: "cannot read secret file \(reference): \(error)")
         }
-        return (bytes, keyPath(form))
     }
 
     func stringArray(_ key: String) throws(ConfigError) -> [String] {

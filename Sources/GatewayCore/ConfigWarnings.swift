@@ -23,6 +23,11 @@ public enum ConfigWarnings {
         if !config.audit.path.hasPrefix("/") {
             warnings.append("audit.path: \(config.audit.path) is relative, so the log lands wherever the gateway is started from")
         }
+        for network in config.server.trustedProxies.networks where network.prefixLength < widestTrustedPrefix {
+            let reach = network.prefixLength == 0 ? "every address" : "\(UInt64(1) << (32 - network.prefixLength)) addresses"
+            warnings.append("server.trusted_proxies: \(network) trusts \(reach); any peer in it may name any client in X-Forwarded-For "
+                + "(and so in the audit log and past the address guards): list only the proxies' own addresses")
+        }
         return warnings
     }
 
@@ -32,6 +37,10 @@ public enum ConfigWarnings {
             "roles.\(role.name): sees every field of every source (view \"all\"); give it only to those who must see personal data"
         }
     }
+
+    /// A trusted block wider than a /8 holds more than any deployment's proxies: likely `0.0.0.0/0`
+    /// meant as "whatever proxy is in front", which lets every client choose its own address.
+    private static let widestTrustedPrefix = 8
 
     /// 127.0.0.0/8: the listener is reachable from this machine only.
     private static func isLoopback(_ host: String) -> Bool {

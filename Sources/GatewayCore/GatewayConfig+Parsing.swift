@@ -13,10 +13,11 @@ extension GatewayConfig {
     }
 
     static func readFile(_ path: String) throws(ConfigError) -> [UInt8] {
-        guard let text = FileBytes.read(path) else {
-            throw ConfigError(path: "", problem: "cannot read config file \(path): \(String(cString: strerror(errno)))")
+        do {
+            return try FileBytes.contents(of: path)
+        } catch {
+            throw ConfigError(path: "", problem: "cannot read config file \(path): \(error)")
         }
-        return text
     }
 
     static func parseJSON(_ text: [UInt8]) throws(ConfigError) -> JSON {
@@ -54,7 +55,7 @@ extension GatewayConfig {
         console = try root.object("console", knownKeys: ConsoleConfig.knownKeys).map(ConsoleConfig.init) ?? ConsoleConfig()
         tls = try root.object("tls", knownKeys: ["cert_file", "key_file", "min_version"]).flatMap(TLSConfig.init)
         limits = try root.object("limits", knownKeys: ["max_url_bytes", "malformed_burst", "malformed_per_minute", "max_dossiers_in_progress",
-                                                       "max_batch_response_bytes"])
+                                                       "max_batch_response_bytes", "max_batches_in_progress"])
             .map(LimitsConfig.init) ?? LimitsConfig()
         let hmacKey = try root.object("masking", knownKeys: ["hmac_key_file", "hmac_key_env"])?
             .binarySecret("hmac_key", environment: environment)
@@ -165,6 +166,7 @@ extension LimitsConfig {
         malformedPerMinute = try object.integer("malformed_per_minute", in: 1...1_000_000, default: 50)
         maxDossiersInProgress = try object.integer("max_dossiers_in_progress", in: 1...100_000, default: 512)
         maxBatchResponseBytes = try object.integer("max_batch_response_bytes", in: 4096...(1 << 30), default: 16 << 20)
+        maxBatchesInProgress = try object.integer("max_batches_in_progress", in: 1...10_000, default: 4)
     }
 }
 

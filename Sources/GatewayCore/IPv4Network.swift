@@ -1,7 +1,7 @@
 import Glibc
 
 /// An IPv4 address block in CIDR notation (`10.0.0.0/8`; a bare address is a `/32`).
-public struct IPv4Network: Sendable, Equatable {
+public struct IPv4Network: Sendable, Equatable, CustomStringConvertible {
     /// The first address of the block, host byte order.
     public let base: UInt32
     public let prefixLength: Int
@@ -19,6 +19,11 @@ public struct IPv4Network: Sendable, Equatable {
         self.base = base
         self.prefixLength = prefixLength
         guard base & ~mask == 0 else { return nil }
+    }
+
+    /// `base/prefixLength`, as the config writes it (`10.0.0.0/8`).
+    public var description: String {
+        (0..<4).map { String(base >> (24 - 8 * $0) & 0xFF) }.joined(separator: ".") + "/\(prefixLength)"
     }
 
     public func contains(_ address: UInt32) -> Bool {

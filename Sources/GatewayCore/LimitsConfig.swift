@@ -13,13 +13,18 @@ public struct LimitsConfig: Sendable, Equatable {
     /// The dossiers one batch answer may hold, encoded; items that would go past it are refused
     /// (`413 batch-too-large` items), so one batch's memory is bounded whatever the departments send.
     public var maxBatchResponseBytes: Int
+    /// Batches answered at once; more wait like dossiers, then are 503 `overloaded`. Each holds up to
+    /// `maxBatchResponseBytes` of finished dossiers until it is sent, so this bounds what all of
+    /// them hold together, whatever the clients' rate limits let in.
+    public var maxBatchesInProgress: Int
 
     public init(maxURLBytes: Int = 2048, malformedBurst: Int = 50, malformedPerMinute: Int = 50, maxDossiersInProgress: Int = 512,
-                maxBatchResponseBytes: Int = 16 << 20) {
+                maxBatchResponseBytes: Int = 16 << 20, maxBatchesInProgress: Int = 4) {
         self.maxURLBytes = maxURLBytes
         self.malformedBurst = malformedBurst
         self.malformedPerMinute = malformedPerMinute
         self.maxDossiersInProgress = maxDossiersInProgress
         self.maxBatchResponseBytes = maxBatchResponseBytes
+        self.maxBatchesInProgress = maxBatchesInProgress
     }
 }

@@ -114,6 +114,13 @@ extension Problem {
                 detail: "the gateway is building \(limit) dossiers at once and none finished in time for this one; try again shortly",
                 headers: [("Retry-After", "1")])
     }
+
+    /// The gateway was answering `limit` batches and none finished before this one's first item's deadline.
+    public static func overloaded(batches limit: Int) -> Problem {
+        Problem(kind: "overloaded", title: "Overloaded", status: 503,
+                detail: "the gateway is answering \(limit) batches at once and none finished in time for this one; try again shortly",
+                headers: [("Retry-After", "1")])
+    }
 }
 
 extension Problem {

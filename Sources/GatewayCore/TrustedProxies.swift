@@ -69,12 +69,18 @@ public struct TrustedProxies: Sendable, Equatable {
         return hops
     }
 
-    /// The canonical text of an IPv4 or IPv6 address (so one address is one key for the guards), or `nil`.
+    /// The canonical text of an IPv4 or IPv6 address (so one address is one key for the guards), or
+    /// `nil`. An IPv4-mapped IPv6 address (`::ffff:192.0.2.1`, how a dual-stack listener writes an
+    /// IPv4 peer) is its IPv4 address: otherwise a trusted proxy written that way would be taken for
+    /// the client, and every client behind it would share its address again.
     private static func canonicalAddress(_ text: String) -> String? {
         var bytes = [UInt8](repeating: 0, count: 16)
         var output = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         for family in [AF_INET, AF_INET6] where inet_pton(family, text, &bytes) == 1 {
-            guard inet_ntop(family, bytes, &output, socklen_t(output.count)) != nil else { return nil }
+            let isIPv4Mapped = family == AF_INET6 && bytes[0..<10].allSatisfy { $0 == 0 } && bytes[10] == 0xFF && bytes[11] == 0xFF
+            let written = isIPv4Mapped ? inet_ntop(AF_INET, Array(bytes[12..<16]), &output, socklen_t(output.count))
+                : inet_ntop(family, bytes, &output, socklen_t(output.count))
+            guard written != nil else { return nil }
             return output.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         }
         return nil

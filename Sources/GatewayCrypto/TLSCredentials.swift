@@ -43,6 +43,14 @@ public struct TLSCredentials: Sendable {
         self.privateKeyPEM = privateKeyPEM
     }
 
+    /// Whether `pem` starts with a readable PEM certificate: what a CA file (`sources[].tls.ca_file`)
+    /// must hold. The corresponding C function is `PEM_read_bio_X509`.
+    public static func holdsCertificate(_ pem: String) -> Bool {
+        guard let certificate = withBIO(pem, { bio in PEM_read_bio_X509(bio, nil, { _, _, _, _ in -1 }, nil) }) else { return false }
+        X509_free(certificate)
+        return true
+    }
+
     /// `read` from a read-only memory `BIO` over `text`; `nil` (with the OpenSSL error queue
     /// cleared) when it reads nothing.
     private static func withBIO<Object>(_ text: String, _ read: (OpaquePointer) -> Object?) -> Object? {

@@ -130,15 +130,16 @@ enum AuditCommand {
     /// access to the folder put there (a FIFO, a device, a huge sparse file) is refused with one
     /// line, instead of blocking or exhausting memory.
     static func readFile(_ path: String) -> [UInt8] {
-        guard let bytes = FileBytes.read(path, atMost: maxFileBytes) else {
-            let reason = switch errno {
-            case EINVAL: "not a regular file"
-            case EFBIG: "larger than \(maxFileBytes) bytes, which no audit file is"
-            case let code: String(cString: strerror(code))
+        do {
+            return try FileBytes.contents(of: path, limit: maxFileBytes, regularFileOnly: true)
+        } catch {
+            let reason = switch error {
+            case .notARegularFile: "not a regular file"
+            case .tooLarge: "larger than \(maxFileBytes) bytes, which no audit file is"
+            case .system(let code): String(cString: strerror(code))
             }
             fail("cannot read \(path): \(reason)")
         }
-        return bytes
     }
 
     static func readPublicKey(_ path: String) -> Ed25519.PublicKey {

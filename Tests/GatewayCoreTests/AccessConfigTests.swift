@@ -2,6 +2,7 @@ import Testing
 import GatewayCore
 import GatewayJSON
 import GatewayCrypto
+import Glibc
 
 private func sha256Hex(_ key: String) -> String { Hex.encode(Digest.sha256(Array(key.utf8))) }
 
@@ -50,8 +51,8 @@ private let testEnvironment = ConfigEnvironment(
             "HMAC_KEY": "not-prefixed",
         ][name]
     },
-    file: { path in
-        [
+    file: { path throws(FileBytes.ReadFailure) in
+        guard let bytes = [
             "/run/secrets/desk.sha256": Array((deskHash + "\n").utf8),
             "/run/secrets/desk-upper.sha256": Array(("  " + deskHash.uppercased() + "\n\n").utf8),
             "/run/secrets/desk-crlf.sha256": Array((deskHash + "\r\n").utf8),
@@ -63,7 +64,8 @@ private let testEnvironment = ConfigEnvironment(
             "/run/secrets/hmac-newlines": Array("0123456789abcdef0123456789abcde\n\n".utf8),
             "/run/secrets/empty": [],
             "/run/secrets/blank": Array("\n  \n".utf8),
-        ][path]
+        ][path] else { throw .system(ENOENT) }
+        return bytes
     })
 
 private func parse(_ mutate: (JSON) -> Void = { _ in }) throws(ConfigError) -> GatewayConfig {

@@ -30,6 +30,12 @@ struct TrustedProxiesTests {
         Case(name: "an untrusted hop between proxies is the client", peer: "10.1.2.3", forwardedFor: ["203.0.113.7, 198.51.100.9, 192.0.2.1"],
              client: "198.51.100.9"),
         Case(name: "IPv6 client, canonical", peer: "10.1.2.3", forwardedFor: ["2001:DB8:0::1"], client: "2001:db8::1"),
+        Case(name: "IPv4-mapped IPv6 client, as its IPv4 address", peer: "10.1.2.3", forwardedFor: ["::ffff:203.0.113.7"],
+             client: "203.0.113.7"),
+        Case(name: "a trusted proxy written IPv4-mapped (a dual-stack listener) is still a trusted proxy", peer: "10.1.2.3",
+             forwardedFor: ["203.0.113.7, ::FFFF:192.0.2.1"], client: "203.0.113.7"),
+        Case(name: "Forwarded, IPv4-mapped in brackets", peer: "10.1.2.3", forwarded: [#"for="[::ffff:203.0.113.7]:4711""#],
+             client: "203.0.113.7"),
         Case(name: "white space and empty elements", peer: "10.1.2.3", forwardedFor: [" 203.0.113.7 ,, "], client: "203.0.113.7"),
         Case(name: "Forwarded", peer: "10.1.2.3", forwarded: ["for=198.51.100.9;proto=https, For=203.0.113.7;by=10.1.2.3"],
              client: "203.0.113.7"),
@@ -57,6 +63,20 @@ struct TrustedProxiesTests {
         #expect(problem.status == 400)
     }
 
+    /// The guards' key of a client: an IPv4 address is itself; an IPv6 address is its /64, which
+    /// one subscriber holds whole and may rotate through at will.
+    @Test(arguments: [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("2001:db8::1", "2001:db8::/64"),
+        ("::1", "::/64"),
+        ("", ""),
+    ])
+    func guardKeys(_ address: String, key: String) {
+        #expect(AddressGuardKey.of(address) == key)
+    }
+
     /// CIDR blocks: a bare address is a /32, host bits past the prefix are refused.
     @Test func networks() throws {
         let block = try #require(IPv4Network("198.51.100.0/24"))
@@ -64,6 +84,8 @@ struct TrustedProxiesTests {
         #expect(!block.contains(IPv4Network.address("198.51.101.0")!))
         #expect(IPv4Network("0.0.0.0/0")!.contains(IPv4Network.address("203.0.113.7")!))
         #expect(IPv4Network("192.0.2.1")?.prefixLength == 32)
+        #expect(IPv4Network("192.0.2.1")?.description == "192.0.2.1/32")
+        #expect(IPv4Network("10.128.0.0/9")?.description == "10.128.0.0/9")
         for invalid in ["198.51.100.1/24", "198.51.100.0/33", "198.51.100.0/", "198.51.100.0/+8", "::1", "", "300.1.1.1"] {
             #expect(IPv4Network(invalid) == nil, "\(invalid)")
         }

@@ -151,6 +151,33 @@ import Testing
         #expect(!environment.stubs[.land].receivedPaths.contains { $0.hasSuffix("LA2023003") }, "no item of the refused batch was built")
     }
 
+    /// At most `limits.max_batches_in_progress` batches are answered at once: each may hold up to
+    /// `limits.max_batch_response_bytes` of finished dossiers until it is sent, so without this the
+    /// memory of every batch a client's rate limit lets in adds up. One more waits for a place like a
+    /// dossier, and without one in time it is refused whole: 503 overloaded, one audit record, no
+    /// item built. (One place: a batch of 9 against a 1 s department holds it for two rounds.)
+    @Test func batchesInProgressAreBounded() async throws {
+        let environment = try await TestEnvironment.start(latency: [.land: .milliseconds(1000)]) { stubs in
+            TestEnvironment.config(for: stubs, deadlineMs: 1500, limits: LimitsConfig(malformedBurst: 10_000, maxBatchesInProgress: 1))
+        }
+        let ids = (1...9).map { "\"BATCH\($0)\"" }.joined(separator: ",")
+        let first = Task { try await environment.post(Self.path, body: #"{"property_ids": [\#(ids)], "sources": ["land"]}"#) }
+        try await ProxyFairnessTests.waitForRequestsInFlight(1, port: environment.gateway.port)
+        let headers = TestEnvironment.credentials().merging(["Content-Type": "application/json", "X-Request-Id": "second-batch"]) { $1 }
+        let refused = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023005"], "sources": ["land"]}"#, headers: headers)
+        #expect(refused.status == 503)
+        #expect(try refused.json()["type"]?.string == "urn:exchange-gateway:problem:overloaded")
+        #expect(refused.headers["retry-after"] == "1")
+        let served = try await first.value
+        #expect(served.status == 200)
+        #expect(try served.json()["dossiers"]?.elements.map { $0["http_status"]?.integer } == Array(repeating: 404, count: 9))
+        let records = try AuditIntegrationTests.records(environment.gateway.config.audit)
+        #expect(records.filter { $0["request_id"]?.string == "second-batch" }.map { $0["http_status"]?.integer } == [503])
+        #expect(!environment.stubs[.land].receivedPaths.contains { $0.hasSuffix("LA2023005") }, "no item of the refused batch was built")
+        let again = try await environment.post(Self.path, body: #"{"property_ids": ["LA2023005"], "sources": ["land"]}"#)
+        #expect(again.status == 200, "the place is given back")
+    }
+
     /// One batch's answer holds at most `limits.max_batch_response_bytes` of dossiers: items past it
     /// are `413 batch-too-large` items with no data, audited as such, and the rest are not built.
     @Test func answerSizeIsBounded() async throws {

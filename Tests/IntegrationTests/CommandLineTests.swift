@@ -11,8 +11,10 @@ import Testing
         var errors: String
     }
 
-    /// Runs a built executable of this package with `arguments` in the repository root.
-    static func run(_ executable: String, _ arguments: [String]) async throws -> Run {
+    /// Runs a built executable of this package with `arguments` in the repository root; one still
+    /// running after `timeout` is terminated (its status then says so), so a hang fails the test
+    /// instead of holding the suite.
+    static func run(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(60)) async throws -> Run {
         let directory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         return try await onOwnThread {
             let process = Process()
@@ -23,6 +25,8 @@ import Testing
             process.standardOutput = output
             process.standardError = errors
             try process.run()
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { if process.isRunning { process.terminate() } }
             let outputData = output.fileHandleForReading.readDataToEndOfFile()
             let errorData = errors.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()

@@ -131,6 +131,82 @@ import Testing
         #expect(try response.json()["type"]?.string == "urn:exchange-gateway:problem:duplicate-header")
     }
 
+    /// A header name that is not a token (RFC 9110 §5.1): white space before the colon, or a
+    /// character such as `/`. RFC 9112 §5.1 requires a 400 for white space there, since proxies
+    /// disagree on what such a line is: libmicrohttpd 0.9.75 keeps `Authorization ` (with its
+    /// space) as a header of its own, so a second `Authorization` or `X-Purpose` slips past the
+    /// duplicate check (a proxy that trims the name sees two, and may use the other one), and a
+    /// `Transfer-Encoding : chunked` next to a `Content-Length` (or the reverse) slips past the
+    /// framing check, the body framed one way here and maybe the other way in front. Found in the
+    /// review of issue 16; fixed with the event-loop server (refuse any header name outside `tchar`
+    /// in `RequestHead`, as a `RequestDefect`, answered 400 and closed).
+    @Test(.disabled("reason: fixed with the event-loop server"), arguments: [
+        "Authorization: Bearer \(TestEnvironment.Key.clerk)\r\nAuthorization : Bearer wrong\r\nX-Purpose: case\r\n",
+        "Authorization: Bearer \(TestEnvironment.Key.clerk)\r\nX-Purpose: case 1\r\nX-Purpose\t: case 2\r\n",
+        "Authorization: Bearer \(TestEnvironment.Key.clerk)\r\nX-Purpose: case\r\nX/Purpose: other\r\n",
+        "Authorization: Bearer \(TestEnvironment.Key.clerk)\r\nX-Purpose: case\r\n: no name\r\n",
+    ])
+    func headerNamesMustBeTokens(_ headers: String) async throws {
+        let (response, closed) = try await Self.dossierRequest(with: headers)
+        #expect(response.status == 400, "\(headers.debugDescription): \(response.status)")
+        #expect(try response.json()["type"]?.string?.hasPrefix("urn:exchange-gateway:problem:") == true, "\(headers.debugDescription)")
+        #expect(closed, "\(headers.debugDescription)")
+    }
+
+    /// The framing headers hidden behind white space before the colon: refused, never a body read
+    /// by the header libmicrohttpd recognised while the other one is there too.
+    @Test(.disabled("reason: fixed with the event-loop server"), arguments: [
+        "Content-Length: 5\r\nTransfer-Encoding : chunked\r\n",
+        "Content-Length : 5\r\nTransfer-Encoding: chunked\r\n",
+    ])
+    func framingHeadersWithSpaceBeforeTheColonAreRefused(_ framing: String) async throws {
+        let environment = try await TestEnvironment.shared()
+        let smuggled = "GET /v1/properties/SMUGGLED2/dossier HTTP/1.1\r\nHost: x\r\n\(Self.credentials)\r\n"
+        let bytes = Self.request("POST", "/v1/dossiers:batch", Self.credentials + "Content-Type: application/json\r\n" + framing,
+                                 body: "0\r\n\r\n" + smuggled)
+        let (response, closed) = try await Self.exchange(bytes, port: environment.gateway.port)
+        #expect(response.status == 400, "\(framing.debugDescription): \(response.bodyText)")
+        #expect(closed, "\(framing.debugDescription)")
+        #expect(!environment.allStubPaths.contains { $0.contains("SMUGGLED2") }, "\(framing.debugDescription)")
+    }
+
+    /// `Transfer-Encoding: chunked` with white space after it, or inside it. The framing check
+    /// takes the white space out and lets it pass as chunked, but libmicrohttpd 0.9.75 does not
+    /// trim it, reads the body as one that ends when the connection does, and never answers: the
+    /// request hangs until the client gives up, however the documented rule reads ("other than
+    /// exactly `chunked` → 501"). Fixed with the event-loop server: compare the value as
+    /// libmicrohttpd hands it over (`RequestFraming`), so anything but `chunked` in any case is 501
+    /// and closed (or, if the new server frames bodies itself, read as chunked and answered).
+    @Test(.disabled("reason: fixed with the event-loop server"), arguments: ["chunked ", "chunked\t", "chun ked", "chunked  "])
+    func chunkedWithWhiteSpaceIsAnsweredNotHung(_ coding: String) async throws {
+        let environment = try await TestEnvironment.shared()
+        let body = "\(String(Self.batchBody.utf8.count, radix: 16))\r\n\(Self.batchBody)\r\n0\r\n\r\n"
+        let bytes = Self.request("POST", "/v1/dossiers:batch",
+                                 Self.credentials + "Content-Type: application/json\r\nTransfer-Encoding: \(coding)\r\n", body: body)
+        let (response, closed) = try await Self.exchange(bytes, port: environment.gateway.port)
+        #expect([200, 501].contains(response.status), "\(coding.debugDescription): \(response.status)")
+        if response.status == 501 { #expect(closed, "\(coding.debugDescription)") }
+    }
+
+    /// A body longer than `max_body_bytes` is refused as soon as that is known: from its
+    /// `Content-Length` before any of it arrives, or from a chunk size past the limit. Today the
+    /// whole body is read first (100 MB declared and sent: 413 only after the last byte; a chunk of
+    /// 2^64 - 16 bytes: read for ever), so one client can keep the server reading, and a connection
+    /// open, for as long as it sends. Fixed with the event-loop server: a `Content-Length` over the
+    /// limit is a `RequestDefect` (413 before the body, closed), and `appendBody` past the limit
+    /// starts the handler at once instead of reading on.
+    @Test(.disabled("reason: fixed with the event-loop server"), arguments: [
+        "Content-Length: 100000000\r\n\r\n",
+        "Transfer-Encoding: chunked\r\n\r\nfffffffffffffff0\r\n{",
+    ])
+    func oversizedBodiesAreRefusedBeforeTheyAreRead(_ framing: String) async throws {
+        let environment = try await TestEnvironment.shared()
+        let head = Array("POST /v1/dossiers:batch HTTP/1.1\r\nHost: 127.0.0.1\r\n\(Self.credentials)Content-Type: application/json\r\n\(framing)".utf8)
+        let (response, closed) = try await Self.exchange(head, port: environment.gateway.port)
+        #expect(response.status == 413, "\(framing.debugDescription): \(response.status)")
+        #expect(closed, "\(framing.debugDescription)")
+    }
+
     /// These refusals of dossier requests are audited like every other, with what the gateway could
     /// read (never a purpose cut at a NUL), and no department is called.
     @Test func refusalsAreAudited() async throws {

@@ -42,6 +42,23 @@ import Testing
         try Self.expectTimedOut(try await connection.trickle(pieces, every: .milliseconds(150)), sentAtLeast: 6)
     }
 
+    /// A body that trickles holds its connection just as trickling headers did: one byte every
+    /// 150 ms of a declared 1000 keeps libmicrohttpd's idle timeout at bay for two and a half
+    /// minutes (64 KiB at one byte every 25 s: 19 days), and the deadline stops at the headers.
+    /// 1,000 such connections take an address's every slot, 10 addresses the server's. Found in the
+    /// review of issue 16; fixed with the event-loop server: the deadline runs until the request is
+    /// read whole (body included), then the connection is answered 408 and closed.
+    @Test(.disabled("reason: fixed with the event-loop server")) func tricklingBodyIsCut() async throws {
+        let environment = try await Self.start()
+        let connection = try RawHTTPConnection(port: environment.gateway.port)
+        let head = "POST /v1/dossiers:batch HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(TestEnvironment.Key.clerk)\r\n"
+            + "X-Purpose: trickle\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+        let outcome = try await connection.trickle([head] + Array(repeating: " ", count: 40), every: .milliseconds(150))
+        #expect(outcome.closedAfter < .seconds(Self.timeout) + .milliseconds(1500), "closed after \(outcome.closedAfter)")
+        #expect(outcome.text.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), "\(outcome.text)")
+        #expect(outcome.piecesSent >= 6, "the client kept sending: MHD's idle timeout could not have fired")
+    }
+
     /// A keep-alive connection idle between requests for longer than the header timeout is the idle
     /// timeout's business: it stays open and serves the next request; a next request that then
     /// trickles is cut, counted from its first bytes.

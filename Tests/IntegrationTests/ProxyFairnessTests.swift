@@ -60,6 +60,36 @@ import Testing
         #expect(records.first { $0["request_id"]?.string == "clerk" }?["remote"]?.string == Self.clerk)
     }
 
+    /// An IPv6 client behind the proxy is counted by its /64: taking a new address of it for each
+    /// bad request does not escape the guard, and a neighbouring /64 is not held to its flood.
+    @Test func anIPv6FloodIsCountedByItsSlash64() async throws {
+        let environment = try await Self.start()
+        for host in 1...5 {
+            let bad = try await environment.get("/v1/properties/BAD.ID/dossier", headers: Self.forwarded(for: "2001:db8:1:2::\(host)"))
+            #expect(bad.status == 401)
+        }
+        let rotated = try await environment.get("/v1/properties/LA2023001/dossier", headers: Self.forwarded(for: "2001:db8:1:2:ffff::6"))
+        #expect(rotated.status == 429)
+        let neighbour = try await environment.get("/v1/properties/BAD.ID/dossier", headers: Self.forwarded(for: "2001:db8:1:3::1"))
+        #expect(neighbour.status == 401)
+    }
+
+    /// The console is how clerks behind a shared address use the gateway, and a browser loads its
+    /// page, script, style and settings without a key: a flood from that address must not lock them
+    /// out of it (nor out of `/` and the API description), while the flooder's keyless dossier
+    /// requests stay throttled.
+    @Test func theConsoleLoadsForAnAddressThatFloods() async throws {
+        let environment = try await Self.start()
+        for _ in 0..<5 {
+            #expect(try await environment.get("/v1/properties/BAD.ID/dossier", headers: Self.forwarded(for: Self.flooder)).status == 401)
+        }
+        #expect(try await environment.get("/v1/properties/LA2023001/dossier", headers: Self.forwarded(for: Self.flooder)).status == 429)
+        for path in ["/console", "/console/app.js", "/console/app.css", "/console/settings.json", "/openapi.yaml"] {
+            #expect(try await environment.get(path, headers: Self.forwarded(for: Self.flooder)).status == 200, "\(path)")
+        }
+        #expect(try await environment.get("/", headers: Self.forwarded(for: Self.flooder)).status == 302)
+    }
+
     /// Without `trusted_proxies` a forwarding header is the client's word and is ignored: the
     /// audit names the peer.
     @Test func anUntrustedPeerIsItsOwnClient() async throws {

@@ -165,8 +165,8 @@ import Testing
     /// An address that keeps sending malformed requests without a valid key gets 429 with
     /// Retry-After, even for good ones, and these refusals of dossier requests are audited; a
     /// request with a valid key from that address is still served (its client's rate limit
-    /// applies instead), and so are the probes. A valid key's own malformed requests cost the
-    /// address nothing.
+    /// applies instead), and so are the probes and the public documents (the console, the API
+    /// description). A valid key's own malformed requests cost the address nothing.
     @Test func malformedFloodIsThrottled() async throws {
         let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, limits: LimitsConfig(malformedBurst: 5, malformedPerMinute: 1)) }
         for _ in 0..<10 {
@@ -184,7 +184,7 @@ import Testing
         for probe in ["/healthz", "/readyz", "/metrics"] {
             #expect(try await environment.get(probe, headers: [:]).status == 200, "\(probe)")
         }
-        #expect(try await environment.get("/openapi.yaml", headers: [:]).status == 429)
+        #expect(try await environment.get("/openapi.yaml", headers: [:]).status == 200)
         let audit = environment.gateway.config.audit
         await environment.stop()
         let record = try AuditIntegrationTests.records(audit).first { $0["request_id"]?.string == "throttled" }

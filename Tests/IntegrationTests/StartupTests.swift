@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import GatewayCore
 import GatewayCrypto
 import GatewayJSON
 import Testing
@@ -46,6 +47,17 @@ import Testing
         func tls(certificate: String, key: String) -> (JSON) -> Void {
             { root in root["tls"] = JSON.object(["cert_file": JSON(folder + "/" + certificate), "key_file": JSON(folder + "/" + key)]) }
         }
+
+        /// The second department over HTTPS with `files` (key → file name in `folder`) as its `tls`.
+        func departmentTLS(_ files: [String: String]) -> (JSON) -> Void {
+            { root in
+                guard let source = root["sources"]?.elements.dropFirst().first else { return }
+                source["base_url"] = JSON("https://127.0.0.1:9102")
+                let tls = JSON.object()
+                for (key, name) in files { tls[key] = JSON(folder + "/" + name) }
+                source["tls"] = tls
+            }
+        }
     }
 
     /// What a crash leaves on stderr: the Swift runtime's report, a signal's name, a backtrace.
@@ -86,6 +98,13 @@ import Testing
         ("TLS key of another certificate", "tls.key_file", "does not belong to the certificate"),
         ("TLS certificate that is a key", "tls.cert_file", "not a readable PEM certificate"),
         ("audit folder that is a file", "audit.path", "is not a folder"),
+        ("signing key that is a named pipe", "audit.signing_key_file", "is not a regular file"),
+        ("TLS key that is a device", "tls.key_file", "is not a regular file"),
+        ("TLS certificate too large to be one", "tls.cert_file", "is larger than 16777216 bytes"),
+        ("department CA file missing", "sources[1].tls.ca_file", "cannot be read (No such file or directory)"),
+        ("department CA file that is a key", "sources[1].tls.ca_file", "not a readable PEM certificate"),
+        ("department client key of another certificate", "sources[1].tls.client_key_file", "does not belong to the certificate"),
+        ("witness folder under a file", "audit.witness_file", "is not a folder"),
     ])
     func wrongFilesAreNamed(_ scenario: String, key: String, reason: String) async throws {
         let setup = try await Setup.make()
@@ -94,18 +113,66 @@ import Testing
             case "public key as signing key": root["audit"]?["signing_key_file"] = JSON(setup.folder + "/signing.pub")
             case "TLS key of another certificate": setup.tls(certificate: "cert.pem", key: "other.key")(root)
             case "TLS certificate that is a key": setup.tls(certificate: "key.pem", key: "key.pem")(root)
+            case "signing key that is a named pipe":
+                #expect(mkfifo(setup.folder + "/pipe.key", 0o600) == 0)
+                root["audit"]?["signing_key_file"] = JSON(setup.folder + "/pipe.key")
+            case "TLS key that is a device": root["tls"] = JSON.object(["cert_file": JSON(setup.folder + "/cert.pem"), "key_file": JSON("/dev/zero")])
+            case "TLS certificate too large to be one":
+                #expect(FileManager.default.createFile(atPath: setup.folder + "/huge.pem", contents: nil))
+                #expect(truncate(setup.folder + "/huge.pem", 1 << 30) == 0)
+                setup.tls(certificate: "huge.pem", key: "key.pem")(root)
+            case "department CA file missing": setup.departmentTLS(["ca_file": "missing-ca.pem"])(root)
+            case "department CA file that is a key": setup.departmentTLS(["ca_file": "key.pem"])(root)
+            case "department client key of another certificate":
+                setup.departmentTLS(["ca_file": "cert.pem", "client_cert_file": "cert.pem", "client_key_file": "other.key"])(root)
+            case "witness folder under a file": root["audit"]?["witness_file"] = JSON(setup.folder + "/signing.key/witness/audit-witness.jsonl")
             default: root["audit"]?["path"] = JSON(setup.folder + "/signing.key/audit.jsonl")
             }
         }
-        let serve = try await CommandLineTests.run("exchange-gateway", ["serve", "--config", path])
+        let serve = try await CommandLineTests.run("exchange-gateway", ["serve", "--config", path], timeout: .seconds(20))
         #expect(serve.status == 1)
         #expect(serve.errors.hasPrefix("exchange-gateway: \(key) "), "\(serve.errors)")
         #expect(serve.errors.contains(reason), "\(serve.errors)")
         #expect(serve.errors.split(separator: "\n").count == 1, "\(serve.errors)")
-        let check = try await CommandLineTests.run("exchange-gateway", ["config", "check", path])
+        let check = try await CommandLineTests.run("exchange-gateway", ["config", "check", path], timeout: .seconds(20))
         #expect(check.status == 1)
         #expect(check.errors.hasPrefix("exchange-gateway: \(path): \(key) "), "\(check.errors)")
         #expect(check.errors.contains(reason), "\(check.errors)")
+    }
+
+    /// A config read from a device or an endless stream, or whose key hash file is a named pipe, is
+    /// one line and exit 1, never a crash on running out of memory or a start that waits forever.
+    @Test func endlessOrBlockingFilesAreRefused() async throws {
+        let setup = try await Setup.make()
+        #expect(mkfifo(setup.folder + "/hash.pipe", 0o600) == 0)
+        let pipedHash = try setup.config("piped-hash") { root in
+            let client = root["clients"]?.elements.first
+            client?["api_key_sha256"] = nil
+            client?["api_key_sha256_file"] = JSON(setup.folder + "/hash.pipe")
+        }
+        for (config, expected) in [("/dev/zero", "cannot read config file /dev/zero: is larger than 16777216 bytes"),
+                                   (pipedHash, "clients[0].api_key_sha256_file: cannot read secret file \(setup.folder)/hash.pipe: is not a regular file")] {
+            for command in [["serve", "--config", config], ["config", "check", config]] {
+                let run = try await CommandLineTests.run("exchange-gateway", command, timeout: .seconds(20))
+                #expect(run.status == 1, "\(command): \(run)")
+                #expect(run.errors.contains(expected), "\(command): \(run.errors)")
+                #expect(run.errors.split(separator: "\n").count == 1, "\(command): \(run.errors)")
+                for crash in Self.crashText {
+                    #expect(!run.errors.contains(crash), "\(command): \(run.errors)")
+                }
+            }
+        }
+    }
+
+    /// A reload is held to the departments' files as a start is: a CA file that is not there is
+    /// refused with its key and path, and the running config kept.
+    @Test func reloadChecksTheDepartmentsFiles() async throws {
+        let environment = try await TestEnvironment.start()
+        var changed = environment.gateway.config
+        changed.sources[0].tls = UpstreamTLSConfig(caFile: "/nonexistent/ca.pem")
+        let error = try #require(throws: ConfigError.self) { try environment.gateway.reload(changed) }
+        #expect("\(error)".contains("sources[0].tls.ca_file /nonexistent/ca.pem: cannot be read"), "\(error)")
+        #expect(try await environment.get("/v1/properties/LA2023001/dossier").status == 200)
     }
 
     /// A config whose files are all right starts; `config check` passes it.
@@ -143,6 +210,44 @@ import Testing
         #expect(run.output.contains("  warning: tls: off while listening on 0.0.0.0"), "\(run.output)")
         #expect(run.output.contains("  note: listen: 0.0.0.0:\(setup.port) is in use right now"), "\(run.output)")
         #expect(!run.output.contains("audit.signing_key_file"), "the copy signs its audit log")
+    }
+
+    /// Each warning on its own fails `config check --strict`, from a copy that has none: no demo
+    /// key, a signed audit log at an absolute path, loopback (notes do not count).
+    @Test(arguments: ["clients: demo-registration-desk accepts a public demo key", "tls: off while listening on 0.0.0.0",
+                      "audit.signing_key_file: not set", "audit.path: var/audit-strict-test/audit.jsonl is relative",
+                      "server.trusted_proxies: 0.0.0.0/0 trusts every address"])
+    func strictFailsOnEachWarning(_ warning: String) async throws {
+        let setup = try await Setup.make()
+        let bundled = try setup.config("bundled")
+        let bundledRoot = try JSON.parse(Array(try String(contentsOfFile: bundled, encoding: .utf8).utf8))
+        let demoHash = try #require(bundledRoot["clients"]?.elements.first?["api_key_sha256"]?.string)
+        let clean: (JSON) -> Void = { root in
+            for (index, client) in (root["clients"]?.elements ?? []).enumerated() {
+                client["api_key_sha256"] = JSON(String(repeating: String(index + 1), count: 64))
+            }
+        }
+        let quiet = try await CommandLineTests.run("exchange-gateway", ["config", "check", "--strict", try setup.config("clean", clean)])
+        #expect(quiet.status == 0, "\(quiet)")
+        #expect(!quiet.output.contains("warning"), "\(quiet.output)")
+        let path = try setup.config("one-warning") { root in
+            clean(root)
+            switch warning {
+            case _ where warning.hasPrefix("clients"): root["clients"]?.elements.first?["api_key_sha256"] = JSON(demoHash)
+            case _ where warning.hasPrefix("tls"): root["listen"]?["host"] = JSON("0.0.0.0")
+            case _ where warning.hasPrefix("audit.signing_key_file"): root["audit"]?["signing_key_file"] = nil
+            case _ where warning.hasPrefix("audit.path"): root["audit"]?["path"] = JSON("var/audit-strict-test/audit.jsonl")
+            case _ where warning.hasPrefix("server"): root["server"]?["trusted_proxies"] = JSON.array([JSON("0.0.0.0/0")])
+            default: break
+            }
+        }
+        let relaxed = try await CommandLineTests.run("exchange-gateway", ["config", "check", path])
+        #expect(relaxed.status == 0, "\(relaxed)")
+        #expect(relaxed.output.components(separatedBy: "  warning: ").count == 2, "exactly one warning: \(relaxed.output)")
+        #expect(relaxed.output.contains(warning), "\(relaxed.output)")
+        let strict = try await CommandLineTests.run("exchange-gateway", ["config", "check", "--strict", path])
+        #expect(strict.status == 1, "\(strict)")
+        #expect(strict.errors == "exchange-gateway: \(path): 1 warning(s), which --strict makes errors\n", "\(strict.errors)")
     }
 
     /// A production config as the README's walk-through makes it (TLS, a signed audit log at an

@@ -33,7 +33,7 @@ public final class GatewayMetrics: Sendable {
     /// `exchange_gateway_client_requests_total{client,route,status}`: answers to authenticated
     /// callers of the dossier routes; client ids come from the config, so the series are bounded.
     public let clientRequests: Counter
-    /// `exchange_gateway_overload_refusals_total`: dossier requests answered 503 overloaded.
+    /// `exchange_gateway_overload_refusals_total`: dossier and batch requests answered 503 overloaded.
     public let overloadRefusals: Counter
     /// `exchange_gateway_audit_records_total`: records appended to the audit log.
     public let auditRecords: Counter
@@ -85,7 +85,7 @@ public final class GatewayMetrics: Sendable {
                                           help: "Answers to authenticated callers of the dossier routes, by client id, route name and status code.",
                                           labels: ["client", "route", "status"])
         overloadRefusals = registry.counter("exchange_gateway_overload_refusals_total",
-                                            help: "Dossier requests refused with 503 overloaded: too many dossiers in progress.")
+                                            help: "Dossier and batch requests refused with 503 overloaded: too many dossiers, or batches, in progress.")
         auditRecords = registry.counter("exchange_gateway_audit_records_total", help: "Records appended to the audit log.")
         auditFsyncDuration = registry.histogram("exchange_gateway_audit_fsync_duration_seconds",
                                                 help: "Time of one audit batch's fsync, in seconds.",
