@@ -204,7 +204,7 @@ struct GatewayRouter: Sendable {
     /// (decided before its body was), a header sent twice that must be sent once, a target or body
     /// over the limits, no such route, or a method the route does not serve.
     private static func malformation(of request: HTTPRequest, route: Route, config: GatewayConfig) -> Problem? {
-        if let defect = request.defect { return problem(for: defect) }
+        if let defect = request.defect { return problem(for: defect, maxBodyBytes: config.maxBodyBytes) }
         for name in singleHeaders where request.headers.count(name) > 1 {
             return .duplicateHeader(name)
         }
@@ -216,7 +216,7 @@ struct GatewayRouter: Sendable {
         return nil
     }
 
-    static func problem(for defect: RequestDefect) -> Problem {
+    static func problem(for defect: RequestDefect, maxBodyBytes: Int) -> Problem {
         switch defect {
         case .contentLengthWithTransferEncoding: .ambiguousFraming("Content-Length and Transfer-Encoding must not be sent together")
         case .conflictingContentLengths: .ambiguousFraming("the Content-Length headers differ")
@@ -225,6 +225,8 @@ struct GatewayRouter: Sendable {
         case .nulInTarget: .nulCharacter(in: "request target")
         case .nulInHeaderValue: .nulCharacter(in: "value of a header")
         case .foldedHeaderLine: .foldedHeaderLine()
+        case .invalidHeaderName: .invalidHeaderName()
+        case .contentLengthOverLimit: .payloadTooLarge(limit: maxBodyBytes)
         }
     }
 

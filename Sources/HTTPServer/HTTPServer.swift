@@ -32,10 +32,10 @@ public final class HTTPServer: Sendable {
         public var isUncountedPeer: @Sendable (String) -> Bool
         /// Idle connections (between requests, or silent) are closed after this.
         public var connectionTimeoutSeconds: Int
-        /// A request's line and headers must be complete this long after it started, however they
-        /// trickle; `0` sets no deadline. See `HeaderDeadline`.
+        /// A request (line, headers and body) must be read whole this long after it started, however
+        /// it trickles; `0` sets no deadline. See `HeaderDeadline`.
         public var headerTimeoutSeconds: Int
-        /// The headers and body of the `408` a request gets when its head is overdue (not sent on TLS).
+        /// The headers and body of the `408` a request gets when it is overdue (not sent on TLS).
         public var headerTimeoutResponse: @Sendable () -> HTTPResponse
         /// Request line, headers and buffers of one connection; larger headers get 431. 8 KiB
         /// is ample for any client of this API (a request target is at most 2 KiB, the headers

@@ -60,8 +60,9 @@ enum MHDCallbacks {
         let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
         guard let head = state.head else {
             // Closed by the header deadline while the last header arrived: nothing more for it.
-            guard ConnectionState.of(connection)?.headComplete() != false else { return .NO }
-            let head = RequestHead(connection: connection, method: method, url: url, version: version, rawTarget: state.rawTarget)
+            guard ConnectionState.of(connection)?.headComplete(now: .now) != false else { return .NO }
+            let head = RequestHead(connection: connection, method: method, url: url, version: version, rawTarget: state.rawTarget,
+                                   maxBodyBytes: daemon.context.maxBodyBytes)
             state.head = head
             guard head.defect != nil else { return .YES }
             return startHandler(for: state, head: head, on: connection, daemon: daemon)
@@ -86,6 +87,8 @@ enum MHDCallbacks {
             guard daemon.isStopping else { return .YES }
             return queue(.respond(server.refusal(request(on: connection, head: head))), on: connection, daemon: daemon, closing: true)
         }
+        // Closed by the deadline while the last of the request arrived: nothing more for it.
+        guard ConnectionState.of(connection)?.requestRead() != false else { return .NO }
         let request = request(on: connection, head: head, body: body, bodyExceededLimit: exceededLimit)
         guard !daemon.isStopping else {
             return queue(.respond(server.refusal(request)), on: connection, daemon: daemon, closing: true)

@@ -13,9 +13,11 @@ struct RequestHead: Sendable {
 
     /// Reads the head of the request on `connection`, from MHD's first call of the access handler
     /// for it (`method`, `url` and `version` are that call's arguments).
-    /// - Parameter rawTarget: the request target as sent, copied before MHD decoded it in place.
+    /// - Parameters:
+    ///   - rawTarget: the request target as sent, copied before MHD decoded it in place.
+    ///   - maxBodyBytes: the longest body the server reads.
     init(connection: OpaquePointer, method: UnsafePointer<CChar>?, url: UnsafePointer<CChar>?,
-         version: UnsafePointer<CChar>?, rawTarget: [UInt8]) {
+         version: UnsafePointer<CChar>?, rawTarget: [UInt8], maxBodyBytes: Int) {
         self.method = method.map { String(cString: $0) } ?? ""
         let target = RequestTarget(raw: rawTarget)
         path = target.path
@@ -24,7 +26,8 @@ struct RequestHead: Sendable {
         _ = withUnsafeMutablePointer(to: &fields) { MHD_get_connection_values(connection, .HEADER_KIND, Self.collectField, $0) }
         headers = Self.headers(of: fields)
         let httpVersion = version.map { String(cString: $0) } ?? ""
-        defect = RequestFraming.defect(headers: headers, version: httpVersion)
+        defect = (fields.allSatisfy { Self.isToken($0.name) } ? nil : .invalidHeaderName)
+            ?? RequestFraming.defect(headers: headers, version: httpVersion, maxBodyBytes: maxBodyBytes)
             ?? Self.targetDefect(url: url, version: version, rawTarget: rawTarget, decodedContainsNUL: target.containsNUL)
             ?? method.flatMap { start in
                 HeaderBlock.defect(start: start, size: eg_mhd_request_header_size(connection), fields: fields)
@@ -42,6 +45,18 @@ struct RequestHead: Sendable {
         }
         return headers
     }
+
+    /// Whether `name` is a token (RFC 9110 §5.1): at least one of the visible characters but the
+    /// separators.
+    private static func isToken(_ name: UnsafePointer<CChar>) -> Bool {
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name))
+        return !bytes.isEmpty && bytes.allSatisfy { byte in
+            (0x21...0x7E).contains(byte) && !Self.separators.contains(byte)
+        }
+    }
+
+    /// The visible characters that are not `tchar`.
+    private static let separators = Set(#""(),/:;<=>?@[\]{}"#.utf8)
 
     /// A NUL in the target: decoded from `%00`, or sent raw, which ended MHD's copy of the target
     /// early. MHD ends the target in place where the space before the version was, so the target
