@@ -29,7 +29,9 @@ require_tools valgrind git python3 swift
 build() {
     local tree=$1 revision=$2
     mkdir -p "$TMP/$tree"
-    git archive "$revision" Package.swift Sources Tests CCurl CJansson CMicroHTTPD COpenSSL config | tar -x -C "$TMP/$tree"
+    # CLinux (epoll for the event loops) only where the revision has it.
+    git archive "$revision" Package.swift Sources Tests CCurl CJansson $(git ls-tree --name-only "$revision" CLinux) CMicroHTTPD COpenSSL config \
+        | tar -x -C "$TMP/$tree"
     mkdir -p "$TMP/$tree/Sources/view-cost"
     cp bench/view-cost/main.swift "$TMP/$tree/Sources/view-cost/main.swift"
     cp "bench/view-cost/$tree-serving.swift" "$TMP/$tree/Sources/view-cost/Serving.swift"
