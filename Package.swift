@@ -20,7 +20,7 @@ let package = Package(
         // epoll and eventfd from glibc's headers, which Swift's Glibc module does not bring in.
         .systemLibrary(name: "CLinux", path: "CLinux"),
 
-        // JSON on the hot path: one small Swift type over jansson.
+        // JSON: department bodies and dossiers in one pass (JSONScanner, JSONOutput); the rest over jansson.
         .target(name: "GatewayJSON", dependencies: ["CJansson"]),
         // Digests, HMAC, signatures and randomness: one small Swift surface over libcrypto.
         .target(name: "GatewayCrypto", dependencies: ["COpenSSL"]),
@@ -49,8 +49,10 @@ let package = Package(
         // What one pass over department bodies costs against jansson's parse and encode (bench/json-cost.sh).
         .executableTarget(name: "json-cost", dependencies: ["GatewayJSON"], path: "bench/json-cost"),
 
-        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON"]),
-        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto"]),
+        // What the JSON tests of two test targets share: the generated corpus, the fixtures, tree comparison.
+        .target(name: "JSONTestSupport", dependencies: ["GatewayJSON"], path: "Tests/JSONTestSupport"),
+        .testTarget(name: "GatewayJSONTests", dependencies: ["GatewayJSON", "JSONTestSupport"]),
+        .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto", "JSONTestSupport"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["Gateway", "DepartmentStubs", "GatewayCore", "GatewayCrypto", "GatewayJSON", "EventLoop",

@@ -63,7 +63,8 @@ public struct DossierService: Sendable {
                 admitted.append(Call(source: source, sourceGuard: sourceGuard, template: templates[source.name]!, permit: permit))
             }
         }
-        let fetched = await fetchWithinBulkheads(admitted, propertyID: propertyID, deadline: deadline, requestID: requestID, trace: trace)
+        let fetched = await fetchWithinBulkheads(admitted, propertyID: propertyID, deadline: deadline, requestID: requestID, trace: trace,
+                                                 role: role)
         for (call, outcome) in zip(admitted, fetched) {
             guard let outcome else {
                 call.sourceGuard.breaker.abandon(call.permit)
@@ -78,18 +79,15 @@ public struct DossierService: Sendable {
             }
             byName[call.source.name] = outcome
         }
-        var sections = config.sources.compactMap { source in byName[source.name].map { (source.name, $0) } }
-        // The checks read the unmasked data, so they run before the views are applied.
+        let sections = config.sources.compactMap { source in byName[source.name].map { (name: source.name, outcome: $0) } }
+        // The checks read the unmasked values captured while each body was served.
         let consistency = config.checks.evaluate(propertyID: propertyID, sections: sections)
         var series = sourceMetrics.startIndex
-        sections = sections.map { name, outcome in
+        for (name, outcome) in sections where outcome.status != .notPermitted {
             // Sections are in config order, as the series are.
             while sourceMetrics[series].source != name { series += 1 }
-            let served = served(outcome, of: name, to: role, counting: sourceMetrics[series])
-            if served.status != .notPermitted {
-                sourceMetrics[series].record(served.status, duration: served.status == .circuitOpen ? nil : .milliseconds(served.latencyMs))
-            }
-            return (name, served)
+            noteDrift(of: outcome, source: name, counting: sourceMetrics[series])
+            sourceMetrics[series].record(outcome.status, duration: outcome.status == .circuitOpen ? nil : .milliseconds(outcome.latencyMs))
         }
         return Dossier(propertyID: propertyID, requestID: requestID, generatedAt: .now(), sources: sections,
                        requiredSources: Set(config.sources.filter { $0.policy == .required }.map(\.name)), consistency: consistency)
@@ -102,11 +100,15 @@ public struct DossierService: Sendable {
     /// starting (`Deadline.lastUsefulStart`). Calls that failed to connect are then made again
     /// while their retry policy and the deadline allow.
     private func fetchWithinBulkheads(_ calls: [Call], propertyID: PropertyID, deadline: Deadline,
-                                      requestID: String, trace: TraceContext) async -> [SourceOutcome?] {
+                                      requestID: String, trace: TraceContext, role: RoleConfig) async -> [SourceOutcome?] {
         let started = ContinuousClock.now
         guard !deadline.hasPassed(at: started) else { return calls.map { _ in .deadlinePassedBeforeCall() } }
         let holding = calls.map { $0.sourceGuard.bulkhead.tryAcquire() }
-        let target = Target(propertyID: propertyID, deadline: deadline, requestIDLine: "X-Request-Id: " + requestID, trace: trace)
+        let readings = calls.map { call in
+            SourceReading(view: role.view(for: call.source.name), captures: config.checks.captures(for: call.source.name))
+        }
+        let target = Target(propertyID: propertyID, deadline: deadline, requestIDLine: "X-Request-Id: " + requestID, trace: trace,
+                            readings: readings)
         let outcomes: [SourceOutcome?]
         if !holding.contains(false) {
             outcomes = await fetch(Array(calls.indices), of: calls, target)
@@ -116,13 +118,15 @@ public struct DossierService: Sendable {
         return await retryingConnectFailures(calls, outcomes, since: started, target)
     }
 
-    /// What every call of one dossier asks for, and by when.
+    /// What every call of one dossier asks for, by when, and how its answer is read.
     private struct Target: Sendable {
         let propertyID: PropertyID
         let deadline: Deadline
         /// The request id's header line, the same for every call.
         let requestIDLine: String
         let trace: TraceContext
+        /// Per call, the caller's view of its source and the values the checks capture there.
+        let readings: [SourceReading]
 
         /// The call to `call`'s source, bounded by the deadline; it carries a child span of the
         /// trace and the request id.
@@ -135,8 +139,12 @@ public struct DossierService: Sendable {
 
     /// Makes the calls at `indices`, whose permits are held and given back as each call ends.
     private func fetch(_ indices: [Int], of calls: [Call], _ target: Target) async -> [SourceOutcome] {
-        await client.fetchAll(indices.map { target.upstreamCall(calls[$0]) }) { position in
+        let made = indices.map { target.upstreamCall(calls[$0]) }
+        let reports = await client.transfer(made) { position in
             calls[indices[position]].sourceGuard.bulkhead.release()
+        }
+        return zip(indices, zip(made, reports)).map { index, call in
+            SourceOutcome(request: call.0.request, report: call.1, reading: target.readings[index])
         }
     }
 
@@ -161,8 +169,8 @@ public struct DossierService: Sendable {
                 }
             }
         }
-        return answers.map { answer in
-            answer.map { SourceOutcome(request: $0.request, report: $0.report) }
+        return answers.enumerated().map { index, answer in
+            answer.map { SourceOutcome(request: $0.request, report: $0.report, reading: target.readings[index]) }
         }
     }
 

@@ -182,9 +182,7 @@ extension GatewayRouter {
                                                         receivedAt: started)
             metrics.dossierDuration.observe(started.duration(to: .now))
             record.sources = Self.auditedSources(of: dossier)
-            let json = dossier.json()
-            json["http_status"] = JSON(dossier.httpStatus)
-            let encoded = json.encoded()
+            let encoded = dossier.encoded(withHTTPStatus: true)
             if Task.isCancelled {
                 // The drain ran out while it was built: the batch is answered 503 now, so no data.
                 refusal = .shuttingDown()

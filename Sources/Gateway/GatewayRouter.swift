@@ -402,7 +402,7 @@ struct GatewayRouter: Sendable {
         let dossier = await runtime.service.dossier(for: order.propertyID, access: order.access, role: order.role, requestID: requestID,
                                                     trace: trace, receivedAt: receivedAt)
         record.sources = Self.auditedSources(of: dossier)
-        return .json(dossier.json(), status: dossier.httpStatus, requestID: requestID,
+        return .json(bytes: dossier.encoded(), status: dossier.httpStatus, requestID: requestID,
                      headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])
     }
 

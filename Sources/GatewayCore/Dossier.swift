@@ -34,21 +34,28 @@ public struct Dossier: Sendable {
                                  requiredStatuses: sources.filter { requiredSources.contains($0.name) }.map(\.outcome.status))
     }
 
-    /// The body of SPEC §2, with `findings` and `skipped_checks` (always present) before the sections.
-    public func json() -> JSON {
-        let sections = JSON.object()
+    /// The body of SPEC §2, with `findings` and `skipped_checks` (always present) before the
+    /// sections, written straight into one buffer: each section's data as its view wrote it.
+    /// - Parameter withHTTPStatus: ends the object with `http_status`, as a batch item does.
+    public func encoded(withHTTPStatus: Bool = false) -> [UInt8] {
+        var output = JSONOutput(capacity: sources.reduce(1024) { $0 + ($1.outcome.data?.count ?? 0) + 256 })
+        output.beginObject()
+        output.member("property_id", propertyID.rawValue)
+        output.member("request_id", requestID)
+        output.member("generated_at", generatedAt.rfc3339)
+        output.member("complete", isComplete)
+        consistency.writeMembers(into: &output)
+        output.key("sources")
+        output.beginObject()
         for (name, outcome) in sources {
-            sections[name] = outcome.json()
+            output.key(quoting: name)
+            outcome.write(into: &output)
         }
-        let consistency = consistency.members()
-        return JSON.object([
-            "property_id": JSON(propertyID.rawValue),
-            "request_id": JSON(requestID),
-            "generated_at": JSON(generatedAt.rfc3339),
-            "complete": JSON(isComplete),
-            "findings": consistency.findings,
-            "skipped_checks": consistency.skipped,
-            "sources": sections,
-        ])
+        output.endObject()
+        if withHTTPStatus {
+            output.member("http_status", httpStatus)
+        }
+        output.endObject()
+        return output.finished()
     }
 }

@@ -1,15 +1,20 @@
 import GatewayJSON
 
 extension SourceOutcome {
-    /// Interprets what the transport reported about `request` as a source status.
-    public init(request: UpstreamRequest, report: TransferReport) {
-        self.init(request: request, result: report.result, latencyMs: report.elapsed.wholeMilliseconds, timeouts: report.timeouts)
+    /// Interprets what the transport reported about `request` as a source status, an answer's
+    /// body read as `reading` says.
+    public init(request: UpstreamRequest, report: TransferReport, reading: SourceReading = .asSent) {
+        self.init(request: request, result: report.result, latencyMs: report.elapsed.wholeMilliseconds, timeouts: report.timeouts,
+                  reading: reading)
     }
 
     /// Interprets a transfer as the SPEC's source status, with a short error for the clerk.
-    /// Upstream bodies are parsed here, never quoted.
-    /// - Parameter timeouts: what the call ran with; the request's own timeouts when not given.
-    public init(request: UpstreamRequest, result: TransferResult, latencyMs: Int, timeouts: TransferTimeouts? = nil) {
+    /// An answer's body is validated and served in one pass here (`ViewWriter`), never quoted.
+    /// - Parameters:
+    ///   - timeouts: what the call ran with; the request's own timeouts when not given.
+    ///   - reading: the caller's view of the source and the values the checks capture.
+    public init(request: UpstreamRequest, result: TransferResult, latencyMs: Int, timeouts: TransferTimeouts? = nil,
+                reading: SourceReading = .asSent) {
         switch result {
         case .failure(let failure):
             let timeouts = timeouts ?? request.ownTimeouts
@@ -24,18 +29,31 @@ extension SourceOutcome {
             self.init(status: .upstreamError, latencyMs: latencyMs, httpStatus: httpStatus,
                       error: "the department answered HTTP \(httpStatus)")
         case .response(let httpStatus, let body):
-            do {
-                let data = try JSON.parse(body)
-                if data.kind == .object {
-                    self.init(status: .ok, latencyMs: latencyMs, httpStatus: httpStatus, data: data)
-                } else {
-                    self.init(status: .invalidResponse, latencyMs: latencyMs, httpStatus: httpStatus,
-                              error: "the department's answer is JSON but not an object")
-                }
-            } catch {
-                self.init(status: .invalidResponse, latencyMs: latencyMs, httpStatus: httpStatus,
-                          error: "the department's answer is not valid JSON (line \(error.line), column \(error.column))")
+            self.init(status: .ok, latencyMs: latencyMs, httpStatus: httpStatus)
+            if let error = serve(body, maxBytes: request.maxResponseBytes, reading: reading) {
+                self = SourceOutcome(status: .invalidResponse, latencyMs: latencyMs, httpStatus: httpStatus, error: error)
             }
+        }
+    }
+
+    /// Validates `body`, serving it as `reading` says into this outcome's data, withheld list,
+    /// drift and check values; the error for the clerk when it is no JSON object.
+    private mutating func serve(_ body: [UInt8], maxBytes: Int, reading: SourceReading) -> String? {
+        body.withUnsafeBytes { body -> String? in
+            var writer = ViewWriter(reading: reading, body: body)
+            do throws(JSONScanError) {
+                try JSONScanner.scan(body, maxBytes: maxBytes, into: &writer)
+            } catch {
+                // The message the console translates (README, per-source status): where, never what.
+                return error.reason == .tooLarge ? "the department's answer is larger than \(maxBytes) bytes"
+                    : "the department's answer is not valid JSON (line \(error.line), column \(error.column))"
+            }
+            guard !writer.bodyIsArray else { return "the department's answer is JSON but not an object" }
+            withheld = writer.result.withheld
+            drift = writer.result.drift
+            checkValues = writer.checkValues
+            data = writer.takeData()
+            return nil
         }
     }
 

@@ -6,10 +6,16 @@ public struct SourceOutcome: Sendable {
     public var latencyMs: Int
     /// The department's HTTP status, when it answered.
     public var httpStatus: Int?
-    /// The department's JSON object, when `status` is `ok`.
-    public var data: JSON?
-    /// What the role's view did not serve of `data` (README, Views), listed when `status` is `ok`.
+    /// The department's JSON object as the caller's view serves it, when `status` is `ok`:
+    /// compact JSON text, written while the body was validated (`ViewWriter`).
+    public var data: [UInt8]?
+    /// What the role's view did not serve of the body (README, Views), listed when `status` is `ok`.
     public var withheld = DistinctPaths(limit: DistinctPaths.withheldLimit)
+    /// The body's schema drift, to log and count; never sent.
+    public var drift = DistinctPaths(limit: SchemaDrift.maximumPathsPerSource)
+    /// The unmasked values the consistency checks read, in the order of the reading's
+    /// `CheckCaptures.pointers`; `nil` where the body has none.
+    public var checkValues: [CheckValue?] = []
     /// A short explanation for the clerk when `status` is not `ok`; never an upstream body.
     public var error: String?
     /// What went wrong with the transfer, when it failed before an answer: decides retries.
@@ -19,7 +25,7 @@ public struct SourceOutcome: Sendable {
     /// (its breaker does not count this call).
     public var endedByDeadline = false
 
-    public init(status: SourceStatus, latencyMs: Int, httpStatus: Int? = nil, data: JSON? = nil, error: String? = nil) {
+    public init(status: SourceStatus, latencyMs: Int, httpStatus: Int? = nil, data: [UInt8]? = nil, error: String? = nil) {
         self.status = status
         self.latencyMs = latencyMs
         self.httpStatus = httpStatus
@@ -40,18 +46,27 @@ public struct SourceOutcome: Sendable {
         return outcome
     }
 
-    /// The section as it appears in the dossier body.
-    public func json() -> JSON {
-        let section = JSON.object()
-        section["status"] = JSON(status.rawValue)
-        section["latency_ms"] = JSON(latencyMs)
-        if let httpStatus { section["http_status"] = JSON(httpStatus) }
-        if let data { section["data"] = data }
-        if status == .ok {
-            section["withheld"] = JSON.array(withheld.listed.map(JSON.init))
-            if withheld.unlisted > 0 { section["withheld_more"] = JSON(withheld.unlisted) }
+    /// Writes the section as it appears in the dossier body.
+    func write(into output: inout JSONOutput) {
+        output.beginObject()
+        output.member("status", status.rawValue)
+        output.member("latency_ms", latencyMs)
+        if let httpStatus {
+            output.member("http_status", httpStatus)
         }
-        if let error { section["error"] = JSON(error) }
-        return section
+        if let data {
+            output.key("data")
+            data.withUnsafeBytes { output.json($0) }
+        }
+        if status == .ok {
+            output.member("withheld", withheld.listed)
+            if withheld.unlisted > 0 {
+                output.member("withheld_more", withheld.unlisted)
+            }
+        }
+        if let error {
+            output.member("error", error)
+        }
+        output.endObject()
     }
 }

@@ -54,15 +54,17 @@ extension JSON {
         return String(decoding: buffer, as: UTF8.self)
     }
 
-    /// Calls `body` with a string's UTF-8 bytes, without making a Swift `String`; `nil` for other kinds.
-    public func withUTF8Bytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result? {
-        borrowed.withUTF8Bytes(body)
+    public var integer: Int? {
+        kind == .integer ? Int(json_integer_value(node)) : nil
     }
 
-    public var integer: Int? { borrowed.integer }
-
     /// The value of an integer or real.
-    public var number: Double? { borrowed.number }
+    public var number: Double? {
+        switch kind {
+        case .integer, .real: json_number_value(node)
+        default: nil
+        }
+    }
 
     public var bool: Bool? {
         switch eg_json_typeof(node) {
@@ -72,7 +74,7 @@ extension JSON {
         }
     }
 
-    public var isNull: Bool { borrowed.isNull }
+    public var isNull: Bool { kind == .null }
 
     /// A deep copy that the caller owns and may change.
     public func deepCopy() -> JSON {

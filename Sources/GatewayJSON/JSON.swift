@@ -2,9 +2,10 @@ import CJansson
 
 /// A JSON value held in a jansson tree.
 ///
-/// Hot-path JSON (department bodies, dossiers) goes through jansson: parsing three
-/// bodies, masking and encoding costs about a tenth of Foundation's. A `JSON` owns one
-/// reference to a jansson node and gives it back in `deinit`.
+/// JSON off the hot path goes through jansson: config, batch request bodies, audit logs,
+/// the small answers of other routes (department bodies and dossiers are read and written in
+/// one pass, by `JSONScanner` and `JSONOutput`). A `JSON` owns one reference to a jansson node
+/// and gives it back in `deinit`.
 ///
 /// Trees have reference semantics, like jansson's: build or change a tree while one
 /// task owns it, then hand it on; a tree that has been shared is only read.

@@ -2,7 +2,7 @@ import Glibc
 
 /// Values the gateway writes itself, not copied from a scanned text: member names known when the
 /// code is written, Swift strings, integers, `null`, and ASCII text made in place (hex digits, a
-/// time). Strings follow the output rules of `JSONOutput`, so an audit line written this way is
+/// time); and a value written by these rules elsewhere (a served section's data), copied in. Strings follow the output rules of `JSONOutput`, so an audit line written this way is
 /// byte for byte what jansson's compact encoding of the same members was.
 extension JSONOutput {
     /// A member name that is plain ASCII without `"`, `\` or control characters.
@@ -25,6 +25,57 @@ extension JSONOutput {
         text.withUTF8 { utf8 in
             let text = UnsafeRawBufferPointer(utf8)
             write(comma: followsValue, upTo: 6 * text.count + 2) { Self.quote(text, into: $0) }
+        }
+        followsValue = true
+    }
+
+    /// A member name from text (a source's name), escaped by the rules above.
+    public mutating func key(quoting text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            let text = UnsafeRawBufferPointer(utf8)
+            write(comma: followsValue, upTo: 6 * text.count + 3) { buffer in
+                let written = Self.quote(text, into: buffer)
+                buffer.storeBytes(of: UInt8(ascii: ":"), toByteOffset: written, as: UInt8.self)
+                return written + 1
+            }
+        }
+        followsValue = false
+    }
+
+    /// A member whose value is text.
+    public mutating func member(_ name: StaticString, _ text: String) {
+        key(name)
+        string(text)
+    }
+
+    /// A member whose value is an integer.
+    public mutating func member(_ name: StaticString, _ value: Int) {
+        key(name)
+        integer(value)
+    }
+
+    /// A member whose value is `true` or `false`.
+    public mutating func member(_ name: StaticString, _ value: Bool) {
+        key(name)
+        let text: StaticString = value ? "true" : "false"
+        json(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// A member whose value is an array of text.
+    public mutating func member(_ name: StaticString, _ texts: [String]) {
+        key(name)
+        beginArray()
+        for text in texts { string(text) }
+        endArray()
+    }
+
+    /// A value already written as compact JSON by these rules (a section's data, written by its
+    /// view), copied as it is.
+    public mutating func json(_ value: UnsafeRawBufferPointer) {
+        write(comma: followsValue, upTo: value.count) { buffer in
+            if !value.isEmpty { memcpy(buffer, value.baseAddress!, value.count) }
+            return value.count
         }
         followsValue = true
     }

@@ -37,12 +37,19 @@ public final class UpstreamClient: Sendable {
     /// - Parameter whenEachEnds: told the index of each call as soon as its transfer ends, on
     ///   the loop's thread, before the answers are interpreted: for giving back what the call
     ///   held (a bulkhead permit) without waiting for the slowest call.
+    /// Each answer's body is served as sent (`SourceReading.asSent`).
     public func fetchAll(_ calls: [UpstreamCall], whenEachEnds: (@Sendable (Int) -> Void)? = nil) async -> [SourceOutcome] {
+        let reports = await transfer(calls, whenEachEnds: whenEachEnds)
+        return zip(calls, reports).map { call, report in SourceOutcome(request: call.request, report: report) }
+    }
+
+    /// `fetchAll` without interpreting the answers: what the transport saw of each call, for a
+    /// caller that reads the bodies its own way (`SourceOutcome(request:report:reading:)`).
+    public func transfer(_ calls: [UpstreamCall], whenEachEnds: (@Sendable (Int) -> Void)? = nil) async -> [TransferReport] {
         // Unsafe: the batch resumes it exactly once, when its last transfer is done.
-        let reports = await withUnsafeContinuation { continuation in
+        await withUnsafeContinuation { continuation in
             start(calls, whenEachEnds: whenEachEnds) { continuation.resume(returning: $0) }
         }
-        return zip(calls, reports).map { call, report in SourceOutcome(request: call.request, report: report) }
     }
 
     /// Starts every call in `calls` at once, without a task waiting: `completion` gets what the

@@ -1,6 +1,7 @@
 import CLISupport
 import Gateway
 import GatewayCore
+import GatewayJSON
 import Glibc
 import UpstreamClient
 
@@ -53,11 +54,13 @@ enum DossierCommand {
         let dossier = await service.dossier(for: propertyID, access: access, role: role, requestID: RequestID.generate(),
                                             trace: TraceContext(traceparent: nil), receivedAt: started)
         client.shutdown()
+        let body = dossier.encoded()
         if asJSON {
-            Terminal.print(dossier.json().encodedString(pretty: true))
+            // Indented for a person: jansson reads the answer and writes it again.
+            Terminal.print((try? JSON.parse(body))?.encodedString(pretty: true) ?? String(decoding: body, as: UTF8.self))
         } else {
             Terminal.print("\(propertyID.rawValue) (role \(roleName))")
-            DossierSummary.lines(of: dossier.json(), httpStatus: dossier.httpStatus,
+            DossierSummary.lines(of: body, httpStatus: dossier.httpStatus,
                                  latencyMs: started.duration(to: .now).wholeMilliseconds).forEach(Terminal.print)
         }
         if dossier.httpStatus != 200 { exit(1) }

@@ -5,9 +5,10 @@ import GatewayJSON
 /// then each department's data as an indented list.
 enum DossierSummary {
     /// - Parameters:
-    ///   - dossier: the dossier's body, as the gateway answers it.
+    ///   - body: the dossier's body, as the gateway answers it.
     ///   - httpStatus: its HTTP status; `latencyMs`: how long it took to get.
-    static func lines(of dossier: JSON, httpStatus: Int, latencyMs: Int) -> [String] {
+    static func lines(of body: [UInt8], httpStatus: Int, latencyMs: Int) -> [String] {
+        guard let dossier = try? JSON.parse(body) else { return ["  HTTP \(httpStatus): the answer is not JSON"] }
         var lines = ["  HTTP \(httpStatus), complete: \(dossier["complete"]?.bool == true), \(latencyMs) ms, "
             + "request_id \(dossier["request_id"]?.string ?? "?")"]
         let sections = dossier["sources"]?.members ?? []

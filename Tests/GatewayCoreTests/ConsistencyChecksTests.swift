@@ -9,11 +9,13 @@ struct ConsistencyChecksTests {
         try! GatewayConfig.load(path: Repository.bundledConfig).checks
     }()
 
-    /// Sections as the dossier would hold them: each department's fixture, or `not_found`.
-    static func sections(_ id: String, of sources: [String] = ["land", "tax", "house"]) throws -> [(name: String, outcome: SourceOutcome)] {
-        try sources.map { source in
+    /// Sections as the dossier would hold them: each department's fixture, served with what `checks` read captured,
+    /// or `not_found`.
+    static func sections(_ id: String, of sources: [String] = ["land", "tax", "house"],
+                         checks: ConsistencyChecks = bundled) -> [(name: String, outcome: SourceOutcome)] {
+        sources.map { source in
             guard let bytes = Repository.fixtureBytes(source, id) else { return (source, SourceOutcome(status: .notFound, latencyMs: 1, httpStatus: 404, error: "not found")) }
-            return (source, SourceOutcome(status: .ok, latencyMs: 1, httpStatus: 200, data: try JSON.parse(bytes)))
+            return (source, SourceOutcome.answered(bytes, source: source, checks: checks))
         }
     }
 
@@ -59,7 +61,7 @@ struct ConsistencyChecksTests {
         (.notPermitted, .sourceNotPermitted),
     ])
     func unusableSourceSkips(_ status: SourceStatus, _ reason: ConsistencyReport.SkipReason) throws {
-        var sections = try Self.sections("LA2023101")
+        var sections = Self.sections("LA2023101")
         sections[1].outcome = SourceOutcome.notCalled(status, error: "no answer")
         let report = try Self.evaluate(Self.bundled, "LA2023101", sections)
         #expect(report.findings.isEmpty)
@@ -79,7 +81,7 @@ struct ConsistencyChecksTests {
     /// `sources` names only the sources with that reason: `?sources=land,tax` with tax timing out skips
     /// owner_name_mismatch (land, tax, house) as house not requested.
     @Test func mixedReasonsFollowDocumentedOrder() throws {
-        var sections = try Self.sections("LA2023101", of: ["land", "tax"])
+        var sections = Self.sections("LA2023101", of: ["land", "tax"])
         sections[1].outcome = SourceOutcome.notCalled(.timeout, error: "no answer")
         let report = try Self.evaluate(Self.bundled, "LA2023101", sections)
         let owner = try #require(report.skipped.first { $0.code == "owner_name_mismatch" })
@@ -87,7 +89,7 @@ struct ConsistencyChecksTests {
         let arrears = try #require(report.skipped.first { $0.code == "tax_arrears" })
         #expect(arrears.reason == .sourceFailed && arrears.sources == ["tax"])
 
-        var failedAndForbidden = try Self.sections("LA2023101")
+        var failedAndForbidden = Self.sections("LA2023101")
         failedAndForbidden[0].outcome = SourceOutcome.notCalled(.timeout, error: "no answer")
         failedAndForbidden[1].outcome = SourceOutcome.notCalled(.notPermitted, error: "not permitted")
         failedAndForbidden[2].outcome = SourceOutcome.notCalled(.notPermitted, error: "not permitted")
@@ -107,7 +109,7 @@ struct ConsistencyChecksTests {
     @Test func reportHoldsNoValues() throws {
         let dossier = Dossier(propertyID: try #require(PropertyID("LA2023102")), requestID: "01JTEST", generatedAt: .now(),
                               sources: [], consistency: try Self.evaluate(Self.bundled, "LA2023102", Self.sections("LA2023102")))
-        let text = dossier.json()["findings"]!.encodedString()
+        let text = try dossier.parsed()["findings"]!.encodedString()
         #expect(text.contains("owner_id_card_mismatch"))
         for value in ["340102199001011234", "340102199001011243", "张三", "108.62"] { #expect(!text.contains(value)) }
     }
@@ -122,8 +124,8 @@ struct ConsistencyChecksTests {
     enum Expectation: Equatable { case holds, finding, skipped(ConsistencyReport.SkipReason) }
 
     static func run(_ check: ConsistencyCheck, on data: String) throws -> Expectation {
-        let report = try Self.evaluate(ConsistencyChecks([check]), "LA2023001",
-                                       [("land", SourceOutcome(status: .ok, latencyMs: 1, data: try JSON.parse(data)))])
+        let checks = ConsistencyChecks([check])
+        let report = try Self.evaluate(checks, "LA2023001", [("land", SourceOutcome.answered(data, checks: checks))])
         if let skipped = report.skipped.first { return .skipped(skipped.reason) }
         return report.findings.isEmpty ? .holds : .finding
     }
@@ -166,11 +168,13 @@ struct ConsistencyChecksTests {
     }
 
     @Test(arguments: [
-        (CheckComparison.oneOf([JSON("无")]), #"{"a": "无"}"#, Expectation.holds),
-        (.oneOf([JSON("无")]), #"{"a": "抵押中"}"#, .finding),
-        (.oneOf([JSON(false)]), #"{"a": false}"#, .holds),
-        (.oneOf([JSON(false)]), #"{"a": true}"#, .finding),
-        (.oneOf([JSON(false)]), #"{"a": null}"#, .skipped(.valueMissing)),
+        (CheckComparison.oneOf([.string("无")]), #"{"a": "无"}"#, Expectation.holds),
+        (.oneOf([.string("无")]), #"{"a": "抵押中"}"#, .finding),
+        (.oneOf([.bool(false)]), #"{"a": false}"#, .holds),
+        (.oneOf([.bool(false)]), #"{"a": true}"#, .finding),
+        (.oneOf([.bool(false)]), #"{"a": null}"#, .skipped(.valueMissing)),
+        (.oneOf([.integer(0)]), #"{"a": 0.0}"#, .finding),
+        (.oneOf([.container(try! JSON.parse(#"{"k":[1,"x"]}"#))]), #"{"a": {"k": [1, "x"]}}"#, .holds),
         (.notPositive, #"{"a": 0.0}"#, .holds),
         (.notPositive, #"{"a": 0}"#, .holds),
         (.notPositive, #"{"a": 67.2}"#, .finding),
@@ -184,8 +188,9 @@ struct ConsistencyChecksTests {
     @Test func requestedPropertyIDOperand() throws {
         let check = ConsistencyCheck(code: "echo", severity: .critical, message: "编号不符 / id differs", comparison: .equal,
                                      operands: [.requestedPropertyID, .source(name: "land", pointer: try JSONPointer("/property_id"))])
-        let matching = try Self.evaluate(ConsistencyChecks([check]), "LA2023001", Self.sections("LA2023001", of: ["land"]))
-        let other = try Self.evaluate(ConsistencyChecks([check]), "LA2023002", Self.sections("LA2023001", of: ["land"]))
+        let checks = ConsistencyChecks([check])
+        let matching = try Self.evaluate(checks, "LA2023001", Self.sections("LA2023001", of: ["land"], checks: checks))
+        let other = try Self.evaluate(checks, "LA2023002", Self.sections("LA2023001", of: ["land"], checks: checks))
         #expect(matching.findings.isEmpty)
         #expect(other.findings.map(\.code) == ["echo"])
         #expect(other.findings.first?.sources == ["land"])
@@ -199,30 +204,41 @@ struct ConsistencyChecksTests {
             try Self.check(.notPositive, ["/a"], severity: .critical, code: "only_critical"),
             try Self.check(.notPositive, ["/a"], severity: .warning, code: "second_warning"),
         ])
-        let report = try Self.evaluate(checks, "LA2023001", [("land", SourceOutcome(status: .ok, latencyMs: 1, data: try JSON.parse(#"{"a": 1}"#)))])
+        let report = try Self.evaluate(checks, "LA2023001", [("land", SourceOutcome.answered(#"{"a": 1}"#, checks: checks))])
         #expect(report.findings.map(\.code) == ["only_critical", "first_warning", "second_warning", "first_info"])
     }
 }
 
-/// RFC 6901 pointers as the checks resolve them in jansson trees.
+/// RFC 6901 pointers as the checks resolve them: captured while a body is served (`CheckCaptures`).
 struct JSONPointerTests {
-    static let document = try! JSON.parse(#"{"a/b": 1, "m~n": 2, "list": [10, {"x": "y"}], "": 3, "nested": {"k": null}}"#)
+    static let document = #"{"a/b": 1, "m~n": 2, "list": [10, {"x": "y"}], "": 3, "nested": {"k": null}, "0": [true, 1.5], "\u0301b": 7}"#
 
-    @Test(arguments: [
-        ("/a~1b", "1"), ("/m~0n", "2"), ("/list/0", "10"), ("/list/1/x", "\"y\""), ("/", "3"), ("/nested/k", "null"),
-    ])
-    func resolves(_ pointer: String, _ expected: String) throws {
-        #expect(Self.document.value(at: try JSONPointer(pointer))?.retained().encodedString() == expected)
+    /// What `pointer` captures in `document`.
+    static func captured(_ pointer: String) throws -> CheckValue? {
+        let pointer = try JSONPointer(pointer)
+        let check = ConsistencyCheck(code: "probe", severity: .info, message: "测试 / probe", comparison: .notPositive,
+                                     operands: [.source(name: "land", pointer: pointer)])
+        let checks = ConsistencyChecks([check])
+        let outcome = SourceOutcome.answered(Self.document, checks: checks)
+        return outcome.checkValues[try #require(checks.captures(for: "land").slot(of: pointer))]
     }
 
-    @Test(arguments: ["/list/2", "/list/01", "/list/-", "/list/x", "/missing", "/a~1b/deeper", "/list/1/x/0"])
+    @Test(arguments: [
+        ("/a~1b", CheckValue.integer(1)), ("/m~0n", .integer(2)), ("/list/0", .integer(10)), ("/list/1/x", .string("y")), ("/", .integer(3)),
+        ("/nested/k", .null), ("/0/1", .real(1.5)), ("/\u{301}b", .integer(7)), ("/list/1", .container(try! JSON.parse(#"{"x": "y"}"#))),
+    ])
+    func resolves(_ pointer: String, _ expected: CheckValue) throws {
+        #expect(try Self.captured(pointer) == expected)
+    }
+
+    @Test(arguments: ["/list/2", "/list/01", "/list/-", "/list/x", "/missing", "/a~1b/deeper", "/list/1/x/0", "/nested/k/0", "/0/x"])
     func missing(_ pointer: String) throws {
-        #expect(Self.document.value(at: try JSONPointer(pointer)) == nil)
+        #expect(try Self.captured(pointer) == nil)
     }
 
     /// The empty pointer is the whole document.
     @Test func emptyPointerIsWholeDocument() throws {
-        #expect(Self.document.value(at: try JSONPointer(""))?.retained() == Self.document)
+        #expect(try Self.captured("") == .container(try JSON.parse(Self.document)))
     }
 
     @Test(arguments: [("a/b", JSONPointer.ParseError.missingLeadingSlash), ("/a~", .invalidEscape), ("/a~2", .invalidEscape)])

@@ -38,7 +38,9 @@ struct DifferingSourcesTests {
         let report = try ConsistencyChecksTests.evaluate(ConsistencyChecksTests.bundled, id, ConsistencyChecksTests.sections(id))
         let finding = try #require(report.findings.first { $0.code == code })
         #expect(finding.differingSources == differing)
-        let json = finding.json()
+        let dossier = Dossier(propertyID: try #require(PropertyID(id)), requestID: "01JTEST", generatedAt: .now(), sources: [],
+                              consistency: ConsistencyReport(findings: [finding]))
+        let json = try #require(try dossier.parsed()["findings"]?.elements.first)
         #expect(json["differing_sources"]?.elements.compactMap(\.string) == differing)
     }
 
@@ -48,10 +50,11 @@ struct DifferingSourcesTests {
         let check = ConsistencyCheck(code: "same_id", severity: .critical, message: "不一致 / differs", comparison: .equalNormalized,
                                      operands: try ["land", "tax", "house"].map { .source(name: $0, pointer: try JSONPointer("/id")) })
         let ids = ["land": "３４０１０２１９９００１０１１２３Ｘ", "tax": "34010219900101123x", "house": "340102199001011243"]
-        let sections = try ["land", "tax", "house"].map { name in
-            (name: name, outcome: SourceOutcome(status: .ok, latencyMs: 1, data: try JSON.parse(#"{"id": "\#(ids[name]!)"}"#)))
+        let checks = ConsistencyChecks([check])
+        let sections = ["land", "tax", "house"].map { name in
+            (name: name, outcome: SourceOutcome.answered(#"{"id": "\#(ids[name]!)"}"#, source: name, checks: checks))
         }
-        let report = try ConsistencyChecksTests.evaluate(ConsistencyChecks([check]), "LA2023001", sections)
+        let report = try ConsistencyChecksTests.evaluate(checks, "LA2023001", sections)
         #expect(report.findings.first?.differingSources == ["house"])
     }
 
@@ -59,8 +62,9 @@ struct DifferingSourcesTests {
     @Test func sourceNamedOnce() throws {
         let check = ConsistencyCheck(code: "three", severity: .warning, message: "不一致 / differs", comparison: .equal,
                                      operands: try ["/a", "/b", "/c"].map { .source(name: "land", pointer: try JSONPointer($0)) })
-        let sections = [(name: "land", outcome: SourceOutcome(status: .ok, latencyMs: 1, data: try JSON.parse(#"{"a": 1, "b": 1, "c": 2}"#)))]
-        let report = try ConsistencyChecksTests.evaluate(ConsistencyChecks([check]), "LA2023001", sections)
+        let checks = ConsistencyChecks([check])
+        let sections = [(name: "land", outcome: SourceOutcome.answered(#"{"a": 1, "b": 1, "c": 2}"#, checks: checks))]
+        let report = try ConsistencyChecksTests.evaluate(checks, "LA2023001", sections)
         #expect(report.findings.first?.differingSources == ["land"])
     }
 }

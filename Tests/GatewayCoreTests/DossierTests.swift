@@ -10,8 +10,8 @@ struct DossierTests {
                 generatedAt: generatedAt, sources: sources)
     }
 
-    static func ok(_ text: String, latency: Int = 41) throws -> SourceOutcome {
-        SourceOutcome(status: .ok, latencyMs: latency, httpStatus: 200, data: try JSON.parse(text))
+    static func ok(_ text: String, latency: Int = 41) -> SourceOutcome {
+        SourceOutcome.answered(text, latencyMs: latency)
     }
 
     static let timeout = SourceOutcome(status: .timeout, latencyMs: 1500, error: "no response within 1500 ms")
@@ -19,13 +19,13 @@ struct DossierTests {
     /// The body has exactly SPEC §2's keys in order, and encodes to the expected compact text.
     @Test func encodesSpecShape() throws {
         let dossier = try Self.dossier([
-            ("land", try Self.ok(#"{"owner":"张三","area":89.7}"#)),
+            ("land", Self.ok(#"{"owner":"张三","area":89.7}"#)),
             ("tax", Self.timeout),
-            ("house", try Self.ok("{}", latency: 80)),
+            ("house", Self.ok("{}", latency: 80)),
         ])
-        let json = dossier.json()
+        let json = try dossier.parsed()
         #expect(json.members.map(\.key) == ["property_id", "request_id", "generated_at", "complete", "findings", "skipped_checks", "sources"])
-        #expect(dossier.json().encodedString() == """
+        #expect(String(decoding: dossier.encoded(), as: UTF8.self) == """
             {"property_id":"LA2023001","request_id":"01JTESTREQUEST","generated_at":"2025-11-29T12:00:00.123Z",\
             "complete":false,"findings":[],"skipped_checks":[],"sources":{"land":{"status":"ok","latency_ms":41,"http_status":200,\
             "data":{"owner":"张三","area":89.7},"withheld":[]},"tax":{"status":"timeout","latency_ms":1500,\
@@ -37,8 +37,8 @@ struct DossierTests {
 
     /// Sections keep the given order, not alphabetical or config order.
     @Test func sectionsKeepGivenOrder() throws {
-        let dossier = try Self.dossier([("tax", try Self.ok("{}")), ("land", try Self.ok("{}")), ("house", Self.timeout)])
-        let sources = try #require(dossier.json()["sources"])
+        let dossier = try Self.dossier([("tax", Self.ok("{}")), ("land", Self.ok("{}")), ("house", Self.timeout)])
+        let sources = try #require(try dossier.parsed()["sources"])
         #expect(sources.members.map(\.key) == ["tax", "land", "house"])
     }
 
@@ -50,24 +50,24 @@ struct DossierTests {
         ([.timeout, .timeout, .timeout], false),
     ])
     func completeOnlyWhenAllOK(_ statuses: [SourceStatus], _ complete: Bool) throws {
-        let sources = try statuses.enumerated().map { index, status in
-            (name: "s\(index)", outcome: status == .ok ? try Self.ok("{}")
+        let sources = statuses.enumerated().map { index, status in
+            (name: "s\(index)", outcome: status == .ok ? Self.ok("{}")
                 : SourceOutcome(status: status, latencyMs: 5, error: "failed"))
         }
         let dossier = try Self.dossier(sources)
         #expect(dossier.isComplete == complete)
-        #expect(dossier.json()["complete"]?.bool == complete)
+        #expect(try dossier.parsed()["complete"]?.bool == complete)
         #expect(dossier.httpStatus == DossierStatus.httpStatus(for: statuses))
     }
 
     /// Non-ok sections carry an error and no data; ok sections carry http_status and data and no error.
     @Test func sectionContents() throws {
         let dossier = try Self.dossier([
-            ("land", try Self.ok(#"{"parcel":"GB00001"}"#)),
+            ("land", Self.ok(#"{"parcel":"GB00001"}"#)),
             ("tax", SourceOutcome(status: .notFound, latencyMs: 12, httpStatus: 404, error: "no record")),
             ("house", SourceOutcome.notCalled(.circuitOpen, error: "circuit open")),
         ])
-        let sources = try #require(dossier.json()["sources"])
+        let sources = try #require(try dossier.parsed()["sources"])
         let land = try #require(sources["land"])
         #expect(land["status"]?.string == "ok")
         #expect(land["http_status"]?.integer == 200)
@@ -86,11 +86,11 @@ struct DossierTests {
 
     /// An ok section lists what its view withheld, always, and how many more past 32; other sections have no list.
     @Test func withheldInSections() throws {
-        var land = try Self.ok(#"{"parcel":"GB00001"}"#)
+        var land = Self.ok(#"{"parcel":"GB00001"}"#)
         for index in 0..<34 { land.withheld.record("/extra\(index)") }
         land.withheld.record("/extra0")
-        let dossier = try Self.dossier([("land", land), ("tax", Self.timeout), ("house", try Self.ok("{}"))])
-        let sources = try #require(dossier.json()["sources"])
+        let dossier = try Self.dossier([("land", land), ("tax", Self.timeout), ("house", Self.ok("{}"))])
+        let sources = try #require(try dossier.parsed()["sources"])
         #expect(sources["land"]?["withheld"]?.elements.compactMap(\.string) == (0..<32).map { "/extra\($0)" })
         #expect(sources["land"]?["withheld_more"]?.integer == 2)
         #expect(sources["house"]?["withheld"]?.count == 0 && sources["house"]?["withheld_more"] == nil)
@@ -99,13 +99,11 @@ struct DossierTests {
 
     /// Chinese text is written as raw UTF-8, never as \u escapes.
     @Test func chineseStaysUnescaped() throws {
-        let dossier = try Self.dossier([("land", try Self.ok(#"{"owner":"欧阳娜娜","district":"\u5408\u80a5\u5e02"}"#))])
-        let bytes = dossier.json().encoded()
-        let text = String(decoding: bytes, as: UTF8.self)
+        let dossier = try Self.dossier([("land", Self.ok(#"{"owner":"欧阳娜娜","district":"\u5408\u80a5\u5e02"}"#))])
+        let text = String(decoding: dossier.encoded(), as: UTF8.self)
         #expect(text.contains("欧阳娜娜"))
         #expect(text.contains("合肥市"))
         #expect(!text.contains("\\u"))
-        #expect(String(decoding: dossier.json().encoded(pretty: true), as: UTF8.self).contains("合肥市"))
     }
 }
 
@@ -114,11 +112,11 @@ extension DossierTests {
     /// every section is still in the body.
     @Test func requiredSourceFailureFailsDossier() throws {
         let dossier = Dossier(propertyID: try #require(PropertyID("LA2023001")), requestID: "01JTESTREQUEST", generatedAt: Self.generatedAt,
-                              sources: [("land", try Self.ok("{}")), ("tax", Self.timeout), ("house", try Self.ok("{}"))],
+                              sources: [("land", Self.ok("{}")), ("tax", Self.timeout), ("house", Self.ok("{}"))],
                               requiredSources: ["tax"])
         #expect(dossier.httpStatus == 504)
         #expect(!dossier.isComplete)
-        #expect(dossier.json()["sources"]?.members.map(\.key) == ["land", "tax", "house"])
+        #expect(try dossier.parsed()["sources"]?.members.map(\.key) == ["land", "tax", "house"])
     }
 
     /// Findings and skipped checks are encoded without any value from the data.
@@ -130,8 +128,8 @@ extension DossierTests {
         let report = ConsistencyReport(findings: [ConsistencyReport.Finding(check: check, differingSources: ["tax"])],
                                        skipped: [ConsistencyReport.SkippedCheck(code: "tax_arrears", reason: .sourceFailed, sources: ["tax"])])
         let dossier = Dossier(propertyID: try #require(PropertyID("LA2023001")), requestID: "01JTESTREQUEST", generatedAt: Self.generatedAt,
-                              sources: [("land", try Self.ok("{}"))], consistency: report)
-        let json = dossier.json()
+                              sources: [("land", Self.ok("{}"))], consistency: report)
+        let json = try dossier.parsed()
         #expect(json["findings"]?.encodedString() == """
             [{"code":"owner_name_mismatch","severity":"critical","message":"权利人姓名不一致 / owner name differs",\
             "sources":["land","tax"],"pointers":[{"source":"land","pointer":"/right_holder/name"},\

@@ -31,8 +31,24 @@ struct SourceOutcomeMappingTests {
         #expect(outcome.httpStatus == status)
         #expect(outcome.latencyMs == 41)
         #expect(outcome.error == nil)
-        let data = try #require(outcome.data)
-        #expect(data == (try JSON.parse(#"{"owner":"张三","area":89.7}"#)))
+        #expect(outcome.data == Array(#"{"owner":"张三","area":89.7}"#.utf8))
+    }
+
+    /// The one size limit a department's answer has is `max_response_bytes`, also when the body reaches the
+    /// scanner longer than that (the transport stops reading past it first).
+    @Test func oversizedBodyIsInvalidResponse() throws {
+        let request = UpstreamRequest(source: "land", url: "http://127.0.0.1:9101/land/LA2023001", timeoutMs: 1500, connectTimeoutMs: 300,
+                                      maxResponseBytes: 16)
+        let outcome = Self.outcome(200, #"{"owner":"张三","area":89.7}"#, request: request)
+        #expect(outcome.status == .invalidResponse)
+        #expect(outcome.error == "the department's answer is larger than 16 bytes")
+    }
+
+    /// A refused body is named by where it broke a rule, as the console reads it (README, per-source status).
+    @Test func invalidBodyNamesLineAndColumn() {
+        let outcome = Self.outcome(200, "{\n  \"owner\": 张三}")
+        #expect(outcome.error == "the department's answer is not valid JSON (line 2, column 12)")
+        #expect(Self.outcome(200, #"["张三"]"#).error == "the department's answer is JSON but not an object")
     }
 
     /// A 2xx answer that is not a JSON object is invalid_response, with no data.

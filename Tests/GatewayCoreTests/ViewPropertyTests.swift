@@ -29,9 +29,9 @@ struct ViewPropertyTests {
             var generator = BodyGenerator(seed: seed, named: named)
             let body = generator.body()
             let text = body.jsonText
-            let data = try JSON.parse(text)
-            let result = view.apply(to: data)
-            let served = data.encodedString() + " " + result.withheld.listed.joined(separator: " ")
+            let outcome = SourceOutcome.answered(text, source: source, view: view)
+            let data = try #require(outcome.data, "refused: \(outcome.error ?? "")")
+            let served = String(decoding: data, as: UTF8.self) + " " + outcome.withheld.listed.joined(separator: " ")
             let digits = PlantedPII.digitForm(served)
             let lowered = served.precomposedStringWithCompatibilityMapping.lowercased()
             for secret in generator.planted {
@@ -43,7 +43,7 @@ struct ViewPropertyTests {
             let prefixes = Set(named.flatMap { entry in
                 entry.path.split(separator: "/").indices.map { "/" + entry.path.split(separator: "/")[...$0].joined(separator: "/") }
             })
-            for (path, isNull) in JSONTree.scalarPaths(of: try JSON.parse(data.encodedString())) {
+            for (path, isNull) in JSONTree.scalarPaths(of: try JSON.parse(data)) {
                 #expect(allowed.contains(path) || (isNull && prefixes.contains(path)),
                         "\(role)/\(source): \(path) served, not in the view; replay with VIEW_PROPERTY_SEED=\(seed)")
             }

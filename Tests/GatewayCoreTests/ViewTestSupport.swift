@@ -14,11 +14,14 @@ extension ViewTrie {
     }
 }
 
-/// `text` (a department body) served through `view`: the body as JSON text, and what the view reported.
+/// `text` (a department body) served through `view` (`ViewWriter`): the served data as JSON text, and what the view
+/// reported.
 func applied(_ text: String, _ view: SourceView) throws -> (body: String, result: ViewResult) {
-    let data = try JSON.parse(text)
-    let result = view.apply(to: data)
-    return (data.encodedString(), result)
+    let outcome = SourceOutcome.answered(text, view: view)
+    var result = ViewResult()
+    result.withheld = outcome.withheld
+    result.drift = outcome.drift
+    return (String(decoding: try #require(outcome.data, "refused: \(outcome.error ?? "")"), as: UTF8.self), result)
 }
 
 /// What `view` does at the path written `text`; `nil` when no view of its source names that path.

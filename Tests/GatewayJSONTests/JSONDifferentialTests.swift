@@ -1,5 +1,6 @@
 import Glibc
 import GatewayJSON
+import JSONTestSupport
 import Testing
 
 /// The scanner against jansson (`JSON.parse`: `json_loadb` with `JSON_REJECT_DUPLICATES`) over a

@@ -1,4 +1,5 @@
 import GatewayJSON
+import JSONTestSupport
 import Testing
 
 /// `JSONCopy` through `JSONOutput`: the output rules a served section follows.
@@ -33,6 +34,30 @@ struct JSONOutputTests {
     func fixtureCopiesMatchTodaysEncoding(_ name: String) throws {
         let text = Fixtures.bytes(name)
         #expect(copied(text) == .success(try JSON.parse(text).encoded()))
+    }
+
+    /// A dossier's envelope: members by name with text, integers, booleans and lists of text, keys from text escaped,
+    /// a value written elsewhere (a section's data) copied in; the commas placed.
+    @Test func writerMadeValues() {
+        var output = JSONOutput(capacity: 0)
+        output.beginObject()
+        output.member("text", "a\"b\\c\u{1}\n张")
+        output.member("n", -12)
+        output.member("yes", true)
+        output.member("no", false)
+        output.member("list", ["x", "y\t"])
+        output.member("empty", [])
+        output.key(quoting: "src\"")
+        Array(#"{"a":[1,2]}"#.utf8).withUnsafeBytes { output.json($0) }
+        output.key(quoting: "after")
+        output.beginArray()
+        output.string("")
+        Array("null".utf8).withUnsafeBytes { output.json($0) }
+        output.endArray()
+        output.endObject()
+        let bytes = output.finished()
+        #expect(String(decoding: bytes, as: UTF8.self) == #"{"text":"a\"b\\c\u0001\n张","n":-12,"yes":true,"no":false,"list":["x","y\t"],"empty":[],"src\"":{"a":[1,2]},"after":["",null]}"#)
+        #expect((try? JSON.parse(bytes)) != nil)
     }
 
     /// Values the gateway writes itself follow the same rules, commas placed by the output.

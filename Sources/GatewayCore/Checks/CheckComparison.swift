@@ -14,7 +14,7 @@ public enum CheckComparison: Sendable, Equatable {
     /// order. Two or more operands.
     case dateOrder
     /// The operand is one of `values` (e.g. a status of `"无"`, or `false` for a flag). One operand.
-    case oneOf([JSON])
+    case oneOf([CheckValue])
     /// The operand is a number ≤ 0 (e.g. no tax arrears). One operand.
     case notPositive
 

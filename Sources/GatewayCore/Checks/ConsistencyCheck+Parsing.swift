@@ -68,7 +68,7 @@ extension ConsistencyCheck {
             let maximum = try object.decimal("max", in: minimum...1e12)
             return .ratioWithin(min: minimum, max: maximum)
         case "one_of":
-            let values = try object.array("values").map(\.value)
+            let values = try object.array("values").map { CheckValue($0.value) }
             guard !values.isEmpty else { throw ConfigError(path: object.keyPath("values"), problem: "must list at least one value") }
             return .oneOf(values)
         default:

@@ -42,15 +42,23 @@ public struct ConsistencyReport: Sendable, Equatable {
                 && lhs.differingSources == rhs.differingSources
         }
 
-        func json() -> JSON {
-            JSON.object([
-                "code": JSON(code),
-                "severity": JSON(severity.rawValue),
-                "message": JSON(message),
-                "sources": JSON.array(sources.map { JSON($0) }),
-                "pointers": JSON.array(pointers.map { JSON.object(["source": JSON($0.source), "pointer": JSON($0.pointer.description)]) }),
-                "differing_sources": JSON.array(differingSources.map { JSON($0) }),
-            ])
+        func write(into output: inout JSONOutput) {
+            output.beginObject()
+            output.member("code", code)
+            output.member("severity", severity.rawValue)
+            output.member("message", message)
+            output.member("sources", sources)
+            output.key("pointers")
+            output.beginArray()
+            for (source, pointer) in pointers {
+                output.beginObject()
+                output.member("source", source)
+                output.member("pointer", pointer.description)
+                output.endObject()
+            }
+            output.endArray()
+            output.member("differing_sources", differingSources)
+            output.endObject()
         }
     }
 
@@ -67,12 +75,12 @@ public struct ConsistencyReport: Sendable, Equatable {
             self.sources = sources
         }
 
-        func json() -> JSON {
-            JSON.object([
-                "code": JSON(code),
-                "reason": JSON(reason.rawValue),
-                "sources": JSON.array(sources.map { JSON($0) }),
-            ])
+        func write(into output: inout JSONOutput) {
+            output.beginObject()
+            output.member("code", code)
+            output.member("reason", reason.rawValue)
+            output.member("sources", sources)
+            output.endObject()
         }
     }
 
@@ -95,8 +103,15 @@ public struct ConsistencyReport: Sendable, Equatable {
         }
     }
 
-    /// `findings` and `skipped_checks` of the dossier body.
-    func members() -> (findings: JSON, skipped: JSON) {
-        (JSON.array(findings.map { $0.json() }), JSON.array(skipped.map { $0.json() }))
+    /// Writes the `findings` and `skipped_checks` members of the dossier body.
+    func writeMembers(into output: inout JSONOutput) {
+        output.key("findings")
+        output.beginArray()
+        for finding in findings { finding.write(into: &output) }
+        output.endArray()
+        output.key("skipped_checks")
+        output.beginArray()
+        for check in skipped { check.write(into: &output) }
+        output.endArray()
     }
 }

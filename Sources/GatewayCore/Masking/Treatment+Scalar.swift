@@ -1,3 +1,5 @@
+import GatewayJSON
+
 /// A scalar of a department body, as a treatment sees it, whatever holds the body: a jansson
 /// tree (`SourceView.apply(to:)`) or a writer that streams the body token by token.
 public enum ViewScalar {
@@ -53,5 +55,45 @@ extension Treatment {
     private static func detected(_ text: String) -> ServedScalar {
         let masked = PIIDetector.maskEmbedded(in: text)
         return masked == text ? .unchanged : .replaced(masked)
+    }
+}
+
+extension Treatment {
+    /// What a number is served as, given its text as the department sent it (`text`: JSON number
+    /// grammar, an int64 when `isInteger`, else a finite double, as `JSONScanner` checked); the
+    /// number itself, unchanged, is served as that text.
+    ///
+    /// The rule of `served(_:detectPII:hmacKey:)` on its value, and under `clear` with `detectPII`
+    /// the PII detector on the text as sent too, since that text is what a served number shows:
+    /// `0.13812345678` or `341502198803140265e-8` hold a personal number whatever their value
+    /// (README, Views).
+    public func served(number text: UnsafeRawBufferPointer, isInteger: Bool, detectPII: Bool, hmacKey: [UInt8]?) -> ServedScalar {
+        guard self == .clear else {
+            let value: ViewScalar = isInteger ? .integer(JSONScalar.integerValue(of: text)) : .real(JSONScalar.realValue(of: text))
+            return served(value, detectPII: detectPII, hmacKey: hmacKey)
+        }
+        guard detectPII else { return .unchanged }
+        // An integer's text is its decimal value: for an integer the value's rule is this detection.
+        if !isInteger, Self.mayReach1e10(text) {
+            let byValue = served(.real(JSONScalar.realValue(of: text)), detectPII: true, hmacKey: hmacKey)
+            if byValue != .unchanged { return byValue }
+        }
+        return PIIDetector.masked(utf8: text).map(ServedScalar.replaced) ?? .unchanged
+    }
+
+    /// Whether the real written `text` may be 1e10 or more in magnitude: it has an exponent, or
+    /// more than ten digits before its point. Most reals (areas, shares, amounts) have neither,
+    /// and are not read as a double at all.
+    private static func mayReach1e10(_ text: UnsafeRawBufferPointer) -> Bool {
+        var integerDigits = 0, inFraction = false
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "e"), UInt8(ascii: "E"): return true
+            case UInt8(ascii: "."): inFraction = true
+            case UInt8(ascii: "-"): continue
+            default: if !inFraction { integerDigits += 1 }
+            }
+        }
+        return integerDigits > 10
     }
 }

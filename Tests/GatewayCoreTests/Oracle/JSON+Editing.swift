@@ -1,4 +1,5 @@
 import CJansson
+@testable import GatewayJSON
 
 extension JSON {
     /// What becomes of one member or element while a container is edited in place.

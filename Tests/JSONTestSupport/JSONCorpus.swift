@@ -4,10 +4,10 @@ import GatewayJSON
 /// with one planted fault of a given class, and mutations of the department fixtures. Whether a
 /// text is valid is jansson's to say, not the generator's: it only makes sure that every class of
 /// fault turns up, next to near misses that are valid.
-struct JSONCorpus {
+public struct JSONCorpus {
     var random: SplitMix64
 
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         random = SplitMix64(seed: seed)
     }
 
@@ -16,14 +16,14 @@ struct JSONCorpus {
     /// A document of up to 5 levels: any member order, any escaping of the same text (raw UTF-8,
     /// short escapes, `\u` in either case, surrogate pairs), white space between any tokens, and
     /// numbers up to the edges of int64 and double.
-    mutating func document() -> [UInt8] {
+    public mutating func document() -> [UInt8] {
         var planted: [UInt8]?
         return document(planting: &planted)
     }
 
     /// A document with `fault` put in place of one value (or, when no value was drawn for it,
     /// after the document in an array).
-    mutating func document(with fault: Fault) -> [UInt8] {
+    public mutating func document(with fault: Fault) -> [UInt8] {
         switch fault {
         case .truncation:
             let text = document()
@@ -189,7 +189,7 @@ struct JSONCorpus {
     // MARK: planted faults
 
     /// The classes of fault the invalid corpus plants: each draws from near misses too.
-    enum Fault: CaseIterable {
+    public enum Fault: CaseIterable, Sendable {
         case utf8, controlCharacter, escape, nul, surrogate, integer, real, numberSyntax, literal, duplicateKey, depth,
              structure, whiteSpace, truncation, trailing, topLevel
     }
@@ -250,7 +250,7 @@ struct JSONCorpus {
 
     /// With a last digit 2, the exact halfway point between the largest double and 2^1024, which
     /// `strtod` rounds (to even) to infinity; with 1, a number just below it, the largest double.
-    static let halfwayPastLargestDouble =
+    public static let halfwayPastLargestDouble =
         "1797693134862315807937289714053034150799341327100378269361737789804449682927647509466490179775872070"
         + "9633028641669288791094655554785194040263065748867150582068190890200070838367627385484581771153176447"
         + "5730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904"
@@ -283,12 +283,12 @@ struct JSONCorpus {
     // MARK: fixture mutations
 
     /// How a fixture is changed.
-    enum Mutation: CaseIterable {
+    public enum Mutation: CaseIterable, Sendable {
         case byteFlip, truncation, insertion, deletion, duplicateKey, deepNesting, bigNumber, badUTF8, escape
     }
 
     /// `fixture` changed by `mutation`, at a place drawn at random.
-    mutating func mutate(_ fixture: [UInt8], by mutation: Mutation) -> [UInt8] {
+    public mutating func mutate(_ fixture: [UInt8], by mutation: Mutation) -> [UInt8] {
         var text = fixture
         let offset = Int.random(in: 0..<text.count, using: &random)
         switch mutation {

@@ -1,13 +1,9 @@
+import GatewayCore
 import GatewayJSON
 
-/// What applying a view to one department body found.
-public struct ViewResult: Sendable, Equatable {
-    /// The members and elements not served, for the section's `withheld`.
-    public var withheld = DistinctPaths(limit: DistinctPaths.withheldLimit)
-    /// The members no view of any role names, or whose shape no view expects (schema drift).
-    public var drift = DistinctPaths(limit: SchemaDrift.maximumPathsPerSource)
-}
-
+/// The test oracle of `ViewWriter`: the walk of a jansson tree that served department bodies
+/// through views before the single-pass writer (issue #14), kept as it was. The differential
+/// tests hold the writer to it (`ViewDifferentialTests`).
 extension SourceView {
     /// Serves the department body `data` (an object) through this view, in place: what the view
     /// does not name is removed and listed as withheld, each named scalar is served under its
@@ -16,7 +12,7 @@ extension SourceView {
     /// One walk over the body, led by the trie: recursion follows the trie (whose depth the
     /// config bounds), never the body, so a deeply nested body cannot exhaust a task's stack;
     /// below the trie, only a view of everything with `detectPII` looks further, with a work list.
-    public func apply(to data: JSON) -> ViewResult {
+    func apply(to data: JSON) -> ViewResult {
         let walk = ViewWalk(view: self)
         var result = ViewResult()
         if servesEverything && !detectPII {

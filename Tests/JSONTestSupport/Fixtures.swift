@@ -1,12 +1,12 @@
 import Foundation
 
 /// The department fixtures the stubs serve (`stubs/fixtures/<department>/<id>.json`).
-enum Fixtures {
-    /// `#filePath` is `<root>/Tests/GatewayJSONTests/Support/Fixtures.swift`.
-    static let folder = "/" + String("\(#filePath)").split(separator: "/").dropLast(4).joined(separator: "/") + "/stubs/fixtures"
+public enum Fixtures {
+    /// `#filePath` is `<root>/Tests/JSONTestSupport/Fixtures.swift`.
+    public static let folder = "/" + String("\(#filePath)").split(separator: "/").dropLast(3).joined(separator: "/") + "/stubs/fixtures"
 
     /// Every fixture as `department/file` and its bytes, in name order.
-    static let all: [(name: String, bytes: [UInt8])] = {
+    public static let all: [(name: String, bytes: [UInt8])] = {
         let files = FileManager.default
         return ((try? files.contentsOfDirectory(atPath: folder)) ?? []).sorted().flatMap { department in
             ((try? files.contentsOfDirectory(atPath: folder + "/" + department)) ?? []).sorted().map { file in
@@ -15,7 +15,7 @@ enum Fixtures {
         }
     }()
 
-    static func bytes(_ name: String) -> [UInt8] {
+    public static func bytes(_ name: String) -> [UInt8] {
         all.first { $0.name == name }!.bytes
     }
 }

@@ -1,4 +1,5 @@
 import CJansson
+@testable import GatewayJSON
 
 extension JSON.Borrowed: Equatable {
     /// The value of an integer or real.

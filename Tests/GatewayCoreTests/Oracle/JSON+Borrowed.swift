@@ -1,6 +1,9 @@
 import CJansson
+@testable import GatewayJSON
 import Glibc
 
+// Borrowed values and in-place editing of jansson trees, which the view walk of `SourceView+Apply.swift` (the oracle
+// of `ViewWriter`) was built on when it served bodies; the product no longer walks trees, so they live here with it.
 extension JSON {
     /// A member or element lent by its container for the length of one call. Reading it makes
     /// no Swift object, which matters on the hot path (masking walks every value of every
