@@ -94,3 +94,28 @@ struct PurposeLineBreakTests {
         #expect(problem.kind == "invalid-purpose")
     }
 }
+
+struct PurposeAuditTests {
+    /// A purpose that passes validation keeps no personal number in the audit log, however it is spelled: joiners,
+    /// combining marks, variation selectors and Hangul fillers (all accepted in a purpose) between its digits,
+    /// Unicode dashes and compatibility dots, full-width and other digits, an ID number without its check character,
+    /// an e-mail address with a small `@`. The case reference stays.
+    @Test(arguments: [
+        ("核查 138\u{200D}1234\u{200D}5678", "核查 138\u{200D}****\u{200D}5678"),
+        ("核查 138\u{200C}1234\u{200C}5678", "核查 138\u{200C}****\u{200C}5678"),
+        ("案 2026-0042 电话 1\u{301}3\u{301}8\u{301}12345678", "案 2026-0042 电话 1\u{301}3\u{301}8\u{301}****5678"),
+        ("案 2026-0042 138\u{FE0F}1234\u{FE0F}5678", "案 2026-0042 138\u{FE0F}****\u{FE0F}5678"),
+        ("核查 138\u{3164}1234\u{3164}5678", "核查 138\u{3164}****\u{3164}5678"),
+        ("核查 138⸺1234⸺5678", "核查 138⸺****⸺5678"),
+        ("核查 138﹒1234﹒5678", "核查 138﹒****﹒5678"),
+        ("核查 ３４１５０３１９６８０９０５０１７", "核查 ３４１５０３********０１７"),
+        ("核查 34150319680905017Ⅹ", "核查 341503********017Ⅹ"),
+        ("联系 zhangsan﹫example.com", "联系 z***@***.com"),
+        ("退款 卡号 6222\u{200C}0212\u{200C}3456\u{200C}7890\u{200C}128", "退款 卡号 ****\u{200C}****\u{200C}****\u{200C}***0\u{200C}128"),
+        ("回电 ０５６４－３３３１２３４", "回电 ０５６４－*****３４"),
+        ("案 2026-0042 旧证 340102900101123", "案 2026-0042 旧证 340102******123"),
+    ])
+    func auditedPurposeMasksEverySpelling(_ header: String, _ audited: String) throws {
+        #expect(Purpose.audited(try Purpose.validated(header)) == audited)
+    }
+}

@@ -210,9 +210,9 @@ struct TreatmentTests {
         ("12345678901", "12345678901"),
         ("782000.0", "782000.0"),
         ("13812345678.0", #""138****5678.0""#),
-        ("341502198803140265.0", #""***""#),
+        ("341502198803140265.0", #""341502********0265.0""#),
         ("9.9e15", "9.9e15"),
-        ("1.3812345678E10", #""138****5678.0""#),
+        ("1.3812345678E10", #""1.38****5678E10""#),
         ("0.13812345678", #""0.138****5678""#),
         ("341502198803140265e-8", #""341502********0265e-8""#),
         ("-0", "-0"),
@@ -221,6 +221,54 @@ struct TreatmentTests {
     ])
     func clearWithDetection(_ input: String, _ expected: String) throws {
         #expect(try servedText(.clear, input, detectPII: true) == expected)
+    }
+
+    /// A real is served as the department wrote it, so that text is what the detector reads first, whatever the
+    /// real's size: a mobile or ID number in a fraction is masked as it would be in a string (the `.` between digits
+    /// is ignored, so `1500000000.0` reads as a mobile number and is masked, fail closed). What the text does not
+    /// show but the value may hide gets the value's rule: a real below 1e-4 whose shortest form has 10 or more
+    /// digits before its exponent fails closed, as its last digits may be rounded away.
+    @Test(arguments: [
+        ("0.13812345678", #""0.138****5678""#),
+        ("-0.13812345678", #""-0.138****5678""#),
+        ("1.3812345678", #""1.38****5678""#),
+        ("13812.345678", #""138**.**5678""#),
+        ("3.4150219880314026e-05", #""3.41502********026e-05""#),
+        ("3.401021971081376e-05", #""***""#),
+        ("0.000013812345678", #""***""#),
+        ("0.00001", "0.00001"),
+        ("5.5e-05", "5.5e-05"),
+        ("34150219880314.0265", #""341502********.0265""#),
+        ("1500000000.0", #""150****000.0""#),
+        ("9999999.99", "9999999.99"),
+        ("-38123.45", "-38123.45"),
+        ("13812345.678", #""138****5.678""#),
+        ("108.62", "108.62"),
+        ("0.0015", "0.0015"),
+        ("391.00000000000006", "391.00000000000006"),
+        ("0.30000000000000004", "0.30000000000000004"),
+        ("116.397128", "116.397128"),
+        ("31.7348620123", "31.7348620123"),
+    ])
+    func clearRealsAreReadAsWritten(_ input: String, _ expected: String) throws {
+        #expect(try servedText(.clear, input, detectPII: true) == expected)
+    }
+
+    /// email keeps a top-level label only when it is letters: whatever else follows the last dot (a phone number
+    /// after a `;`, digits) is no top-level domain, and the value fails closed.
+    @Test(arguments: [
+        #""zhangsan@example.com;13812345678""#, #""zhangsan@example.com,341502198803140265""#, #""a@b.13812345678""#,
+        #""a@b.com2""#, #""a@b.com/13812345678""#, #""a@b.xn--fiqs8s""#,
+    ])
+    func emailTopLevelIsLetters(_ input: String) throws {
+        #expect(try servedText(.email, input) == #""***""#)
+    }
+
+    /// address keeps no prefix holding a digit of any form the detector reads as one (superscript, circled,
+    /// mathematical digits are digits too).
+    @Test(arguments: [#""¹³⁸¹²³⁴⁵⁶⁷⁸金安区梅山南路88号""#, #""①③⑧①②③④⑤⑥⑦⑧金安区""#, #""𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖金安区""#])
+    func addressPrefixHoldsNoDigitOfAnyForm(_ input: String) throws {
+        #expect(try servedText(.address, input) == #""***""#)
     }
 
     /// Every treatment name in the config round-trips through its raw value; the old names are no treatments.

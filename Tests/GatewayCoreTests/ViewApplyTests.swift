@@ -96,14 +96,19 @@ struct ViewApplyTests {
         #expect(result.withheld.listed == ["/138****5678", "/a~1b~0c", "/" + String(repeating: "键", count: 21), "/z***@***.com"])
     }
 
-    /// A view of everything serves every member, notes drift against the other roles' views, and with detect_pii
-    /// scans every string, however deep and whether or not a view names it.
-    @Test func viewOfEverything() throws {
-        let roles = RoleConfig.compile([
+    /// A clerk naming one path of land, an auditor seeing everything, and an inspector seeing everything with detect_pii.
+    static func everythingRoles() throws -> [String: RoleConfig] {
+        RoleConfig.compile([
             RoleDefinition(name: "clerk", sources: ["land"], views: .named(["land": try viewPaths(["/owner/name": .name])]), detectPII: true),
             RoleDefinition(name: "auditor", sources: ["land"], views: .all, detectPII: false),
             RoleDefinition(name: "inspector", sources: ["land"], views: .all, detectPII: true),
         ], hmacKey: nil)
+    }
+
+    /// A view of everything serves every member, notes drift against the other roles' views, and with detect_pii
+    /// scans every string, however deep and whether or not a view names it.
+    @Test func viewOfEverything() throws {
+        let roles = try Self.everythingRoles()
         let text = #"{"owner":{"name":"张三","note":{"deep":["电话13812345678"]}},"new":{"x":"13912345678"}}"#
         let auditor = try applied(text, roles["auditor"]!.view(for: "land"))
         #expect(auditor.body == text)
@@ -112,6 +117,22 @@ struct ViewApplyTests {
         let inspector = try applied(text, roles["inspector"]!.view(for: "land"))
         #expect(inspector.body == #"{"owner":{"name":"张三","note":{"deep":["电话138****5678"]}},"new":{"x":"139****5678"}}"#)
         #expect(inspector.result.drift.listed == ["/owner/note", "/new"])
+    }
+
+    /// A view of everything with detect_pii cannot serve a member under a key that holds personal data (a phone
+    /// number as a key, at the top or deep inside): the member is withheld, listed under its masked key. Other keys,
+    /// and a view of everything without detect_pii, are served as sent.
+    @Test func viewOfEverythingWithholdsKeysHoldingPersonalData() throws {
+        let roles = try Self.everythingRoles()
+        let text = #"{"13812345678":"x","owner":{"name":"张三","contacts":{"139\u200b1234\u200b5678":"李四","note":[{"a@b.cn":1,"k":2}]}},"#
+            + #""new":[{"341502198803140265":{"y":1}}]}"#
+        let inspector = try applied(text, roles["inspector"]!.view(for: "land"))
+        #expect(inspector.body == #"{"owner":{"name":"张三","contacts":{"note":[{"k":2}]}},"new":[{}]}"#)
+        #expect(Set(inspector.result.withheld.listed)
+            == ["/138****5678", "/owner/contacts/139\u{200B}****\u{200B}5678", "/owner/contacts/note/*/a***@***.cn", "/new/*/341502********0265"])
+        let auditor = try applied(text, roles["auditor"]!.view(for: "land"))
+        #expect(auditor.body == (try JSON.parse(text)).encodedString())
+        #expect(auditor.result.withheld.listed.isEmpty)
     }
 
     /// Drift is measured against every role's view: what another role names is no drift for this one, and is still

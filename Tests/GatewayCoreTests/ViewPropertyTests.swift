@@ -31,7 +31,8 @@ struct ViewPropertyTests {
             let text = body.jsonText
             let outcome = SourceOutcome.answered(text, source: source, view: view)
             let data = try #require(outcome.data, "refused: \(outcome.error ?? "")")
-            let served = String(decoding: data, as: UTF8.self) + " " + outcome.withheld.listed.joined(separator: " ")
+            // Decoded, so that a spelling the JSON text escapes (a line break) is read as served.
+            let served = JSONTree.decodedText(of: try JSON.parse(data)) + "|" + outcome.withheld.listed.joined(separator: "|")
             let digits = PlantedPII.digitForm(served)
             let lowered = served.precomposedStringWithCompatibilityMapping.lowercased()
             for secret in generator.planted {
@@ -57,8 +58,9 @@ struct ViewPropertyTests {
         for _ in 0..<50 {
             generator.planted = []
             let text = generator.body().jsonText
-            let digits = PlantedPII.digitForm(text)
-            let lowered = text.precomposedStringWithCompatibilityMapping.lowercased()
+            let decoded = JSONTree.decodedText(of: try JSON.parse(text))
+            let digits = PlantedPII.digitForm(decoded)
+            let lowered = decoded.precomposedStringWithCompatibilityMapping.lowercased()
             for secret in generator.planted {
                 #expect(secret.isEmail ? lowered.contains(secret.value) : digits.contains(secret.value), "\(secret.value) not in \(text)")
                 found += 1
@@ -101,6 +103,17 @@ indirect enum JSONTree {
         }.joined() + "\""
     }
 
+    /// Every key and scalar of `value` as a reader sees it, JSON escapes decoded (a `\n` between digits is a line
+    /// break), numbers as written, each followed by `|`: what the leak checks read.
+    static func decodedText(of value: JSON) -> String {
+        switch value.kind {
+        case .object: value.members.map { $0.key + "|" + decodedText(of: $0.value) }.joined()
+        case .array: value.elements.map { decodedText(of: $0) }.joined()
+        case .string: value.string! + "|"
+        default: value.encodedString() + "|"
+        }
+    }
+
     /// Every scalar's path in `value`, view-style (`*` for indices), and whether it is `null`.
     static func scalarPaths(of value: JSON, _ prefix: String = "") -> [(String, Bool)] {
         switch value.kind {
@@ -118,11 +131,19 @@ struct PlantedPII: Hashable {
     let isEmail: Bool
 
     /// `text` with every decimal digit in any script as its ASCII digit, `X`/`x` as `X`, white space, dashes,
-    /// dots and brackets dropped, and everything else a boundary (`|`): a number spelled any way the README
-    /// allows reads as its plain digits, and two numbers apart stay apart. NFKC (Foundation's) first.
+    /// dots, brackets and what prints nothing (format characters, combining marks, controls) dropped, and
+    /// everything else a boundary (`|`): a number spelled any way the README allows reads as its plain digits,
+    /// and two numbers apart stay apart. NFKC (Foundation's) first.
     static func digitForm(_ text: String) -> String {
+        var visible = String.UnicodeScalarView()
+        for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars {
+            let category = scalar.properties.generalCategory
+            let printsNothing = [.format, .nonspacingMark, .enclosingMark].contains(category)
+                || scalar.properties.isDefaultIgnorableCodePoint || (category == .control && !scalar.properties.isWhitespace)
+            if !printsNothing { visible.append(scalar) }
+        }
         var form = ""
-        for character in text.precomposedStringWithCompatibilityMapping {
+        for character in String(visible) {
             if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
                scalar.properties.generalCategory == .decimalNumber, let value = character.wholeNumberValue {
                 form.append(String(value))
@@ -250,7 +271,7 @@ struct BodyGenerator {
 
     /// A personal number as a JSON number, or a harmless one.
     private mutating func number() -> JSONTree {
-        switch Int.random(in: 0..<5, using: &random) {
+        switch Int.random(in: 0..<7, using: &random) {
         case 0:
             let (plain, value) = mobile()
             planted.append(PlantedPII(value: value, isEmail: false))
@@ -269,6 +290,17 @@ struct BodyGenerator {
             let (plain, value) = mobile()
             planted.append(PlantedPII(value: value, isEmail: false))
             return .real(Double(plain)!)
+        case 3:
+            // Written `0.13812345678` (a last 0 would not be written).
+            var (plain, value) = mobile()
+            while plain.hasSuffix("0") { (plain, value) = mobile() }
+            planted.append(PlantedPII(value: value, isEmail: false))
+            return .real(Double("0." + plain)!)
+        case 4:
+            // Written `3.4150219880314026e-05`, or with the last digits rounded away: the first 14 surely show.
+            let value = idNumber18(check: true, x: false)
+            planted.append(PlantedPII(value: String(value.prefix(14)), isEmail: false))
+            return .real(Double("0.0000" + value.prefix(17))!)
         default:
             return chance(50) ? .integer(Int.random(in: 0...9_999_999, using: &random)) : .real(Double(Int.random(in: 0...99_999, using: &random)) / 100)
         }
@@ -303,6 +335,12 @@ struct BodyGenerator {
         switch Int.random(in: 0..<7, using: &random) {
         case 0:
             let value = idNumber18(check: chance(70), x: chance(20))
+            if chance(20) {
+                // The first 17 digits are the whole number; what follows them is no check character.
+                let first17 = String(value.prefix(17))
+                planted.append(PlantedPII(value: first17, isEmail: false))
+                return spell(first17, groups: [6, 8, 3]) + pick(["", "Y", "×", "Ⅹ", "号"])
+            }
             planted.append(PlantedPII(value: value, isEmail: false))
             return spell(value, groups: [6, 8, 4])
         case 1:
@@ -335,12 +373,16 @@ struct BodyGenerator {
         }
     }
 
-    /// `digits` written plain, in groups with one kind of separator, in full-width or Arabic-Indic digits.
+    /// `digits` written plain, in groups with one kind of separator, in full-width or Arabic-Indic digits, or
+    /// with a character that prints nothing after every digit.
     private mutating func spell(_ digits: String, groups: [Int]) -> String {
-        switch Int.random(in: 0..<7, using: &random) {
+        switch Int.random(in: 0..<8, using: &random) {
         case 0, 1: return digits
+        case 7:
+            let invisible = pick(["\u{200B}", "\u{200D}", "\u{AD}", "\u{301}", "\u{FE0F}", "\u{3164}"])
+            return digits.map { "\($0)" + invisible }.joined()
         case 2, 3:
-            let separator = pick([" ", "-", ".", "\u{A0}", "\u{3000}", "—"])
+            let separator = pick([" ", "-", ".", "\u{A0}", "\u{3000}", "—", "\n", "\r\n", "⸺", "〜", "﹒", "\u{200B}"])
             var parts: [String] = []
             var rest = Substring(digits)
             for size in groups where !rest.isEmpty {

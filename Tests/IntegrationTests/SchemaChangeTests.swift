@@ -111,6 +111,71 @@ import Testing
         #expect(record["purpose"]?.string == "核查 341502********0265")
     }
 
+    /// Personal numbers a department writes into fields the clerk's view serves in clear, spelled so that a reader
+    /// still sees them: characters that print nothing between the digits, line breaks, Unicode dashes and small
+    /// full stops, an ID number without its check character, a mobile number in a real's fraction, a key made of a
+    /// phone number with joiners; and a purpose with a joined phone number. None reaches the clerk or the audit log.
+    static let spelledSecrets = ["18612345679", "13566667777", "15012341234", "34150319680905017", "17712345678", "13698765432",
+                                 "18900001234", "zhangsan@example.com"]
+
+    static func spelledFixtures() throws -> FixtureStore {
+        let folder = TestEnvironment.temporaryDirectory()
+        for department in ["land", "tax", "house"] {
+            try FileManager.default.copyItem(atPath: TestEnvironment.repositoryRoot + "/stubs/fixtures/" + department,
+                                            toPath: folder + "/" + department)
+        }
+        try change(folder + "/land/LA2023001.json") { land in
+            land["location"] = JSON("安徽省六安市金安区梅山南路88号梧桐苑 联系 186\u{200B}1234\u{200B}5679")
+            land["registration_agency"] = JSON("六安市不动产登记中心 经办 34150319680905017Y")
+            land["parcel_area_m2"] = JSON(0.13566667777)
+            land["135\u{200D}6666\u{200D}7777"] = JSON("x")
+        }
+        try change(folder + "/tax/LA2023001.json") { tax in
+            tax["assessments"]!.elements[1]["remark"] = JSON("联系\n150\n1234\n1234，邮箱 zhang\u{200B}san@example.com")
+        }
+        try change(folder + "/house/LA2023001.json") { house in
+            house["seizure"]!["court"] = JSON("六安市叶集区人民法院 177⸺1234⸺5678")
+            house["building"]!["address"] = JSON("安徽省六安市金安区梅山南路88号 136﹒9876﹒5432")
+        }
+        return try FixtureStore(directory: folder)
+    }
+
+    /// `value`'s keys and strings decoded, numbers as written, with what prints nothing dropped: what a reader sees.
+    static func visibleText(_ value: JSON) -> String {
+        let text: String = switch value.kind {
+        case .object: value.members.map { $0.key + "|" + visibleText($0.value) }.joined(separator: "|")
+        case .array: value.elements.map(visibleText).joined(separator: "|")
+        case .string: value.string!
+        default: value.encodedString()
+        }
+        return String(String.UnicodeScalarView(text.unicodeScalars.filter { scalar in
+            let category = scalar.properties.generalCategory
+            return !([.format, .nonspacingMark, .enclosingMark].contains(category) || scalar.properties.isDefaultIgnorableCodePoint
+                     || (category == .control && !scalar.properties.isWhitespace))
+        }))
+    }
+
+    @Test func spelledNumbersReachNoClerk() async throws {
+        let environment = try await TestEnvironment.start(fixtures: try Self.spelledFixtures())
+        var headers = TestEnvironment.credentials()
+        headers["X-Purpose"] = "核查 189\u{200D}0000\u{200D}1234"
+        headers["X-Request-Id"] = "schema-spelled-1"
+        let response = try await environment.get("/v1/properties/LA2023001/dossier", headers: headers)
+        #expect(response.status == 200)
+        let dossier = try response.json()
+        let visible = Self.visibleText(dossier)
+        let digits = Self.digitForm(visible.replacing("⸺", with: "-")), lowered = visible.precomposedStringWithCompatibilityMapping.lowercased()
+        for secret in Self.spelledSecrets {
+            #expect(!digits.contains(secret) && !lowered.contains(secret), "\(secret) reached the clerk")
+        }
+        #expect(dossier["sources"]?["land"]?["withheld"]?.elements.compactMap(\.string) == ["/135\u{200D}****\u{200D}7777"])
+        #expect(dossier["sources"]?["land"]?["data"]?["parcel_area_m2"]?.string == "0.135****7777")
+        let audit = environment.gateway.config.audit
+        await environment.stop()
+        let record = try #require(try AuditIntegrationTests.records(audit).first { $0["request_id"]?.string == "schema-spelled-1" })
+        #expect(record["purpose"]?.string == "核查 189\u{200D}****\u{200D}1234")
+    }
+
     /// Each drift path is logged once per source, at info, with no value; later answers only count.
     @Test(.timeLimit(.minutes(1))) func driftIsLoggedOncePerPath() async throws {
         let stubs = try await DepartmentStubs(fixtures: try Self.changedFixtures())

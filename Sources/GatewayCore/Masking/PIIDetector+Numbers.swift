@@ -53,6 +53,9 @@ extension PIIDetector {
             return hull
         }
         if count == 18, isIDNumber(digits) { hide(6..<14) }
+        // The first 17 digits of an ID number are all of it (the check character follows from them):
+        // with a birth date where an ID number has one, they are masked as one, whatever follows.
+        if count == 17, hasBirthDate(digits) { hide(6..<14) }
         if count == 15, isDate(month: digits[8..<10], day: digits[10..<12]) { hide(6..<12) }
         for prefix in mobilePrefixes where count == prefix.count + 11 && digits.starts(with: prefix) {
             if isMobile(Digits(rebasing: digits[prefix.count...])) { hide((prefix.count + 3)..<(prefix.count + 7)) }
@@ -111,7 +114,12 @@ extension PIIDetector {
     /// 18 digits that are an ID number as far as anyone can tell: the check digit is right, or
     /// (a typo in it, fail closed) the birth date is a date.
     private static func isIDNumber(_ digits: Digits) -> Bool {
-        hasValidCheckCharacter(digits) || (isYear(digits[6..<10]) && isDate(month: digits[10..<12], day: digits[12..<14]))
+        hasValidCheckCharacter(digits) || hasBirthDate(digits)
+    }
+
+    /// Whether digits 7–14 of an ID number's first 17 or more digits are a birth date (1800–2099).
+    private static func hasBirthDate(_ digits: Digits) -> Bool {
+        isYear(digits[6..<10]) && isDate(month: digits[10..<12], day: digits[12..<14])
     }
 
     private static func value(_ digits: Slice<Digits>) -> Int {

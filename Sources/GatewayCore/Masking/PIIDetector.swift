@@ -3,10 +3,11 @@
 ///
 /// What it finds (README, Views), after folding every character to what it stands for
 /// (`PIIDetector+Text.swift`: full-width and other Unicode digits are digits) and ignoring
-/// spaces, hyphens, dots and brackets between digits:
+/// spaces, line breaks, hyphens, dots and brackets between digits, and what prints nothing:
 /// - ID card numbers: 18 characters (17 digits and a digit or `X`) whose check character is
-///   valid or whose birth date is a date, and 15-digit first-generation numbers whose birth date
-///   is a date;
+///   valid or whose birth date is a date, their first 17 digits alone when the birth date is a
+///   date (the check character follows from them), and 15-digit first-generation numbers whose
+///   birth date is a date;
 /// - mobile numbers (`1[3-9]` and 9 digits), also after `+86`, `86`, `0086` or `0`;
 /// - landline numbers with their area code (`0564-3331234`, `010 12345678`, `+86 564 3331234`);
 /// - bank card numbers: a card network's leading digits and length, passing the Luhn check;
@@ -104,6 +105,8 @@ public enum PIIDetector {
                             count += 1
                             afterSeparator = false
                         } else {
+                            // A separator, or a character that prints nothing: both end a group (fail closed:
+                            // `7\u{200B}13812345678` is read as two groups, a mobile number among them).
                             afterSeparator = true
                         }
                         index += length
@@ -136,7 +139,8 @@ public enum PIIDetector {
         var index = 0
         while index < bytes.count {
             let (folded, length) = unit(in: bytes, at: index)
-            units.append(TextUnit(folded: folded, start: index))
+            // What prints nothing is not there: `zhang\u{200B}san@example.com` is one address.
+            if !isIgnored(folded) { units.append(TextUnit(folded: folded, start: index)) }
             index += length
         }
         var emails: [EmailMatch] = []

@@ -69,14 +69,16 @@ extension Treatment {
     // MARK: email
 
     /// `local@domain.tld` keeps the first character of the local part and the top-level label:
-    /// `z***@***.com`. Anything with whitespace, no dot in the domain, an empty label or not
-    /// exactly one `@` is no e-mail address.
+    /// `z***@***.com`. Anything with whitespace, no dot in the domain, an empty label, a top-level
+    /// label that is not all letters (`com;13812345678`, `13812345678`) or not exactly one `@`
+    /// is no e-mail address.
     static func maskedEmail(_ text: String) -> String? {
         guard !text.contains(where: { $0.isWhitespace || $0.unicodeScalars.contains(where: isControl) }) else { return nil }
         let parts = text.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, let first = parts[0].first else { return nil }
         let labels = parts[1].split(separator: ".", omittingEmptySubsequences: false)
-        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), let topLevel = labels.last, topLevel.count <= 63
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }), let topLevel = labels.last, topLevel.count <= 63,
+              topLevel.allSatisfy(\.isLetter)
         else { return nil }
         return "\(first)***@***.\(topLevel)"
     }
@@ -180,9 +182,9 @@ extension Treatment {
 }
 
 extension Character {
-    /// Any decimal digit (ASCII, fullwidth, ...), but not 六 or 二, which are numbers in
-    /// Unicode's eyes and common in place names.
+    /// Any digit the PII detector reads as one (ASCII, fullwidth, superscript, circled, ...), but
+    /// not 六 or 二, which are numbers in Unicode's eyes and common in place names.
     var isDecimalDigit: Bool {
-        unicodeScalars.contains { $0.properties.generalCategory == .decimalNumber }
+        unicodeScalars.contains { PIIDetector.isDigit(PIIDetector.folded($0.value)) }
     }
 }

@@ -12,7 +12,7 @@ public enum ViewStep: Sendable, Equatable {
     /// An array: served with its elements, each at the node `ViewTrie.element(of:)` gives.
     case elements
     /// Served as it is, however deep, every scalar in it as `clear` (a view of everything, below
-    /// what any view names).
+    /// what any view names), but for members `SourceView.servesKey` withholds.
     case whole
     /// Not served: removed, and its path listed as withheld. Unless the value is drift itself,
     /// its members are still looked at for drift where other roles' views name paths below.
@@ -51,5 +51,13 @@ extension SourceView {
     /// everything.
     public var unnamedMemberStep: ViewStep {
         servesEverything ? .whole : .withhold
+    }
+
+    /// Whether a member that a view of everything serves beyond what the views name (an unnamed
+    /// member, or one inside a value served `.whole`) may be served under its key `key`. With
+    /// `detectPII`, a key holding personal data (`{"13812345678": …}`) would show it in clear: that
+    /// member is withheld instead, listed under its masked key (`ViewTrie.memberPath`).
+    public func servesKey(_ key: UnsafeRawBufferPointer) -> Bool {
+        !detectPII || PIIDetector.masked(utf8: key) == nil
     }
 }

@@ -164,8 +164,13 @@ public struct ViewTrie: Sendable {
     /// withheld: the key goes through `PIIDetector` (a key can be a phone number) and is cut to
     /// `maximumKeyBytes`, so a path never carries a value.
     public func memberPath(of node: Node, key: UnsafeRawBufferPointer) -> String {
+        Self.memberPath(in: storage.paths[node.index], key: key)
+    }
+
+    /// The path of the member `key` of an object at `path` (view-style), written as `memberPath(of:key:)` writes it.
+    public static func memberPath(in path: String, key: UnsafeRawBufferPointer) -> String {
         let text = PIIDetector.masked(utf8: key) ?? String(decoding: key, as: UTF8.self)
-        return storage.paths[node.index] + "/" + ViewPath.escaped(Self.cut(text, toBytes: Self.maximumKeyBytes))
+        return path + "/" + ViewPath.escaped(cut(text, toBytes: maximumKeyBytes))
     }
 
     /// How much of a key a withheld or drift path shows.

@@ -82,6 +82,9 @@ public struct ViewWriter: JSONScanConsumer {
         /// The container is a checked value itself: its place, and where it starts.
         let capturedSlot: Int?
         let start: Int
+        /// `whole` with the PII detector on (a view of everything): the container's path, for a
+        /// member whose key holds personal data, which is withheld (`SourceView.servesKey`).
+        var path: String? = nil
     }
 
     /// What becomes of the value that starts next, as far as its parent decides.
@@ -92,6 +95,8 @@ public struct ViewWriter: JSONScanConsumer {
         var capture: CheckCaptures.Node?
         /// A member's key, to write once the value is served.
         var key: JSONString?
+        /// `whole` with the PII detector on: the value's path (see `Frame.path`).
+        var path: String? = nil
     }
 
     /// Hands over the section's `data` as served, without a copy.
@@ -120,12 +125,22 @@ public struct ViewWriter: JSONScanConsumer {
                 // No view of any role names it: drift, served whole only by a view of everything.
                 let path = trie.memberPath(of: node, key: key.utf8)
                 result.drift.record(path)
-                if frame.mode == .serve, view.unnamedMemberStep == .whole {
+                if frame.mode == .serve, view.unnamedMemberStep == .whole, view.servesKey(key.utf8) {
                     slot.mode = .whole
+                    if detectPII { slot.path = path }
                 } else {
                     if frame.mode == .serve { result.withheld.record(path) }
                     slot.mode = .quiet
                 }
+            }
+        } else if let parent = frame.path {
+            // Inside a value a view of everything serves whole: a key holding personal data is not served.
+            let path = ViewTrie.memberPath(in: parent, key: key.utf8)
+            if view.servesKey(key.utf8) {
+                slot.path = path
+            } else {
+                result.withheld.record(path)
+                slot.mode = .quiet
             }
         }
         guard slot.mode != .quiet || slot.capture != nil else { return .skip }
@@ -187,6 +202,7 @@ public struct ViewWriter: JSONScanConsumer {
                     break
                 case .whole:
                     slot.mode = .whole
+                    if detectPII { slot.path = trie.path(of: node) }
                 case .withhold:
                     result.withheld.record(trie.path(of: node))
                     // Other roles' views may name paths below: drift there is noted whoever asks.
@@ -215,7 +231,8 @@ public struct ViewWriter: JSONScanConsumer {
             if isObject { output.beginObject() } else { output.beginArray() }
         }
         let node = slot.mode == .serve || slot.mode == .drift ? (isObject ? slot.node : trie.element(of: slot.node!)) : nil
-        frames.append(Frame(mode: slot.mode, isObject: isObject, node: node, capture: capture, capturedSlot: capturedSlot, start: offset))
+        frames.append(Frame(mode: slot.mode, isObject: isObject, node: node, capture: capture, capturedSlot: capturedSlot, start: offset,
+                            path: slot.mode == .whole ? slot.path : nil))
         return .visit
     }
 
@@ -236,7 +253,8 @@ public struct ViewWriter: JSONScanConsumer {
         let index = frames[top].nextIndex
         frames[top].nextIndex = index + 1
         let frame = frames[top]
-        return Slot(mode: frame.mode, node: frame.node, capture: frame.capture.flatMap { captures.element(of: $0, index: index) }, key: nil)
+        return Slot(mode: frame.mode, node: frame.node, capture: frame.capture.flatMap { captures.element(of: $0, index: index) }, key: nil,
+                    path: frame.path.map { $0 + "/*" })
     }
 
     // MARK: scalars

@@ -43,7 +43,8 @@ struct ViewWalk {
             guard let child = trie.child(of: node, key: key, hint: &hint) else {
                 let path = trie.memberPath(of: node, key: key)
                 result.drift.record(path)
-                return perform(view.unnamedMemberStep, on: value, at: nil, path: path, &result)
+                let step = view.unnamedMemberStep == .whole && !view.servesKey(key) ? .withhold : view.unnamedMemberStep
+                return perform(step, on: value, at: nil, path: path, &result)
             }
             return serve(value, at: child, &result)
         }
@@ -76,7 +77,7 @@ struct ViewWalk {
             serveElements(of: value, at: node!, &result)
             return .keep
         case .whole:
-            return servedWhole(value)
+            return servedWhole(value, path: path(), &result)
         case .withhold:
             result.withheld.record(path())
             if let node { noteDrift(in: value, at: node, &result) }
@@ -99,26 +100,40 @@ struct ViewWalk {
         }
     }
 
-    /// A value a view of everything serves whole, beyond what the trie names: every scalar in
-    /// it served as `clear`. Walked with a work list, as deep as it goes.
-    private func servedWhole(_ value: JSON.Borrowed) -> JSON.Edit {
+    /// A value at `path` that a view of everything serves whole, beyond what the trie names: every
+    /// scalar in it served as `clear`, and a member whose key holds personal data withheld
+    /// (`SourceView.servesKey`). Walked with a work list, as deep as it goes (so what it withholds
+    /// is listed in the order the work list meets it). Never inlined: its closures would otherwise
+    /// make the walk copy the view on every member of every body (about a third more instructions).
+    @inline(never)
+    private func servedWhole(_ value: JSON.Borrowed, path: @autoclosure () -> String, _ result: inout ViewResult) -> JSON.Edit {
         guard view.detectPII else { return .keep }
         switch value.kind {
         case .object, .array: break
         default: return served(value, .clear)
         }
-        var pending = [value]
-        func edit(_ element: JSON.Borrowed) -> JSON.Edit {
+        var pending = [(value, path())]
+        func edit(_ element: JSON.Borrowed, at path: @autoclosure () -> String) -> JSON.Edit {
             switch element.kind {
             case .object, .array:
-                pending.append(element)
+                pending.append((element, path()))
                 return .keep
             default:
                 return served(element, .clear)
             }
         }
-        while let container = pending.popLast() {
-            if container.kind == .object { container.editMembers { edit($1) } } else { container.editElements { edit($1) } }
+        while let (container, path) = pending.popLast() {
+            if container.kind == .object {
+                container.editMembers { key, member in
+                    guard view.servesKey(key) else {
+                        result.withheld.record(ViewTrie.memberPath(in: path, key: key))
+                        return .remove
+                    }
+                    return edit(member, at: ViewTrie.memberPath(in: path, key: key))
+                }
+            } else {
+                container.editElements { edit($1, at: path + "/*") }
+            }
         }
         return .keep
     }
