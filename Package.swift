@@ -17,6 +17,8 @@ let package = Package(
                        providers: [.apt(["libjansson-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        // epoll and eventfd from glibc's headers, which Swift's Glibc module does not bring in.
+        .systemLibrary(name: "CLinux", path: "CLinux"),
 
         // JSON: department bodies and dossiers in one pass (JSONScanner, JSONOutput); the rest over jansson.
         .target(name: "GatewayJSON", dependencies: ["CJansson"]),
@@ -26,12 +28,15 @@ let package = Package(
         .target(name: "GatewayCore", dependencies: ["GatewayJSON", "GatewayCrypto"]),
         // The durable, hash-chained audit log: files, fsync and its writer thread.
         .target(name: "AuditLog", dependencies: ["GatewayCore", "GatewayCrypto", "GatewayJSON"]),
-        // Thin adapters over the C network libraries.
-        .target(name: "UpstreamClient", dependencies: ["CCurl", "GatewayCore"]),
-        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD"]),
+        // One event loop per core: an epoll set, its sources and the tasks that prefer it as their executor.
+        .target(name: "EventLoop", dependencies: ["CLinux"]),
+        // Thin adapters over the C network libraries, each driven by the event loops.
+        .target(name: "UpstreamClient", dependencies: ["CCurl", "CLinux", "GatewayCore", "EventLoop"]),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "EventLoop"]),
         // The gateway itself and the fake departments, as libraries so tests run them in-process.
         // The OpenAPI document is compiled into the binary, so serving it needs no file at run time.
-        .target(name: "Gateway", dependencies: ["GatewayCore", "GatewayCrypto", "GatewayJSON", "UpstreamClient", "HTTPServer", "AuditLog"],
+        .target(name: "Gateway", dependencies: ["GatewayCore", "GatewayCrypto", "GatewayJSON", "EventLoop", "UpstreamClient", "HTTPServer",
+                                               "AuditLog"],
                 resources: [.embedInCode("Resources/openapi.yaml")]),
         .target(name: "DepartmentStubs", dependencies: ["HTTPServer", "GatewayJSON", "GatewayCore"]),
 
@@ -50,7 +55,7 @@ let package = Package(
         .testTarget(name: "GatewayCoreTests", dependencies: ["GatewayCore", "GatewayJSON", "GatewayCrypto", "JSONTestSupport"]),
         .testTarget(name: "AuditLogTests", dependencies: ["AuditLog", "GatewayCore", "GatewayJSON", "GatewayCrypto"]),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["Gateway", "DepartmentStubs", "GatewayCore", "GatewayCrypto", "GatewayJSON", "HTTPServer",
-                                   "UpstreamClient", "AuditLog"]),
+                    dependencies: ["Gateway", "DepartmentStubs", "GatewayCore", "GatewayCrypto", "GatewayJSON", "EventLoop",
+                                   "HTTPServer", "UpstreamClient", "AuditLog"]),
     ]
 )

@@ -2,11 +2,6 @@
 #define EXCHANGE_GATEWAY_CCURL_SHIM_H
 
 #include <curl/curl.h>
-/* The curl-multi loop runs libcurl's socket interface on its own epoll set and wakes with an
- * eventfd; Swift's Glibc module does not bring these headers in. */
-#include <sys/epoll.h>
-#include <sys/eventfd.h>
-#include <sys/prctl.h>
 
 /* curl_easy_setopt, curl_easy_getinfo and curl_multi_setopt are variadic, which
  * Swift cannot call; each wrapper fixes the type of the one argument. */
@@ -64,12 +59,6 @@ static inline CURLMcode eg_curl_multi_setopt_socket_function(CURLM *handle, curl
 /* curl_multi_setopt(CURLMOPT_TIMERFUNCTION): the callback type differs from a data pointer. */
 static inline CURLMcode eg_curl_multi_setopt_timer_function(CURLM *handle, curl_multi_timer_callback callback) {
     return curl_multi_setopt(handle, CURLMOPT_TIMERFUNCTION, callback);
-}
-
-/* prctl(PR_SET_NAME): the loop's thread names itself (prctl is variadic, and pthread_setname_np
- * needs _GNU_SOURCE, which Swift's Glibc module does not set). */
-static inline int eg_name_current_thread(const char *name) {
-    return prctl(PR_SET_NAME, name, 0, 0, 0);
 }
 
 /* CURL_SOCKET_TIMEOUT is a macro of a macro Swift does not import. */

@@ -14,7 +14,8 @@ typedef void *(*eg_mhd_uri_log_callback)(void *context, const char *uri, struct 
 
 /* MHD_start_daemon is variadic, which Swift cannot call. This wrapper passes the
  * options every daemon of ours sets, then `extra` (an MHD_OPTION_END-terminated
- * array, e.g. for TLS) through MHD_OPTION_ARRAY. */
+ * array, e.g. for TLS) through MHD_OPTION_ARRAY. The daemons run without threads of their own
+ * (an event loop drives each with MHD_run), so no thread pool size is passed. */
 static inline struct MHD_Daemon *eg_mhd_start_daemon(unsigned int flags,
                                                      const struct sockaddr *address,
                                                      MHD_AcceptPolicyCallback accept_policy,
@@ -27,7 +28,6 @@ static inline struct MHD_Daemon *eg_mhd_start_daemon(unsigned int flags,
                                                      void *uri_log_context,
                                                      MHD_NotifyConnectionCallback connection_changed,
                                                      void *connection_changed_context,
-                                                     unsigned int thread_pool_size,
                                                      unsigned int connection_limit,
                                                      unsigned int connection_timeout_seconds,
                                                      size_t connection_memory_limit,
@@ -37,12 +37,18 @@ static inline struct MHD_Daemon *eg_mhd_start_daemon(unsigned int flags,
                             MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
                             MHD_OPTION_URI_LOG_CALLBACK, uri_log, uri_log_context,
                             MHD_OPTION_NOTIFY_CONNECTION, connection_changed, connection_changed_context,
-                            MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
                             MHD_OPTION_CONNECTION_LIMIT, connection_limit,
                             MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout_seconds,
                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
                             MHD_OPTION_ARRAY, extra,
                             MHD_OPTION_END);
+}
+
+/* MHD_get_daemon_info is variadic; this asks for the epoll set of a daemon without threads of
+ * its own, which its event loop watches (readable: MHD_run has work). */
+static inline int eg_mhd_epoll_fd(struct MHD_Daemon *daemon) {
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_EPOLL_FD);
+    return info == NULL ? -1 : info->epoll_fd;
 }
 
 /* MHD_get_daemon_info is variadic; this asks for the bound port only. */

@@ -5,12 +5,15 @@
 #
 #   1. instructions: the release gateway runs under valgrind's callgrind, one profile per thread;
 #      after WARMUP dossiers the counters are zeroed, DOSSIERS dossiers are asked for, the counters
-#      are dumped. Each thread is put in a group by what ran on it (the curl thread, the
-#      libmicrohttpd threads, the audit writer, the rest: task threads and main).
+#      are dumped. Each thread is put in a group by what ran on it (the event loops, which run
+#      libmicrohttpd, libcurl and the requests' tasks; the audit writer; the rest: main and the
+#      global task threads; an older build's curl thread and libmicrohttpd threads apart).
 #   2. system calls (SYSCALLS=1, the default): the same gateway runs natively; after the warm-up
-#      `strace -f` attaches to all its threads for DOSSIERS more dossiers, and the calls are counted
-#      per thread and kind (epoll_ctl, epoll_wait, eventfd reads and writes, futex, socket I/O);
-#      threads are told apart by what they do (the curl thread sends the upstream GETs).
+#      its threads' context switches are read from /proc over DOSSIERS dossiers (voluntary ones are
+#      a thread going to sleep and being woken); then `strace -f` attaches to all its threads for
+#      DOSSIERS more dossiers, and the calls are counted per thread and kind (epoll_ctl, epoll_wait,
+#      eventfd reads and writes, futex, socket I/O); threads are told apart by what they do (the
+#      event loops send the upstream GETs and the answers).
 #
 # Both divide by the dossiers asked for; every answer must be 200 and complete, else the run fails.
 # The client is a small Python loop (CONNECTIONS keep-alive connections, a different property per
@@ -25,6 +28,7 @@
 #        GATEWAY_BIN  measure this exchange-gateway binary instead of building the worktree's (e.g.
 #                     a copy of an older build, to compare before and after)
 #        SYSCALLS     1 (default) also counts system calls; 0 skips that pass
+#        CALLGRIND    1 (default) counts instructions; 0 skips that pass
 #        PROFILE_DIR  keep the measured per-thread profiles there (read them with callgrind_annotate);
 #                     the curl thread's hottest functions are printed either way
 set -euo pipefail
@@ -33,7 +37,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/nginx.sh"
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 readonly DOSSIERS=${DOSSIERS:-300} WARMUP=${WARMUP:-60} CONNECTIONS=${CONNECTIONS:-8}
-readonly STUB=${STUB:-nginx} SYSCALLS=${SYSCALLS:-1}
+readonly STUB=${STUB:-nginx} SYSCALLS=${SYSCALLS:-1} CALLGRIND=${CALLGRIND:-1}
 readonly HOST=127.0.0.1
 readonly GATEWAY_PORT=18780 LAND_PORT=19701 TAX_PORT=19702 HOUSE_PORT=19703
 readonly BIN=.build-bench/release SCRATCH=.build-bench
@@ -109,6 +113,7 @@ start_gateway() {    # LOG [WRAPPER...]: the gateway, behind WRAPPER if given; w
 }
 
 # --- pass 1: instructions per thread ------------------------------------------------------------
+if (( CALLGRIND == 1 )); then
 # valgrind 3.19 (bookworm) writes into the signal mask handed to sigsuspend, and libdispatch's main
 # thread (dispatchMain, which `serve` parks in) hands it one in read-only memory: valgrind dies of
 # SIGSEGV at start. A preloaded sigsuspend that passes a copy keeps valgrind alive; the gateway's
@@ -135,11 +140,13 @@ callgrind_control --dump=measured "$GATEWAY" >/dev/null
 stop_process "$GATEWAY"; GATEWAY=""
 
 # The dump of the measured part is the first numbered one: cg.out.1-<thread>.
-# Which of the gateway's threads a profile is, from what only that kind of thread calls: libcurl's
-# socket interface (the curl thread), fsync (the audit writer), epoll_wait without libcurl
-# (libmicrohttpd's threads); the task threads and main are the rest.
+# Which of the gateway's threads a profile is, from what only that kind of thread calls: MHD_run
+# (an event loop, which drives libmicrohttpd and libcurl), libcurl's socket interface without it
+# (an older build's curl thread), fsync (the audit writer), epoll_wait without either (an older
+# build's libmicrohttpd threads); main and the global task threads are the rest.
 group_of() {    # FILE
-    if grep -q 'curl_multi_socket_action' "$1"; then echo "curl thread"
+    if grep -Eq 'fn=\([0-9]+\) MHD_run$' "$1"; then echo "event loops"
+    elif grep -q 'curl_multi_socket_action' "$1"; then echo "curl thread"
     elif grep -Eq 'fn=\([0-9]+\) (fsync|fdatasync)$' "$1"; then echo "audit writer"
     elif grep -Eq 'fn=\([0-9]+\) epoll_wait$' "$1"; then echo "libmicrohttpd threads"
     else echo "the rest (task threads, main)"; fi
@@ -158,13 +165,14 @@ if [[ -n ${PROFILE_DIR:-} ]]; then mkdir -p "$PROFILE_DIR" && cp "$TMP"/cg.out.1
 
 echo "gateway: $GATEWAY_BIN   stub: $STUB   dossiers: $DOSSIERS (after $WARMUP)   connections: $CONNECTIONS"
 echo "--- instructions per dossier (callgrind, user space)"
-for group in "curl thread" "libmicrohttpd threads" "audit writer" "the rest (task threads, main)"; do
+for group in "event loops" "curl thread" "libmicrohttpd threads" "audit writer" "the rest (task threads, main)"; do
+    [[ -n ${INSTRUCTIONS[$group]:-} ]] || continue
     printf '%10d  %s\n' $(( ${INSTRUCTIONS[$group]:-0} / DOSSIERS )) "$group"
 done
 printf '%10d  all threads\n' $(( total / DOSSIERS ))
-echo "--- the curl thread's hottest functions (self, instructions per dossier)"
+echo "--- the hottest functions of the threads running libcurl (self, instructions per dossier)"
 for file in "$TMP"/cg.out.1-*; do
-    [[ $(group_of "$file") == "curl thread" ]] || continue
+    [[ $(group_of "$file") == "curl thread" || $(group_of "$file") == "event loops" ]] || continue
     # Self cost per function from the profile's cost lines (a line after `calls=` is the callee's
     # inclusive cost, not the caller's own); names are defined once per file as "(id) name", and
     # a function without a symbol (libcurl's static ones) is named after its object file.
@@ -194,12 +202,34 @@ for function, count in own.most_common(20): print(f"{count // dossiers:10d}  {fu
 PY
 done
 
+fi
+
 # --- pass 2: system calls per thread ------------------------------------------------------------
 (( SYSCALLS == 1 )) || exit 0
 write_gateway_config "$TMP/gateway.json" "audit.path=$TMP/audit2/audit.jsonl"
 log "strace: $WARMUP warm-up + $DOSSIERS measured dossiers"
 start_gateway "$TMP/gateway-native.log"
 (( WARMUP == 0 )) || ask 3 "$WARMUP"
+# Context switches of every thread over DOSSIERS dossiers, before strace (whose stops switch too).
+context_switches() {    # prints "NAME VOLUNTARY INVOLUNTARY" per thread, its name without trailing digits
+    for task in /proc/"$GATEWAY"/task/*; do
+        awk -v name="$(tr -d '0-9' <"$task/comm" | sed 's/-$//')" \
+            '/^voluntary_ctxt_switches/ {v=$2} /^nonvoluntary_ctxt_switches/ {n=$2} END {print name, v, n}' "$task/status"
+    done
+}
+cpu_nanoseconds() {    # time on a CPU of all the process's threads so far, user and kernel (schedstat's first field)
+    cat /proc/"$GATEWAY"/task/*/schedstat | awk '{sum += $1} END {printf "%d\n", sum}'
+}
+context_switches >"$TMP/switches-before"
+cpu_before=$(cpu_nanoseconds)
+ask 5 "$DOSSIERS"
+cpu_after=$(cpu_nanoseconds)
+context_switches >"$TMP/switches-after"
+echo "--- CPU time per dossier, user and kernel (/proc schedstat, the same dossiers; unlike the counts it moves with the machine's load): $(( (cpu_after - cpu_before) / DOSSIERS / 1000 )) µs"
+echo "--- context switches per dossier (/proc, without strace): voluntary (slept and was woken), involuntary"
+awk -v n="$DOSSIERS" 'FNR == NR {v[$1] -= $2; i[$1] -= $3; next} {v[$1] += $2; i[$1] += $3}
+    END {for (name in v) {printf "%-18s %9.2f %9.2f\n", name, v[name] / n, i[name] / n; tv += v[name]; ti += i[name]}
+         printf "%-18s %9.2f %9.2f\n", "all threads", tv / n, ti / n}' "$TMP/switches-before" "$TMP/switches-after"
 strace -f -qq -ff -o "$TMP/st" -e trace=epoll_ctl,epoll_wait,epoll_pwait,read,write,futex,sendto,recvfrom,sendmsg,recvmsg,writev,fsync,fdatasync \
     -p "$GATEWAY" 2>"$TMP/strace.log" &
 STRACE=$!
@@ -216,18 +246,20 @@ STRACE=""
 
 echo "--- system calls per dossier (strace; eventfd reads/writes are reads/writes of 8 bytes)"
 printf '%-18s %9s %9s %9s %9s %9s %9s\n' thread epoll_ctl epoll_wait "efd read" "efd write" futex "socket io"
-# Threads are told apart by what they do, not by name (Foundation may lose a thread's name):
-# the curl thread sends the upstream GETs, the audit writer syncs, libmicrohttpd's threads wait
-# in epoll; the rest are task threads and main.
+# Threads are told apart by what they do, not by name (Foundation may lose a thread's name): the
+# event loops send the upstream GETs and the answers (an older build's curl thread only the GETs),
+# the audit writer syncs, an older build's libmicrohttpd threads wait in epoll; the rest are task
+# threads and main.
 declare -A ROWS=()
 for file in "$TMP"/st.*; do
-    if grep -q '^sendto([0-9]*, "GET ' "$file"; then group="curl thread"
+    if grep -q '^sendto([0-9]*, "GET ' "$file" && grep -Eq '^(sendto|sendmsg|writev)\(.*HTTP/1\.1 ' "$file"; then group="event loops"
+    elif grep -q '^sendto([0-9]*, "GET ' "$file"; then group="curl thread"
     elif grep -Eq '^f(data)?sync\(' "$file"; then group="audit writer"
     elif grep -Eq '^epoll_(p)?wait\(' "$file"; then group="MHD threads"
     else group="other"; fi
     ROWS[$group]+="$file "
 done
-for group in "curl thread" "MHD threads" "audit writer" other; do
+for group in "event loops" "curl thread" "MHD threads" "audit writer" other; do
     [[ -n ${ROWS[$group]:-} ]] || continue
     # shellcheck disable=SC2086
     cat ${ROWS[$group]} | awk -v n="$DOSSIERS" -v g="$group" '

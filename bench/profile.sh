@@ -78,14 +78,15 @@ echo "--- stages (share of the gateway's CPU, µs per dossier while profiled)"
 perf script -i "$TMP/perf.data" -F comm,ip,sym 2>/dev/null | swift demangle --simplified \
     | awk -v per="$us_per_dossier" '
     BEGIN {
-        n = split("CurlMultiLoop.run,curl-multi=curl thread: libcurl + upstream TCP;" \
-                  "MHD-worker=HTTP server threads: libmicrohttpd + client TCP;" \
+        n = split("curl_multi_socket_action,CurlMulti.,CurlMultiLoop.run,curl-multi=libcurl + upstream TCP (event loops; an older build: curl thread);" \
                   "AuditWriter.run,audit-writer=audit: write + fsync (writer thread);" \
                   "AuditLog.append=audit: record + SHA-256 chain;" \
                   "JSON.parse=parse the three bodies (jansson);" \
-                  "SourceView.apply=views: serving each body through the role's view;" \
+                  "SourceView.apply=views: serving each body through the view of the role;" \
                   "ConsistencyChecks=consistency checks;" \
-                  "JSON.encoded=encode the dossier", rules, ";")
+                  "JSON.encoded=encode the dossier;" \
+                  "GatewayRouter.handle=routing and admission (on the loop, inside the libmicrohttpd callback);" \
+                  "MHD_run,MHD-worker=libmicrohttpd + client TCP (event loops; an older build: its threads)", rules, ";")
         for (i = 1; i <= n; i++) { split(rules[i], r, "="); patterns[i] = r[1]; label[i] = r[2] }
         label[n + 1] = "the rest: tasks, routing, dossier assembly, metrics, allocation"
     }

@@ -34,7 +34,9 @@ require_tools valgrind git python3 swift
 build() {
     local side=$1 revision=$2
     mkdir -p "$TMP/$side"
-    git archive "$revision" Package.swift Sources Tests CCurl CJansson CMicroHTTPD COpenSSL config bench/json-cost | tar -x -C "$TMP/$side"
+    # CLinux (epoll for the event loops) only where the revision has it.
+    git archive "$revision" Package.swift Sources Tests CCurl CJansson $(git ls-tree --name-only "$revision" CLinux) CMicroHTTPD COpenSSL config \
+        bench/json-cost | tar -x -C "$TMP/$side"
     mkdir -p "$TMP/$side/Sources/view-cost"
     cp bench/view-cost/main.swift "$TMP/$side/Sources/view-cost/main.swift"
     cp "bench/view-cost/$side-serving.swift" "$TMP/$side/Sources/view-cost/Serving.swift"

@@ -5,8 +5,8 @@ import GatewayCrypto
 /// The writer thread's state and loop, and the watchdog that answers whoever waits too long.
 /// Everything shared sits behind `condition`; what only the writer thread touches is marked so.
 // @unchecked: `pending`, `inFlight` (and each record's `waiter`), `writingSince`, `state`,
-// `onStopped`, `stopDeadline`, `writable` and `requestedKey` are only touched while holding
-// `condition`; `file`, `witness`, `chain`, `signingKey`, `reopenReason`, `keyBeforeStart`,
+// `onStopped`, `stopDeadline`, `writable`, `requestedKey` and `watchdogWakesAt` are only touched
+// while holding `condition`; `watchdogRung` only while holding `watchdogBell`; `file`, `witness`, `chain`, `signingKey`, `reopenReason`, `keyBeforeStart`,
 // `hasScanned`, `pendingCuts`, `linesSinceCheckpoint` and `lastCheckpoint` only on the writer thread (and in
 // `init`, before it starts).
 final class AuditWriter: @unchecked Sendable {
@@ -38,6 +38,14 @@ final class AuditWriter: @unchecked Sendable {
     private let onBatch: @Sendable (Int, Duration?) -> Void
     private let onCheckpoint: @Sendable ([UInt8]) -> Void
     private let condition = NSCondition()
+    /// The watchdog's own wake-up, apart from `condition` (which only the writer waits on): it
+    /// sleeps until its next deadline and is rung early only for a deadline before that. Records
+    /// come in deadline order, so a busy log wakes it about once per append timeout, not once per
+    /// record (a wake-up per record would cost every dossier a futex call and a context switch).
+    private let watchdogBell = NSCondition()
+    private var watchdogRung = false
+    /// When the watchdog next looks by itself; `nil` while it is looking now.
+    private var watchdogWakesAt: ContinuousClock.Instant?
     private var pending: [Record] = []
     private var inFlight: [Record] = []
     /// When the batch being written was taken; `nil` while the writer is not writing.
@@ -113,9 +121,20 @@ final class AuditWriter: @unchecked Sendable {
     func enqueue(_ body: [UInt8], _ waiter: Waiter) {
         condition.withLock {
             guard case .running = state else { return waiter.resume(returning: .failure(.closed)) }
-            pending.append(Record(body: body, deadline: .now + appendTimeout, waiter: waiter))
-            // Both the writer and the watchdog wait on `condition`; each checks what it waits for.
+            let deadline = ContinuousClock.now + appendTimeout
+            pending.append(Record(body: body, deadline: deadline, waiter: waiter))
             condition.broadcast()
+            wakeWatchdog(before: deadline)
+        }
+    }
+
+    /// Rings the watchdog when it would otherwise look only after `deadline`; holding `condition`.
+    private func wakeWatchdog(before deadline: ContinuousClock.Instant?) {
+        guard let wakesAt = watchdogWakesAt, deadline.map({ $0 < wakesAt }) ?? true else { return }
+        watchdogWakesAt = nil
+        watchdogBell.withLock {
+            watchdogRung = true
+            watchdogBell.signal()
         }
     }
 
@@ -137,6 +156,7 @@ final class AuditWriter: @unchecked Sendable {
             case .running:
                 state = .stopping
                 stopDeadline = .now + appendTimeout
+                wakeWatchdog(before: stopDeadline)
                 fallthrough
             case .stopping:
                 self.onStopped.append(onStopped)
@@ -185,7 +205,8 @@ final class AuditWriter: @unchecked Sendable {
                 }
                 guard isStopping else { return [@Sendable (Bool) -> Void]() }
                 state = .stopped
-                condition.broadcast()
+                // The watchdog ends once it sees the writer stopped.
+                wakeWatchdog(before: nil)
                 defer { onStopped = [] }
                 return onStopped
             }
@@ -387,9 +408,8 @@ final class AuditWriter: @unchecked Sendable {
     /// for the writer is dropped: it is never written), and callers of `stop` whose writer has
     /// not finished by its deadline; then sleeps until the next deadline.
     func watch() {
-        condition.lock()
-        defer { condition.unlock() }
         while true {
+            condition.lock()
             let now = ContinuousClock.now
             let timedOut = AuditLogError.timedOut(milliseconds: Int(appendTimeout / .milliseconds(1)))
             pending.removeAll { record in
@@ -402,15 +422,27 @@ final class AuditWriter: @unchecked Sendable {
                 record.waiter?.resume(returning: .failure(timedOut))
                 record.waiter = nil
             }
-            if case .stopped = state { return }
+            if case .stopped = state {
+                condition.unlock()
+                return
+            }
             if let stopDeadline, stopDeadline <= now {
                 onStopped.forEach { $0(false) }
                 onStopped = []
                 self.stopDeadline = nil
             }
             let next = ([pending.first?.deadline, inFlight.first { $0.waiter != nil }?.deadline, stopDeadline]).compactMap { $0 }.min()
-            let wait = next.map { now.duration(to: $0) } ?? .seconds(60)
-            _ = condition.wait(until: Date(timeIntervalSinceNow: max(0.001, Double(wait / .milliseconds(1)) / 1000)))
+                ?? now + .seconds(60)
+            watchdogWakesAt = next
+            condition.unlock()
+            // Rung between the unlock and here: `watchdogRung` is set already, and it does not wait.
+            watchdogBell.withLock {
+                while !watchdogRung, ContinuousClock.now < next {
+                    let wait = ContinuousClock.now.duration(to: next)
+                    _ = watchdogBell.wait(until: Date(timeIntervalSinceNow: max(0.001, Double(wait / .milliseconds(1)) / 1000)))
+                }
+                watchdogRung = false
+            }
         }
     }
 }

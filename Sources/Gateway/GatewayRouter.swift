@@ -68,22 +68,61 @@ struct GatewayRouter: Sendable {
         }
     }
 
-    func handle(_ received: HTTPRequest) async -> HTTPReply {
+    /// How a route answers: at once, on the event loop that read the request, or in a task on that
+    /// loop (whatever is audited: the audit log's fsync is awaited).
+    enum RouteAnswer {
+        case now(HTTPResponse)
+        case task(@Sendable () async -> HTTPResponse)
+    }
+
+    /// Decides on `received` on the event loop that read it (`HTTPExchangeHandler`): the address
+    /// guards and the refusals and answers that need no waiting are done at once, with no task;
+    /// what is audited runs in a task on that loop; a dossier request that must wait for admission
+    /// waits with no task at all until its place is granted or refused (`openDossier`).
+    func handle(_ received: HTTPRequest, exchange: HTTPExchange) {
         var request = received
-        let started = request.receivedAt
         let requestID = RequestID.accepted(request.header("X-Request-Id")) ?? RequestID.generate()
         let current = runtime.runtime
         let route = Self.route(of: request.path)
-        let response = await guarded(&request, route: route, requestID: requestID, runtime: current) { request in
-            await answer(request, route: route, requestID: requestID, runtime: current)
+        switch checkAddress(&request, route: route, runtime: current) {
+        case .refused(let problem):
+            let closing = Closing(requestMetrics: current.requestMetrics, route: route, requestID: requestID, counted: nil)
+            closing.respond(refuseUnread(problem, request, route: route, requestID: requestID, runtime: current), to: request, on: exchange)
+        case .passed(let countedKey):
+            let closing = Closing(requestMetrics: current.requestMetrics, route: route, requestID: requestID,
+                                  counted: countedKey.map { (connectionsPerAddress, $0) })
+            answer(request, route: route, requestID: requestID, runtime: current, exchange: exchange, closing: closing)
         }
-        current.requestMetrics.answered(route, status: response.status)
-        if route != .healthz, route != .readyz, route != .metrics, route != .openapi {
-            EventLog.debug("request", ["method": request.method, "route": route.rawValue, "status": String(response.status),
-                                      "latency_ms": String(started.duration(to: .now).wholeMilliseconds),
-                                      "request_id": requestID, "remote": request.remoteAddress])
+    }
+
+    /// What every answer passes on its way out: the request counted and logged, and the client
+    /// address counted for it (behind a trusted proxy) let go.
+    struct Closing: Sendable {
+        /// The runtime's counters of answers, pre-resolved per route and status.
+        let requestMetrics: RequestMetrics
+        let route: Route
+        let requestID: String
+        /// The limit that counts a forwarded client's requests, and that client's key in it.
+        let counted: (limit: AddressLimit, key: String)?
+
+        func callAsFunction(_ request: HTTPRequest, _ response: HTTPResponse) -> HTTPReply {
+            if let counted { counted.limit.leave(counted.key) }
+            requestMetrics.answered(route, status: response.status)
+            if route != .healthz, route != .readyz, route != .metrics, route != .openapi {
+                EventLog.debug("request", ["method": request.method, "route": route.rawValue, "status": String(response.status),
+                                          "latency_ms": String(request.receivedAt.duration(to: .now).wholeMilliseconds),
+                                          "request_id": requestID, "remote": request.remoteAddress])
+            }
+            return .respond(response)
         }
-        return .respond(response)
+
+        /// Sends `answer`: at once, or from a task on the exchange's loop.
+        func respond(_ answer: RouteAnswer, to request: HTTPRequest, on exchange: HTTPExchange) {
+            switch answer {
+            case .now(let response): exchange.reply(self(request, response))
+            case .task(let work): exchange.run { self(request, await work()) }
+            }
+        }
     }
 
     /// What a request gets once the server no longer runs handlers (shutdown, past the drain):
@@ -120,42 +159,42 @@ struct GatewayRouter: Sendable {
         }
     }
 
-    private func answer(_ request: HTTPRequest, route: Route, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
+    private func answer(_ request: HTTPRequest, route: Route, requestID: String, runtime: GatewayRuntime, exchange: HTTPExchange,
+                        closing: Closing) {
         if let problem = Self.malformation(of: request, route: route, config: runtime.config) {
-            return await refuseUnread(problem, request, route: route, requestID: requestID, runtime: runtime)
+            return closing.respond(refuseUnread(problem, request, route: route, requestID: requestID, runtime: runtime), to: request, on: exchange)
         }
+        let response: HTTPResponse
         switch route {
         case .healthz:
-            return .json(JSON.object(["status": JSON("ok")]), status: 200, requestID: requestID)
+            response = .json(JSON.object(["status": JSON("ok")]), status: 200, requestID: requestID)
         case .readyz:
-            return readiness(requestID, runtime: runtime)
+            response = readiness(requestID, runtime: runtime)
         case .metrics:
             metrics.auditWritable.set(auditLog.isWritable ? 1 : 0)
-            return .document(Array(metrics.render().utf8), contentType: MetricsRegistry.contentType, requestID: requestID)
+            response = .document(Array(metrics.render().utf8), contentType: MetricsRegistry.contentType, requestID: requestID)
         case .openapi:
-            return .document(OpenAPIDocument.yaml, contentType: OpenAPIDocument.contentType, requestID: requestID)
+            response = .document(OpenAPIDocument.yaml, contentType: OpenAPIDocument.contentType, requestID: requestID)
         case .console:
-            return .console(ConsoleAssets.page, requestID: requestID)
+            response = .console(ConsoleAssets.page, requestID: requestID)
         case .consoleScript:
-            return .console(ConsoleAssets.script, requestID: requestID)
+            response = .console(ConsoleAssets.script, requestID: requestID)
         case .consoleStyle:
-            return .console(ConsoleAssets.style, requestID: requestID)
+            response = .console(ConsoleAssets.style, requestID: requestID)
         case .consoleSettings:
-            return .json(ConsoleSettings.json(of: runtime.config), status: 200, requestID: requestID)
+            response = .json(ConsoleSettings.json(of: runtime.config), status: 200, requestID: requestID)
         case .root:
-            return .redirect(to: ConsoleAssets.pagePath, requestID: requestID)
+            response = .redirect(to: ConsoleAssets.pagePath, requestID: requestID)
         case .dossierBatch:
-            metrics.requestsInFlight.increment()
-            defer { metrics.requestsInFlight.decrement() }
-            return await batch(request, requestID: requestID, runtime: runtime)
+            return closing.respond(.task {
+                metrics.requestsInFlight.increment()
+                defer { metrics.requestsInFlight.decrement() }
+                return await batch(request, requestID: requestID, runtime: runtime)
+            }, to: request, on: exchange)
         case .dossier, .unknown:
-            let rawID = String(request.path.dropFirst(Self.dossierPrefix.count).dropLast(Self.dossierSuffix.count))
-            metrics.requestsInFlight.increment()
-            defer { metrics.requestsInFlight.decrement() }
-            let response = await auditedDossier(request, rawID: rawID, requestID: requestID, runtime: runtime)
-            metrics.dossierDuration.observe(request.receivedAt.duration(to: .now))
-            return response
+            return openDossier(request, requestID: requestID, runtime: runtime, exchange: exchange, closing: closing)
         }
+        exchange.reply(closing(request, response))
     }
 
     /// Headers the gateway reads one value of: a second one is refused, not ignored.
@@ -165,8 +204,8 @@ struct GatewayRouter: Sendable {
     /// (decided before its body was), a header sent twice that must be sent once, a target or body
     /// over the limits, no such route, or a method the route does not serve.
     private static func malformation(of request: HTTPRequest, route: Route, config: GatewayConfig) -> Problem? {
-        if let defect = request.defect { return problem(for: defect) }
-        for name in singleHeaders where request.headers.count(where: { $0.name == name.lowercased() }) > 1 {
+        if let defect = request.defect { return problem(for: defect, maxBodyBytes: config.maxBodyBytes) }
+        for name in singleHeaders where request.headers.count(name) > 1 {
             return .duplicateHeader(name)
         }
         let targetLength = request.path.utf8.count + request.query.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 2 }
@@ -177,7 +216,7 @@ struct GatewayRouter: Sendable {
         return nil
     }
 
-    static func problem(for defect: RequestDefect) -> Problem {
+    static func problem(for defect: RequestDefect, maxBodyBytes: Int) -> Problem {
         switch defect {
         case .contentLengthWithTransferEncoding: .ambiguousFraming("Content-Length and Transfer-Encoding must not be sent together")
         case .conflictingContentLengths: .ambiguousFraming("the Content-Length headers differ")
@@ -186,6 +225,8 @@ struct GatewayRouter: Sendable {
         case .nulInTarget: .nulCharacter(in: "request target")
         case .nulInHeaderValue: .nulCharacter(in: "value of a header")
         case .foldedHeaderLine: .foldedHeaderLine()
+        case .invalidHeaderName: .invalidHeaderName()
+        case .contentLengthOverLimit: .payloadTooLarge(limit: maxBodyBytes)
         }
     }
 
@@ -217,14 +258,72 @@ struct GatewayRouter: Sendable {
         return .json(detail, status: ready ? 200 : 503, requestID: requestID)
     }
 
-    /// The dossier route: its answer, whatever it is, is audited first; if the audit record
-    /// cannot be made durable the caller gets 503 and no data.
-    private func auditedDossier(_ request: HTTPRequest, rawID: String, requestID: String, runtime: GatewayRuntime) async -> HTTPResponse {
+    /// The dossier route, on the loop that read the request: who calls, for what and why are checked
+    /// at once (`dossierOrder`); then a place among the dossiers in progress is taken, at once when
+    /// one is free. Otherwise the request waits for one with no task (its connection suspended, a
+    /// callback in the admission queue) until the last moment starting it is still of use
+    /// (`lastUsefulStart`): under overload, waiting here keeps the CPU on dossiers that can still make
+    /// their deadline. Its task starts with the place, or with the refusal. The answer, whatever it
+    /// is, is audited first; if the audit record cannot be made durable the caller gets 503 and no data.
+    private func openDossier(_ request: HTTPRequest, requestID: String, runtime: GatewayRuntime, exchange: HTTPExchange,
+                             closing: Closing) {
+        let rawID = String(request.path.dropFirst(Self.dossierPrefix.count).dropLast(Self.dossierSuffix.count))
         let trace = TraceContext(traceparent: request.header("traceparent"))
-        let record = Self.auditRecord(of: request, requestID: requestID, trace: trace, propertyID: PropertyID(rawID)?.rawValue)
-        return await audited(request, requestID: requestID, trace: trace, record: record, runtime: runtime) { record throws(Problem) in
-            try await dossier(request, rawID: rawID, requestID: requestID, trace: trace, runtime: runtime, record: &record)
+        var record = Self.auditRecord(of: request, requestID: requestID, trace: trace, propertyID: PropertyID(rawID)?.rawValue)
+        let order: Result<DossierOrder, Problem>
+        do throws(Problem) {
+            order = .success(try dossierOrder(request, rawID: rawID, runtime: runtime, record: &record))
+        } catch {
+            order = .failure(error)
         }
+        metrics.requestsInFlight.increment()
+        let opened = record
+        /// Starts the request's task: with a place among the dossiers in progress (`holdsPlace`), or
+        /// to answer the refusal `outcome` holds.
+        let start: @Sendable (Result<DossierOrder, Problem>, _ holdsPlace: Bool) -> Void = { outcome, holdsPlace in
+            exchange.run {
+                let response = await audited(request, requestID: requestID, trace: trace, record: opened, runtime: runtime) { record throws(Problem) in
+                    defer { if holdsPlace { runtime.admission.release() } }
+                    return try await dossier(outcome.get(), requestID: requestID, trace: trace, runtime: runtime, receivedAt: request.receivedAt,
+                                             record: &record)
+                }
+                metrics.requestsInFlight.decrement()
+                metrics.dossierDuration.observe(request.receivedAt.duration(to: .now))
+                return closing(request, response)
+            }
+        }
+        guard case .success = order else { return start(order, false) }
+        let overloaded = Problem.overloaded(limit: runtime.admission.maxInFlight)
+        let ticket = runtime.admission.acquire(deadline: Self.lastUsefulStart(from: request.receivedAt, runtime: runtime)) { granted in
+            if !granted { metrics.overloadRefusals.increment() }
+            start(granted ? order : .failure(overloaded), granted)
+        }
+        guard let ticket else { return }
+        // Shutdown while it waits: it leaves the queue and is refused (audited), as a cancelled wait would be.
+        exchange.onCancel {
+            guard runtime.admission.withdraw(ticket) else { return }
+            metrics.overloadRefusals.increment()
+            start(.failure(overloaded), false)
+        }
+    }
+
+    /// What a dossier request asks for, once its caller may have it.
+    struct DossierOrder: Sendable {
+        let propertyID: PropertyID
+        let access: SourceAccess
+        let role: RoleConfig
+    }
+
+    /// The checks a dossier request passes before it may take a place: the admission step, then its
+    /// property id and the sources it asks for.
+    private func dossierOrder(_ request: HTTPRequest, rawID: String, runtime: GatewayRuntime,
+                              record: inout AuditEntry) throws(Problem) -> DossierOrder {
+        let role = try admit(request, runtime: runtime, record: &record) { client throws(Problem) in
+            try takeRateToken(client, runtime: runtime)
+        }.role
+        guard let propertyID = PropertyID(rawID) else { throw .invalidPropertyID() }
+        let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: runtime.config)
+        return DossierOrder(propertyID: propertyID, access: try SourceAccess(requested: requested, role: role), role: role)
     }
 
     /// The audit record of `request` as it arrives: who calls, why and the outcome are filled in
@@ -298,38 +397,33 @@ struct GatewayRouter: Sendable {
         }
     }
 
-    private func dossier(_ request: HTTPRequest, rawID: String, requestID: String, trace: TraceContext, runtime: GatewayRuntime,
-                         record: inout AuditEntry) async throws(Problem) -> HTTPResponse {
-        let role = try admit(request, runtime: runtime, record: &record) { client throws(Problem) in
-            try takeRateToken(client, runtime: runtime)
-        }.role
-        guard let propertyID = PropertyID(rawID) else { throw .invalidPropertyID() }
-        let requested = try SourceSelection.sources(named: request.queryValue("sources"), in: runtime.config)
-        let access = try SourceAccess(requested: requested, role: role)
-        // Under overload, waiting here (not runnable) keeps the CPU on dossiers that can still
-        // make their deadline; a refusal comes shortly before this one's deadline.
-        try await takeAdmissionPlace(from: request.receivedAt, runtime: runtime)
-        defer { runtime.admission.release() }
-        let dossier = await runtime.service.dossier(for: propertyID, access: access, role: role, requestID: requestID, trace: trace,
-                                                    receivedAt: request.receivedAt)
+    private func dossier(_ order: DossierOrder, requestID: String, trace: TraceContext, runtime: GatewayRuntime,
+                         receivedAt: ContinuousClock.Instant, record: inout AuditEntry) async -> HTTPResponse {
+        let dossier = await runtime.service.dossier(for: order.propertyID, access: order.access, role: order.role, requestID: requestID,
+                                                    trace: trace, receivedAt: receivedAt)
         record.sources = Self.auditedSources(of: dossier)
         return .json(bytes: dossier.encoded(), status: dossier.httpStatus, requestID: requestID,
                      headers: [("X-Dossier-Complete", dossier.isComplete ? "true" : "false")])
     }
 
+    /// The last moment a dossier that started at `start` is still worth starting, by the rule every
+    /// start follows (a dossier needs up to half its deadline): admission waits until then.
+    static func lastUsefulStart(from start: ContinuousClock.Instant, runtime: GatewayRuntime) -> ContinuousClock.Instant {
+        let deadlineMs = runtime.config.deadlineMs
+        return Deadline(milliseconds: deadlineMs, after: start).lastUsefulStart(needing: .milliseconds(deadlineMs / 2))
+    }
+
     /// A place among the dossiers in progress (`limits.max_dossiers_in_progress`) for a dossier
-    /// that started at `start`; `overloaded` without one. Give it back with `runtime.admission.release()`.
+    /// that started at `start` (a batch's item); `overloaded` without one. Give it back with
+    /// `runtime.admission.release()`.
     func takeAdmissionPlace(from start: ContinuousClock.Instant, runtime: GatewayRuntime) async throws(Problem) {
         try await takePlace(in: runtime.admission, from: start, runtime: runtime, refusal: .overloaded(limit: runtime.admission.maxInFlight))
     }
 
-    /// A place in `bulkhead` for work that started at `start`, waited for until the last moment
-    /// starting a dossier then is still of use, by the rule every start follows (a dossier needs up
-    /// to half its deadline); `refusal` (counted as an overload refusal) without one.
+    /// A place in `bulkhead` for work that started at `start`, waited for (by a batch's task) until
+    /// `lastUsefulStart`; `refusal` (counted as an overload refusal) without one.
     func takePlace(in bulkhead: Bulkhead, from start: ContinuousClock.Instant, runtime: GatewayRuntime, refusal: Problem) async throws(Problem) {
-        let deadlineMs = runtime.config.deadlineMs
-        let lastUsefulStart = Deadline(milliseconds: deadlineMs, after: start).lastUsefulStart(needing: .milliseconds(deadlineMs / 2))
-        guard await bulkhead.acquire(deadline: lastUsefulStart) else {
+        guard await bulkhead.acquire(deadline: Self.lastUsefulStart(from: start, runtime: runtime)) else {
             metrics.overloadRefusals.increment()
             throw refusal
         }

@@ -1,4 +1,5 @@
 import AuditLog
+import EventLoop
 import GatewayCore
 import GatewayCrypto
 import Glibc
@@ -6,11 +7,15 @@ import HTTPServer
 import Synchronization
 import UpstreamClient
 
-/// A running gateway: the HTTP listener, the upstream client, the audit log, metrics, and the
-/// routes between them; the config's request-time parts can be reloaded without a restart.
+/// A running gateway: the event loops, the HTTP listener and the upstream client on them, the
+/// audit log, metrics, and the routes between them; the config's request-time parts can be
+/// reloaded without a restart.
 public final class GatewayServer: Sendable {
     /// The config the gateway started with (listener, TLS and audit settings are fixed by it).
     public let config: GatewayConfig
+    /// One per core (`server.threads`): each reads requests, runs their tasks, makes their upstream
+    /// calls and answers them, so a dossier changes threads only for the audit log's fsync.
+    private let loops: EventLoopGroup
     private let client: UpstreamClient
     private let server: HTTPServer
     private let auditLog: AuditLog
@@ -30,9 +35,10 @@ public final class GatewayServer: Sendable {
     ///
     /// The order keeps a failed start harmless: first what needs nothing running (the files the
     /// config names, and whether the listener's port is free, so a second instance on the same
-    /// config never opens the first one's audit log); then the audit log, the upstream client and
-    /// the listener. When the listener still fails, the client and the audit log are stopped and
-    /// waited for before this throws, so no thread of theirs is still at work when the process exits.
+    /// config never opens the first one's audit log); then the event loops, the upstream client,
+    /// the audit log and the listener. When the listener still fails, the client, the audit log
+    /// and the loops are stopped and waited for before this throws, so no thread of theirs is
+    /// still at work when the process exits.
     /// - Parameter auditSyscalls: the calls that reach the audit log's disk; tests put faults here.
     public init(config: GatewayConfig, auditSyscalls: AuditSyscalls = .system) async throws(GatewayStartError) {
         EventLog.setLevel(config.logLevel)
@@ -48,7 +54,8 @@ public final class GatewayServer: Sendable {
             throw .server(error)
         }
         let metrics = GatewayMetrics(processStats: ProcessStats.current)
-        let client = UpstreamClient(maxCachedConnections: config.sources.reduce(0) { $0 + $1.maxInFlight })
+        let loops = EventLoopGroup(loops: config.server.threads)
+        let client = UpstreamClient(maxCachedConnections: config.sources.reduce(0) { $0 + $1.maxInFlight }, loops: loops)
         let witness = config.audit.witnessURL.map { url in
             AuditWitnessPoster(url: url, timeoutMs: config.audit.witnessTimeoutMs, client: client, metrics: metrics)
         }
@@ -63,6 +70,7 @@ public final class GatewayServer: Sendable {
             })
         } catch {
             client.shutdown()
+            loops.shutdown()
             throw .audit(error)
         }
         let lifecycle = GatewayRouter.Lifecycle()
@@ -85,15 +93,17 @@ public final class GatewayServer: Sendable {
                 headerTimeoutResponse: { [seconds = config.server.headerTimeoutSeconds] in router.refuseHeaderTimeout(seconds: seconds) },
                 maxBodyBytes: config.maxBodyBytes, tls: tls,
                 refusal: { request in router.refuseWhileStopping(request) })
-            self.server = try HTTPServer(configuration: configuration) { request in await router.handle(request) }
+            self.server = try HTTPServer(configuration: configuration, loops: loops, exchangeHandler: router.handle)
         } catch {
             // In the order of a shutdown: the log's last checkpoint still reaches the witness.
             _ = await auditLog.close()
             await witness?.drain()
             client.shutdown()
+            loops.shutdown()
             throw .server(error)
         }
         self.config = config
+        self.loops = loops
         self.client = client
         self.auditLog = auditLog
         self.witness = witness
@@ -162,14 +172,14 @@ public final class GatewayServer: Sendable {
     /// running gets `HTTPServer`'s cancellation grace (1 s) before its connection is answered 503
     /// too. Then it stops, writes a `closed` line and a last checkpoint, syncs and closes the
     /// audit log (waiting at most `audit.append_timeout_ms` for a hung disk), lets the witness URL
-    /// have that checkpoint, and stops the upstream client.
+    /// have that checkpoint, stops the upstream client, and then the event loops.
     /// A second call waits for the first to finish (its `gracePeriod` is not used), so nobody
     /// closes the upstream client or the audit log under requests that are still draining.
     public func shutdown(gracePeriod: Duration? = nil) async {
         let drainTimeout = gracePeriod ?? .seconds(config.server.drainTimeoutSeconds)
         let stopping = shutdownTask.withLock { task in
             if let task { return task }
-            let started = Task { [server, client, auditLog, witness, lifecycle] in
+            let started = Task { [server, client, auditLog, witness, lifecycle, loops] in
                 lifecycle.beginDraining()
                 let overran = await server.shutdown(gracePeriod: drainTimeout)
                 if overran > 0 {
@@ -179,9 +189,10 @@ public final class GatewayServer: Sendable {
                     EventLog.error("the audit log did not close within audit.append_timeout_ms: its disk hangs; "
                                    + "the last records may lack their closed line and checkpoint", [:])
                 }
-                // The last checkpoint goes to the witness URL through the curl loop, which stops after it.
+                // The last checkpoint goes to the witness URL through the event loops, which stop after it.
                 await witness?.drain()
                 client.shutdown()
+                loops.shutdown()
             }
             task = started
             return started

@@ -168,6 +168,12 @@ extension Problem {
                 headers: [("Connection", "close")])
     }
 
+    public static func invalidHeaderName() -> Problem {
+        Problem(kind: "invalid-header-name", title: "Invalid header name", status: 400,
+                detail: "a header name must be a token: no white space (also not before the colon), no separator such as / or :",
+                headers: [("Connection", "close")])
+    }
+
     /// A header the gateway reads one value of, sent more than once: which one counts would depend on who reads it.
     public static func duplicateHeader(_ name: String) -> Problem {
         Problem(kind: "duplicate-header", title: "Duplicate header", status: 400, detail: "\(name) must be sent once")
@@ -189,10 +195,10 @@ extension Problem {
 }
 
 extension Problem {
-    /// The request line and headers did not arrive within `server.header_timeout_s`.
+    /// The request (line, headers and body) did not arrive within `server.header_timeout_s`.
     public static func requestHeaderTimeout(seconds: Int) -> Problem {
         Problem(kind: "request-header-timeout", title: "Request header timeout", status: 408,
-                detail: "the request line and headers must arrive within \(seconds) s", headers: [("Connection", "close")])
+                detail: "the request line, headers and body must arrive within \(seconds) s", headers: [("Connection", "close")])
     }
 }
 

@@ -1,6 +1,7 @@
 /// Tuning of the HTTP listener.
 public struct ServerConfig: Sendable, Equatable {
-    /// Threads that accept and parse requests; `0` means one per core, but at least 2.
+    /// Event loops (threads that read requests, fetch from departments and answer); `0` means one
+    /// per core, but at least 2.
     public var threads: Int
     public var connectionLimit: Int
     /// Connections one client address may hold, so one client cannot take every slot; generous

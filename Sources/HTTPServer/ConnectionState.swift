@@ -3,7 +3,8 @@ import Glibc
 import Synchronization
 
 /// One TCP connection, from MHD's notice that it started to its notice that it closed, and where
-/// its current request's line and headers stand, for the header deadline (`HeaderDeadline`).
+/// its current request stands, for the request deadline (`HeaderDeadline`): its line, headers and
+/// body must all be read in time.
 /// Owned by MHD through the connection's socket context.
 final class ConnectionState: Sendable {
     /// The peer's address, as the per-address limit counts it.
@@ -17,11 +18,12 @@ final class ConnectionState: Sendable {
     private let phase: Mutex<Phase>
 
     private enum Phase {
-        /// The client has been sending a request's line and headers since `since` (or connected then).
+        /// The client has been sending a request (its line, headers or body) since `since` (or
+        /// connected then).
         case receiving(since: ContinuousClock.Instant)
         /// Between requests since `since`, with nothing of the next one seen yet: the idle timeout's business.
         case idle(since: ContinuousClock.Instant)
-        /// The line and headers are complete; MHD and the handler take it from here.
+        /// The request is read whole (or refused before its body); the handler takes it from here.
         case answering
         /// Closed by the deadline; MHD has yet to notice.
         case timedOut
@@ -41,9 +43,29 @@ final class ConnectionState: Sendable {
         eg_mhd_socket_context(connection).map { Unmanaged<ConnectionState>.fromOpaque($0).takeUnretainedValue() }
     }
 
-    /// A request's line and headers are complete.
+    /// A request's line and headers are complete; its body, if any, is still to come within the
+    /// same deadline.
     /// - Returns: `false` when the deadline has closed the connection already (then it must not be answered).
-    func headComplete() -> Bool {
+    func headComplete(now: ContinuousClock.Instant) -> Bool {
+        phase.withLock { phase in
+            switch phase {
+            case .receiving, .answering:
+                return true
+            case .idle:
+                // Started on a kept-alive connection since the last sweep: its deadline counts from now.
+                phase = .receiving(since: now)
+                return true
+            case .timedOut:
+                return false
+            case .closed:
+                preconditionFailure("a request's head completed on a closed connection")
+            }
+        }
+    }
+
+    /// The request is read whole, or refused before its body: the handler answers it now.
+    /// - Returns: `false` when the deadline has closed the connection already (then it must not be answered).
+    func requestRead() -> Bool {
         phase.withLock { phase in
             switch phase {
             case .receiving, .idle, .answering:
@@ -52,7 +74,7 @@ final class ConnectionState: Sendable {
             case .timedOut:
                 return false
             case .closed:
-                preconditionFailure("a request's head completed on a closed connection")
+                preconditionFailure("a request was read on a closed connection")
             }
         }
     }
@@ -70,8 +92,9 @@ final class ConnectionState: Sendable {
         phase.withLock { $0 = .closed }
     }
 
-    /// Closes the connection if its request's line and headers are overdue, writing `timeoutResponse`
-    /// first (when given: not on TLS, whose stream a plain write would corrupt); notices a request
+    /// Closes the connection if its request (line, headers or body) is overdue, writing `timeoutResponse`
+    /// first (when given: not on TLS, whose stream a plain write would corrupt; nothing has been
+    /// answered on it yet); notices a request
     /// that started on an idle connection. The corresponding C functions are `getsockopt(TCP_INFO)`,
     /// `send` and `shutdown`; the shutdown makes MHD see the connection end and close it itself.
     /// - Parameters:

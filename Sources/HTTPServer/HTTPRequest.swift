@@ -4,8 +4,8 @@ public struct HTTPRequest: Sendable {
     /// The path, percent-decoded, without the query.
     public var path: String
     public var query: [(name: String, value: String)]
-    /// Header names are lower-cased.
-    public var headers: [(name: String, value: String)]
+    /// Looked up by name (case-insensitively) when asked for.
+    public var headers: HTTPHeaders
     public var body: [UInt8]
     /// True when the body was longer than the server's limit; `body` is then empty.
     public var bodyExceededLimit: Bool
@@ -20,7 +20,7 @@ public struct HTTPRequest: Sendable {
     public var defect: RequestDefect?
 
     public init(method: String, path: String, query: [(name: String, value: String)] = [],
-                headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+                headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [],
                 bodyExceededLimit: Bool = false, remoteAddress: String = "", receivedAt: ContinuousClock.Instant = .now,
                 defect: RequestDefect? = nil) {
         self.method = method
@@ -34,19 +34,14 @@ public struct HTTPRequest: Sendable {
         self.defect = defect
     }
 
-    /// The first value of header `name`, compared case-insensitively (without lower-casing
-    /// `name` into a new string: this runs several times per request).
+    /// The first value of header `name`, compared case-insensitively.
     public func header(_ name: String) -> String? {
-        headers.first { header in
-            header.name.utf8.elementsEqual(name.utf8) { stored, asked in
-                stored == ((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(asked) ? asked | 0x20 : asked)
-            }
-        }?.value
+        headers.first(name)
     }
 
-    /// Every value of header `name` (lower-case), in the order received.
+    /// Every value of header `name`, compared case-insensitively, in the order received.
     public func headerValues(_ name: String) -> [String] {
-        headers.filter { $0.name == name }.map(\.value)
+        headers.values(name)
     }
 
     public func queryValue(_ name: String) -> String? {

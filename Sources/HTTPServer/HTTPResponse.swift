@@ -28,4 +28,9 @@ public struct HTTPResponse: Sendable {
     }
 }
 
+/// Answers a request in a task of its own, on the event loop that read it.
 public typealias HTTPHandler = @Sendable (HTTPRequest) async -> HTTPReply
+
+/// Decides on a request synchronously, on the event loop that read it, and answers it through the
+/// exchange: at once, with a task, or later (see `HTTPExchange`). It must be quick.
+public typealias HTTPExchangeHandler = @Sendable (HTTPRequest, HTTPExchange) -> Void

@@ -1,10 +1,11 @@
 import Synchronization
 
-/// Closes connections whose request line and headers are not complete within `timeout` of the
-/// request's start (its connection's accept, or its first bytes after the previous request), however
-/// slowly they trickle: libmicrohttpd's own timeout only ends a connection that is silent that long,
-/// so one header line every few seconds would hold a connection, and a thousand of them an address's
-/// every slot. A request that would be answered is answered `timeoutResponse` (`408`) first.
+/// Closes connections whose request (line, headers and body) is not read whole within `timeout` of
+/// the request's start (its connection's accept, or its first bytes after the previous request),
+/// however slowly it trickles: libmicrohttpd's own timeout only ends a connection that is silent
+/// that long, so one header line (or body byte) every few seconds would hold a connection, and a
+/// thousand of them an address's every slot. A request that would be answered is answered
+/// `timeoutResponse` (`408`) first.
 ///
 /// One sweeper task looks at every connection every `interval` (a tenth of the timeout, 0.1–1 s),
 /// so a connection is closed at most that much after its deadline. Connections idle between

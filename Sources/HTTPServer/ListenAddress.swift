@@ -21,9 +21,12 @@ struct ListenAddress {
         }
     }
 
-    /// Binds the address for a moment, with `SO_REUSEADDR` as libmicrohttpd binds it, and lets it
-    /// go, so a start can fail on a port that is taken (or an address this machine does not have)
-    /// before it opens anything else. The corresponding C functions are `socket`, `setsockopt`, `bind`.
+    /// Binds the address for a moment, with `SO_REUSEADDR` (a port in TIME_WAIT is free) but not
+    /// `SO_REUSEPORT`, and lets it go, so a start can fail on a port that is taken (or an address
+    /// this machine does not have) before it opens anything else. A running gateway's listeners
+    /// have `SO_REUSEPORT` (one per event loop): a bind without it fails against them, so a second
+    /// gateway on the same port is refused here. The corresponding C functions are `socket`,
+    /// `setsockopt`, `bind`.
     func checkBindable() throws(HTTPServerError) {
         let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard probe >= 0 else { throw .cannotListen(host: host, port: port, reason: String(cString: strerror(errno))) }

@@ -1,22 +1,23 @@
 import CMicroHTTPD
 import Glibc
 
-/// The C callbacks MHD calls from its own threads. They live in a nonisolated type as
-/// closures without captures; everything they need comes through their context pointers.
+/// The C callbacks MHD calls, inside MHD_run on a daemon's event loop. They live in a nonisolated
+/// type as closures without captures; everything they need comes through their context pointers,
+/// each the `LoopDaemon` that runs the daemon.
 enum MHDCallbacks {
     /// MHD's accept policy: a peer at its connection limit is refused (MHD closes the socket at once).
-    static let acceptPolicy: MHD_AcceptPolicyCallback = { serverPointer, address, _ in
-        guard let serverPointer else { return .NO }
-        let server = Unmanaged<ServerContext>.fromOpaque(serverPointer).takeUnretainedValue()
+    static let acceptPolicy: MHD_AcceptPolicyCallback = { daemonPointer, address, _ in
+        guard let daemonPointer else { return .NO }
+        let server = Unmanaged<LoopDaemon>.fromOpaque(daemonPointer).takeUnretainedValue().context
         let peer = addressText(address)
         return server.isUncountedPeer(peer) || server.connectionsPerAddress.hasRoom(for: peer) ? .YES : .NO
     }
 
     /// MHD's connection notifications: a started connection gets its state (and counts towards its
     /// peer's limit, and is watched by the header deadline), a closed one gives all that back.
-    static let connectionChanged: MHD_NotifyConnectionCallback = { serverPointer, connection, socketContext, code in
-        guard let serverPointer, let connection, let socketContext else { return }
-        let server = Unmanaged<ServerContext>.fromOpaque(serverPointer).takeUnretainedValue()
+    static let connectionChanged: MHD_NotifyConnectionCallback = { daemonPointer, connection, socketContext, code in
+        guard let daemonPointer, let connection, let socketContext else { return }
+        let server = Unmanaged<LoopDaemon>.fromOpaque(daemonPointer).takeUnretainedValue().context
         switch code {
         case .CONNECTION_NOTIFY_STARTED:
             let peer = addressText(eg_mhd_client_address(connection))
@@ -46,48 +47,56 @@ enum MHDCallbacks {
     }
 
     /// MHD's access handler. First call, once the headers are complete: read the request's head
-    /// (answering now would close keep-alive connections), unless it is defective: then start the
-    /// handler at once, so the answer is queued before any of the body is read and MHD closes the
-    /// connection after it. Then take the body. Then suspend and start the handler. After the
-    /// resume: queue its reply. Once the server is stopping, nothing is suspended: the request gets
+    /// (answering now would close keep-alive connections), unless it is defective: then hand it to
+    /// the handler at once, so the answer is queued before any of the body is read and MHD closes
+    /// the connection after it. Then take the body. Then hand the request to the handler, which
+    /// replies at once (queued here) or later (the connection is suspended until then). After the
+    /// resume: queue the reply. Once the server is stopping, nothing is suspended: the request gets
     /// the server's refusal at once, and so does one whose connection shutdown resumed before its
     /// handler was done.
-    static let accessHandler: MHD_AccessHandlerCallback = { serverPointer, connection, url, method, version, uploadData, uploadDataSize, requestPointer in
-        guard let serverPointer, let connection, let uploadDataSize, let requestPointer, let existing = requestPointer.pointee else { return .NO }
-        let server = Unmanaged<ServerContext>.fromOpaque(serverPointer).takeUnretainedValue()
+    static let accessHandler: MHD_AccessHandlerCallback = { daemonPointer, connection, url, method, version, uploadData, uploadDataSize, requestPointer in
+        guard let daemonPointer, let connection, let uploadDataSize, let requestPointer, let existing = requestPointer.pointee else { return .NO }
+        let daemon = Unmanaged<LoopDaemon>.fromOpaque(daemonPointer).takeUnretainedValue()
         let state = Unmanaged<RequestState>.fromOpaque(existing).takeUnretainedValue()
         guard let head = state.head else {
             // Closed by the header deadline while the last header arrived: nothing more for it.
-            guard ConnectionState.of(connection)?.headComplete() != false else { return .NO }
-            let head = RequestHead(connection: connection, method: method, url: url, version: version, rawTarget: state.rawTarget)
-            state.setHead(head)
+            guard ConnectionState.of(connection)?.headComplete(now: .now) != false else { return .NO }
+            let head = RequestHead(connection: connection, method: method, url: url, version: version, rawTarget: state.rawTarget,
+                                   maxBodyBytes: daemon.context.maxBodyBytes)
+            state.head = head
             guard head.defect != nil else { return .YES }
-            return startHandler(for: state, head: head, on: connection, server: server)
+            return startHandler(for: state, head: head, on: connection, daemon: daemon)
         }
         if uploadDataSize.pointee > 0 {
-            state.appendBody(UnsafeRawBufferPointer(start: uploadData, count: uploadDataSize.pointee), limit: server.maxBodyBytes)
+            state.appendBody(UnsafeRawBufferPointer(start: uploadData, count: uploadDataSize.pointee), limit: daemon.context.maxBodyBytes)
             uploadDataSize.pointee = 0
             return .YES
         }
         if let reply = state.takeReply() {
-            return queue(reply, on: connection, server: server, closing: head.defect != nil)
+            return queue(reply, on: connection, daemon: daemon, closing: head.defect != nil)
         }
-        return startHandler(for: state, head: head, on: connection, server: server)
+        return startHandler(for: state, head: head, on: connection, daemon: daemon)
     }
 
-    /// Suspends the connection and starts the handler, or answers the server's refusal at once when
-    /// it is stopping; after a resume that found no reply, the refusal too.
+    /// Hands the request to the handler and queues its reply if it gave one at once, or answers the
+    /// server's refusal when it is stopping; after a resume that found no reply, the refusal too.
     private static func startHandler(for state: RequestState, head: RequestHead, on connection: OpaquePointer,
-                                     server: ServerContext) -> MHD_Result {
+                                     daemon: LoopDaemon) -> MHD_Result {
+        let server = daemon.context
         guard let (body, exceededLimit) = state.startHandler() else {
-            guard server.isStopping else { return .YES }
-            return queue(.respond(server.refusal(request(on: connection, head: head))), on: connection, server: server, closing: true)
+            guard daemon.isStopping else { return .YES }
+            return queue(.respond(server.refusal(request(on: connection, head: head))), on: connection, daemon: daemon, closing: true)
         }
+        // Closed by the deadline while the last of the request arrived: nothing more for it.
+        guard ConnectionState.of(connection)?.requestRead() != false else { return .NO }
         let request = request(on: connection, head: head, body: body, bodyExceededLimit: exceededLimit)
-        let suspended = server.suspend(MHDConnection(pointer: connection)) {
-            state.setReply(await server.handler(request))
+        guard !daemon.isStopping else {
+            return queue(.respond(server.refusal(request)), on: connection, daemon: daemon, closing: true)
         }
-        return suspended ? .YES : queue(.respond(server.refusal(request)), on: connection, server: server, closing: true)
+        let exchange = HTTPExchange(daemon: daemon, connection: connection, state: state)
+        server.handler(request, exchange)
+        guard let reply = exchange.handlerReturned() else { return .YES }
+        return queue(reply, on: connection, daemon: daemon, closing: head.defect != nil)
     }
 
     /// Releases a request's state once MHD is done with it; its connection waits for the next one.
@@ -132,17 +141,14 @@ enum MHDCallbacks {
     }
 
     /// Queues `reply`; with `closing`, says `Connection: close`, and MHD closes the connection after it.
-    private static func queue(_ reply: HTTPReply, on connection: OpaquePointer, server: ServerContext, closing: Bool) -> MHD_Result {
+    private static func queue(_ reply: HTTPReply, on connection: OpaquePointer, daemon: LoopDaemon, closing: Bool) -> MHD_Result {
         guard case .respond(let response) = reply else { return .NO }
         let created: OpaquePointer?
         switch response.body {
         case .bytes(let bytes):
-            created = bytes.withUnsafeBytes { buffer in
-                MHD_create_response_from_buffer(buffer.count, UnsafeMutableRawPointer(mutating: buffer.baseAddress),
-                                                .RESPMEM_MUST_COPY)
-            }
+            created = ResponseBytes.response(handing: bytes)
         case .stream(let length, let next):
-            let stream = StreamState(connection: MHDConnection(pointer: connection), next: next, context: server)
+            let stream = StreamState(connection: connection, next: next, daemon: daemon)
             created = MHD_create_response_from_callback(length ?? UInt64.max, 64 * 1024, readStream,
                                                         Unmanaged.passRetained(stream).toOpaque(), releaseStream)
         }

@@ -20,4 +20,12 @@ public enum RequestDefect: Sendable, Equatable {
     case nulInHeaderValue
     /// A header line continued on the next line (obsolete line folding, refused as RFC 9112 allows).
     case foldedHeaderLine
+    /// A header name that is not a token (RFC 9110 §5.1): empty, or with white space (before the
+    /// colon: RFC 9112 §5.1 asks for a 400) or a separator in it. libmicrohttpd keeps such a name as
+    /// a header of its own, so `Authorization : …` beside an `Authorization` would slip past the
+    /// duplicate check, and `Transfer-Encoding : chunked` past the framing check, while a proxy in
+    /// front that trims the name reads them as the real thing.
+    case invalidHeaderName
+    /// A `Content-Length` over the server's body limit: refused before any of the body is read.
+    case contentLengthOverLimit
 }

@@ -1,4 +1,5 @@
-import CCurl
+import CLinux
+import EventLoop
 import Glibc
 
 /// The loop's epoll set, kept in step with the sockets libcurl watches in as few `epoll_ctl` calls
@@ -12,7 +13,7 @@ import Glibc
 /// the loop's CURLOPT_CLOSESOCKETFUNCTION), so a descriptor number that comes back for a new socket
 /// never looks registered, and no registration outlives its socket.
 ///
-/// Used only on the loop thread.
+/// Used only on the loop's thread.
 struct EpollRegistrations {
     private struct Entry {
         /// The events registered in the set; 0 when the socket is not in it.
@@ -21,12 +22,13 @@ struct EpollRegistrations {
         var watched = false
     }
 
-    let epoll: Int32
+    /// The loop's epoll set, tagged for the multi handle whose sockets these are.
+    let epollSet: EpollSet
     /// By descriptor number.
     private var entries: [Entry] = []
 
-    init(epoll: Int32) {
-        self.epoll = epoll
+    init(epollSet: EpollSet) {
+        self.epollSet = epollSet
     }
 
     /// libcurl watches `socket` for `events` (EPOLLIN and/or EPOLLOUT) now.
@@ -35,13 +37,10 @@ struct EpollRegistrations {
         if index >= entries.count { entries += repeatElement(Entry(), count: index + 1 - entries.count) }
         entries[index].watched = true
         guard entries[index].events != events else { return }
-        var event = epoll_event(events: events, data: epoll_data(fd: socket))
         if entries[index].events == 0 {
-            if epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event) != 0, errno == EEXIST {
-                epoll_ctl(epoll, EPOLL_CTL_MOD, socket, &event)
-            }
-        } else if epoll_ctl(epoll, EPOLL_CTL_MOD, socket, &event) != 0, errno == ENOENT {
-            epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event)
+            if epollSet.add(socket, events: events) == .alreadyExists { epollSet.modify(socket, events: events) }
+        } else if epollSet.modify(socket, events: events) == .notFound {
+            epollSet.add(socket, events: events)
         }
         entries[index].events = events
     }
@@ -70,7 +69,7 @@ struct EpollRegistrations {
     mutating func drop(_ socket: Int32) {
         let index = Int(socket)
         guard index < entries.count else { return }
-        if entries[index].events != 0 { epoll_ctl(epoll, EPOLL_CTL_DEL, socket, nil) }
+        if entries[index].events != 0 { epollSet.remove(socket) }
         entries[index] = Entry()
     }
 }

@@ -68,7 +68,7 @@ public final class SourceTemplate: @unchecked Sendable {
     }
 
     init(settings: Settings) {
-        CurlMultiLoop.initializeLibcurl()
+        CurlMulti.initializeLibcurl()
         self.settings = settings
         var headers: UnsafeMutablePointer<curl_slist>?
         for line in CurlEasy.constantHeaders {

@@ -2,9 +2,10 @@ import GatewayCore
 
 /// One upstream call in flight: its limits, its growing body, and whom to tell when it ends.
 // @unchecked: the mutable state is used by one thread at a time. A fetch makes the transfer and
-// hands it to the loop through the loop's locked inbox; from then on only the loop thread touches
-// it. A transfer the loop refuses because it has stopped never reaches the loop thread: `submit`
-// completes it on the calling thread instead.
+// hands it to the multi handle of one event loop (directly on that loop's thread, or through the
+// loop's queue); from then on only that loop's thread touches it, but for `isJoinable` and
+// `followers`, which change only under `SharedCalls`' lock. A transfer refused because the client
+// has stopped never reaches a loop: it is completed on the calling thread instead.
 final class Transfer: @unchecked Sendable {
     let request: UpstreamRequest
     let template: SourceTemplate
@@ -19,9 +20,12 @@ final class Transfer: @unchecked Sendable {
     var limits: CallLimits
     /// What the last attempt ran with.
     var timeouts: TransferTimeouts
-    /// Whether the loop's coalescing index points at this call (identical calls may join it).
+    /// The multi handle that runs the call, and completes it (set when it is handed to one).
+    var home: CurlMulti?
+    /// Whether the shared coalescing index points at this call (identical calls may join it).
     var isJoinable = false
-    /// Identical calls waiting for this one, each of which ends no earlier than this one.
+    /// Identical calls waiting for this one, each of which ends no earlier than this one (they may
+    /// be on other loops).
     var followers: [Transfer] = []
     var body: [UInt8] = []
     /// Set by the write callback when the body grew past the cap.

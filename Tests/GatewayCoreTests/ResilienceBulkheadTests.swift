@@ -312,4 +312,28 @@ struct ResilienceBulkheadTests {
         try? await Task.sleep(for: .milliseconds(100))
         #expect(answers.withLock { $0 } == ["first": [true], "queued": [true], "late": [false]])
     }
+
+    /// A caller queued without a task can leave the queue unanswered: it is never called, the
+    /// permit released after it goes to the caller behind it, and a caller already answered
+    /// cannot withdraw (nor can one that was granted at once: it has no ticket).
+    @Test func withdrawnCallerIsNeverAnswered() async {
+        let bulkhead = Bulkhead(maxInFlight: 1)
+        let answers = Mutex<[String: [Bool]]>([:])
+        func record(_ name: String) -> @Sendable (Bool) -> Void {
+            { granted in answers.withLock { $0[name, default: []].append(granted) } }
+        }
+        #expect(bulkhead.acquire(deadline: inSeconds(5), granted: record("first")) == nil)
+        let leaving = bulkhead.acquire(deadline: inSeconds(30), granted: record("leaving"))
+        let staying = bulkhead.acquire(deadline: inSeconds(30), granted: record("staying"))
+        #expect(bulkhead.waiting == 2)
+        #expect(leaving.map(bulkhead.withdraw) == true)
+        #expect(bulkhead.waiting == 1)
+        bulkhead.release()
+        #expect(answers.withLock { $0 } == ["first": [true], "staying": [true]])
+        #expect(staying.map(bulkhead.withdraw) == false, "answered already")
+        #expect(leaving.map(bulkhead.withdraw) == false, "gone already")
+        #expect(bulkhead.inFlight == 1)
+        bulkhead.release()
+        #expect(bulkhead.inFlight == 0)
+    }
 }

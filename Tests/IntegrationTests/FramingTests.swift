@@ -138,9 +138,9 @@ import Testing
     /// duplicate check (a proxy that trims the name sees two, and may use the other one), and a
     /// `Transfer-Encoding : chunked` next to a `Content-Length` (or the reverse) slips past the
     /// framing check, the body framed one way here and maybe the other way in front. Found in the
-    /// review of issue 16; fixed with the event-loop server (refuse any header name outside `tchar`
-    /// in `RequestHead`, as a `RequestDefect`, answered 400 and closed).
-    @Test(.disabled("reason: fixed with the event-loop server"), arguments: [
+    /// review of issue 16; fixed with the event-loop server: any header name outside `tchar` is a
+    /// `RequestDefect` in `RequestHead`, answered `400 invalid-header-name` and closed.
+    @Test(arguments: [
         "Authorization: Bearer \(TestEnvironment.Key.clerk)\r\nAuthorization : Bearer wrong\r\nX-Purpose: case\r\n",
         "Authorization: Bearer \(TestEnvironment.Key.clerk)\r\nX-Purpose: case 1\r\nX-Purpose\t: case 2\r\n",
         "Authorization: Bearer \(TestEnvironment.Key.clerk)\r\nX-Purpose: case\r\nX/Purpose: other\r\n",
@@ -155,7 +155,7 @@ import Testing
 
     /// The framing headers hidden behind white space before the colon: refused, never a body read
     /// by the header libmicrohttpd recognised while the other one is there too.
-    @Test(.disabled("reason: fixed with the event-loop server"), arguments: [
+    @Test(arguments: [
         "Content-Length: 5\r\nTransfer-Encoding : chunked\r\n",
         "Content-Length : 5\r\nTransfer-Encoding: chunked\r\n",
     ])
@@ -174,10 +174,10 @@ import Testing
     /// takes the white space out and lets it pass as chunked, but libmicrohttpd 0.9.75 does not
     /// trim it, reads the body as one that ends when the connection does, and never answers: the
     /// request hangs until the client gives up, however the documented rule reads ("other than
-    /// exactly `chunked` → 501"). Fixed with the event-loop server: compare the value as
+    /// exactly `chunked` → 501"). Fixed with the event-loop server: the value is compared as
     /// libmicrohttpd hands it over (`RequestFraming`), so anything but `chunked` in any case is 501
-    /// and closed (or, if the new server frames bodies itself, read as chunked and answered).
-    @Test(.disabled("reason: fixed with the event-loop server"), arguments: ["chunked ", "chunked\t", "chun ked", "chunked  "])
+    /// and closed.
+    @Test(arguments: ["chunked ", "chunked\t", "chun ked", "chunked  "])
     func chunkedWithWhiteSpaceIsAnsweredNotHung(_ coding: String) async throws {
         let environment = try await TestEnvironment.shared()
         let body = "\(String(Self.batchBody.utf8.count, radix: 16))\r\n\(Self.batchBody)\r\n0\r\n\r\n"
@@ -189,22 +189,28 @@ import Testing
     }
 
     /// A body longer than `max_body_bytes` is refused as soon as that is known: from its
-    /// `Content-Length` before any of it arrives, or from a chunk size past the limit. Today the
-    /// whole body is read first (100 MB declared and sent: 413 only after the last byte; a chunk of
-    /// 2^64 - 16 bytes: read for ever), so one client can keep the server reading, and a connection
-    /// open, for as long as it sends. Fixed with the event-loop server: a `Content-Length` over the
-    /// limit is a `RequestDefect` (413 before the body, closed), and `appendBody` past the limit
-    /// starts the handler at once instead of reading on.
-    @Test(.disabled("reason: fixed with the event-loop server"), arguments: [
-        "Content-Length: 100000000\r\n\r\n",
-        "Transfer-Encoding: chunked\r\n\r\nfffffffffffffff0\r\n{",
-    ])
-    func oversizedBodiesAreRefusedBeforeTheyAreRead(_ framing: String) async throws {
+    /// `Content-Length` before any of it arrives (100 MB declared and nothing sent: 413 at once,
+    /// closed). Fixed with the event-loop server: a `Content-Length` over the limit is a
+    /// `RequestDefect`.
+    @Test func oversizedBodyIsRefusedBeforeItIsRead() async throws {
         let environment = try await TestEnvironment.shared()
-        let head = Array("POST /v1/dossiers:batch HTTP/1.1\r\nHost: 127.0.0.1\r\n\(Self.credentials)Content-Type: application/json\r\n\(framing)".utf8)
+        let head = Array("POST /v1/dossiers:batch HTTP/1.1\r\nHost: 127.0.0.1\r\n\(Self.credentials)Content-Type: application/json\r\nContent-Length: 100000000\r\n\r\n".utf8)
         let (response, closed) = try await Self.exchange(head, port: environment.gateway.port)
-        #expect(response.status == 413, "\(framing.debugDescription): \(response.status)")
-        #expect(closed, "\(framing.debugDescription)")
+        #expect(response.status == 413)
+        #expect(closed)
+    }
+
+    /// A chunked body whose chunk size is past the limit (2^64 - 16 bytes, then one byte sent) is
+    /// read for ever today. Still open with the event-loop server: libmicrohttpd 0.9.75 reads the
+    /// chunk sizes itself and shows the handler only the bytes, and it queues no answer while a body
+    /// is being read, so only a server that frames bodies itself can refuse this one early.
+    @Test(.disabled("reason: libmicrohttpd reads chunk sizes itself and answers nothing while a body is read"))
+    func oversizedChunkIsRefusedBeforeItIsRead() async throws {
+        let environment = try await TestEnvironment.shared()
+        let head = Array("POST /v1/dossiers:batch HTTP/1.1\r\nHost: 127.0.0.1\r\n\(Self.credentials)Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffff0\r\n{".utf8)
+        let (response, closed) = try await Self.exchange(head, port: environment.gateway.port)
+        #expect(response.status == 413)
+        #expect(closed)
     }
 
     /// These refusals of dossier requests are audited like every other, with what the gateway could

@@ -35,7 +35,7 @@ import Testing
         .payloadTooLarge(limit: 1), .shuttingDown(), .unauthorized(keyWasPresented: true), .uriTooLong(limit: 1),
         .tooManyMalformedRequests(retryAfterSeconds: 1), .forbiddenRole("r"), .auditUnavailable(), .overloaded(limit: 1),
         .rateLimited(retryAfterSeconds: 1), .invalidBody(""), .unsupportedMediaType(expected: ""), .ambiguousFraming(""),
-        .unsupportedTransferEncoding(), .nulCharacter(in: ""), .foldedHeaderLine(), .duplicateHeader(""),
+        .unsupportedTransferEncoding(), .nulCharacter(in: ""), .foldedHeaderLine(), .invalidHeaderName(), .duplicateHeader(""),
         .invalidForwardedFor(""), .tooManyConnections(limit: 1), .requestHeaderTimeout(seconds: 1), .batchTooLarge(limit: 1),
     ])
     func everyProblemIsDocumented(_ problem: Problem) throws {

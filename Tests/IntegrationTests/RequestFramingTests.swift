@@ -8,8 +8,16 @@ struct RequestFramingTests {
         ([("content-length", "5")], "HTTP/1.1", nil),
         ([("content-length", "5"), ("content-length", "5")], "HTTP/1.1", nil),
         ([("transfer-encoding", "chunked")], "HTTP/1.1", nil),
-        ([("transfer-encoding", "Chunked ")], "HTTP/1.1", nil),
+        ([("transfer-encoding", "Chunked")], "HTTP/1.1", nil),
+        ([("transfer-encoding", "chunked ")], "HTTP/1.1", .unsupportedTransferEncoding),
+        ([("transfer-encoding", "chun ked")], "HTTP/1.1", .unsupportedTransferEncoding),
+        ([("content-length", "65536")], "HTTP/1.1", nil),
+        ([("content-length", "65537")], "HTTP/1.1", .contentLengthOverLimit),
+        ([("Content-Length", "100000000000000000000")], "HTTP/1.1", .contentLengthOverLimit),
+        ([("content-length", "five")], "HTTP/1.1", nil),
         ([("content-length", "5"), ("content-length", "6")], "HTTP/1.1", RequestDefect.conflictingContentLengths),
+        ([("Content-Length", "5"), ("content-length", "6")], "HTTP/1.1", .conflictingContentLengths),
+        ([("Content-Length", "5"), ("Transfer-Encoding", "chunked")], "HTTP/1.1", .contentLengthWithTransferEncoding),
         ([("content-length", "5"), ("transfer-encoding", "chunked")], "HTTP/1.1", .contentLengthWithTransferEncoding),
         ([("transfer-encoding", "chunked")], "HTTP/1.0", .transferEncodingInHTTP10),
         ([("transfer-encoding", "xchunked")], "HTTP/1.1", .unsupportedTransferEncoding),
@@ -18,7 +26,8 @@ struct RequestFramingTests {
         ([("transfer-encoding", "identity")], "HTTP/1.1", .unsupportedTransferEncoding),
     ] as [([(String, String)], String, RequestDefect?)])
     func framing(_ headers: [(String, String)], version: String, expected: RequestDefect?) {
-        #expect(RequestFraming.defect(headers: headers.map { (name: $0.0, value: $0.1) }, version: version) == expected)
+        #expect(RequestFraming.defect(headers: HTTPHeaders(headers.map { (name: $0.0, value: $0.1) }), version: version,
+                                      maxBodyBytes: 65536) == expected)
     }
 
     /// Decoded as libmicrohttpd decodes (a `%` without two hex digits stays, `+` is a space in the

@@ -1,5 +1,7 @@
 import CCurl
+import CLinux
 import DepartmentStubs
+import EventLoop
 import Glibc
 import GatewayCore
 import HTTPServer
@@ -147,7 +149,7 @@ import Testing
     @Test func registrationsOutliveWatchingButNotTheirDescriptor() throws {
         let epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         defer { close(epoll) }
-        var sockets = EpollRegistrations(epoll: epoll)
+        var sockets = EpollRegistrations(epollSet: EpollSet(descriptor: epoll, tag: 0))
         let idle = eventfd(0, Int32(EFD_NONBLOCK))
         defer { close(idle) }
         sockets.watch(idle, events: EPOLLIN.rawValue)

@@ -63,7 +63,8 @@ import Testing
 
     /// What of the repository the walk-through reads: the package (to build; its manifest names the tests and the
     /// benchmark programs under bench/ too) and the shipped files.
-    static let repositoryParts = ["Package.swift", "Sources", "Tests", "CCurl", "CJansson", "CMicroHTTPD", "COpenSSL", "config", "deploy", "bench"]
+    static let repositoryParts = ["Package.swift", "Sources", "Tests", "CCurl", "CJansson", "CLinux", "CMicroHTTPD", "COpenSSL", "config", "deploy",
+                                   "bench"]
 
     /// The whole walk-through, release build included (about a minute on two cores) and the wait
     /// for the first signed checkpoint (at most `checkpoint_every_s`, 60 s); the time limit leaves

@@ -13,7 +13,7 @@ import Synchronization
 /// Waiters are queued answers (a suspended task's continuation, or a callback), never a polling
 /// loop. Each is answered exactly once, by whoever removes it from the queue under the lock:
 /// `release` (with `true`, handing its permit straight over), the deadline sweeper or
-/// cancellation (with `false`).
+/// cancellation (with `false`); a callback's caller may also take it out unanswered (`withdraw`).
 ///
 /// Taking a free permit while nobody waits, and giving one back while nobody waits, take no lock:
 /// the permits held and the callers waiting are one atomic word (`permits`), changed by one
@@ -117,7 +117,8 @@ public final class Bulkhead: Sendable {
         return false
     }
 
-    /// Takes a permit, waiting behind earlier callers until one is released.
+    /// Takes a permit, waiting behind earlier callers until one is released (a free permit, with
+    /// nobody queued for it, is taken without suspending).
     /// - Parameter deadline: the latest moment to wait until.
     /// - Returns: `true` with a permit that must be given back with `release()`; `false` without
     ///   one when `deadline` passed first, or the task is or gets cancelled (a cancelled task has no
@@ -125,6 +126,7 @@ public final class Bulkhead: Sendable {
     ///   `true` always means a permit is held.
     public func acquire(deadline: ContinuousClock.Instant) async -> Bool {
         guard !Task.isCancelled else { return false }
+        if tryAcquire() { return true }
         let id = nextWaiterID()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
@@ -138,15 +140,35 @@ public final class Bulkhead: Sendable {
         }
     }
 
+    /// A caller queued by `acquire(deadline:granted:)`, which may leave the queue with `withdraw`.
+    public struct Ticket: Sendable, Equatable {
+        fileprivate let id: UInt64
+    }
+
     /// Takes a permit without a task waiting for it: `granted` is called once, with `true` and a
     /// permit that must be given back with `release()` as soon as one is free (at once, on this
     /// thread, when one is free now; otherwise on the thread that releases it), or with `false`
     /// when `deadline` passes first (on the sweeper's thread).
     ///
     /// A dossier waiting for several departments waits on one continuation of its own, not on a
-    /// task per department: at c=4096 thousands of dossiers wait at once.
-    public func acquire(deadline: ContinuousClock.Instant, granted: @escaping @Sendable (Bool) -> Void) {
-        enqueue(id: nextWaiterID(), deadline: deadline, refusing: { false }, answer: granted)
+    /// task per department, and a request waiting for admission waits with no task at all: at
+    /// c=4096 thousands wait at once.
+    /// - Returns: the caller's ticket when it was queued; `nil` when `granted` was called already.
+    @discardableResult
+    public func acquire(deadline: ContinuousClock.Instant, granted: @escaping @Sendable (Bool) -> Void) -> Ticket? {
+        if tryAcquire() {
+            granted(true)
+            return nil
+        }
+        let id = nextWaiterID()
+        return enqueue(id: id, deadline: deadline, refusing: { false }, answer: granted) == .queued ? Ticket(id: id) : nil
+    }
+
+    /// Takes the caller with `ticket` out of the queue before it is answered.
+    /// - Returns: `true` when it was still waiting (its `granted` is never called then); `false`
+    ///   when it has been answered, or is being answered, already.
+    public func withdraw(_ ticket: Ticket) -> Bool {
+        state.withLock { state in !uncount(state.remove { $0.id == ticket.id }).isEmpty }
     }
 
     private func nextWaiterID() -> UInt64 {
@@ -158,8 +180,9 @@ public final class Bulkhead: Sendable {
 
     /// Grants a free permit at once, refuses when `refusing()` or the deadline has passed, and
     /// queues `answer` otherwise; the answer is given outside the lock.
+    @discardableResult
     private func enqueue(id: UInt64, deadline: ContinuousClock.Instant, refusing: () -> Bool,
-                         answer: @escaping @Sendable (Bool) -> Void) {
+                         answer: @escaping @Sendable (Bool) -> Void) -> Attempt {
         let attempt = state.withLock { state -> Attempt in
             guard !refusing() else { return .refused }
             let now = ContinuousClock.now
@@ -185,6 +208,7 @@ public final class Bulkhead: Sendable {
         case .refused: answer(false)
         case .queued: break
         }
+        return attempt
     }
 
     /// Takes `leaving`, just removed from the queue, out of the waiting count; under the lock.
