@@ -25,6 +25,7 @@
 #        CONNECTIONS  client connections, each asking one dossier after another (default 8)
 #        STUB         nginx (default): the neutral stub, a different property per request (nothing
 #                     coalesced or cached); swift: department-stubs, round-robin over its 7 ids
+#        BODIES       fixtures (default) or small: what the nginx stub serves (bench/nginx.sh)
 #        GATEWAY_BIN  measure this exchange-gateway binary instead of building the worktree's (e.g.
 #                     a copy of an older build, to compare before and after)
 #        SYSCALLS     1 (default) also counts system calls; 0 skips that pass
@@ -66,7 +67,7 @@ GATEWAY_BIN=${GATEWAY_BIN:-$BIN/exchange-gateway}
 for port in "$GATEWAY_PORT" "$LAND_PORT" "$TAX_PORT" "$HOUSE_PORT"; do require_port_free "$port"; done
 
 if [[ $STUB == nginx ]]; then
-    copy_stub_fixtures LA2023001
+    copy_stub_fixtures LA2023001 "${BODIES:-fixtures}"
     start_nginx_stub STUBS_PID "$TMP/stub" 0 0 0
 else
     start_department_stubs STUBS_PID land=0,tax=0,house=0 "$TMP/stubs.log"

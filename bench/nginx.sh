@@ -107,12 +107,21 @@ $(nginx_keepalive_and_temp_paths "$prefix")
 EOF
 }
 
-# The files nginx workers (user nobody) read: FIXTURE_ID's record of each department, in
-# $TMP/fixtures as <source>.json; the stub answers every property id with them.
-copy_stub_fixtures() {    # FIXTURE_ID
+# The files nginx workers (user nobody) read, in $TMP/fixtures as <source>.json; the stub answers
+# every property id with them. BODIES=fixtures: FIXTURE_ID's record of each department (about 1 KB
+# each, with personal data the views mask); BODIES=small: three scalar fields of that record (about
+# 100 bytes), so that what is measured is the fan-out itself rather than reading bodies.
+copy_stub_fixtures() {    # FIXTURE_ID BODIES
     local source
     mkdir -p "$TMP/fixtures"
-    for source in land tax house; do cp "stubs/fixtures/$source/$1.json" "$TMP/fixtures/$source.json"; done
+    case $2 in
+        fixtures) for source in land tax house; do cp "stubs/fixtures/$source/$1.json" "$TMP/fixtures/$source.json"; done ;;
+        small)
+            printf '{"property_id":"%s","land_use":"城镇住宅用地","area_m2":32.45}' "$1" >"$TMP/fixtures/land.json"
+            printf '{"property_id":"%s","payment_status":"已缴清","arrears_cny":0.0}' "$1" >"$TMP/fixtures/tax.json"
+            printf '{"property_id":"%s","usage":"住宅","building_area_m2":108.62}' "$1" >"$TMP/fixtures/house.json" ;;
+        *) die "BODIES must be fixtures or small, not '$2'" ;;
+    esac
     chmod -R a+rX "$TMP/fixtures"
 }
 

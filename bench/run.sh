@@ -27,6 +27,8 @@
 # Usage:   bench/run.sh
 # Env:     BENCH_DURATION  measured wrk duration per run (default 10s), after BENCH_WARMUP (default 2s)
 #          STUB            nginx (default) or swift (our department-stubs) for the main runs
+#          BODIES          fixtures (default): the nginx stub serves LA2023001's records (about 1 KB each);
+#                          small: three scalar fields of each (about 100 bytes; see bench/nginx.sh)
 #          ID_MODE         unique (default; with STUB=swift: fixtures) | single | fixtures: which property
 #                          each request asks for (see bench/peers/wrk/dossier.lua)
 #          SANITY          1 (default): with STUB=nginx and unique ids, three more exchange-gateway runs
@@ -55,6 +57,7 @@ readonly PURPOSE=peer-bench                     # X-Purpose; the key is lib.sh's
 readonly DURATION=${BENCH_DURATION:-10s}
 readonly WARMUP=${BENCH_WARMUP:-2s}
 readonly STUB=${STUB:-nginx}
+readonly BODIES=${BODIES:-fixtures}
 readonly SANITY=${SANITY:-1}
 # Which property each request asks for (bench/peers/wrk/dossier.lua): unique ids by default, so
 # that no gateway can coalesce identical upstream calls; department-stubs only knows its fixtures.
@@ -90,6 +93,7 @@ declare -A SC_LABEL=(
 declare -A PEER_PORT=([exchange-gateway]=$GATEWAY_PORT [nginx-lua]=$LUA_PORT [go]=$GO_PORT [flask]=$FLASK_PORT)
 
 [[ $STUB == nginx || $STUB == swift ]] || { echo "run.sh: STUB must be nginx or swift" >&2; exit 2; }
+[[ $BODIES =~ ^(fixtures|small)$ ]] || { echo "run.sh: BODIES must be fixtures or small" >&2; exit 2; }
 [[ $ID_MODE =~ ^(unique|single|fixtures)$ ]] || { echo "run.sh: ID_MODE must be unique, single or fixtures" >&2; exit 2; }
 [[ ! ($STUB == swift && $ID_MODE == unique) ]] || { echo "run.sh: department-stubs answers 404 to unknown ids; use ID_MODE=fixtures or single" >&2; exit 2; }
 for s in "${SCENARIO_LIST[@]}"; do [[ -n ${SC_CONNECTIONS[$s]:-} ]] || { echo "run.sh: unknown scenario $s" >&2; exit 2; }; done
@@ -303,7 +307,7 @@ build() {
     WRK_VERSION=$( { wrk -v 2>&1 || true; } | awk 'NR == 1 {print $2}')
 
     # Files nginx workers (user nobody) must read.
-    copy_stub_fixtures "$FIXTURE_ID"
+    copy_stub_fixtures "$FIXTURE_ID" "$BODIES"
     cp "$PEERS_DIR/nginx-lua/dossier.lua" "$TMP/dossier-peer.lua"
     cp "$PEERS_DIR/nginx-lua/stats.lua" "$TMP/stats-peer.lua"
     chmod a+r "$TMP/dossier-peer.lua" "$TMP/stats-peer.lua"
@@ -756,7 +760,7 @@ write_report() {
         echo
         machine_line "wrk, the gateway under test and the stub"
         echo "- command: \`$command\` (took ${elapsed} s in all, builds included)"
-        echo "- stub: $([[ $STUB == nginx ]] && echo "nginx $NGINX_VERSION, static \`stubs/fixtures/{land,tax,house}/$FIXTURE_ID.json\` after \`echo_sleep\` (libnginx-mod-http-echo), $(nproc) workers" || echo "department-stubs (release build)")"
+        echo "- stub: $([[ $STUB == nginx ]] && echo "nginx $NGINX_VERSION, static $([[ $BODIES == fixtures ]] && echo "\`stubs/fixtures/{land,tax,house}/$FIXTURE_ID.json\`" || echo "small bodies (three scalar fields of \`stubs/fixtures/{land,tax,house}/$FIXTURE_ID.json\`, about 100 bytes each)") after \`echo_sleep\` (libnginx-mod-http-echo), $(nproc) workers" || echo "department-stubs (release build)")"
         echo "- wrk $WRK_VERSION: \`wrk -t $THREADS -c <c> -d $DURATION --timeout $WRK_TIMEOUT --latency -s bench/peers/wrk/dossier.lua <url> -- $ID_MODE\` after a $WARMUP warm-up at the same c; fresh gateway process per run"
         echo "- exchange-gateway $GATEWAY_SHA… (sha256 prefix of the release binary): audit on with fsync and signed checkpoints, demo clerk key (views on), source timeout $SOURCE_TIMEOUT_MS ms, otherwise config/gateway.json"
         echo "- peers: nginx-lua (nginx $NGINX_VERSION + lua-nginx-module + lua-cjson), go ($GO_VERSION, standard library), flask ($PY_VERSION, built-in server threaded=True, sequential requests.get); source timeout $SOURCE_TIMEOUT_MS ms everywhere"
@@ -840,7 +844,7 @@ write_report() {
 }
 
 main() {
-    local command="BENCH_DURATION=$DURATION STUB=$STUB ID_MODE=$ID_MODE bench/run.sh"
+    local command="BENCH_DURATION=$DURATION STUB=$STUB BODIES=$BODIES ID_MODE=$ID_MODE bench/run.sh"
     [[ -z ${SCENARIOS:-} ]] || command="SCENARIOS=\"$SCENARIOS\" $command"
     [[ -z ${PEERS:-} ]] || command="PEERS=\"$PEERS\" $command"
     start_watchdog
