@@ -5,18 +5,18 @@ import Synchronization
 /// Calls an action on every SIGHUP, the conventional "reload your config" signal, instead of
 /// letting it end the process.
 public final class ReloadSignal: Sendable {
-    private let source: Mutex<RetainedSource?>
+    private let watch: Mutex<SignalWatch?>
 
     public init(_ action: @escaping @Sendable () -> Void) {
         signal(SIGHUP, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        source.setEventHandler(handler: action)
-        source.resume()
-        self.source = Mutex(RetainedSource(source: source))
+        let watch = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        watch.setEventHandler(handler: action)
+        watch.resume()
+        self.watch = Mutex(SignalWatch(watch: watch))
     }
 
     /// Stops watching.
     public func cancel() {
-        source.withLock { $0?.source.cancel(); $0 = nil }
+        watch.withLock { $0?.watch.cancel(); $0 = nil }
     }
 }

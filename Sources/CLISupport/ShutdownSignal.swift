@@ -11,20 +11,20 @@ public enum ShutdownSignal {
             let waiter = SignalWaiter(continuation)
             for signalNumber in [SIGINT, SIGTERM] {
                 signal(signalNumber, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-                source.setEventHandler { waiter.deliver(signalNumber) }
-                source.resume()
-                waiter.keep(source)
+                let watch = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+                watch.setEventHandler { waiter.deliver(signalNumber) }
+                watch.resume()
+                waiter.keep(watch)
             }
         }
     }
 }
 
-/// Resumes its continuation once, and keeps the signal sources alive until then.
+/// Resumes its continuation once, and keeps the signal watches (dispatch signal sources) alive until then.
 private final class SignalWaiter: Sendable {
     private struct State {
         var continuation: CheckedContinuation<Int32, Never>?
-        var sources: [RetainedSource] = []
+        var watches: [SignalWatch] = []
     }
 
     private let state: Mutex<State>
@@ -33,27 +33,27 @@ private final class SignalWaiter: Sendable {
         state = Mutex(State(continuation: continuation))
     }
 
-    func keep(_ source: any DispatchSourceSignal) {
-        let retained = RetainedSource(source: source)
-        state.withLock { $0.sources.append(retained) }
+    func keep(_ watch: any DispatchSourceSignal) {
+        let retained = SignalWatch(watch: watch)
+        state.withLock { $0.watches.append(retained) }
     }
 
     func deliver(_ signalNumber: Int32) {
-        let (waiting, sources) = state.withLock { state in
+        let (waiting, watches) = state.withLock { state in
             defer { state = State() }
-            return (state.continuation, state.sources)
+            return (state.continuation, state.watches)
         }
         guard let waiting else { return }
-        for retained in sources { retained.source.cancel() }
+        for retained in watches { retained.watch.cancel() }
         signal(SIGINT, SIG_DFL)
         signal(SIGTERM, SIG_DFL)
         waiting.resume(returning: signalNumber)
     }
 }
 
-/// A signal source kept alive until it is cancelled.
+/// A dispatch signal source kept alive until it is cancelled.
 // @unchecked: dispatch sources are thread-safe objects, and the only call made on this one
 // after it is stored is `cancel()`, which may come from any thread.
-struct RetainedSource: @unchecked Sendable {
-    let source: any DispatchSourceSignal
+struct SignalWatch: @unchecked Sendable {
+    let watch: any DispatchSourceSignal
 }

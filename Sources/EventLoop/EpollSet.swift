@@ -1,13 +1,13 @@
 import CLinux
 import Glibc
 
-/// A source's view of its event loop's epoll set: the descriptors it adds are tagged with the
-/// source's number (the upper half of `epoll_data`, the descriptor the lower half), so the loop
-/// hands each ready descriptor to the source that added it. The corresponding C function is
+/// A handler's view of its event loop's epoll set: the descriptors it adds are tagged with the
+/// handler's number (the upper half of `epoll_data`, the descriptor the lower half), so the loop
+/// hands each ready descriptor to the handler that added it. The corresponding C function is
 /// `epoll_ctl`; a failure comes back as its `Errno`.
 public struct EpollSet: Sendable {
     public let descriptor: Int32
-    /// The number the loop knows the source by; `0` is the loop's own wake-up descriptor.
+    /// The number the loop knows the handler by; `0` is the loop's own wake-up descriptor.
     public let tag: UInt32
 
     public init(descriptor: Int32, tag: UInt32) {
@@ -15,7 +15,7 @@ public struct EpollSet: Sendable {
         self.tag = tag
     }
 
-    /// What epoll hands back for `fd` of the source with `tag`.
+    /// What epoll hands back for `fd` of the handler with `tag`.
     static func data(fd: Int32, tag: UInt32) -> epoll_data {
         epoll_data(u64: UInt64(tag) << 32 | UInt64(UInt32(bitPattern: fd)))
     }

@@ -4,7 +4,7 @@ import Glibc
 import Synchronization
 
 /// One thread that owns an epoll set and runs, turn after turn: the descriptors epoll reports
-/// ready, the work of its sources (a libmicrohttpd daemon, a libcurl multi handle), and the jobs
+/// ready, the work of its handlers (a libmicrohttpd daemon, a libcurl multi handle), and the jobs
 /// of the Swift tasks that prefer it as their executor (SE-0417, `Task(executorPreference:)`).
 ///
 /// A task that runs on the loop and awaits something the loop itself completes (an upstream
@@ -15,7 +15,7 @@ import Synchronization
 ///
 /// The loop's state is its thread's alone; other threads reach it only through `execute` and
 /// `enqueue`. Sources assert that they are called on it (`assertInEventLoop`, debug builds).
-// @unchecked: `local`, `running`, `sources` and `freeTags` are touched only on the loop's thread
+// @unchecked: `local`, `running`, `handlers` and `freeTags` are touched only on the loop's thread
 // (checked in debug builds); other threads go through `remote` (a Mutex), the `sleeping` flag and
 // the eventfd, which stays open until `deinit`, so a late `execute` never writes to a closed
 // descriptor. `thread` is set in `init` and read by `stop`.
@@ -55,8 +55,8 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
     private var local: [Work] = []
     /// The batch of `local` being run; kept to reuse its memory.
     private var running: [Work] = []
-    /// By tag − 1; `nil` where a source was unregistered.
-    private var sources: [EventLoopSource?] = []
+    /// By tag − 1; `nil` where a handler was unregistered.
+    private var handlers: [EventLoopHandler?] = []
     private var freeTags: [UInt32] = []
 
     /// Starts the loop's thread.
@@ -175,26 +175,26 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     // MARK: Sources
 
-    /// Adds `source` to the loop's turns; on the loop's thread.
-    /// - Returns: the epoll set, tagged for `source`, to add its descriptors to.
-    public func register(_ source: EventLoopSource) -> EpollSet {
+    /// Adds `handler` to the loop's turns; on the loop's thread.
+    /// - Returns: the epoll set, tagged for `handler`, to add its descriptors to.
+    public func register(_ handler: EventLoopHandler) -> EpollSet {
         assertInEventLoop()
         let tag: UInt32
         if let free = freeTags.popLast() {
             tag = free
-            sources[Int(tag) - 1] = source
+            handlers[Int(tag) - 1] = handler
         } else {
-            sources.append(source)
-            tag = UInt32(sources.count)
+            handlers.append(handler)
+            tag = UInt32(handlers.count)
         }
         return EpollSet(descriptor: epoll, tag: tag)
     }
 
-    /// Takes the source registered under `epollSet` out of the loop's turns; on the loop's thread.
+    /// Takes the handler registered under `epollSet` out of the loop's turns; on the loop's thread.
     /// Its descriptors must have left the epoll set.
     public func unregister(_ epollSet: EpollSet) {
         assertInEventLoop()
-        sources[Int(epollSet.tag) - 1] = nil
+        handlers[Int(epollSet.tag) - 1] = nil
         freeTags.append(epollSet.tag)
     }
 
@@ -244,8 +244,8 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
                 if tag == 0 {
                     var count: UInt64 = 0
                     _ = read(wakeup, &count, 8)
-                } else if let source = sources[Int(tag) - 1] {
-                    source.descriptorReady(fd, events: event.events)
+                } else if let handler = handlers[Int(tag) - 1] {
+                    handler.descriptorReady(fd, events: event.events)
                 }
             }
         }
@@ -260,7 +260,7 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
         exited.store(true, ordering: .releasing)
     }
 
-    /// Runs queued work and the sources' due work until no work is queued; returns when a source
+    /// Runs queued work and the handlers' due work until no work is queued; returns when a handler
     /// is next due.
     private func runUntilQuiet() -> ContinuousClock.Instant? {
         var next: ContinuousClock.Instant?
@@ -268,8 +268,8 @@ public final class EventLoop: TaskExecutor, @unchecked Sendable {
             runLocal()
             next = nil
             let now = ContinuousClock.now
-            for case let source? in sources {
-                if let due = source.runDue(now: now), next.map({ due < $0 }) ?? true { next = due }
+            for case let handler? in handlers {
+                if let due = handler.runDue(now: now), next.map({ due < $0 }) ?? true { next = due }
             }
         } while !local.isEmpty
         return next

@@ -4,8 +4,8 @@ public enum RequestID {
 
     /// A ULID-shaped id: 48 bits of milliseconds and 80 unique bits in Crockford base 32, so ids sort by time.
     public static func generate(at time: Timestamp = .now()) -> String {
-        let high = UInt64(truncatingIfNeeded: time.millisecondsSince1970) << 16 | (IdentifierSource.next() & 0xFFFF)
-        let low = IdentifierSource.next()
+        let high = UInt64(truncatingIfNeeded: time.millisecondsSince1970) << 16 | (IdentifierGenerator.next() & 0xFFFF)
+        let low = IdentifierGenerator.next()
         var characters = [UInt8](repeating: 0, count: 26)
         // 128 bits as 26 five-bit digits: the first digit holds the top 3 bits.
         for index in 0..<26 {

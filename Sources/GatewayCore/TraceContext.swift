@@ -15,7 +15,7 @@ public struct TraceContext: Sendable, Equatable {
             traceID = parsed.traceID
             flags = parsed.flags
         } else {
-            traceID = IdentifierSource.hex(words: 2)
+            traceID = IdentifierGenerator.hex(words: 2)
             flags = "01"
         }
         spanID = Self.newSpanID()
@@ -46,7 +46,7 @@ public struct TraceContext: Sendable, Equatable {
                     put(UInt8(ascii: "-"))
                     put(trace)
                     put(UInt8(ascii: "-"))
-                    IdentifierSource.write(IdentifierSource.next(), into: buffer + offset)
+                    IdentifierGenerator.write(IdentifierGenerator.next(), into: buffer + offset)
                     offset += 16
                     put(UInt8(ascii: "-"))
                     put(flags)
@@ -56,7 +56,7 @@ public struct TraceContext: Sendable, Equatable {
         }
     }
 
-    private static func newSpanID() -> String { IdentifierSource.hex(words: 1) }
+    private static func newSpanID() -> String { IdentifierGenerator.hex(words: 1) }
 
     /// Trace id and flags of a valid version-00-compatible `traceparent`, or `nil`.
     static func parse(_ header: String) -> (traceID: String, flags: String)? {

@@ -14,7 +14,7 @@ import Synchronization
 // `epollSet`) and the daemon are used only on `loop`'s thread, which every entry checks in debug
 // builds; MHD's callbacks run there too, inside MHD_run and MHD_stop_daemon. `inFlight` is atomic
 // for shutdown, which waits from another thread.
-final class LoopDaemon: EventLoopSource, @unchecked Sendable {
+final class LoopDaemon: EventLoopHandler, @unchecked Sendable {
     let loop: EventLoop
     let context: ServerContext
     /// Set once, right after MHD started it (MHD needs this object as its callbacks' context first).
@@ -79,7 +79,7 @@ final class LoopDaemon: EventLoopSource, @unchecked Sendable {
         daemon.stop()
     }
 
-    // MARK: EventLoopSource
+    // MARK: EventLoopHandler
 
     func descriptorReady(_ fd: Int32, events: UInt32) {
         loop.assertInEventLoop()

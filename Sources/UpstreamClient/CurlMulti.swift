@@ -23,7 +23,7 @@ import Glibc
 // `stopped`) and the multi handle are used only on `loop`'s thread, which every entry checks in
 // debug builds; libcurl's callbacks run there too, inside curl_multi_socket_action and
 // curl_multi_cleanup.
-final class CurlMulti: EventLoopSource, @unchecked Sendable {
+final class CurlMulti: EventLoopHandler, @unchecked Sendable {
     let loop: EventLoop
     private let multi: UnsafeMutableRawPointer
     private let shared: SharedCalls
@@ -98,7 +98,7 @@ final class CurlMulti: EventLoopSource, @unchecked Sendable {
         if let sockets { loop.unregister(sockets.epollSet) }
     }
 
-    // MARK: EventLoopSource
+    // MARK: EventLoopHandler
 
     func descriptorReady(_ fd: Int32, events: UInt32) {
         loop.assertInEventLoop()

@@ -4,7 +4,7 @@ import Synchronization
 /// Cheap unique 64-bit values for trace and span ids: SplitMix64 over an atomic counter that
 /// starts at a random point. W3C trace context asks ids to be unique and random-looking, not
 /// secret, so a system call per id (what `RAND_bytes` or `getrandom` cost) is not needed.
-public enum IdentifierSource {
+public enum IdentifierGenerator {
     private static let counter = Atomic<UInt64>(SecureRandom.bytes(8).withUnsafeBytes { $0.load(as: UInt64.self) })
 
     /// The next value; never the same twice within a process (the counter is 64-bit).

@@ -2,11 +2,11 @@ import GatewayCore
 import Testing
 
 /// Trace, span and request ids: unique within a process and shaped as W3C trace context wants.
-struct IdentifierSourceTests {
+struct IdentifierGeneratorTests {
     /// 100,000 values from several tasks at once are all different.
     @Test func valuesAreUnique() async {
         let values = await withTaskGroup(of: [UInt64].self) { group in
-            for _ in 0..<4 { group.addTask { (0..<25_000).map { _ in IdentifierSource.next() } } }
+            for _ in 0..<4 { group.addTask { (0..<25_000).map { _ in IdentifierGenerator.next() } } }
             return await group.reduce(into: [UInt64]()) { $0 += $1 }
         }
         #expect(Set(values).count == 100_000)
@@ -15,7 +15,7 @@ struct IdentifierSourceTests {
     /// Hex ids have 16 lower-case digits per word and are never all zeros (invalid in traceparent).
     @Test func hexShape() {
         for _ in 0..<1000 {
-            let id = IdentifierSource.hex(words: 2)
+            let id = IdentifierGenerator.hex(words: 2)
             #expect(id.count == 32)
             #expect(id.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) })
             #expect(id != String(repeating: "0", count: 32))
