@@ -81,7 +81,7 @@ struct GatewayRouter: Sendable {
     /// waits with no task at all until its place is granted or refused (`openDossier`).
     func handle(_ received: HTTPRequest, exchange: HTTPExchange) {
         var request = received
-        let requestID = RequestID.accepted(request.header("X-Request-Id")) ?? RequestID.generate()
+        let requestID = RequestID.fromCaller(request.header("X-Request-Id")) ?? RequestID.generate()
         let current = runtime.runtime
         let route = Self.route(of: request.path)
         switch checkAddress(&request, route: route, runtime: current) {
@@ -129,7 +129,7 @@ struct GatewayRouter: Sendable {
     /// the draining 503 shutting-down problem, built on MHD's thread without waiting for
     /// anything, so it is counted but not audited (it carries no data).
     func refuseWhileStopping(_ request: HTTPRequest) -> HTTPResponse {
-        let requestID = RequestID.accepted(request.header("X-Request-Id")) ?? RequestID.generate()
+        let requestID = RequestID.fromCaller(request.header("X-Request-Id")) ?? RequestID.generate()
         metrics.recordRequest(route: Self.route(of: request.path).rawValue, status: Problem.shuttingDown().status)
         return .problem(.shuttingDown(), requestID: requestID)
     }

@@ -23,6 +23,15 @@ public enum RequestID {
         return String(decoding: characters, as: UTF8.self)
     }
 
+    /// The caller's `X-Request-Id` when it may be echoed, sent to the departments and kept in the
+    /// audit log: `accepted`, and holding no personal data (`PIIDetector`). A desk that puts a
+    /// citizen's ID card or phone number into its request ids gets a new id instead, as the log is
+    /// kept for years and read by many (README "The dossier").
+    public static func fromCaller(_ header: String?) -> String? {
+        guard let id = accepted(header) else { return nil }
+        return PIIDetector.maskEmbedded(in: id) == id ? id : nil
+    }
+
     /// The caller's id if it is 1–128 characters of `[A-Za-z0-9._:-]`, else `nil`.
     public static func accepted(_ candidate: String?) -> String? {
         guard let candidate, (1...128).contains(candidate.utf8.count),

@@ -66,4 +66,19 @@ struct RequestIDTests {
     func rejectsUnsafeIDs(_ candidate: String?) {
         #expect(RequestID.accepted(candidate) == nil)
     }
+
+    /// A caller's id that holds personal data is not echoed or logged; one that only looks like
+    /// numbers (a date, a ULID, a short counter) is.
+    @Test(arguments: [
+        ("case-340102199001011234", false),
+        ("13812345678", false),
+        ("desk7:138-1234-5678", false),
+        ("card.6222020200112230", false),
+        ("case-2026-0042", true),
+        ("01JDQ7ZP4V4S2N3G9F8K6M5T1C", true),
+        ("20261206.1", true),
+    ])
+    func callerIDsWithPersonalDataAreReplaced(_ candidate: String, echoed: Bool) {
+        #expect(RequestID.fromCaller(candidate) == (echoed ? candidate : nil))
+    }
 }

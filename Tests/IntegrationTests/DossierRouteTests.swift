@@ -23,6 +23,18 @@ import Testing
         #expect(response.bodyText.contains("梧桐苑"), "Chinese text is sent unescaped")
     }
 
+    /// A request id holding a phone number is neither echoed nor sent on: the gateway makes its own.
+    @Test func requestIDWithPersonalDataIsReplaced() async throws {
+        let environment = try await TestEnvironment.shared()
+        let response = try await environment.get("/v1/properties/LA2023001/dossier",
+                                                 headers: TestEnvironment.credentials().merging(["X-Request-Id": "desk-13812345678"]) { $1 })
+        #expect(response.status == 200)
+        let echoed = try #require(response.headers["x-request-id"])
+        #expect(echoed != "desk-13812345678")
+        #expect(echoed.utf8.count == 26, "a ULID: \(echoed)")
+        #expect(try response.json()["request_id"]?.string == echoed)
+    }
+
     /// A property no department knows: every source not_found, so the dossier is 404.
     @Test func unknownPropertyIsNotFound() async throws {
         let environment = try await TestEnvironment.shared()
