@@ -27,7 +27,7 @@ let package = Package(
         // Pure logic: no sockets, no server, no HTTP client.
         .target(name: "GatewayCore", dependencies: ["GatewayJSON", "GatewayCrypto"]),
         // The durable, hash-chained audit log: files, fsync and its writer thread.
-        .target(name: "AuditLog", dependencies: ["GatewayCore", "GatewayCrypto", "GatewayJSON"]),
+        .target(name: "AuditLog", dependencies: ["CLinux", "GatewayCore", "GatewayCrypto", "GatewayJSON"]),
         // One event loop per core: an epoll set, its sources and the tasks that prefer it as their executor.
         .target(name: "EventLoop", dependencies: ["CLinux"]),
         // Thin adapters over the C network libraries, each driven by the event loops.

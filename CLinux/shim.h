@@ -7,7 +7,7 @@
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 
-/* prctl(PR_SET_NAME): a loop's thread names itself (prctl is variadic, and pthread_setname_np
+/* prctl(PR_SET_NAME): a loop's thread, or the audit writer's, names itself (prctl is variadic, and pthread_setname_np
  * needs _GNU_SOURCE, which Swift's Glibc module does not set). */
 static inline int eg_name_current_thread(const char *name) {
     return prctl(PR_SET_NAME, name, 0, 0, 0);

@@ -1,4 +1,3 @@
-import Foundation
 import GatewayCore
 import GatewayCrypto
 
@@ -29,15 +28,8 @@ public final class AuditLog: Sendable {
                 onCheckpoint: @escaping @Sendable (_ line: [UInt8]) -> Void = { _ in }) throws(AuditLogError) {
         writer = try AuditWriter(config: config, signingKey: signingKey, syscalls: syscalls, acceptingLoss: nil,
                                  onBatch: onBatch, onCheckpoint: onCheckpoint)
-        // Named from inside: on Linux a name given before `start` is not applied.
-        Thread { [writer] in
-            Thread.current.name = "audit-writer"
-            writer.run()
-        }.start()
-        Thread { [writer] in
-            Thread.current.name = "audit-watchdog"
-            writer.watch()
-        }.start()
+        NamedThread.start("audit-writer") { [writer] in writer.run() }
+        NamedThread.start("audit-watchdog") { [writer] in writer.watch() }
     }
 
     /// Continues a log that ends before its witness's last checkpoint (a real loss: a restored

@@ -1,4 +1,3 @@
-import Foundation
 import GatewayCore
 import GatewayCrypto
 
@@ -37,12 +36,12 @@ final class AuditWriter: @unchecked Sendable {
     private let appendTimeout: Duration
     private let onBatch: @Sendable (Int, Duration?) -> Void
     private let onCheckpoint: @Sendable ([UInt8]) -> Void
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     /// The watchdog's own wake-up, apart from `condition` (which only the writer waits on): it
     /// sleeps until its next deadline and is rung early only for a deadline before that. Records
     /// come in deadline order, so a busy log wakes it about once per append timeout, not once per
     /// record (a wake-up per record would cost every dossier a futex call and a context switch).
-    private let watchdogBell = NSCondition()
+    private let watchdogBell = ConditionLock()
     private var watchdogRung = false
     /// When the watchdog next looks by itself; `nil` while it is looking now.
     private var watchdogWakesAt: ContinuousClock.Instant?
@@ -175,12 +174,12 @@ final class AuditWriter: @unchecked Sendable {
     func run() {
         while true {
             condition.lock()
-            let retryAt = Date(timeIntervalSinceNow: 0.2)
+            let retryAt = ContinuousClock.now + .milliseconds(200)
             while case .running = state {
                 if !writable {
                     if !condition.wait(until: retryAt) { break }
                 } else if pending.isEmpty, !isCheckpointDue, reopenReason == nil, requestedKey == nil {
-                    _ = condition.wait(until: Date(timeIntervalSinceNow: 0.2))
+                    _ = condition.wait(until: .now + .milliseconds(200))
                 } else {
                     break
                 }
@@ -438,8 +437,7 @@ final class AuditWriter: @unchecked Sendable {
             // Rung between the unlock and here: `watchdogRung` is set already, and it does not wait.
             watchdogBell.withLock {
                 while !watchdogRung, ContinuousClock.now < next {
-                    let wait = ContinuousClock.now.duration(to: next)
-                    _ = watchdogBell.wait(until: Date(timeIntervalSinceNow: max(0.001, Double(wait / .milliseconds(1)) / 1000)))
+                    _ = watchdogBell.wait(until: next)
                 }
                 watchdogRung = false
             }
