@@ -31,6 +31,11 @@ static inline CURLcode eg_curl_easy_setopt_close_socket_function(CURL *handle, c
     return curl_easy_setopt(handle, CURLOPT_CLOSESOCKETFUNCTION, callback);
 }
 
+/* curl_easy_setopt(CURLOPT_OPENSOCKETFUNCTION): the callback type differs from a data pointer. */
+static inline CURLcode eg_curl_easy_setopt_open_socket_function(CURL *handle, curl_opensocket_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, callback);
+}
+
 /* curl_easy_getinfo for CURLINFO_*_LONG values. */
 static inline CURLcode eg_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);

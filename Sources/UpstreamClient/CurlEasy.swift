@@ -57,9 +57,12 @@ enum CurlEasy {
         try check(eg_curl_easy_setopt_pointer(handle.pointer, CURLOPT_PRIVATE, context))
     }
 
-    /// Has libcurl close the sockets of the connections `handle` opens through `close(loop, socket)`.
-    static func closeSockets(of handle: UnsafeMutableRawPointer, with close: curl_closesocket_callback,
-                             loop: UnsafeMutableRawPointer) throws(OptionError) {
+    /// Has libcurl open and close the sockets of the connections `handle` opens through
+    /// `open(loop, …)` and `close(loop, socket)`.
+    static func routeSockets(of handle: UnsafeMutableRawPointer, opening open: curl_opensocket_callback,
+                             closing close: curl_closesocket_callback, loop: UnsafeMutableRawPointer) throws(OptionError) {
+        try check(eg_curl_easy_setopt_open_socket_function(handle, open))
+        try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, loop))
         try check(eg_curl_easy_setopt_close_socket_function(handle, close))
         try check(eg_curl_easy_setopt_pointer(handle, CURLOPT_CLOSESOCKETDATA, loop))
     }

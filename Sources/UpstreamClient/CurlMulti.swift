@@ -162,7 +162,7 @@ final class CurlMulti: EventLoopHandler, @unchecked Sendable {
             handle = try transfer.template.takeHandle()
             // A handle that could not be readied is not kept: its options are half set.
             try handle.prepare(for: transfer, timeouts: timeouts, loop: Unmanaged.passUnretained(self).toOpaque(),
-                               closeSocket: Self.closeSocket)
+                               openSocket: Self.openSocket, closeSocket: Self.closeSocket)
         } catch {
             return fail(transfer, "libcurl refused the request: \(error.reason)")
         }
@@ -254,6 +254,18 @@ final class CurlMulti: EventLoopHandler, @unchecked Sendable {
         if what & CURL_POLL_OUT != 0 { interest |= EPOLLOUT.rawValue }
         multi.sockets?.watch(socket, events: interest)
         return 0
+    }
+
+    /// CURLOPT_OPENSOCKETFUNCTION, set on every handle: opens a connection's socket as libcurl
+    /// would, and notes it as one that libcurl closes through `closeSocket` (its registration may
+    /// outlive watching, see `EpollRegistrations`).
+    private static let openSocket: curl_opensocket_callback = { context, _, address in
+        guard let address else { return CURL_SOCKET_BAD }
+        let socket = Glibc.socket(address.pointee.family, address.pointee.socktype, address.pointee.protocol)
+        if socket >= 0, let context {
+            Unmanaged<CurlMulti>.fromOpaque(context).takeUnretainedValue().sockets?.opened(socket)
+        }
+        return socket
     }
 
     /// CURLOPT_CLOSESOCKETFUNCTION, set on every handle: a socket leaves the epoll set before

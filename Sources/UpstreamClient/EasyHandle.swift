@@ -29,11 +29,12 @@ final class EasyHandle: @unchecked Sendable {
     }
 
     /// Readies the handle for `transfer`'s attempt with `timeouts`, run by `loop`, whose
-    /// `closeSocket` takes a socket out of its epoll set before libcurl closes it.
+    /// `openSocket` notes a connection's socket and whose `closeSocket` takes a socket out of its
+    /// epoll set before libcurl closes it.
     func prepare(for transfer: Transfer, timeouts: TransferTimeouts, loop: UnsafeMutableRawPointer,
-                 closeSocket: curl_closesocket_callback) throws(CurlEasy.OptionError) {
+                 openSocket: curl_opensocket_callback, closeSocket: curl_closesocket_callback) throws(CurlEasy.OptionError) {
         if loop != self.loop {
-            try CurlEasy.closeSockets(of: pointer, with: closeSocket, loop: loop)
+            try CurlEasy.routeSockets(of: pointer, opening: openSocket, closing: closeSocket, loop: loop)
             self.loop = loop
         }
         let list = headerLines.list(transfer.request.headers, then: transfer.template.constantHeaders)

@@ -142,16 +142,17 @@ import Testing
         _ = write(descriptor, &one, 8)
     }
 
-    /// The registrations themselves, with eventfds standing in for sockets: one for reading stays
-    /// when libcurl stops watching, and goes at the first event after; a dropped and closed
-    /// descriptor whose number comes back is registered anew when libcurl watches it, also for
-    /// reading, the interest it had before.
+    /// The registrations themselves, with eventfds standing in for connections' sockets: one for
+    /// reading stays when libcurl stops watching, and goes at the first event after; a dropped and
+    /// closed descriptor whose number comes back is registered anew when libcurl watches it, also
+    /// for reading, the interest it had before.
     @Test func registrationsOutliveWatchingButNotTheirDescriptor() throws {
         let epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
         defer { close(epoll) }
         var sockets = EpollRegistrations(epollSet: EpollSet(descriptor: epoll, tag: 0))
         let idle = eventfd(0, Int32(EFD_NONBLOCK))
         defer { close(idle) }
+        sockets.opened(idle)
         sockets.watch(idle, events: EPOLLIN.rawValue)
         sockets.unwatch(idle)
         Self.signal(idle)
@@ -161,6 +162,7 @@ import Testing
         #expect(Self.ready(epoll).isEmpty, "dropped at its first event")
 
         let closing = eventfd(0, Int32(EFD_NONBLOCK))
+        sockets.opened(closing)
         sockets.watch(closing, events: EPOLLIN.rawValue)
         sockets.unwatch(closing)
         sockets.drop(closing)
@@ -168,11 +170,32 @@ import Testing
         let reused = eventfd(0, Int32(EFD_NONBLOCK))
         defer { close(reused) }
         #expect(reused == closing, "the number came back")
+        sockets.opened(reused)
         sockets.watch(reused, events: EPOLLIN.rawValue)
         Self.signal(reused)
         #expect(Self.ready(epoll) == [reused])
         let reusedWatched = sockets.isWatched(reused)
         #expect(reusedWatched)
+    }
+
+    /// A socket libcurl watches that is not a connection's (the threaded resolver's socketpair,
+    /// which libcurl closes by itself right after it stops watching, without the close callback)
+    /// leaves the set when unwatched: a later socket that gets its number and is watched for
+    /// reading, as the next lookup's socketpair is, is registered, not taken for the closed one.
+    @Test func socketThatIsNoConnectionLeavesTheSetWhenUnwatched() throws {
+        let epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        defer { close(epoll) }
+        var sockets = EpollRegistrations(epollSet: EpollSet(descriptor: epoll, tag: 0))
+        let lookup = eventfd(0, Int32(EFD_NONBLOCK))
+        sockets.watch(lookup, events: EPOLLIN.rawValue)
+        sockets.unwatch(lookup)
+        close(lookup)
+        let nextLookup = eventfd(0, Int32(EFD_NONBLOCK))
+        defer { close(nextLookup) }
+        #expect(nextLookup == lookup, "the number came back")
+        sockets.watch(nextLookup, events: EPOLLIN.rawValue)
+        Self.signal(nextLookup)
+        #expect(Self.ready(epoll) == [nextLookup])
     }
 
     /// An idle keep-alive connection its department closes (here after its 1 s connection
