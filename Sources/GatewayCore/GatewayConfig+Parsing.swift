@@ -39,6 +39,13 @@ extension GatewayConfig {
                                                        "connection_timeout_s", "header_timeout_s", "drain_timeout_s",
                                                        "trusted_proxies"])
             .map(ServerConfig.init) ?? ServerConfig()
+        // Every dossier ends by its deadline; a drain that ends sooner would cut dossiers whose
+        // departments were already called, and their records could come too late for the log.
+        guard server.drainTimeoutSeconds * 1000 >= deadlineMs else {
+            throw ConfigError(path: "server.drain_timeout_s",
+                              problem: "\(server.drainTimeoutSeconds) s is shorter than deadline_ms (\(deadlineMs) ms): a dossier still "
+                                  + "calling departments when the drain ends would leave no audit record; make it at least \((deadlineMs + 999) / 1000)")
+        }
         var sources: [SourceConfig] = []
         for (path, value) in try root.array("sources") {
             let source = try SourceConfig(object: ConfigObject(value, path: path, knownKeys: SourceConfig.knownKeys))

@@ -266,6 +266,9 @@ struct ConfigValidationTests {
             root["sources"] = nil
         },
         InvalidConfig.root("deadline_ms", JSON(0), "deadline zero"),
+        InvalidConfig.nested("server", "drain_timeout_s", JSON(2), "drain shorter than the 3 s deadline"),
+        InvalidConfig.nested("server", "drain_timeout_s", JSON(0), "no drain"),
+        InvalidConfig("server.drain_timeout_s", "deadline longer than the default drain") { $0["deadline_ms"] = JSON(10_001) },
         InvalidConfig.root("deadline_ms", JSON("3000"), "deadline as string"),
         InvalidConfig.root("max_body_bytes", JSON(0), "body cap zero"),
         InvalidConfig.root("listen", JSON("127.0.0.1:8080"), "listen not an object"),
