@@ -131,7 +131,7 @@ enum AuditVerifyCommand {
         }
         for loss in report.losses {
             lines.append("RECORDED LOSS at \(loss.location): the log continues at seq \(loss.seq); witnessed lines up to seq "
-                         + "\(loss.witnessSeq) were lost; note: \(loss.note)")
+                         + "\(loss.witnessSeq) were lost; note: \(AuditCommand.escaped(value: loss.note))")
         }
         return lines
     }

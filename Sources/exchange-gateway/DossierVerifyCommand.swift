@@ -81,7 +81,7 @@ enum DossierVerifyCommand {
             let witnessed = witness.entries.contains { $0.seq == checkpointSeq }
             lines.append("  witness      " + (witnessed ? "the checkpoint is in \(witness.name)" : "the checkpoint is not in \(witness.name)"))
         }
-        lines.append("PROVEN: \(path) is exactly the answer the gateway sent for request \(found.record["request_id"]?.string ?? "?")")
+        lines.append("PROVEN: \(path) is exactly the answer the gateway sent for request \(AuditCommand.escaped(value: found.record["request_id"]?.string ?? "?"))")
         AuditCommand.show(lines.joined(separator: "\n"))
     }
 
@@ -106,7 +106,7 @@ enum DossierVerifyCommand {
         let record = found.record
         func text(_ key: String) -> String {
             guard let value = record[key] else { return "-" }
-            return value.string ?? (value.isNull ? "-" : value.encodedString())
+            return AuditCommand.escaped(value: value.string ?? (value.isNull ? "-" : value.encodedString()))
         }
         var lines = ["record       \(found.location) (seq \(found.seq)), body_sha256 \(hash)",
                      "  request id   \(text("request_id"))",
@@ -117,7 +117,7 @@ enum DossierVerifyCommand {
                      "  property     \(text("property_id"))",
                      "  http status  \(text("http_status"))"]
         if let items = record["batch_items"]?.elements {
-            lines.append("  batch items  \(items.compactMap(\.string).joined(separator: ", "))")
+            lines.append("  batch items  \(items.compactMap(\.string).map(AuditCommand.escaped(value:)).joined(separator: ", "))")
         }
         return lines.joined(separator: "\n")
     }
