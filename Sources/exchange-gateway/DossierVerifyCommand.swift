@@ -17,8 +17,9 @@ enum DossierVerifyCommand {
         \(AuditVerifyOptions.usage)
         Exits 0 only when proven: the record is found and a checkpoint signed with a given key
         covers it through an intact chain. Exits 1 when no record has that hash (the file was
-        altered, or is not an answer of this log), when the chain is broken, or when no signed
-        checkpoint covers the record (yet: one follows within audit.checkpoint_every_s).
+        altered, or is not an answer of this log), when several have it (the same bytes were sent
+        more than once: refusals with a request id used again), when the chain is broken, or when
+        no signed checkpoint covers the record (yet: one follows within audit.checkpoint_every_s).
         """
 
     /// The access record of a saved answer, and where it is.
@@ -43,15 +44,23 @@ enum DossierVerifyCommand {
         let saved = AuditCommand.readFile(path)
         let hash = Hex.encode(Digest.sha256(saved))
         let files = AuditCommand.logFiles(in: folder)
-        guard let found = find(in: files, where: "body_sha256", is: hash) else {
+        let matches = find(in: files, where: "body_sha256", is: hash)
+        guard let found = matches.first else {
             if let requestID = (try? JSON.parse(saved))?["request_id"]?.string,
-               let served = find(in: files, where: "request_id", is: requestID) {
+               let served = find(in: files, where: "request_id", is: requestID).first {
                 AuditCommand.fail("ALTERED: \(path) is not what was served for request \(requestID): its record at "
                                   + "\(served.location) has body_sha256 \(served.record["body_sha256"]?.string ?? "(none)"), "
                                   + "the file's SHA-256 is \(hash)")
             }
             AuditCommand.fail("NOT FOUND: no audit record in \(folder) has body_sha256 \(hash), the SHA-256 of \(path): "
                               + "the file was altered, or it is not an answer recorded in this log")
+        }
+        guard matches.count == 1 else {
+            // A refusal is its problem and the caller's own X-Request-Id: callers who send the same id
+            // and are refused alike get the same bytes. The file is each of these answers, so it names none.
+            AuditCommand.show(matches.map { describe($0, hash: hash) }.joined(separator: "\n"))
+            AuditCommand.fail("AMBIGUOUS: \(matches.count) access records have body_sha256 \(hash): the gateway sent these same "
+                              + "bytes \(matches.count) times, so \(path) alone does not say which request it answered")
         }
         var verification = options.verification(stopAfterCheckpointCovering: found.seq)
         for file in files where !verification.isFinished {
@@ -85,9 +94,10 @@ enum DossierVerifyCommand {
         AuditCommand.show(lines.joined(separator: "\n"))
     }
 
-    /// The first access record whose `field` is `value`.
-    private static func find(in files: [String], where field: String, is value: String) -> Found? {
+    /// The access records whose `field` is `value`, in the log's order.
+    private static func find(in files: [String], where field: String, is value: String) -> [Found] {
         let needle = Array(#""\#(field)":"\#(value)""#.utf8)
+        var found: [Found] = []
         for file in files {
             let content = AuditCommand.readFile(file)
             for (index, line) in content.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
@@ -95,11 +105,11 @@ enum DossierVerifyCommand {
                 guard let fields = try? AuditLineFields(line), fields.type == AuditRecordType.access.rawValue,
                       fields.json[field]?.string == value
                 else { continue }
-                return Found(location: AuditVerifier.Location(file: file, line: index + 1), seq: fields.seq, record: fields.json,
-                             lineSHA256: Digest.sha256(line))
+                found.append(Found(location: AuditVerifier.Location(file: file, line: index + 1), seq: fields.seq, record: fields.json,
+                                   lineSHA256: Digest.sha256(line)))
             }
         }
-        return nil
+        return found
     }
 
     private static func describe(_ found: Found, hash: String) -> String {

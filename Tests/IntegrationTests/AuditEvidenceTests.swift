@@ -127,6 +127,35 @@ import Testing
         #expect(broken.status == 1 && broken.errors.contains("chain is broken") && broken.errors.contains(":1: edited"), "\(broken.errors)")
     }
 
+    /// The same bytes sent twice: a refusal is the problem and the caller's own `X-Request-Id`, so
+    /// two callers who send the same id and are refused alike get byte-identical answers, with two
+    /// records of one `body_sha256`. `dossier verify` must not name the first one as the file's
+    /// (another client, another property): it shows both and says it cannot tell which it is.
+    @Test func dossierVerifyTellsAnAnswerSentTwice() async throws {
+        let audit = try SignedAudit()
+        let environment = try await TestEnvironment.start { TestEnvironment.config(for: $0, audit: audit.config) }
+        func withoutPurpose(_ key: String) -> [String: String] {
+            var headers = TestEnvironment.credentials(key)
+            headers["X-Request-Id"] = "case-77"
+            headers["X-Purpose"] = nil
+            return headers
+        }
+        let clerk = withoutPurpose(TestEnvironment.Key.clerk), auditor = withoutPurpose(TestEnvironment.Key.auditor)
+        let first = try await environment.get("/v1/properties/LA2023001/dossier", headers: clerk)
+        let second = try await environment.get("/v1/properties/LA2023002/dossier", headers: auditor)
+        #expect(first.status == 400 && second.status == 400)
+        #expect(first.body == second.body, "the test needs byte-identical answers")
+        await environment.stop()
+        let saved = audit.folder + "/refusal.json"
+        try Data(second.body).write(to: URL(fileURLWithPath: saved))
+        let run = try await CommandLineTests.run("exchange-gateway", ["dossier", "verify", saved, "--audit-dir", audit.logFolder,
+                                                                      "--public-key", audit.publicKeyPath])
+        #expect(run.status == 1 && run.errors.contains("AMBIGUOUS") && !run.output.contains("PROVEN"), "\(run.output) \(run.errors)")
+        for shown in ["LA2023001", "LA2023002", "desk-1", "audit-1"] {
+            #expect(run.output.contains(shown), "\(shown) in \(run.output)")
+        }
+    }
+
     // MARK: Attacks
 
     /// Cut the tail: the first lines of a signed log are intact, so verify without the witness
