@@ -1,8 +1,11 @@
+import CLISupport
 import GatewayJSON
 
 /// A dossier as lines for a person at a terminal, printed by `demo` and by `dossier` (unless
 /// `--json`): the outcome, each department's status, what the checks found or could not check,
-/// then each department's data as an indented list.
+/// then each department's data as an indented list. The departments' text is shown escaped
+/// (`TerminalText`): a control character or line break in it cannot act on the terminal or
+/// start a line of its own.
 enum DossierSummary {
     /// - Parameters:
     ///   - body: the dossier's body, as the gateway answers it.
@@ -41,7 +44,7 @@ enum DossierSummary {
                 lines.append("    withheld for this role: " + withheld.joined(separator: ", ") + more)
             }
         }
-        return lines
+        return lines.map { TerminalText.escaped($0, keepingLineBreaks: false) }
     }
 
     /// The members or elements of `value`, one per line (`key: value`, `#1:` for elements),

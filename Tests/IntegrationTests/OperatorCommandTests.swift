@@ -1,4 +1,5 @@
 @testable import Gateway
+import DepartmentStubs
 import Foundation
 import GatewayCore
 import GatewayCrypto
@@ -182,5 +183,25 @@ import Testing
         #expect(!summary.output.contains("张三") && !summary.output.contains("{"))
         let json = try await Self.run(["dossier", "LA2023001", "--config", folder + "/gateway.json", "--json"])
         #expect(try JSON.parse(json.output)["property_id"]?.string == "LA2023001")
+    }
+    /// A department's text reaches the operator's terminal in `dossier`'s summary: control characters
+    /// in it (a title-setting OSC, a line break starting a line of the department's choosing) are
+    /// shown escaped, each value on its own line.
+    @Test(.timeLimit(.minutes(1))) func dossierSummaryEscapesDepartmentText() async throws {
+        let fixtures = TestEnvironment.temporaryDirectory()
+        let bundled = TestEnvironment.repositoryRoot + "/stubs/fixtures"
+        for department in ["land", "tax", "house"] {
+            try FileManager.default.copyItem(atPath: bundled + "/" + department, toPath: fixtures + "/" + department)
+        }
+        var land = try String(contentsOfFile: fixtures + "/land/LA2023001.json", encoding: .utf8)
+        land = land.replacingOccurrences(of: #""location": "安徽省六安市金安区梅山南路88号梧桐苑""#,
+                                         with: #""location": "\u001b]2;owned\u0007梧桐苑\n  tax   ok""#)
+        try land.write(toFile: fixtures + "/land/LA2023099.json", atomically: true, encoding: .utf8)
+        let environment = try await TestEnvironment.start(fixtures: try FixtureStore(directory: fixtures))
+        let folder = TestEnvironment.temporaryDirectory()
+        try GatewayProcess.writeConfig(for: environment.stubs, port: 0, auditFolder: folder, to: folder + "/gateway.json")
+        let summary = try await Self.run(["dossier", "LA2023099", "--config", folder + "/gateway.json", "--sources", "land"])
+        #expect(!summary.output.utf8.contains(0x1B) && !summary.output.utf8.contains(0x07), "\(summary.output.debugDescription)")
+        #expect(summary.output.contains(#"location: \u{1B}]2;owned\u{7}梧桐苑\u{A}  tax   ok"#), "\(summary.output)")
     }
 }
