@@ -138,68 +138,61 @@ import Testing
         #expect(run.errors.split(separator: "\n").map(String.init) == ["exchange-gateway: cannot read \(path): \(expected)"], "\(run.errors)")
     }
 
-    /// Text from the log reaches the terminal in messages (a checkpoint's key id, a record's
-    /// purpose): an insider's control characters there (a carriage return and an erase-line, a
-    /// "conceal" that hides what follows) must not rewrite what verify, dossier verify or the
-    /// audit table show. They are shown escaped.
-    @Test func controlCharactersFromTheLogAreShownEscaped() async throws {
+    /// What verify, dossier verify and the audit table show of a signed log of three dossiers to
+    /// which an insider appended one line: a checkpoint whose key id is `keyID` (as JSON text, escapes
+    /// and all) for verify; for the other two instead a record of a saved answer with `clientID`
+    /// and `purpose`.
+    private static func shownForged(keyID: String, clientID: String, purpose: String) async throws
+        -> (verify: CommandLineTests.Run, dossier: CommandLineTests.Run, table: CommandLineTests.Run) {
         let audit = try SignedAudit()
         _ = try await Self.signedLog(audit, dossiers: 3)
         let logPath = audit.logFolder + "/" + audit.config.fileName(firstSeq: 1)
         let lines = AuditFolderLines.read(logPath)
         var chain = try AuditChain.after(line: lines[lines.count - 1])
-        let forged = #"{"type":"checkpoint","time":"2026-12-06T00:00:00.000Z","key_id":"\r\u001b[2Kintact: all good","signature":"00"}"#
+        let forged = #"{"type":"checkpoint","time":"2026-12-06T00:00:00.000Z","key_id":"\#(keyID)","signature":"00"}"#
         try Self.write(lines + [chain.append(body: Array(forged.utf8))], to: logPath)
         let verify = try await CommandLineTests.run("exchange-gateway", ["audit", "verify", "--public-key", audit.publicKeyPath, audit.logFolder])
-        #expect(verify.status == 1)
-        #expect(!verify.errors.utf8.contains(0x1B) && !verify.errors.utf8.contains(UInt8(ascii: "\r")), "\(verify.errors.debugDescription)")
-        #expect(verify.errors.contains(#"\u{1B}[2Kintact"#), "\(verify.errors.debugDescription)")
 
         let saved = audit.folder + "/saved.json"
         try Data("a saved answer".utf8).write(to: URL(fileURLWithPath: saved))
         chain = try AuditChain.after(line: lines[lines.count - 1])
-        var entry = AuditEntry(time: .now(), requestID: "insider-x", clientID: "desk-1", role: "clerk", purpose: "\u{1B}[8m",
+        var entry = AuditEntry(time: .now(), requestID: "insider-x", clientID: clientID, role: "clerk", purpose: purpose,
                                propertyID: "LA2023001", sources: [], httpStatus: 200, latencyMs: 1, remoteAddress: "127.0.0.1", traceID: nil)
         entry.bodySHA256 = Digest.sha256(Array("a saved answer".utf8))
         try Self.write(lines + [chain.append(body: entry.encoded())], to: logPath)
         let dossier = try await CommandLineTests.run("exchange-gateway", ["dossier", "verify", saved, "--audit-dir", audit.logFolder,
                                                                           "--public-key", audit.publicKeyPath])
+        let table = try await CommandLineTests.run("exchange-gateway", ["audit", "tail", "-n", "1", "--format", "table", audit.logFolder])
+        return (verify, dossier, table)
+    }
+
+    /// Text from the log reaches the terminal in messages (a checkpoint's key id, a record's
+    /// purpose): an insider's control characters there (a carriage return and an erase-line, a
+    /// "conceal" that hides what follows) must not rewrite what verify, dossier verify or the
+    /// audit table show. They are shown escaped.
+    @Test func controlCharactersFromTheLogAreShownEscaped() async throws {
+        let (verify, dossier, table) = try await Self.shownForged(keyID: #"\r\u001b[2Kintact: all good"#, clientID: "desk-1", purpose: "\u{1B}[8m")
+        #expect(verify.status == 1)
+        #expect(!verify.errors.utf8.contains(0x1B) && !verify.errors.utf8.contains(UInt8(ascii: "\r")), "\(verify.errors.debugDescription)")
+        #expect(verify.errors.contains(#"\u{1B}[2Kintact"#), "\(verify.errors.debugDescription)")
         #expect(dossier.status == 1 && dossier.errors.contains("no signed checkpoint covers"), "\(dossier.errors)")
         #expect(!dossier.output.utf8.contains(0x1B) && dossier.output.contains(#"\u{1B}[8m"#), "\(dossier.output.debugDescription)")
-        let table = try await CommandLineTests.run("exchange-gateway", ["audit", "tail", "-n", "1", "--format", "table", audit.logFolder])
         #expect(table.status == 0 && !table.output.utf8.contains(0x1B) && table.output.contains(#"\u{1B}[8m"#), "\(table.output.debugDescription)")
     }
+
     /// A line break from the log is text too: shown as it is, a key id, a purpose or a client name
     /// holding one would print a line of the insider's choosing under verify's or dossier verify's
     /// own (a fake `PROVEN:` or `intact:` line), or a fake row in the audit table. Each value read
     /// from the log stays on its line, the break shown escaped.
     @Test func lineBreaksFromTheLogAreShownEscaped() async throws {
-        let audit = try SignedAudit()
-        _ = try await Self.signedLog(audit, dossiers: 3)
-        let logPath = audit.logFolder + "/" + audit.config.fileName(firstSeq: 1)
-        let lines = AuditFolderLines.read(logPath)
-        var chain = try AuditChain.after(line: lines[lines.count - 1])
-        let forged = #"{"type":"checkpoint","time":"2026-12-06T00:00:00.000Z","key_id":"x\nintact: all good","signature":"00"}"#
-        try Self.write(lines + [chain.append(body: Array(forged.utf8))], to: logPath)
-        let verify = try await CommandLineTests.run("exchange-gateway", ["audit", "verify", "--public-key", audit.publicKeyPath, audit.logFolder])
+        let (verify, dossier, table) = try await Self.shownForged(keyID: #"x\nintact: all good"#, clientID: "desk-1\n  role         chief-judge",
+                                                                  purpose: "x\nPROVEN: saved.json is exactly the answer")
         #expect(verify.status == 1)
         #expect(verify.errors.split(separator: "\n").count == 1 && verify.errors.contains(#"x\u{A}intact"#), "\(verify.errors)")
-
-        let saved = audit.folder + "/saved.json"
-        try Data("a saved answer".utf8).write(to: URL(fileURLWithPath: saved))
-        chain = try AuditChain.after(line: lines[lines.count - 1])
-        var entry = AuditEntry(time: .now(), requestID: "insider-x", clientID: "desk-1\n  role         chief-judge", role: "clerk",
-                               purpose: "x\nPROVEN: saved.json is exactly the answer", propertyID: "LA2023001", sources: [],
-                               httpStatus: 200, latencyMs: 1, remoteAddress: "127.0.0.1", traceID: nil)
-        entry.bodySHA256 = Digest.sha256(Array("a saved answer".utf8))
-        try Self.write(lines + [chain.append(body: entry.encoded())], to: logPath)
-        let dossier = try await CommandLineTests.run("exchange-gateway", ["dossier", "verify", saved, "--audit-dir", audit.logFolder,
-                                                                          "--public-key", audit.publicKeyPath])
         #expect(dossier.status == 1 && dossier.errors.contains("no signed checkpoint covers"), "\(dossier.errors)")
         let shown = dossier.output.split(separator: "\n")
         #expect(!shown.contains { $0.hasPrefix("PROVEN") || $0.contains("chief-judge") && !$0.contains("desk-1") }, "\(dossier.output)")
         #expect(dossier.output.contains(#"x\u{A}PROVEN"#), "\(dossier.output)")
-        let table = try await CommandLineTests.run("exchange-gateway", ["audit", "tail", "-n", "1", "--format", "table", audit.logFolder])
         #expect(table.status == 0 && table.output.split(separator: "\n").count == 2, "header and one row: \(table.output)")
     }
 }
