@@ -3,15 +3,13 @@
 /// overrides become `\u{…}` escapes, so none can move the cursor, erase or hide what is shown
 /// around it, or reorder it.
 public enum TerminalText {
-    /// `text` escaped; a line break is kept only in `keepingLineBreaks` text, a message the command
-    /// itself wrote over several lines. A value read from a file is one line: a break in it would
-    /// print a line of the writer's choosing under the command's own (a fake verdict, a fake row).
-    public static func escaped(_ text: String, keepingLineBreaks: Bool) -> String {
+    /// `text` as one line: line breaks are escaped too (`\u{A}`), so text someone wrote into a file
+    /// cannot print a line of its own under the command's (a fake verdict, a fake row). A command
+    /// that prints several lines escapes each of them.
+    public static func escaped(_ text: String) -> String {
         var shown = ""
         for scalar in text.unicodeScalars {
             switch scalar.value {
-            case 0x0A where keepingLineBreaks:
-                shown.unicodeScalars.append(scalar)
             case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069:
                 shown += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             default:

@@ -99,7 +99,7 @@ extension AuditCommand {
         case .table:
             let rows = lines.map { line in (try? JSON.parse(line)).map(AuditTable.row) ?? AuditTable.unreadable(line) }
             // Escaped before the columns are measured: a cell is shown as wide as it is printed.
-            AuditTable.render(rows.map { $0.map(escaped(value:)) }).forEach { Terminal.print($0) }
+            AuditTable.render(rows.map { $0.map(TerminalText.escaped) }).forEach { Terminal.print($0) }
         }
     }
 }

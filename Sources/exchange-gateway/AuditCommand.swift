@@ -157,17 +157,12 @@ enum AuditCommand {
     /// Ends the command with exit status 1: the arguments were fine, the files were not. The
     /// message is one line and may quote the files, so it is shown escaped, line breaks too.
     static func fail(_ message: String) -> Never {
-        Terminal.fail(TerminalText.escaped(message, keepingLineBreaks: false), program: ExchangeGateway.program)
+        Terminal.fail(TerminalText.escaped(message), program: ExchangeGateway.program)
     }
 
-    /// Prints what was read from the audit files (verify's findings, a record), escaped; its lines
-    /// are the command's, so each value read from the files in it must be `escaped(value:)` first.
-    static func show(_ text: String) {
-        Terminal.print(TerminalText.escaped(text, keepingLineBreaks: true))
-    }
-
-    /// A value read from the audit files, escaped to stay on its line of `show`'s text.
-    static func escaped(value: String) -> String {
-        TerminalText.escaped(value, keepingLineBreaks: false)
+    /// Prints what was read from the audit files (verify's findings, a record), each of the
+    /// command's lines escaped, so a value read from the files stays on its line.
+    static func show(_ lines: [String]) {
+        for line in lines { Terminal.print(TerminalText.escaped(line)) }
     }
 }

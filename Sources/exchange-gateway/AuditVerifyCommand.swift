@@ -99,8 +99,8 @@ enum AuditVerifyCommand {
         let report = verification.finish()
         let range = report.firstSeq.map { "seq \($0)–\(report.lastSeq ?? $0)" } ?? "no records"
         if let problem = report.problem {
-            AuditCommand.show(report.lines == 0 ? "\(files.count) file(s), no intact line before the problem"
-                           : "\(files.count) file(s), \(report.lines) intact lines (\(range)) before the problem")
+            AuditCommand.show([report.lines == 0 ? "\(files.count) file(s), no intact line before the problem"
+                               : "\(files.count) file(s), \(report.lines) intact lines (\(range)) before the problem"])
             AuditCommand.fail("TAMPERED: \(problem)")
         }
         guard let first = report.firstSeq else {
@@ -114,7 +114,7 @@ enum AuditVerifyCommand {
                        "\(options.signatures(report)); \(report.linesAfterLastVerifiedCheckpoint) lines after the last verified checkpoint"]
         if let witness = options.witnessSummary(report) { summary.append(witness) }
         summary += runSummary(report)
-        AuditCommand.show(summary.joined(separator: "\n"))
+        AuditCommand.show(summary)
     }
 
     /// How the runs ended, and the recorded losses.
@@ -131,7 +131,7 @@ enum AuditVerifyCommand {
         }
         for loss in report.losses {
             lines.append("RECORDED LOSS at \(loss.location): the log continues at seq \(loss.seq); witnessed lines up to seq "
-                         + "\(loss.witnessSeq) were lost; note: \(AuditCommand.escaped(value: loss.note))")
+                         + "\(loss.witnessSeq) were lost; note: \(loss.note)")
         }
         return lines
     }

@@ -44,7 +44,7 @@ enum DossierSummary {
                 lines.append("    withheld for this role: " + withheld.joined(separator: ", ") + more)
             }
         }
-        return lines.map { TerminalText.escaped($0, keepingLineBreaks: false) }
+        return lines.map(TerminalText.escaped)
     }
 
     /// The members or elements of `value`, one per line (`key: value`, `#1:` for elements),

@@ -58,7 +58,7 @@ enum DossierVerifyCommand {
         guard matches.count == 1 else {
             // A refusal is its problem and the caller's own X-Request-Id: callers who send the same id
             // and are refused alike get the same bytes. The file is each of these answers, so it names none.
-            AuditCommand.show(matches.map { describe($0, hash: hash) }.joined(separator: "\n"))
+            AuditCommand.show(matches.flatMap { describe($0, hash: hash) })
             AuditCommand.fail("AMBIGUOUS: \(matches.count) access records have body_sha256 \(hash): the gateway sent these same "
                               + "bytes \(matches.count) times, so \(path) alone does not say which request it answered")
         }
@@ -90,8 +90,8 @@ enum DossierVerifyCommand {
             let witnessed = witness.entries.contains { $0.seq == checkpointSeq }
             lines.append("  witness      " + (witnessed ? "the checkpoint is in \(witness.name)" : "the checkpoint is not in \(witness.name)"))
         }
-        lines.append("PROVEN: \(path) is exactly the answer the gateway sent for request \(AuditCommand.escaped(value: found.record["request_id"]?.string ?? "?"))")
-        AuditCommand.show(lines.joined(separator: "\n"))
+        lines.append("PROVEN: \(path) is exactly the answer the gateway sent for request \(found.record["request_id"]?.string ?? "?")")
+        AuditCommand.show(lines)
     }
 
     /// The access records whose `field` is `value`, in the log's order.
@@ -112,11 +112,11 @@ enum DossierVerifyCommand {
         return found
     }
 
-    private static func describe(_ found: Found, hash: String) -> String {
+    private static func describe(_ found: Found, hash: String) -> [String] {
         let record = found.record
         func text(_ key: String) -> String {
             guard let value = record[key] else { return "-" }
-            return AuditCommand.escaped(value: value.string ?? (value.isNull ? "-" : value.encodedString()))
+            return value.string ?? (value.isNull ? "-" : value.encodedString())
         }
         var lines = ["record       \(found.location) (seq \(found.seq)), body_sha256 \(hash)",
                      "  request id   \(text("request_id"))",
@@ -127,8 +127,8 @@ enum DossierVerifyCommand {
                      "  property     \(text("property_id"))",
                      "  http status  \(text("http_status"))"]
         if let items = record["batch_items"]?.elements {
-            lines.append("  batch items  \(items.compactMap(\.string).map(AuditCommand.escaped(value:)).joined(separator: ", "))")
+            lines.append("  batch items  \(items.compactMap(\.string).joined(separator: ", "))")
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 }
